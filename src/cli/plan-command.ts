@@ -1,0 +1,155 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { UsageError } from '../errors.js';
+import {
+  type Desired, type Schedule, type Source, type Timeline, type Transition,
+  desiredAt, formatDiagnostic, formatLocal, formatUtc, loadScheduleFile, timeline,
+} from '../schedule/index.js';
+import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { renderTable } from './table.js';
+import { parseTimeArg } from './time-arg.js';
+import { outputFormat } from './validate-command.js';
+
+type Options = { from?: string; to?: string; days?: number; at?: string; output: 'text' | 'json' };
+
+const DAY = 86_400_000;
+/** How far `--at` looks for the next change. */
+const NEXT_CHANGE_HORIZON = 400 * DAY;
+
+export function registerPlan(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  program
+    .command('plan')
+    .description('preview a schedule: its timeline, or the desired state at one instant')
+    .argument('<file>', 'schedule file (JSON)')
+    .option('--from <time>', 'start of the timeline: now, a local time (2026-11-27T06:00) or an instant (…Z)', 'now')
+    .option('--to <time>', 'end of the timeline (default: --days after --from)')
+    .option('--days <n>', 'length of the timeline in days', positiveInteger)
+    .option('--at <time>', 'print the desired state at one instant, with the window behind each value')
+    .option('-o, --output <format>', 'text or json', outputFormat, 'text')
+    .addHelpText('after', '\nTimes without an offset are local to the schedule\'s time zone.')
+    .action(async (file: string, options: Options) => {
+      if (options.to !== undefined && options.days !== undefined) {
+        throw new UsageError('SCALERD_ERR_CLI_USAGE', 'give --to or --days, not both');
+      }
+      const now = io.clock.now();
+      const loaded = await loadScheduleFile(file, now);
+      if (!loaded.ok) {
+        for (const diagnostic of loaded.diagnostics) io.err(formatDiagnostic(diagnostic));
+        io.err(`${file}: invalid; run "scalerd validate ${file}" after fixing it`);
+        setExit(EXIT.failed);
+        return;
+      }
+      const { schedule } = loaded;
+      if (options.at !== undefined) {
+        const at = parseTimeArg(options.at, '--at', schedule.zone, now);
+        printState(io, schedule, at, options.output);
+      } else {
+        const from = parseTimeArg(options.from ?? 'now', '--from', schedule.zone, now);
+        const to = options.to !== undefined
+          ? parseTimeArg(options.to, '--to', schedule.zone, now)
+          : from + (options.days ?? 7) * DAY;
+        if (to <= from) throw new UsageError('SCALERD_ERR_CLI_USAGE', '--to must be later than --from');
+        printTimeline(io, file, schedule, timeline(schedule, from, to), options.output);
+      }
+      setExit(EXIT.ok);
+    });
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0 || n > 3660) throw new InvalidArgumentError('expected a whole number of days from 1 to 3660');
+  return n;
+}
+
+function sourceLabel(schedule: Schedule, source: Source): string {
+  if (source.kind === 'default') return 'default';
+  const label = source.class === 'date-list' ? `${source.window} (date list)` : source.window;
+  return `${label}, until ${formatLocal(schedule.zone, source.end)}`;
+}
+
+function describeWhy(transition: Transition): string {
+  const responsible = new Set(
+    transition.changes.map((c) => {
+      const source = transition.desired.sources[c.section][c.key]!;
+      return source.kind === 'default' ? 'default' : source.class === 'date-list' ? `${source.window} (date list)` : source.window;
+    }),
+  );
+  const events = [
+    ...transition.started.map((name) => `${name} starts`),
+    ...transition.ended.map((name) => `${name} ends`),
+  ];
+  return `${[...responsible].join(', ')}${events.length ? ` — ${events.join(', ')}` : ''}`;
+}
+
+function jsonDesired(schedule: Schedule, desired: Desired): unknown {
+  const sources = (section: 'capacity' | 'replicas'): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(desired.sources[section]).map(([key, s]) => [
+      key,
+      s.kind === 'default' ? { kind: 'default' } : { kind: 'window', window: s.window, class: s.class, start: formatUtc(s.start), end: formatUtc(s.end) },
+    ]));
+  return { state: desired.state, sources: { capacity: sources('capacity'), replicas: sources('replicas') }, timezone: schedule.zone.name };
+}
+
+function printTimeline(io: CliIo, file: string, schedule: Schedule, tl: Timeline, output: 'text' | 'json'): void {
+  const zone = schedule.zone;
+  if (output === 'json') {
+    io.out(JSON.stringify({
+      file,
+      timezone: zone.name,
+      from: formatUtc(tl.from),
+      to: formatUtc(tl.to),
+      initial: jsonDesired(schedule, tl.initial),
+      transitions: tl.transitions.map((t) => ({
+        at: formatUtc(t.at),
+        local: formatLocal(zone, t.at),
+        changes: t.changes,
+        started: t.started,
+        ended: t.ended,
+        ...(jsonDesired(schedule, t.desired) as object),
+      })),
+    }, null, 2));
+    return;
+  }
+  const groups = schedule.nodeGroups.map((g) => g.name);
+  const header = [`LOCAL (${zone.name})`, 'UTC', ...groups, 'REPLICAS', 'WHY'];
+  const initialReplicas = Object.entries(tl.initial.state.replicas).map(([k, v]) => `${k}=${v}`).join(' ');
+  const rows: string[][] = [[
+    formatLocal(zone, tl.from),
+    formatUtc(tl.from),
+    ...groups.map((g) => String(tl.initial.state.capacity[g])),
+    initialReplicas,
+    `(start) ${[...new Set(Object.values(tl.initial.sources.capacity).concat(Object.values(tl.initial.sources.replicas)).map((s) => (s.kind === 'default' ? 'default' : s.window)))].join(', ')}`,
+  ]];
+  for (const t of tl.transitions) {
+    const capacityCell = (group: string): string => {
+      const change = t.changes.find((c) => c.section === 'capacity' && c.key === group);
+      return change ? `${change.from}→${change.to}` : String(t.desired.state.capacity[group]);
+    };
+    const replicaChanges = t.changes.filter((c) => c.section === 'replicas').map((c) => `${c.key} ${c.from}→${c.to}`);
+    rows.push([formatLocal(zone, t.at), formatUtc(t.at), ...groups.map(capacityCell), replicaChanges.join(', '), describeWhy(t)]);
+  }
+  io.out(`${file}: ${tl.transitions.length} change${tl.transitions.length === 1 ? '' : 's'} from ${formatLocal(zone, tl.from)} to ${formatLocal(zone, tl.to)}\n`);
+  io.out(renderTable(header, rows));
+}
+
+function printState(io: CliIo, schedule: Schedule, at: number, output: 'text' | 'json'): void {
+  const desired = desiredAt(schedule, at);
+  const next = timeline(schedule, at, at + NEXT_CHANGE_HORIZON).transitions[0];
+  if (output === 'json') {
+    io.out(JSON.stringify({
+      at: formatUtc(at),
+      local: formatLocal(schedule.zone, at),
+      ...(jsonDesired(schedule, desired) as object),
+      next: next ? { at: formatUtc(next.at), local: formatLocal(schedule.zone, next.at), changes: next.changes } : null,
+    }, null, 2));
+    return;
+  }
+  io.out(`Desired state at ${formatLocal(schedule.zone, at)} (${formatUtc(at)}), ${schedule.zone.name}:\n`);
+  const rows = [
+    ...schedule.nodeGroups.map((g) => ['capacity', g.name, String(desired.state.capacity[g.name]), sourceLabel(schedule, desired.sources.capacity[g.name]!)]),
+    ...schedule.workloads.map((w) => ['replicas', w.key, String(desired.state.replicas[w.key]), sourceLabel(schedule, desired.sources.replicas[w.key]!)]),
+  ];
+  io.out(renderTable(['FIELD', 'NAME', 'VALUE', 'FROM'], rows));
+  io.out(next
+    ? `\nNext change: ${formatLocal(schedule.zone, next.at)} (${formatUtc(next.at)}): ${next.changes.map((c) => `${c.key} ${c.from}→${c.to}`).join(', ')}`
+    : '\nNo change in the next 400 days.');
+}

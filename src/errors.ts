@@ -1,0 +1,55 @@
+// The error catalogue: every code scalerd reports, with a one-line summary. Codes are
+// permanent: a retired code is never reused. docs/errors.md lists the same codes (a test
+// keeps the two in step), and the CLI maps families to exit codes.
+
+export const CODES = {
+  SCALERD_ERR_SCHEDULE_READ: 'the schedule file cannot be read',
+  SCALERD_ERR_SCHEDULE_JSON: 'the schedule file is not valid JSON',
+  SCALERD_ERR_SCHEDULE_DUPLICATE_KEY: 'a property appears twice in one object',
+  SCALERD_ERR_SCHEDULE_SCHEMA: 'a value does not have the shape the schema requires',
+  SCALERD_ERR_SCHEDULE_TIMEZONE: 'a time zone is not a known IANA zone',
+  SCALERD_ERR_SCHEDULE_WINDOW_EMPTY: 'a window starts when it ends',
+  SCALERD_ERR_SCHEDULE_WINDOW_ORDER: 'an absolute window ends before it starts',
+  SCALERD_ERR_SCHEDULE_DATE: 'a date or date-time does not exist, or a date range runs backwards',
+  SCALERD_ERR_SCHEDULE_CRON: 'a cron expression is invalid or never matches',
+  SCALERD_ERR_SCHEDULE_DURATION: 'a duration is zero or longer than 31 days',
+  SCALERD_ERR_SCHEDULE_DATE_LIST_UNKNOWN: 'a window uses a date list that is not defined',
+  SCALERD_ERR_SCHEDULE_DATE_LIST_MISUSE: 'alsoOn or exceptOn is used on an absolute window',
+  SCALERD_ERR_SCHEDULE_DUPLICATE_WINDOW: 'two windows have the same name',
+  SCALERD_ERR_SCHEDULE_LIMITS: 'a min limit is above its max',
+  SCALERD_ERR_SCHEDULE_OUT_OF_LIMITS: 'a capacity or replica count is outside its limits',
+  SCALERD_ERR_SCHEDULE_UNKNOWN_GROUP: 'a capacity names a node group that is not declared',
+  SCALERD_ERR_SCHEDULE_UNKNOWN_WORKLOAD: 'replicas name a workload that is not declared',
+  SCALERD_ERR_SCHEDULE_DEFAULT_MISSING: 'the default state leaves a node group or workload unset',
+  SCALERD_ERR_SCHEDULE_WORKLOAD_NAME: 'a workload key is not a valid Kubernetes namespace/name',
+  SCALERD_WARN_SCHEDULE_OVERLAP: 'two windows overlap and set the same field; precedence decides',
+  SCALERD_WARN_SCHEDULE_UNUSED_DATE_LIST: 'a date list is defined but no window uses it',
+  SCALERD_WARN_SCHEDULE_DST: 'a window boundary falls in a DST gap or repeated hour on some dates',
+  SCALERD_ERR_CLI_USAGE: 'a command was called with wrong arguments',
+  SCALERD_ERR_CLI_TIME: 'a time given on the command line cannot be read',
+} as const;
+
+export type Code = keyof typeof CODES;
+
+/** Base of every error scalerd throws on purpose; `code` is from the catalogue. */
+export class ScalerdError extends Error {
+  constructor(
+    readonly code: Code,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad input from the user (arguments, files): exit code 2 when it is about usage. */
+export class UsageError extends ScalerdError {}
+
+export function isScalerdError(error: unknown): error is ScalerdError {
+  return error instanceof ScalerdError;
+}
+
+export function isUsageError(error: unknown): error is UsageError {
+  return error instanceof UsageError;
+}

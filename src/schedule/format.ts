@@ -1,0 +1,18 @@
+// Human-readable instants: local time in a zone with its offset, and UTC.
+
+import { WEEKDAY_NAMES, epochDay, formatDate, isoWeekday, pad } from './calendar.js';
+import type { Zone } from './zone.js';
+
+/** "Fri 2026-11-27 06:00 +01:00" */
+export function formatLocal(zone: Zone, instant: number): string {
+  const local = zone.toLocal(instant);
+  const weekday = WEEKDAY_NAMES[isoWeekday(epochDay(local)) - 1];
+  const seconds = local.second ? `:${pad(local.second)}` : '';
+  return `${weekday} ${formatDate(local)} ${pad(local.hour)}:${pad(local.minute)}${seconds} ${zone.offsetLabel(instant)}`;
+}
+
+/** "2026-11-27T05:00Z" */
+export function formatUtc(instant: number): string {
+  const iso = new Date(instant).toISOString();
+  return iso.endsWith(':00.000Z') ? `${iso.slice(0, 16)}Z` : iso;
+}

@@ -1,0 +1,8 @@
+// The schedule: format v1, validation with located diagnostics, and pure evaluation.
+export { checkScheduleText, loadScheduleFile, type CheckResult } from './load.js';
+export { desiredAt, timeline, nextBoundary, diffStates, type Timeline, type Transition, type Change } from './evaluate.js';
+export { clampState } from './limits.js';
+export { formatDiagnostic, type Diagnostic } from './diagnostics.js';
+export { formatLocal, formatUtc } from './format.js';
+export { Zone } from './zone.js';
+export type { Schedule, State, Desired, Source, NodeGroup, Workload, Window } from './types.js';

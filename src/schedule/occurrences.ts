@@ -1,0 +1,90 @@
+// Turns windows into concrete occurrences: stretches of absolute time [start, end).
+// Recurring windows are expanded per local date in the window's zone; every local
+// boundary goes through Zone.resolve, so the DST policy holds everywhere.
+
+import { atMinuteOfDay, fromEpochDay, isoWeekday } from './calendar.js';
+import { cronMatchesDate } from './cron.js';
+import type { CronRule, Occurrence, Schedule, WeeklyRule, Window, WindowClass } from './types.js';
+
+const MS_PER_DAY = 86_400_000;
+
+/** Every occurrence of the schedule's windows that overlaps [from, to), sorted by start. */
+export function occurrencesBetween(schedule: Schedule, from: number, to: number): Occurrence[] {
+  const result: Occurrence[] = [];
+  for (const window of schedule.windows) {
+    for (const occurrence of windowOccurrences(window, from - schedule.maxOccurrenceMs, to)) {
+      if (occurrence.end > from && occurrence.start < to) result.push(occurrence);
+    }
+  }
+  return result.sort((a, b) => a.start - b.start || a.window.index - b.window.index);
+}
+
+/** Occurrences of one window that start in roughly [from, to) (a day's slack either side). */
+export function windowOccurrences(window: Window, from: number, to: number): Occurrence[] {
+  const rule = window.rule;
+  if (rule.type === 'absolute') {
+    const start = window.zone.resolve(rule.from).instant;
+    const end = window.zone.resolve(rule.to).instant;
+    return end > start ? [{ window, start, end, class: 'absolute' }] : [];
+  }
+  // Local dates are within ±14 h of UTC dates; one day of slack each side covers that.
+  const firstDay = Math.floor(from / MS_PER_DAY) - 1;
+  const lastDay = Math.floor(to / MS_PER_DAY) + 1;
+  const raw: Occurrence[] = [];
+  for (let day = firstDay; day <= lastDay; day++) {
+    const cls: WindowClass | undefined = startsOnDay(window, day);
+    if (cls === undefined) continue;
+    if (rule.type === 'weekly') raw.push(...weeklyOnDay(window, rule, day, cls));
+    else raw.push(...cronOnDay(window, rule, day, cls));
+  }
+  return mergeOverlapping(raw);
+}
+
+/** Whether a recurring window starts on a local date (epoch day), and in which class. */
+export function startsOnDay(window: Window, day: number): WindowClass | undefined {
+  if (window.exceptOn.has(day)) return undefined;
+  // A date brought in by a date list ranks above the regular days (a holiday that
+  // counts as a weekend day beats the weeknight window on that date).
+  if (window.alsoOn.has(day)) return 'date-list';
+  const rule = window.rule;
+  if (rule.type === 'weekly') return rule.days.has(isoWeekday(day)) ? 'recurring' : undefined;
+  if (rule.type === 'cron') {
+    const date = fromEpochDay(day);
+    return cronMatchesDate(rule.cron, date.month, date.day, isoWeekday(day)) ? 'recurring' : undefined;
+  }
+  return undefined;
+}
+
+function weeklyOnDay(window: Window, rule: WeeklyRule, day: number, cls: WindowClass): Occurrence[] {
+  const overnight = rule.toMinute <= rule.fromMinute;
+  const start = window.zone.resolve(atMinuteOfDay(day, rule.fromMinute)).instant;
+  const end = window.zone.resolve(atMinuteOfDay(overnight ? day + 1 : day, rule.toMinute)).instant;
+  // Both boundaries inside one DST gap resolve to the same instant: nothing to occur.
+  return end > start ? [{ window, start, end, class: cls }] : [];
+}
+
+function cronOnDay(window: Window, rule: CronRule, day: number, cls: WindowClass): Occurrence[] {
+  const result: Occurrence[] = [];
+  for (const hour of rule.cron.hours) {
+    for (const minute of rule.cron.minutes) {
+      const start = window.zone.resolve(atMinuteOfDay(day, hour * 60 + minute)).instant;
+      result.push({ window, start, end: start + rule.durationMs, class: cls });
+    }
+  }
+  return result;
+}
+
+/** Occurrences of one window that overlap or touch, and have the same class, become one. */
+function mergeOverlapping(occurrences: Occurrence[]): Occurrence[] {
+  const sorted = occurrences.sort((a, b) => a.start - b.start);
+  const merged: Occurrence[] = [];
+  for (const occurrence of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && last.class === occurrence.class && occurrence.start <= last.end) {
+      merged[merged.length - 1] = { ...last, end: Math.max(last.end, occurrence.end) };
+    } else {
+      merged.push(occurrence);
+    }
+  }
+  return merged;
+}
