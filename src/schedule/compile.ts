@@ -151,7 +151,8 @@ function checkState(out: Collector, state: StateDocument, base: string, limits: 
     if (!group) {
       const close = closest(name, limits.nodeGroups.map((g) => g.name));
       out.error('SCALERD_ERR_SCHEDULE_UNKNOWN_GROUP', pointer, `unknown node group "${name}"`, close ? `did you mean "${close}"?` : 'declare it under nodeGroups first', true);
-    } else if (value < group.min || value > group.max) {
+    } else if (group.min <= group.max && (value < group.min || value > group.max)) {
+      // (Limits that contradict each other are reported once, at the group.)
       out.error('SCALERD_ERR_SCHEDULE_OUT_OF_LIMITS', pointer, `capacity ${value} for "${name}" is outside its limits ${group.min}..${group.max}`, `use a value from ${group.min} to ${group.max}, or change the limits under /nodeGroups/${name}`);
     }
   }
@@ -161,7 +162,7 @@ function checkState(out: Collector, state: StateDocument, base: string, limits: 
     if (!workload) {
       const close = closest(key, limits.workloads.map((w) => w.key));
       out.error('SCALERD_ERR_SCHEDULE_UNKNOWN_WORKLOAD', pointer, `unknown workload "${key}"`, close ? `did you mean "${close}"?` : 'declare it under workloads first', true);
-    } else if (value < workload.min || value > workload.max) {
+    } else if (workload.min <= workload.max && (value < workload.min || value > workload.max)) {
       out.error('SCALERD_ERR_SCHEDULE_OUT_OF_LIMITS', pointer, `replicas ${value} for "${key}" are outside its limits ${workload.min}..${workload.max === Number.MAX_SAFE_INTEGER ? '' : workload.max}`, `use a value within the limits under /workloads/${escapePointerSegment(key)}`);
     }
   }

@@ -42,12 +42,13 @@ export function checkScheduleText(text: string, options: CheckOptions): CheckRes
   const { map, value } = parsed;
   const located = (problems: readonly Problem[]): Diagnostic[] => problems.map((problem) => locate(file, map, problem)).sort(byPosition);
 
-  const duplicates: Problem[] = map.duplicateKeys().map(({ pointer, key }) => ({
-    code: 'SCALERD_ERR_SCHEDULE_DUPLICATE_KEY',
+  const duplicates: Diagnostic[] = map.duplicateKeys().map(({ pointer, key, position }) => ({
     severity: 'error',
+    code: 'SCALERD_ERR_SCHEDULE_DUPLICATE_KEY',
+    file,
+    ...position,
     pointer,
-    atKey: true,
-    message: `property "${key}" appears twice in this object; only the last would count`,
+    message: `property "${key}" appears more than once in this object; only the last would count`,
     hint: 'remove or merge the repeated property',
   }));
   const schemaProblems: Problem[] = checkSchema(value).map((problem) => ({
@@ -56,7 +57,7 @@ export function checkScheduleText(text: string, options: CheckOptions): CheckRes
     ...problem,
   }));
   if (duplicates.length > 0 || schemaProblems.length > 0) {
-    return { ok: false, diagnostics: located([...duplicates, ...schemaProblems]) };
+    return { ok: false, diagnostics: [...duplicates, ...located(schemaProblems)].sort(byPosition) };
   }
   const document = value as ScheduleDocument;
   const compiled = compileSchedule(document);

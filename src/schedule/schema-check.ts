@@ -127,6 +127,9 @@ function describe(error: ErrorObject): SchemaProblem {
       return at(`expected ${show(params.allowedValue)}, got ${show(error.data)}`, `write ${show(params.allowedValue)}`);
     case 'enum':
       return at(`expected ${expected}, got ${show(error.data)}`, `use one of ${(params.allowedValues as unknown[]).map(show).join(', ')}`);
+    case 'minimum':
+    case 'maximum':
+      return at(`expected ${expected}, got ${show(error.data)}`, `use a number ${String(params.comparison)} ${String(params.limit)}`);
     case 'uniqueItems':
       return at(`"${String((error.data as unknown[])[Number(params.i)])}" is listed twice`, 'remove the repeated entry');
     default:

@@ -48,9 +48,12 @@ export class SourceMap {
     return this.positionOfOffset(target?.offset ?? 0);
   }
 
-  /** Pointers of properties that appear twice in one object (JSON.parse keeps the last silently). */
-  duplicateKeys(): { pointer: string; key: string }[] {
-    const found: { pointer: string; key: string }[] = [];
+  /**
+   * Properties that appear more than once in one object (JSON.parse keeps the last
+   * silently): every repeat after the first, each at its own position.
+   */
+  duplicateKeys(): { pointer: string; key: string; position: Position }[] {
+    const found: { pointer: string; key: string; position: Position }[] = [];
     const walk = (node: Node | undefined, pointer: string): void => {
       if (!node?.children) return;
       if (node.type === 'object') {
@@ -59,7 +62,7 @@ export class SourceMap {
           const [keyNode, valueNode] = property.children ?? [];
           const name = String(keyNode?.value);
           const childPointer = `${pointer}/${escapePointerSegment(name)}`;
-          if (seen.has(name)) found.push({ pointer: childPointer, key: name });
+          if (seen.has(name)) found.push({ pointer: childPointer, key: name, position: this.positionOfOffset(keyNode?.offset ?? 0) });
           seen.add(name);
           walk(valueNode, childPointer);
         }
@@ -86,20 +89,25 @@ function childNode(node: Node | undefined, segment: string): { key?: Node; value
   return undefined;
 }
 
-const SYNTAX_HINTS: Partial<Record<ParseErrorCode, string>> = {
-  [ParseErrorCode.CommaExpected]: 'separate items and properties with a comma',
-  [ParseErrorCode.PropertyNameExpected]: 'property names are strings in double quotes; remove a trailing comma before }',
-  [ParseErrorCode.ValueExpected]: 'a value is missing here, or a trailing comma must go',
-  [ParseErrorCode.ColonExpected]: 'put a colon between a property name and its value',
-  [ParseErrorCode.CloseBraceExpected]: 'an object is not closed: add the missing }',
-  [ParseErrorCode.CloseBracketExpected]: 'an array is not closed: add the missing ]',
-  [ParseErrorCode.EndOfFileExpected]: 'there is text after the end of the document',
-  [ParseErrorCode.InvalidCommentToken]: 'JSON has no comments; use a "description" property instead',
-  [ParseErrorCode.UnexpectedEndOfString]: 'a string is not closed: add the missing "',
-  [ParseErrorCode.InvalidSymbol]: 'strings need double quotes; true, false and null are lowercase',
+const SYNTAX: Partial<Record<ParseErrorCode, [message: string, hint: string]>> = {
+  [ParseErrorCode.CommaExpected]: ['a comma is missing', 'separate items and properties with a comma'],
+  [ParseErrorCode.PropertyNameExpected]: ['a property name is expected', 'property names are strings in double quotes; remove a trailing comma before }'],
+  [ParseErrorCode.ValueExpected]: ['a value is expected', 'a value is missing here, or a trailing comma must go'],
+  [ParseErrorCode.ColonExpected]: ['a colon is expected', 'put a colon between a property name and its value'],
+  [ParseErrorCode.CloseBraceExpected]: ['an object is not closed', 'add the missing }'],
+  [ParseErrorCode.CloseBracketExpected]: ['an array is not closed', 'add the missing ]'],
+  [ParseErrorCode.EndOfFileExpected]: ['there is text after the end of the document', 'remove it, or wrap everything in one object'],
+  [ParseErrorCode.InvalidCommentToken]: ['JSON has no comments', 'remove the comment; a "description" property can hold the text'],
+  [ParseErrorCode.UnexpectedEndOfString]: ['a string is not closed', 'add the missing "'],
+  [ParseErrorCode.InvalidSymbol]: ['this is not a JSON value', 'strings need double quotes; true, false and null are lowercase'],
+  [ParseErrorCode.InvalidCharacter]: ['a string holds a raw control character (a tab or line break)', 'write it escaped, as \\t or \\n'],
 };
 
-export function parseJson(text: string): ParsedJson {
+const BYTE_ORDER_MARK = '\uFEFF';
+
+export function parseJson(source: string): ParsedJson {
+  // Editors on Windows may save a byte-order mark; it is not part of the JSON, nor a column.
+  const text = source.startsWith(BYTE_ORDER_MARK) ? source.slice(1) : source;
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const map = new SourceMap(text, root);
@@ -107,26 +115,33 @@ export function parseJson(text: string): ParsedJson {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const problems = errors.map((e) => ({
-      position: map.positionOfOffset(e.offset),
-      message: `invalid JSON: ${describeSyntaxError(e.error)}`,
-      hint: SYNTAX_HINTS[e.error] ?? 'fix the JSON syntax here',
-    }));
-    if (problems.length > 0) return { ok: false, problems };
-    // jsonc-parser accepted what JSON.parse rejects (a leading zero, a control character).
-    const at = /position (\d+)/.exec(String(error))?.[1];
+    // Only the first syntax error is reported: the parser's later ones are mostly echoes
+    // of the first (a trailing comma also shows up as a missing value), and would mislead.
+    const first = errors[0];
+    if (first) return { ok: false, problems: [syntaxProblem(map, text, first)] };
+    // jsonc-parser accepted what JSON.parse rejects; V8's message gives the position.
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message)?.[1];
     return {
       ok: false,
-      problems: [
-        {
-          position: map.positionOfOffset(at === undefined ? 0 : Number(at)),
-          message: `invalid JSON: ${(error as Error).message}`,
-          hint: 'fix the JSON syntax here',
-        },
-      ],
+      problems: [{
+        position: map.positionOfOffset(at === undefined ? 0 : Number(at)),
+        message: `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`,
+        hint: 'fix the JSON syntax here',
+      }],
     };
   }
   return { ok: true, value, map };
+}
+
+function syntaxProblem(map: SourceMap, text: string, error: ParseError): SyntaxProblem {
+  const position = map.positionOfOffset(error.offset);
+  // "01": the parser sees the number 0 followed by a stray 1.
+  if (error.error === ParseErrorCode.CommaExpected && /(^|[^\d.])0$/.test(text.slice(0, error.offset)) && /\d/.test(text[error.offset] ?? '')) {
+    return { position, message: 'invalid JSON: a number has a leading zero', hint: 'write numbers without leading zeros, e.g. 1 rather than 01' };
+  }
+  const [message, hint] = SYNTAX[error.error] ?? [describeSyntaxError(error.error), 'fix the JSON syntax here'];
+  return { position, message: `invalid JSON: ${message}`, hint };
 }
 
 function describeSyntaxError(code: ParseErrorCode): string {
