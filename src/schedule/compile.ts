@@ -3,23 +3,15 @@
 // Every check runs, so one pass reports all problems.
 
 import type { Code } from '../errors.js';
+import type { Problem } from '../json/document.js';
 import { parseDate, parseDuration, parseLocalDateTime, parseTimeOfDay, wallMs } from './calendar.js';
 import { parseCron } from './cron.js';
-import { escapePointerSegment } from './diagnostics.js';
+import { escapePointerSegment } from '../json/diagnostics.js';
 import type { ScheduleDocument, StateDocument, WindowDocument } from './document.js';
 import { workloadKeyProblem } from './names.js';
-import { closest } from './schema-check.js';
+import { closest } from '../json/schema-check.js';
 import type { NodeGroup, PartialState, Rule, Schedule, Window, Workload } from './types.js';
 import { Zone } from './zone.js';
-
-export type Problem = {
-  readonly code: Code;
-  readonly severity: 'error' | 'warning';
-  readonly pointer: string;
-  readonly atKey?: boolean;
-  readonly message: string;
-  readonly hint: string;
-};
 
 export type CompileResult =
   | { readonly ok: true; readonly schedule: Schedule }

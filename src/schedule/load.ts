@@ -2,12 +2,11 @@
 // Schema, semantic checks, then warnings. Every stage reports all it finds; a later
 // stage runs only when the earlier ones found no error, since it relies on their result.
 
-import { readFile } from 'node:fs/promises';
-import { type Problem, compileSchedule } from './compile.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from '../json/diagnostics.js';
+import { checkJsonDocument, locateAll, readDocument } from '../json/document.js';
+import { SCHEMA_URL } from '../json/schema-check.js';
+import { compileSchedule } from './compile.js';
 import type { ScheduleDocument } from './document.js';
-import { checkSchema } from './schema-check.js';
-import { type SourceMap, parseJson } from './source-map.js';
 import type { Schedule } from './types.js';
 import { scheduleWarnings } from './warnings.js';
 
@@ -22,78 +21,26 @@ export type CheckOptions = {
   readonly now: number;
 };
 
+const CODES = {
+  read: 'SCALERD_ERR_SCHEDULE_READ',
+  json: 'SCALERD_ERR_SCHEDULE_JSON',
+  duplicateKey: 'SCALERD_ERR_SCHEDULE_DUPLICATE_KEY',
+  schema: 'SCALERD_ERR_SCHEDULE_SCHEMA',
+} as const;
+
 export function checkScheduleText(text: string, options: CheckOptions): CheckResult {
   const { file } = options;
-  const parsed = parseJson(text);
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      diagnostics: parsed.problems.map((problem) => ({
-        severity: 'error',
-        code: 'SCALERD_ERR_SCHEDULE_JSON',
-        file,
-        ...problem.position,
-        pointer: '',
-        message: problem.message,
-        hint: problem.hint,
-      })),
-    };
-  }
-  const { map, value } = parsed;
-  const located = (problems: readonly Problem[]): Diagnostic[] => problems.map((problem) => locate(file, map, problem)).sort(byPosition);
-
-  const duplicates: Diagnostic[] = map.duplicateKeys().map(({ pointer, key, position }) => ({
-    severity: 'error',
-    code: 'SCALERD_ERR_SCHEDULE_DUPLICATE_KEY',
-    file,
-    ...position,
-    pointer,
-    message: `property "${key}" appears more than once in this object; only the last would count`,
-    hint: 'remove or merge the repeated property',
-  }));
-  const schemaProblems: Problem[] = checkSchema(value).map((problem) => ({
-    code: 'SCALERD_ERR_SCHEDULE_SCHEMA',
-    severity: 'error',
-    ...problem,
-  }));
-  if (duplicates.length > 0 || schemaProblems.length > 0) {
-    return { ok: false, diagnostics: [...duplicates, ...located(schemaProblems)].sort(byPosition) };
-  }
-  const document = value as ScheduleDocument;
+  const checked = checkJsonDocument(text, file, SCHEMA_URL, CODES);
+  if (!checked.ok) return checked;
+  const document = checked.value as ScheduleDocument;
   const compiled = compileSchedule(document);
-  if (!compiled.ok) return { ok: false, diagnostics: located(compiled.problems) };
+  if (!compiled.ok) return { ok: false, diagnostics: locateAll(file, checked.map, compiled.problems) };
   const warnings = scheduleWarnings(compiled.schedule, document, options.now);
-  return { ok: true, schedule: compiled.schedule, document, diagnostics: located(warnings) };
+  return { ok: true, schedule: compiled.schedule, document, diagnostics: locateAll(file, checked.map, warnings) };
 }
 
 export async function loadScheduleFile(path: string, now: number): Promise<CheckResult> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    return {
-      ok: false,
-      diagnostics: [{
-        severity: 'error',
-        code: 'SCALERD_ERR_SCHEDULE_READ',
-        file: path,
-        line: 1,
-        column: 1,
-        pointer: '',
-        message: `cannot read the schedule: ${reason}`,
-        hint: 'check the path; schedules live in schedules/*.json',
-      }],
-    };
-  }
-  return checkScheduleText(text, { file: path, now });
-}
-
-function locate(file: string, map: SourceMap, problem: Problem): Diagnostic {
-  const { line, column } = map.positionOf(problem.pointer, problem.atKey ?? false);
-  return { severity: problem.severity, code: problem.code, file, line, column, pointer: problem.pointer, message: problem.message, hint: problem.hint };
-}
-
-function byPosition(a: Diagnostic, b: Diagnostic): number {
-  return a.line - b.line || a.column - b.column;
+  const read = await readDocument(path, CODES.read, 'check the path; schedules live in schedules/*.json');
+  if (!read.ok) return { ok: false, diagnostics: [read.diagnostic] };
+  return checkScheduleText(read.text, { file: path, now });
 }

@@ -3,7 +3,7 @@
 // meet on some dates.
 
 import { atMinuteOfDay, formatMinuteOfDay, formatDate, fromEpochDay } from './calendar.js';
-import type { Problem } from './compile.js';
+import type { Problem } from '../json/document.js';
 import type { ScheduleDocument } from './document.js';
 import { formatLocal } from './format.js';
 import { startsOnDay, windowOccurrences } from './occurrences.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../src/schedule/source-map.js';
+import { parseJson } from '../../src/json/source-map.js';
 
 function problems(text: string) {
   const parsed = parseJson(text);

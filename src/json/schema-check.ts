@@ -1,4 +1,4 @@
-// Checks a parsed document against schedules/schedule.schema.json with ajv, and turns
+// Checks a parsed document against a JSON Schema (the schedule's, the scenario's) with ajv, and turns
 // ajv's errors into diagnostics people can act on: the schema's own descriptions say
 // what was expected, its examples give the hint.
 
@@ -18,20 +18,23 @@ export type SchemaProblem = {
 
 type SchemaNode = { description?: string; examples?: unknown[]; properties?: Record<string, SchemaNode>; oneOf?: SchemaNode[]; anyOf?: SchemaNode[]; required?: string[] };
 
-let validator: ValidateFunction | undefined;
+const validators = new Map<string, ValidateFunction>();
 
-function getValidator(): ValidateFunction {
+function getValidator(schemaUrl: URL): ValidateFunction {
+  let validator = validators.get(schemaUrl.href);
   if (!validator) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object;
-    // strictRequired off: the window's oneOf/anyOf list required properties defined beside them.
+    const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
+    // strictRequired off: oneOf/anyOf branches list required properties defined beside them.
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false });
     validator = ajv.compile(schema);
+    validators.set(schemaUrl.href, validator);
   }
   return validator;
 }
 
-export function checkSchema(document: unknown): SchemaProblem[] {
-  const validate = getValidator();
+/** Checks a document against a JSON Schema file; the schedule's schema unless another is named. */
+export function checkSchema(document: unknown, schemaUrl: URL = SCHEMA_URL): SchemaProblem[] {
+  const validate = getValidator(schemaUrl);
   if (validate(document)) return [];
   return translate(validate.errors ?? []);
 }

@@ -1,0 +1,72 @@
+// A JSON document checked against its JSON Schema, with every problem located at
+// file:line:column: the common first stages of loading a schedule or a scenario.
+
+import { readFile } from 'node:fs/promises';
+import type { Code } from '../errors.js';
+import type { Diagnostic, Severity } from './diagnostics.js';
+import { checkSchema } from './schema-check.js';
+import { type SourceMap, parseJson } from './source-map.js';
+
+/** A problem found at a JSON pointer, before it is given a line and column. */
+export type Problem = {
+  readonly code: Code;
+  readonly severity: Severity;
+  readonly pointer: string;
+  readonly atKey?: boolean;
+  readonly message: string;
+  readonly hint: string;
+};
+
+export type DocumentCodes = { readonly read: Code; readonly json: Code; readonly duplicateKey: Code; readonly schema: Code };
+
+export type DocumentResult =
+  | { readonly ok: true; readonly value: unknown; readonly map: SourceMap }
+  | { readonly ok: false; readonly diagnostics: Diagnostic[] };
+
+export function checkJsonDocument(text: string, file: string, schemaUrl: URL, codes: DocumentCodes): DocumentResult {
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      diagnostics: parsed.problems.map((problem) => ({
+        severity: 'error', code: codes.json, file, ...problem.position, pointer: '', message: problem.message, hint: problem.hint,
+      })),
+    };
+  }
+  const { map, value } = parsed;
+  const duplicates: Diagnostic[] = map.duplicateKeys().map(({ pointer, key, position }) => ({
+    severity: 'error',
+    code: codes.duplicateKey,
+    file,
+    ...position,
+    pointer,
+    message: `property "${key}" appears more than once in this object; only the last would count`,
+    hint: 'remove or merge the repeated property',
+  }));
+  const schemaProblems: Problem[] = checkSchema(value, schemaUrl).map((problem) => ({ code: codes.schema, severity: 'error', ...problem }));
+  if (duplicates.length > 0 || schemaProblems.length > 0) {
+    return { ok: false, diagnostics: [...duplicates, ...locateAll(file, map, schemaProblems)].sort(byPosition) };
+  }
+  return { ok: true, value, map };
+}
+
+export function locateAll(file: string, map: SourceMap, problems: readonly Problem[]): Diagnostic[] {
+  return problems.map((problem) => {
+    const { line, column } = map.positionOf(problem.pointer, problem.atKey ?? false);
+    return { severity: problem.severity, code: problem.code, file, line, column, pointer: problem.pointer, message: problem.message, hint: problem.hint };
+  }).sort(byPosition);
+}
+
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.line - b.line || a.column - b.column;
+}
+
+/** The file's text, or a diagnostic saying why it cannot be read. */
+export async function readDocument(path: string, code: Code, hint: string): Promise<{ ok: true; text: string } | { ok: false; diagnostic: Diagnostic }> {
+  try {
+    return { ok: true, text: await readFile(path, 'utf8') };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    return { ok: false, diagnostic: { severity: 'error', code, file: path, line: 1, column: 1, pointer: '', message: `cannot read the file: ${reason}`, hint } };
+  }
+}
