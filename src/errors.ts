@@ -25,6 +25,11 @@ export const CODES = {
   SCALERD_WARN_SCHEDULE_OVERLAP: 'two windows overlap and set the same field; precedence decides',
   SCALERD_WARN_SCHEDULE_UNUSED_DATE_LIST: 'a date list is defined but no window uses it',
   SCALERD_WARN_SCHEDULE_DST: 'a window boundary falls in a DST gap or repeated hour on some dates',
+  SCALERD_ERR_SCENARIO_READ: 'the scenario file cannot be read',
+  SCALERD_ERR_SCENARIO_JSON: 'the scenario file is not valid JSON',
+  SCALERD_ERR_SCENARIO_DUPLICATE_KEY: 'a property appears twice in one object of a scenario',
+  SCALERD_ERR_SCENARIO_SCHEMA: 'a scenario value does not have the shape the schema requires',
+  SCALERD_ERR_SCENARIO_INVALID: 'a scenario is inconsistent (sizes outside limits, names used twice)',
   SCALERD_ERR_CLI_USAGE: 'a command was called with wrong arguments',
   SCALERD_ERR_CLI_TIME: 'a time given on the command line cannot be read',
 } as const;

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isScalerdError, isUsageError } from '../errors.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { registerPlan } from './plan-command.js';
+import { registerSim } from './sim-command.js';
 import { registerValidate } from './validate-command.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -26,6 +27,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   program.configureHelp({ showGlobalOptions: true });
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
+  registerSim(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 
   try {

@@ -1,0 +1,59 @@
+// What every cluster controller is given and gives back: the shared dependencies, and
+// the store events it wants, its queues (for settle) and its timers (for stop).
+
+import type { Faults } from '../faults.js';
+import type { DeleteOptions, PodDeps } from '../kube/pods.js';
+import { deletePod } from '../kube/pods.js';
+import type { KubeObject, Store, StoreEvent } from '../kube/store.js';
+import type { Recorder } from '../recorder.js';
+import type { SimClock } from '../sim-clock.js';
+import type { WorkQueue } from './queue.js';
+
+/** Simulated milliseconds. */
+export type ClusterTimings = {
+  /** Bound → Running and Ready; a pod's `sim.scalerd.io/startup-seconds` annotation overrides it. */
+  readonly podStartupMs: number;
+  /** How long a pod takes to exit after SIGTERM (capped by its grace period). */
+  readonly podExitMs: number;
+  /** How long the scheduler waits before a pass over the pods waiting to be placed. */
+  readonly schedulerDelayMs: number;
+};
+
+export const DEFAULT_CLUSTER_TIMINGS: ClusterTimings = { podStartupMs: 2000, podExitMs: 1000, schedulerDelayMs: 0 };
+
+export type ClusterDeps = {
+  readonly store: Store;
+  readonly clock: SimClock;
+  readonly faults: Faults;
+  readonly recorder: Recorder;
+  readonly timings: ClusterTimings;
+};
+
+export type Controller = {
+  /** Store resource keys whose events onEvent receives. */
+  readonly watches: readonly string[];
+  onEvent(event: StoreEvent): void;
+  readonly queues: readonly WorkQueue[];
+  /** For settle: does now the timed work a cluster at rest has long finished; true when there was any. */
+  settle?(): boolean;
+  stop?(): void;
+};
+
+/** Annotations the simulator reads on pods. */
+export const ANNOTATIONS = {
+  startupSeconds: 'sim.scalerd.io/startup-seconds',
+  ignoreSigterm: 'sim.scalerd.io/ignore-sigterm',
+  runSeconds: 'sim.scalerd.io/run-seconds',
+} as const;
+
+/** Graceful pod deletion on behalf of a controller (no preconditions, the pod's own grace period). */
+export function deleteOwnedPod(deps: ClusterDeps, pod: KubeObject, options: DeleteOptions = {}): void {
+  const podDeps: PodDeps = deps;
+  deletePod(podDeps, pod, options);
+}
+
+/** Controllers may not create in a terminating namespace (the API server refuses it with 403). */
+export function namespaceOpen(deps: ClusterDeps, namespace: string | undefined): boolean {
+  if (namespace === undefined) return true;
+  return !deps.store.get('namespaces', undefined, namespace)?.metadata.deletionTimestamp;
+}

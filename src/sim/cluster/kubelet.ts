@@ -1,0 +1,167 @@
+// One logical kubelet for every node: starts bound pods after their start-up time, ends
+// deleted pods within their grace period, finishes run-to-completion pods, and keeps pod
+// readiness in step with node readiness. Nothing happens on a node that is not Ready:
+// its kubelet is down, so pods there neither start nor finish terminating.
+
+import type { KubeObject, StoreEvent } from '../kube/store.js';
+import type { Timer } from '../sim-clock.js';
+import { ANNOTATIONS, type ClusterDeps, type Controller } from './controller.js';
+import { findCondition, isDeleting, isNodeReady, isTerminal, keyOf, phaseOf, rewrite, spec } from './objects.js';
+import { podsOnNode } from './indexes.js';
+import { PodIpAllocator, readinessStatus, startedStatus, succeededStatus } from './pod-status.js';
+import { WorkQueue, eachKey } from './queue.js';
+
+type Plan = { uid: string; kind: 'start' | 'exit' | 'finish'; at: number; timer: Timer | undefined; killed?: boolean };
+
+const annotation = (pod: KubeObject, name: string) => pod.metadata.annotations?.[name];
+
+function seconds(pod: KubeObject, name: string): number | undefined {
+  const value = Number(annotation(pod, name));
+  return annotation(pod, name) !== undefined && Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+}
+
+/** aws:///us-east-1a/i-0abc → i-0abc */
+export function instanceIdOf(node: KubeObject | undefined): string {
+  const providerId = (node?.spec as { providerID?: string } | undefined)?.providerID ?? '';
+  return providerId.split('/').pop() ?? '';
+}
+
+export function createKubelet(deps: ClusterDeps): Controller {
+  const { store, clock, faults, recorder, timings } = deps;
+  const plans = new Map<string, Plan>();
+  const nodeReady = new Map<string, boolean>();
+  /** Pods marked not ready because their node was not (by uid): only those are marked ready again. */
+  const heldDown = new Set<string>();
+  const ips = new PodIpAllocator();
+  const queue = new WorkQueue(clock, 0, eachKey(examine));
+
+  function cancel(key: string): void {
+    clock.cancel(plans.get(key)?.timer);
+    plans.delete(key);
+  }
+
+  /** Keeps one timer per pod: an unchanged plan keeps its timer. */
+  function plan(key: string, pod: KubeObject, kind: Plan['kind'], at: number, armed: boolean, killed?: boolean): void {
+    const current = plans.get(key);
+    if (current && current.kind === kind && current.at === at && Boolean(current.timer) === armed) return;
+    clock.cancel(current?.timer);
+    const uid = pod.metadata.uid;
+    const timer = armed ? clock.after(at - clock.now(), () => fire(key, uid)) : undefined;
+    plans.set(key, { uid, kind, at, timer, ...(killed ? { killed } : {}) });
+  }
+
+  function examine(key: string): void {
+    const pod = store.getByKey('pods', key);
+    if (plans.has(key) && plans.get(key)!.uid !== pod?.metadata.uid) cancel(key);
+    const nodeName = pod && (spec(pod).nodeName as string | undefined);
+    const node = nodeName ? store.get('nodes', undefined, nodeName) : undefined;
+    if (!pod || !node) return; // unbound, or on a node that is gone (pod GC's work)
+    const ready = isNodeReady(node);
+    if (isDeleting(pod)) return terminate(key, pod, ready);
+    if (isTerminal(pod)) return cancel(key);
+    const phase = phaseOf(pod);
+    if (phase === 'Pending') {
+      if (!ready) return cancel(key);
+      const current = plans.get(key);
+      const at = current?.kind === 'start' ? current.at : clock.now() + (seconds(pod, ANNOTATIONS.startupSeconds) ?? timings.podStartupMs);
+      return plan(key, pod, 'start', at, true);
+    }
+    if (phase !== 'Running') return;
+    const uid = pod.metadata.uid;
+    const podReady = findCondition(pod, 'Ready')?.status === 'True';
+    const setReady = (value: boolean) => rewrite(store, 'pods', pod, (p) => ({ ...p, status: readinessStatus(p, value, clock.now()) }));
+    if (!ready && podReady) {
+      heldDown.add(uid);
+      setReady(false);
+    } else if (ready && heldDown.delete(uid) && !podReady) {
+      setReady(true);
+    }
+    const run = seconds(pod, ANNOTATIONS.runSeconds);
+    if (run !== undefined && spec(pod).restartPolicy !== 'Always') {
+      const started = Date.parse(String((pod.status as { startTime?: string }).startTime)) || clock.now();
+      plan(key, pod, 'finish', started + run, ready);
+    }
+  }
+
+  /** SIGTERM, then the pod object goes once its containers exit, or at its deadline (SIGKILL). */
+  function terminate(key: string, pod: KubeObject, ready: boolean): void {
+    if (faults.behaves('podsNeverTerminate', key)) return cancel(key);
+    const deadline = Date.parse(pod.metadata.deletionTimestamp!);
+    const current = plans.get(key);
+    let at: number;
+    let killed = false;
+    if (current?.kind === 'exit') {
+      at = Math.min(current.at, deadline);
+      killed = Boolean(current.killed) || at < current.at;
+    } else if (phaseOf(pod) === 'Pending' || isTerminal(pod)) {
+      at = clock.now(); // no process to stop
+    } else {
+      const ignores = annotation(pod, ANNOTATIONS.ignoreSigterm) === 'true';
+      const exits = clock.now() + timings.podExitMs;
+      at = ignores ? deadline : Math.min(exits, deadline);
+      killed = ignores || exits > deadline;
+    }
+    plan(key, pod, 'exit', at, ready, killed);
+  }
+
+  function fire(key: string, uid: string): void {
+    const entry = plans.get(key);
+    const pod = store.getByKey('pods', key);
+    if (!entry || !pod || pod.metadata.uid !== uid) return cancel(key);
+    entry.timer = undefined;
+    const nodeName = spec(pod).nodeName as string | undefined;
+    const node = nodeName ? store.get('nodes', undefined, nodeName) : undefined;
+    const { namespace, name } = pod.metadata;
+    if (entry.kind === 'exit') {
+      if (faults.behaves('podsNeverTerminate', key) || !isNodeReady(node)) return; // stays Terminating
+      plans.delete(key);
+      if (entry.killed) {
+        recorder.record({ kind: 'pod-killed', at: clock.now(), pod: key, node: node?.metadata.name ?? '', instanceId: instanceIdOf(node), cause: 'grace period expired: SIGKILL' });
+      }
+      store.delete('pods', namespace, name);
+      return;
+    }
+    plans.delete(key);
+    if (!isNodeReady(node) || isDeleting(pod)) return queue.add(key);
+    if (entry.kind === 'start' && phaseOf(pod) === 'Pending') {
+      rewrite(store, 'pods', pod, (p) => ({ ...p, status: startedStatus(p, node, ips.allocate(), clock.now()) }));
+    } else if (entry.kind === 'finish' && phaseOf(pod) === 'Running') {
+      rewrite(store, 'pods', pod, (p) => ({ ...p, status: succeededStatus(p, clock.now()) }));
+    }
+  }
+
+  function onNode(event: StoreEvent): void {
+    const name = event.object.metadata.name;
+    if (event.type === 'DELETED') {
+      nodeReady.delete(name);
+      return;
+    }
+    const ready = isNodeReady(event.object);
+    if (nodeReady.get(name) === ready) return;
+    nodeReady.set(name, ready);
+    for (const pod of podsOnNode(store, name)) queue.add(keyOf(pod));
+  }
+
+  return {
+    watches: ['pods', 'nodes'],
+    queues: [queue],
+    onEvent(event) {
+      if (event.resource === 'nodes') return onNode(event);
+      const key = keyOf(event.object);
+      if (event.type !== 'DELETED') return queue.add(key);
+      cancel(key);
+      heldDown.delete(event.object.metadata.uid);
+    },
+    settle() {
+      const starting = [...plans].filter(([, p]) => p.kind === 'start' && p.timer);
+      for (const [key, p] of starting) {
+        clock.cancel(p.timer);
+        fire(key, p.uid);
+      }
+      return starting.length > 0;
+    },
+    stop() {
+      for (const key of [...plans.keys()]) cancel(key);
+    },
+  };
+}

@@ -1,0 +1,147 @@
+// The embedded simulated cluster: startSim() seeds a scenario and serves the Kubernetes
+// and AWS APIs on loopback until stop(). Product code never imports this; the `sim`
+// command, tests and benchmarks do.
+
+import { writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { AwsModel } from './aws/model.js';
+import { createAwsHandler } from './aws/query-api.js';
+import { DEFAULT_AWS_TIMINGS, type AwsTimings } from './aws/types.js';
+import { startControllers } from './cluster/index.js';
+import { Faults } from './faults.js';
+import { KubeApi } from './kube/api.js';
+import { Store } from './kube/store.js';
+import { kubeconfigYaml } from './kubeconfig.js';
+import { DEFAULT_NODE_TIMINGS, NodeLifecycle, type NodeGroupSettings, type NodeTimings } from './node-lifecycle.js';
+import { Recorder } from './recorder.js';
+import { seedObjects } from './scenario/seed.js';
+import { syntheticScenario } from './scenario/synthetic.js';
+import type { Scenario, ScenarioTimings } from './scenario/types.js';
+import { createSimServer, listen } from './server.js';
+import { SimClock } from './sim-clock.js';
+
+export type SimOptions = {
+  /** The scenario to seed; or `nodes`/`podsPerNode` for a generated one. */
+  readonly scenario?: Scenario;
+  readonly nodes?: number;
+  readonly podsPerNode?: number;
+  /** Simulated ms per real ms (default 1); ignored with manualClock. */
+  readonly speed?: number;
+  /** Time moves only through sim.clock.advance() (tests). */
+  readonly manualClock?: boolean;
+  /** Simulated start instant (default: now). */
+  readonly startAt?: number;
+  /** TCP port on 127.0.0.1 (default 0: any free port). */
+  readonly port?: number;
+  /** Also write the kubeconfig to this file. */
+  readonly kubeconfigOut?: string;
+};
+
+export type Sim = {
+  /** The kubeconfig (YAML) for this simulator. */
+  readonly kubeconfig: string;
+  /** http://127.0.0.1:<port>: the Kubernetes API server. */
+  readonly server: string;
+  /** The AWS endpoint (same server) and what to configure clients with. */
+  readonly awsEndpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly scenario: Scenario;
+  readonly clock: SimClock;
+  readonly recorder: Recorder;
+  readonly faults: Faults;
+  readonly store: Store;
+  readonly aws: AwsModel;
+  stop(): Promise<void>;
+};
+
+export const SIM_CREDENTIALS = { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 'simulator-secret' } as const;
+
+export async function startSim(options: SimOptions = {}): Promise<Sim> {
+  const scenario = options.scenario ?? syntheticScenario(options.nodes ?? 3, options.podsPerNode ?? 10);
+  const region = scenario.region ?? 'eu-west-1';
+  const clock = new SimClock({ speed: options.speed ?? 1, manual: options.manualClock ?? false, ...(options.startAt !== undefined ? { start: options.startAt } : {}) });
+  const faults = new Faults();
+  const recorder = new Recorder();
+  const store = new Store({ clock });
+  store.addIndex('pods', 'byNode', (pod) => (pod.spec as { nodeName?: string } | undefined)?.nodeName);
+
+  const { aws: awsTimings, nodes: nodeTimings, pods: podTimings } = timingsOf(scenario.timings);
+  const settings = new Map<string, NodeGroupSettings>(scenario.nodeGroups.map((g) => [g.asg ?? g.name, {
+    labels: g.labels ?? {},
+    taints: g.taints ?? [],
+    allocatable: g.allocatable,
+  }]));
+  const nodes = new NodeLifecycle({
+    store, clock, faults, recorder, region, timings: nodeTimings,
+    settingsOf: (group) => settings.get(group) ?? { labels: {}, taints: [], allocatable: { cpu: '2', memory: '8Gi', pods: 110 } },
+  });
+  const aws = new AwsModel({ clock, faults, recorder, observer: nodes, region, timings: awsTimings });
+  const controllers = startControllers({ store, clock, faults, recorder, timings: podTimings });
+
+  // The cluster was running before the simulator started: instances are InService, nodes
+  // Ready, pods Running, with no start-up delays.
+  nodes.seeding = true;
+  seedObjects(store, scenario);
+  for (const group of scenario.nodeGroups) {
+    aws.addGroup({
+      name: group.asg ?? group.name,
+      availabilityZones: group.zones,
+      minSize: group.min,
+      maxSize: group.max,
+      desiredCapacity: group.desired,
+      instanceType: group.instanceType ?? 'm6i.xlarge',
+      launchTemplate: { id: `lt-${(group.asg ?? group.name).replace(/[^a-z0-9]/gi, '').slice(0, 17).padEnd(17, '0').toLowerCase()}`, name: `${group.asg ?? group.name}-lt`, version: '1' },
+      tags: { 'k8s.io/cluster-autoscaler/node-template/label/scalerd.io/node-group': group.name, ...(group.tags ?? {}) },
+      suspendedProcesses: group.suspendedProcesses ?? [],
+    }, { startInService: true });
+  }
+  controllers.settle();
+  nodes.seeding = false;
+
+  const api = new KubeApi({ store, clock, faults, recorder });
+  const server: Server = createSimServer({ api, clock, faults, recorder, aws: createAwsHandler(aws, { faults, recorder }) });
+  const url = await listen(server, options.port ?? 0);
+  const kubeconfig = kubeconfigYaml(url);
+  if (options.kubeconfigOut) await writeFile(options.kubeconfigOut, kubeconfig, { mode: 0o600 });
+
+  return {
+    kubeconfig,
+    server: url,
+    awsEndpoint: url,
+    region,
+    credentials: SIM_CREDENTIALS,
+    scenario,
+    clock,
+    recorder,
+    faults,
+    store,
+    aws,
+    async stop() {
+      controllers.stop();
+      clock.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function timingsOf(t: ScenarioTimings = {}): { aws: AwsTimings; nodes: NodeTimings; pods: { podStartupMs?: number; podExitMs?: number } } {
+  const ms = (seconds: number | undefined, fallback: number) => (seconds === undefined ? fallback : seconds * 1000);
+  return {
+    aws: {
+      ...DEFAULT_AWS_TIMINGS,
+      launchDelayMs: ms(t.launchSeconds, DEFAULT_AWS_TIMINGS.launchDelayMs),
+      terminateDelayMs: ms(t.terminateSeconds, DEFAULT_AWS_TIMINGS.terminateDelayMs),
+    },
+    nodes: {
+      joinDelayMs: ms(t.joinSeconds, DEFAULT_NODE_TIMINGS.joinDelayMs),
+      readyDelayMs: ms(t.readySeconds, DEFAULT_NODE_TIMINGS.readyDelayMs),
+      nodeRemovalDelayMs: ms(t.nodeRemovalSeconds, DEFAULT_NODE_TIMINGS.nodeRemovalDelayMs),
+    },
+    pods: {
+      ...(t.podStartupSeconds !== undefined ? { podStartupMs: t.podStartupSeconds * 1000 } : {}),
+      ...(t.podExitSeconds !== undefined ? { podExitMs: t.podExitSeconds * 1000 } : {}),
+    },
+  };
+}

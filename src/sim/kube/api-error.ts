@@ -1,0 +1,56 @@
+// Errors of the simulated API server, answered as metav1.Status like the real one.
+
+export type StatusReason =
+  | 'BadRequest' | 'Unauthorized' | 'Forbidden' | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Gone'
+  | 'Invalid' | 'MethodNotAllowed' | 'NotAcceptable' | 'UnsupportedMediaType' | 'TooManyRequests'
+  | 'InternalError' | 'ServiceUnavailable' | 'Timeout';
+
+export type StatusDetails = { name?: string; group?: string; kind?: string; uid?: string; causes?: { reason?: string; message: string; field?: string }[]; retryAfterSeconds?: number };
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: StatusReason,
+    message: string,
+    readonly details?: StatusDetails,
+  ) {
+    super(message);
+  }
+
+  toStatus(): Record<string, unknown> {
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      ...(this.details ? { details: this.details } : {}),
+      code: this.code,
+    };
+  }
+}
+
+const qualified = (kind: string, group: string) => (group ? `${kind.toLowerCase()}s.${group}` : `${kind.toLowerCase()}s`);
+
+export const notFound = (resource: string, group: string, name: string) =>
+  new ApiError(404, 'NotFound', `${group ? `${resource}.${group}` : resource} "${name}" not found`, { name, group, kind: resource });
+
+export const alreadyExists = (resource: string, group: string, name: string) =>
+  new ApiError(409, 'AlreadyExists', `${group ? `${resource}.${group}` : resource} "${name}" already exists`, { name, group, kind: resource });
+
+export const conflict = (resource: string, group: string, name: string, why: string) =>
+  new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${group ? `${resource}.${group}` : resource} "${name}": ${why}`, { name, group, kind: resource });
+
+export const badRequest = (message: string) => new ApiError(400, 'BadRequest', message);
+
+export const invalid = (kind: string, group: string, name: string, field: string, message: string) =>
+  new ApiError(422, 'Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${field}: ${message}`, {
+    name, group, kind, causes: [{ reason: 'FieldValueInvalid', message, field }],
+  });
+
+export const gone = (message: string) => new ApiError(410, 'Gone', message);
+
+export const methodNotAllowed = (message: string) => new ApiError(405, 'MethodNotAllowed', message);
+
+export { qualified };

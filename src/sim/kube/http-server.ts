@@ -1,0 +1,249 @@
+// The simulated Kubernetes API over HTTP: routing, content negotiation (JSON, Tables for
+// kubectl), watch streams, injected faults and request accounting.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../../clock.js';
+import type { Faults } from '../faults.js';
+import type { Recorder } from '../recorder.js';
+import { ApiError, methodNotAllowed } from './api-error.js';
+import type { KubeApi } from './api.js';
+import { SERVER_VERSION, coreVersions, group, groupList, resourceList } from './discovery.js';
+import type { DeleteOptions } from './pods.js';
+import { resourceKey } from './resources.js';
+import { type ResourceRoute, route } from './routes.js';
+import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import type { KubeObject, StoreEvent } from './store.js';
+import { toTable, wantsTable } from './table.js';
+
+export type KubeHttpDeps = { api: KubeApi; clock: Clock; faults: Faults; recorder: Recorder; bookmarkIntervalMs?: number };
+
+type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+/** How long a request held by a "timeout" fault waits before the server gives up (like its 60 s request timeout). */
+const TIMEOUT_FAULT_MS = 30_000;
+
+export function clientOf(req: IncomingMessage): string {
+  const header = req.headers['x-scalerd-client'];
+  if (typeof header === 'string' && header) return header;
+  return req.headers['user-agent']?.split(' ')[0] ?? 'unknown';
+}
+
+export async function handleKube(deps: KubeHttpDeps, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sim');
+  const target = route(url.pathname);
+  try {
+    switch (target.kind) {
+      case 'version':
+        return send(res, 200, SERVER_VERSION);
+      case 'core-versions':
+        return send(res, 200, coreVersions(req.headers.host ?? '127.0.0.1'));
+      case 'groups':
+        return send(res, 200, groupList());
+      case 'group':
+        return sendOr404(res, group(target.group), url.pathname);
+      case 'resources':
+        return sendOr404(res, resourceList(target.group, target.version), url.pathname);
+      case 'unknown':
+        throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+      case 'resource':
+        return await handleResource(deps, target, url, req, res, body);
+    }
+  } catch (error) {
+    sendError(res, error);
+  }
+}
+
+function verbOf(method: string | undefined, target: ResourceRoute, query: URLSearchParams): Verb {
+  const named = target.name !== undefined;
+  switch (method) {
+    case 'GET':
+      return named ? 'get' : query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      throw methodNotAllowed(`the server does not allow the method ${method}`);
+  }
+}
+
+async function handleResource(deps: KubeHttpDeps, target: ResourceRoute, url: URL, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+  const query = url.searchParams;
+  const verb = verbOf(req.method, target, query);
+  const operation = `${verb} ${target.type.resource}${target.subresource ? `/${target.subresource}` : ''}`;
+  deps.recorder.countRequest(operation);
+  const decision = deps.faults.decide('kube', operation);
+  if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
+  if (decision.error !== undefined) return injectError(res, decision.error);
+
+  const client = clientOf(req);
+  const { api } = deps;
+  const parse = (): Record<string, any> => {
+    try {
+      return body ? (JSON.parse(body) as Record<string, any>) : {};
+    } catch {
+      throw new ApiError(400, 'BadRequest', 'the object provided is unrecognized (must be of type JSON)');
+    }
+  };
+  switch (verb) {
+    case 'get':
+      return sendObject(deps, res, req, target, api.get(target));
+    case 'list': {
+      const result = api.list(target, query);
+      if (wantsTable(req.headers.accept)) return send(res, 200, toTable(resourceKey(target.type), result.items, deps.clock.now(), listMeta(result)));
+      return send(res, 200, {
+        kind: `${target.type.kind}List`,
+        apiVersion: target.type.group ? `${target.type.group}/${target.type.version}` : target.type.version,
+        metadata: listMeta(result),
+        items: result.items,
+      });
+    }
+    case 'watch':
+      return watch(deps, target, query, req, res);
+    case 'create': {
+      const created = api.create(target, parse(), client);
+      return send(res, 201, created);
+    }
+    case 'update':
+      return send(res, 200, api.update(target, parse(), client));
+    case 'patch':
+      return send(res, 200, api.patch(target, req.headers['content-type'] ?? '', parse(), client));
+    case 'delete': {
+      const options = { ...parse(), ...deleteOptionsFromQuery(query) } as DeleteOptions;
+      const object = api.delete(target, options, client);
+      // A pod that is still terminating comes back as the object (202 in the real server when graceful); a gone one as 200.
+      return send(res, object.metadata.deletionTimestamp ? 202 : 200, object);
+    }
+    case 'deletecollection': {
+      const options = { ...parse(), ...deleteOptionsFromQuery(query) } as DeleteOptions;
+      const { items } = api.list(target, query);
+      for (const item of items) api.delete({ ...target, name: item.metadata.name, namespace: item.metadata.namespace }, options, client);
+      return send(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
+    }
+  }
+}
+
+function deleteOptionsFromQuery(query: URLSearchParams): Partial<DeleteOptions> {
+  const grace = query.get('gracePeriodSeconds');
+  return grace === null ? {} : { gracePeriodSeconds: Number(grace) };
+}
+
+function listMeta(result: { resourceVersion: string; continue?: string; remainingItemCount?: number }): Record<string, unknown> {
+  return {
+    resourceVersion: result.resourceVersion,
+    ...(result.continue ? { continue: result.continue } : {}),
+    ...(result.remainingItemCount !== undefined ? { remainingItemCount: result.remainingItemCount } : {}),
+  };
+}
+
+function sendObject(deps: KubeHttpDeps, res: ServerResponse, req: IncomingMessage, target: ResourceRoute, object: KubeObject): void {
+  if (target.subresource === undefined && wantsTable(req.headers.accept)) {
+    return send(res, 200, toTable(resourceKey(target.type), [object], deps.clock.now(), { resourceVersion: object.metadata.resourceVersion }));
+  }
+  send(res, 200, object);
+}
+
+function watch(deps: KubeHttpDeps, target: ResourceRoute, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+  const key = resourceKey(target.type);
+  const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
+  const fields = parseFieldSelector(target.type.resource, query.get('fieldSelector') ?? undefined);
+  const inScope = (o: KubeObject) => target.namespace === undefined || !target.type.namespaced || o.metadata.namespace === target.namespace;
+  const matches = (o: KubeObject) => inScope(o) && labels(o) && fields(o);
+  const since = query.get('resourceVersion');
+  const store = deps.api.store;
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
+  // Objects this watch has reported as matching: a change that makes one stop matching is a DELETED for it.
+  const visible = new Set<string>();
+  const deliver = (event: StoreEvent) => {
+    if (event.resource !== key || !inScope(event.object)) return;
+    const id = event.object.metadata.uid;
+    if (event.type !== 'DELETED' && matches(event.object)) {
+      write(visible.has(id) ? 'MODIFIED' : 'ADDED', event.object);
+      visible.add(id);
+    } else if (visible.delete(id) || (event.type === 'DELETED' && matches(event.object))) {
+      write('DELETED', event.object);
+    }
+  };
+
+  if (since === null || since === '' || since === '0') {
+    for (const object of store.list(key, target.type.namespaced ? target.namespace : undefined)) {
+      if (!matches(object)) continue;
+      visible.add(object.metadata.uid);
+      write('ADDED', object);
+    }
+  } else {
+    for (const object of store.list(key, target.type.namespaced ? target.namespace : undefined)) if (matches(object)) visible.add(object.metadata.uid);
+    let backlog: StoreEvent[];
+    try {
+      backlog = store.eventsSince(Number(since));
+    } catch (error) {
+      // The real server answers 200 and sends the 410 inside the stream as an ERROR event.
+      if (error instanceof ApiError) write('ERROR', error.toStatus());
+      res.end();
+      return;
+    }
+    for (const event of backlog) if (event.resource === key && inScope(event.object) && matches(event.object)) write(event.type, event.object);
+  }
+
+  const unsubscribe = store.subscribe(deliver);
+  const bookmarks = query.get('allowWatchBookmarks') === 'true'
+    ? setInterval(() => write('BOOKMARK', { kind: target.type.kind, apiVersion: target.type.group ? `${target.type.group}/${target.type.version}` : 'v1', metadata: { resourceVersion: String(store.resourceVersion) } }), deps.bookmarkIntervalMs ?? 1000)
+    : undefined;
+  const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 1800);
+  const timeout = setTimeout(() => res.end(), Math.min(timeoutSeconds, 3600) * 1000);
+  const close = () => {
+    unsubscribe();
+    clearInterval(bookmarks);
+    clearTimeout(timeout);
+  };
+  req.on('close', close);
+  res.on('close', close);
+}
+
+async function injectError(res: ServerResponse, error: string | number): Promise<void> {
+  if (error === 'timeout') {
+    await new Promise((resolve) => {
+      const timer = setTimeout(resolve, TIMEOUT_FAULT_MS);
+      res.on('close', () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
+    if (!res.writableEnded && !res.destroyed) sendError(res, new ApiError(504, 'Timeout', 'Timeout: request did not complete within the allowed duration'));
+    return;
+  }
+  const code = Number(error);
+  const reason = code === 429 ? 'TooManyRequests' : code === 503 ? 'ServiceUnavailable' : 'InternalError';
+  const message = code === 429 ? 'Too many requests, please try again later.' : code === 503 ? 'the server is currently unable to handle the request' : 'an error on the server ("injected fault") has prevented the request from succeeding';
+  sendError(res, new ApiError(code, reason, message, code === 429 ? { retryAfterSeconds: 1 } : undefined));
+}
+
+function sendOr404(res: ServerResponse, body: object | undefined, path: string): void {
+  if (body) send(res, 200, body);
+  else sendError(res, new ApiError(404, 'NotFound', `the server could not find the requested resource (${path})`));
+}
+
+export function send(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, error: unknown): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`);
+  const headers: Record<string, string> = {};
+  if (apiError.details?.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, apiError.details.retryAfterSeconds));
+  const text = JSON.stringify(apiError.toStatus());
+  res.writeHead(apiError.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}

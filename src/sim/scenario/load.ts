@@ -1,0 +1,62 @@
+// Loading a scenario file: the JSON Schema first, then consistency checks, every problem
+// located at file:line:column like the schedule's.
+
+import type { Diagnostic } from '../../json/diagnostics.js';
+import { type Problem, checkJsonDocument, locateAll, readDocument } from '../../json/document.js';
+import type { Scenario } from './types.js';
+
+export const SCENARIO_SCHEMA_URL = new URL('../../../scenarios/scenario.schema.json', import.meta.url);
+export const SCENARIOS_DIR = new URL('../../../scenarios/', import.meta.url);
+
+const CODES = {
+  read: 'SCALERD_ERR_SCENARIO_READ',
+  json: 'SCALERD_ERR_SCENARIO_JSON',
+  duplicateKey: 'SCALERD_ERR_SCENARIO_DUPLICATE_KEY',
+  schema: 'SCALERD_ERR_SCENARIO_SCHEMA',
+} as const;
+
+export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; diagnostics: Diagnostic[] };
+
+export function checkScenarioText(text: string, file: string): ScenarioResult {
+  const checked = checkJsonDocument(text, file, SCENARIO_SCHEMA_URL, CODES);
+  if (!checked.ok) return checked;
+  const scenario = checked.value as Scenario;
+  const problems = consistency(scenario);
+  return problems.length > 0 ? { ok: false, diagnostics: locateAll(file, checked.map, problems) } : { ok: true, scenario };
+}
+
+export async function loadScenarioFile(path: string): Promise<ScenarioResult> {
+  const read = await readDocument(path, CODES.read, 'check the path; scenarios ship in scenarios/*.json');
+  if (!read.ok) return { ok: false, diagnostics: [read.diagnostic] };
+  return checkScenarioText(read.text, path);
+}
+
+function consistency(scenario: Scenario): Problem[] {
+  const problems: Problem[] = [];
+  const error = (pointer: string, message: string, hint: string) =>
+    problems.push({ code: 'SCALERD_ERR_SCENARIO_INVALID', severity: 'error', pointer, message, hint });
+  const groupNames = new Set<string>();
+  scenario.nodeGroups.forEach((g, i) => {
+    if (groupNames.has(g.name)) error(`/nodeGroups/${i}/name`, `node group "${g.name}" is defined twice`, 'give every node group its own name');
+    groupNames.add(g.name);
+    if (g.min > g.max) error(`/nodeGroups/${i}/min`, `min ${g.min} is above max ${g.max}`, 'make min at most max');
+    else if (g.desired < g.min || g.desired > g.max) error(`/nodeGroups/${i}/desired`, `desired ${g.desired} is outside ${g.min}..${g.max}`, 'make desired lie between min and max, as AWS requires');
+    if (g.zones.some((z) => !z.startsWith(scenario.region ?? 'eu-west-1'))) {
+      error(`/nodeGroups/${i}/zones`, `zones must be in the region ${scenario.region ?? 'eu-west-1'}`, 'use zones such as eu-west-1a, or set "region"');
+    }
+  });
+  const seen = new Set<string>();
+  const checkUnique = (list: { namespace: string; name: string }[] | undefined, field: string, kind: string) =>
+    (list ?? []).forEach((item, i) => {
+      const key = `${kind}/${item.namespace}/${item.name}`;
+      if (seen.has(key)) error(`/${field}/${i}/name`, `${item.namespace}/${item.name} is defined twice`, 'give each its own name');
+      seen.add(key);
+    });
+  checkUnique(scenario.workloads?.map((w) => ({ ...w, namespace: `${w.kind}:${w.namespace}` })), 'workloads', 'workload');
+  checkUnique(scenario.daemonSets, 'daemonSets', 'daemonset');
+  checkUnique(scenario.pods, 'pods', 'pod');
+  scenario.workloads?.forEach((w, i) => {
+    if (w.hpa && w.hpa.min > w.hpa.max) error(`/workloads/${i}/hpa/min`, `hpa min ${w.hpa.min} is above max ${w.hpa.max}`, 'make min at most max');
+  });
+  return problems;
+}

@@ -1,0 +1,144 @@
+// The simulator's one clock: real time, optionally accelerated (`speed`), or manual
+// (tests advance it explicitly). Every delay in the simulator — launches, joins, pod
+// start-up, graceful termination — is a timer on this clock, so a test can run an hour
+// of cluster life in a second and still see the same order of events.
+
+import type { Clock } from '../clock.js';
+
+export type Timer = { readonly at: number; readonly seq: number; cancelled: boolean; readonly fn: () => void };
+
+export type SimClockOptions = {
+  /** Simulated milliseconds per real millisecond (default 1). Ignored in manual mode. */
+  readonly speed?: number;
+  /** Simulated start instant (default: the real now). */
+  readonly start?: number;
+  /** Time moves only through advance() (default false). */
+  readonly manual?: boolean;
+};
+
+export class SimClock implements Clock {
+  readonly speed: number;
+  readonly manual: boolean;
+  readonly #start: number;
+  readonly #realStart = performance.now();
+  #manualNow: number;
+  #heap: Timer[] = [];
+  #seq = 0;
+  #realTimer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(options: SimClockOptions = {}) {
+    this.speed = options.speed ?? 1;
+    if (!(this.speed > 0)) throw new RangeError(`speed must be positive, got ${this.speed}`);
+    this.manual = options.manual ?? false;
+    this.#start = options.start ?? Date.now();
+    this.#manualNow = this.#start;
+  }
+
+  now(): number {
+    if (this.manual) return this.#manualNow;
+    return Math.floor(this.#start + (performance.now() - this.#realStart) * this.speed);
+  }
+
+  /** Runs fn once `delayMs` of simulated time has passed. */
+  after(delayMs: number, fn: () => void): Timer {
+    const timer: Timer = { at: this.now() + Math.max(0, delayMs), seq: this.#seq++, cancelled: false, fn };
+    this.#push(timer);
+    this.#arm();
+    return timer;
+  }
+
+  cancel(timer: Timer | undefined): void {
+    if (timer) timer.cancelled = true;
+  }
+
+  /** Resolves after `delayMs` of simulated time. */
+  sleep(delayMs: number): Promise<void> {
+    return new Promise((resolve) => this.after(delayMs, resolve));
+  }
+
+  /** Manual mode: moves time forward, running every timer that comes due, in order. */
+  advance(ms: number): void {
+    if (!this.manual) throw new Error('advance() is for a manual clock');
+    const until = this.#manualNow + ms;
+    for (;;) {
+      const next = this.#heap[0];
+      if (!next || next.at > until) break;
+      this.#pop();
+      this.#manualNow = Math.max(this.#manualNow, next.at);
+      if (!next.cancelled) next.fn();
+    }
+    this.#manualNow = until;
+  }
+
+  /** Stops running timers (the simulator is shutting down). */
+  stop(): void {
+    this.#stopped = true;
+    if (this.#realTimer) clearTimeout(this.#realTimer);
+    this.#heap = [];
+  }
+
+  get pendingTimers(): number {
+    return this.#heap.filter((t) => !t.cancelled).length;
+  }
+
+  #arm(): void {
+    if (this.manual || this.#stopped) return;
+    if (this.#realTimer) clearTimeout(this.#realTimer);
+    const next = this.#heap[0];
+    if (!next) return;
+    const realDelay = Math.max(0, (next.at - this.now()) / this.speed);
+    this.#realTimer = setTimeout(() => this.#runDue(), Math.min(realDelay, 2 ** 31 - 1));
+    this.#realTimer.unref();
+  }
+
+  #runDue(): void {
+    this.#realTimer = undefined;
+    const now = this.now();
+    for (;;) {
+      const next = this.#heap[0];
+      if (!next || next.at > now || this.#stopped) break;
+      this.#pop();
+      if (!next.cancelled) next.fn();
+    }
+    this.#arm();
+  }
+
+  // A binary min-heap on (at, seq): timers due at the same instant run in the order set.
+  #push(timer: Timer): void {
+    const heap = this.#heap;
+    heap.push(timer);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  #pop(): Timer | undefined {
+    const heap = this.#heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (heap.length > 0 && last) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let smallest = i;
+        if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l;
+        if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r;
+        if (smallest === i) break;
+        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+        i = smallest;
+      }
+    }
+    return top;
+  }
+}
+
+function before(a: Timer, b: Timer): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}

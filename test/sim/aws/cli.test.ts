@@ -1,0 +1,102 @@
+// The simulator through an independent client: the AWS CLI v2 (Debian package awscli), which
+// is Python/botocore, not the JavaScript SDK — so its serializer and parser check ours.
+
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servedWorld, spec } from './helpers.js';
+
+/** Debian's v2 CLI; a Python v1 `aws` may come first on PATH, so never rely on PATH. */
+const AWS_CLI = '/usr/bin/aws';
+
+let home: string;
+
+beforeAll(() => {
+  home = mkdtempSync(join(tmpdir(), 'scalerd-awscli-'));
+});
+afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+const s = servedWorld((w) => w.model.addGroup(spec({ minSize: 2 }), { startInService: true }));
+
+type Run = { code: number; stdout: string; stderr: string };
+
+/** Runs the CLI asynchronously (the server answers from this same process) with no user configuration. */
+function aws(...args: string[]): Promise<Run> {
+  if (!existsSync(AWS_CLI)) {
+    throw new Error(`The AWS CLI v2 is missing at ${AWS_CLI}: install the Debian package awscli (apt-get install awscli). CI installs it; these tests never skip.`);
+  }
+  const env = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
+    AWS_ACCESS_KEY_ID: 'AKIDSIM',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PAGER: '',
+  };
+  const argv = args[0] === '--version' ? args : [...args, '--endpoint-url', s.endpoint, '--region', 'eu-west-1', '--output', 'json'];
+  return new Promise((resolve) => {
+    execFile(AWS_CLI, argv, { env, timeout: 25_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const json = (run: Run): Record<string, unknown> => {
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout) as Record<string, unknown>;
+};
+
+describe('AWS CLI v2 against the simulator', () => {
+  it('is the v2 CLI', async () => {
+    const { stdout, stderr } = await aws('--version');
+    expect(`${stdout}${stderr}`).toMatch(/^aws-cli\/2\./);
+  });
+
+  it('autoscaling describe-auto-scaling-groups', async () => {
+    const out = json(await aws('autoscaling', 'describe-auto-scaling-groups', '--auto-scaling-group-names', 'workers')) as { AutoScalingGroups: Record<string, unknown>[] };
+    expect(out.AutoScalingGroups).toHaveLength(1);
+    expect(out.AutoScalingGroups[0]).toMatchObject({ AutoScalingGroupName: 'workers', MinSize: 2, MaxSize: 10, DesiredCapacity: 3, SuspendedProcesses: [] });
+    expect((out.AutoScalingGroups[0]?.Instances as { InstanceId: string; LifecycleState: string }[]).map((i) => [i.InstanceId, i.LifecycleState])).toEqual(
+      s.w.model.group('workers')!.instances.map((i) => [i.instanceId, 'InService']),
+    );
+  });
+
+  it('autoscaling set-desired-capacity', async () => {
+    const run = await aws('autoscaling', 'set-desired-capacity', '--auto-scaling-group-name', 'workers', '--desired-capacity', '4');
+    expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(s.w.model.group('workers')?.desiredCapacity).toBe(4);
+    expect(s.w.recorder.facts('mutation').find((f) => f.operation === 'SetDesiredCapacity')?.client).toBe('AKIDSIM');
+  });
+
+  it('autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity', async () => {
+    const id = s.w.model.group('workers')!.instances[1]!.instanceId;
+    const out = json(await aws('autoscaling', 'terminate-instance-in-auto-scaling-group', '--instance-id', id, '--should-decrement-desired-capacity'));
+    expect(out.Activity).toMatchObject({ AutoScalingGroupName: 'workers', Description: `Terminating EC2 instance: ${id}`, StatusCode: 'InProgress' });
+    expect(s.w.model.group('workers')?.desiredCapacity).toBe(2);
+    expect(s.w.model.instance(id)?.lifecycle).toBe('Terminating');
+  });
+
+  it('autoscaling set-desired-capacity below MinSize fails with the AWS message', async () => {
+    const run = await aws('autoscaling', 'set-desired-capacity', '--auto-scaling-group-name', 'workers', '--desired-capacity', '1');
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('An error occurred (ValidationError) when calling the SetDesiredCapacity operation: New SetDesiredCapacity value 1 is below min value 2 for the AutoScalingGroup.');
+    expect(s.w.model.group('workers')?.desiredCapacity).toBe(3);
+  });
+
+  it('ec2 describe-instances with filters', async () => {
+    s.w.model.setDesiredCapacity('workers', 4);
+    const out = json(
+      await aws('ec2', 'describe-instances', '--filters', 'Name=tag:aws:autoscaling:groupName,Values=workers', 'Name=instance-state-name,Values=running'),
+    ) as { Reservations: { Instances: { InstanceId: string; PrivateDnsName: string; State: { Name: string } }[] }[] };
+    const instances = out.Reservations.flatMap((r) => r.Instances);
+    const running = s.w.model.group('workers')!.instances.filter((i) => i.lifecycleState === 'InService');
+    expect(instances.map((i) => i.InstanceId)).toEqual(running.map((i) => i.instanceId));
+    expect(instances.every((i) => i.State.Name === 'running' && i.PrivateDnsName.endsWith('.eu-west-1.compute.internal'))).toBe(true);
+  });
+});
