@@ -80,6 +80,10 @@ async function handleResource(deps: KubeHttpDeps, target: ResourceRoute, url: UR
   if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
   if (decision.error !== undefined) return injectError(res, decision.error);
 
+  if ((verb === 'create' || verb === 'update') && req.headers['content-type']?.startsWith('application/vnd.kubernetes.protobuf')) {
+    // kubectl's generators (kubectl create configmap …) send protobuf; the simulator is JSON only.
+    throw new ApiError(415, 'UnsupportedMediaType', 'the simulated API server accepts JSON only, not application/vnd.kubernetes.protobuf: use kubectl apply -f (with --validate=false) instead of kubectl create <kind>');
+  }
   const client = clientOf(req);
   const { api } = deps;
   const parse = (): Record<string, any> => {
@@ -242,7 +246,12 @@ export function sendError(res: ServerResponse, error: unknown): void {
   }
   const apiError = error instanceof ApiError ? error : new ApiError(500, 'InternalError', `Internal error occurred: ${(error as Error).message}`);
   const headers: Record<string, string> = {};
-  if (apiError.details?.retryAfterSeconds !== undefined) headers['Retry-After'] = String(Math.max(1, apiError.details.retryAfterSeconds));
+  // As the API server's ErrorNegotiated: a Retry-After header only for a positive delay. An
+  // eviction refused by a PodDisruptionBudget carries 0, so it has none, and clients see the
+  // 429 (kubectl drain prints "will retry after 5s"); with a header, client-go would retry it
+  // silently inside the request instead.
+  const retryAfter = apiError.details?.retryAfterSeconds;
+  if (retryAfter !== undefined && retryAfter > 0) headers['Retry-After'] = String(retryAfter);
   const text = JSON.stringify(apiError.toStatus());
   res.writeHead(apiError.code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
