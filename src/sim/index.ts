@@ -12,6 +12,7 @@ import { Faults } from './faults.js';
 import { KubeApi } from './kube/api.js';
 import { Store } from './kube/store.js';
 import { kubeconfigYaml } from './kubeconfig.js';
+import { guardDisruptionBudgets } from './pdb-guard.js';
 import { DEFAULT_NODE_TIMINGS, NodeLifecycle, type NodeGroupSettings, type NodeTimings } from './node-lifecycle.js';
 import { Recorder } from './recorder.js';
 import { seedObjects } from './scenario/seed.js';
@@ -98,6 +99,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   }
   controllers.settle();
   nodes.seeding = false;
+  const stopGuard = guardDisruptionBudgets({ store, clock, recorder });
 
   const api = new KubeApi({ store, clock, faults, recorder });
   const server: Server = createSimServer({ api, clock, faults, recorder, aws: createAwsHandler(aws, { faults, recorder }) });
@@ -118,6 +120,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     store,
     aws,
     async stop() {
+      stopGuard();
       controllers.stop();
       clock.stop();
       server.closeAllConnections();

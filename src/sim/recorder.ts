@@ -15,8 +15,17 @@ export class Recorder {
   readonly #facts: Fact[] = [];
   readonly #requests = new Map<string, number>();
 
+  readonly #listeners = new Set<(fact: Fact) => void>();
+
   record(fact: Fact): void {
     this.#facts.push(fact);
+    for (const listener of this.#listeners) listener(fact);
+  }
+
+  /** Every fact as it is recorded. Returns the unsubscribe function. */
+  subscribe(listener: (fact: Fact) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /** Counts a request by endpoint ("GET /api/v1/pods", "aws DescribeAutoScalingGroups"). */
