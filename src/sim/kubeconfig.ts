@@ -11,6 +11,8 @@ export function kubeconfigYaml(server: string, namespace = 'default'): string {
     `- name: ${SIM_CONTEXT}`,
     '  cluster:',
     `    server: ${server}`,
+    // client-node 1.x refuses plain http:// unless TLS verification is explicitly off.
+    '    insecure-skip-tls-verify: true',
     'users:',
     `- name: ${SIM_CONTEXT}`,
     '  user:',

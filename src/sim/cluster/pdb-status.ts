@@ -46,7 +46,7 @@ export function createPdbStatusController(deps: ClusterDeps): Controller {
   };
 
   return {
-    watches: [PDB, 'pods', 'replicasets.apps', 'statefulsets.apps'],
+    watches: [PDB, 'pods', 'replicasets.apps', 'statefulsets.apps', 'deployments.apps'],
     queues: [queue],
     onEvent(event: StoreEvent) {
       if (event.resource === PDB) {

@@ -1,7 +1,7 @@
 // Errors of the simulated API server, answered as metav1.Status like the real one.
 
 export type StatusReason =
-  | 'BadRequest' | 'Unauthorized' | 'Forbidden' | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Gone'
+  | 'BadRequest' | 'Unauthorized' | 'Forbidden' | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Gone' | 'Expired'
   | 'Invalid' | 'MethodNotAllowed' | 'NotAcceptable' | 'UnsupportedMediaType' | 'TooManyRequests'
   | 'InternalError' | 'ServiceUnavailable' | 'Timeout';
 
@@ -49,7 +49,8 @@ export const invalid = (kind: string, group: string, name: string, field: string
     name, group, kind, causes: [{ reason: 'FieldValueInvalid', message, field }],
   });
 
-export const gone = (message: string) => new ApiError(410, 'Gone', message);
+// Current API servers say Expired for a compacted resourceVersion (older ones said Gone).
+export const gone = (message: string) => new ApiError(410, 'Expired', message);
 
 export const methodNotAllowed = (message: string) => new ApiError(405, 'MethodNotAllowed', message);
 

@@ -7,6 +7,7 @@ import type { Faults } from '../faults.js';
 import type { Recorder } from '../recorder.js';
 import { ApiError, badRequest, conflict, invalid, methodNotAllowed, notFound } from './api-error.js';
 import { applyDefaults } from './defaults.js';
+import { checkMicroTimes } from './micro-time.js';
 import { applyPatch } from './patch.js';
 import { type DeleteOptions, checkPreconditions, deletePod, evictPod } from './pods.js';
 import { apiVersionOf, resourceKey } from './resources.js';
@@ -103,6 +104,7 @@ export class KubeApi {
       kind: route.type.kind,
       metadata: { ...meta, namespace: route.namespace },
     } as KubeObject);
+    checkMicroTimes(key, object);
     const created = this.store.create(key, object);
     this.#recordMutation(client, 'create', route, created.metadata.name);
     return created;
@@ -117,6 +119,7 @@ export class KubeApi {
     const expected = body.metadata?.resourceVersion as string | undefined;
     if (route.subresource === 'scale') return this.#setScale(route, current, body, expected, client);
     const next = this.#merge(route, current, body);
+    checkMicroTimes(key, next);
     const updated = this.store.update(key, next, expected || undefined);
     this.#afterWrite(client, route, current, updated);
     return updated;
@@ -134,6 +137,7 @@ export class KubeApi {
     // A resourceVersion in the patch is a precondition, as with update.
     const expected = (patch as Loose)?.metadata?.resourceVersion as string | undefined;
     const next = this.#merge(route, current, patched);
+    checkMicroTimes(key, next);
     const updated = this.store.update(key, next, expected);
     this.#afterWrite(client, route, current, updated);
     return updated;

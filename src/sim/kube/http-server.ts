@@ -161,17 +161,34 @@ function watch(deps: KubeHttpDeps, target: ResourceRoute, query: URLSearchParams
   const store = deps.api.store;
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  // As the API server does: the headers go out now, not with the first event, or a client
+  // (client-go's Watch, client-node's informer) waits on a quiet resource until one comes.
+  res.flushHeaders();
   const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
+  // `kubectl get --watch` asks for Tables here too. As the API server's watch handler does, each
+  // event then carries a one-row Table, with the column definitions only in the first (later
+  // ones have none: NoHeaders), so kubectl prints its columns instead of falling back to NAME/AGE.
+  const asTable = wantsTable(req.headers.accept);
+  let headersSent = false;
+  const writeObject = (type: string, object: KubeObject) => {
+    if (!asTable) {
+      write(type, object);
+      return;
+    }
+    const table = toTable(key, [object], deps.clock.now(), { resourceVersion: object.metadata.resourceVersion });
+    write(type, headersSent ? { ...table, columnDefinitions: null } : table);
+    headersSent = true;
+  };
   // Objects this watch has reported as matching: a change that makes one stop matching is a DELETED for it.
   const visible = new Set<string>();
   const deliver = (event: StoreEvent) => {
     if (event.resource !== key || !inScope(event.object)) return;
     const id = event.object.metadata.uid;
     if (event.type !== 'DELETED' && matches(event.object)) {
-      write(visible.has(id) ? 'MODIFIED' : 'ADDED', event.object);
+      writeObject(visible.has(id) ? 'MODIFIED' : 'ADDED', event.object);
       visible.add(id);
     } else if (visible.delete(id) || (event.type === 'DELETED' && matches(event.object))) {
-      write('DELETED', event.object);
+      writeObject('DELETED', event.object);
     }
   };
 
@@ -179,7 +196,7 @@ function watch(deps: KubeHttpDeps, target: ResourceRoute, query: URLSearchParams
     for (const object of store.list(key, target.type.namespaced ? target.namespace : undefined)) {
       if (!matches(object)) continue;
       visible.add(object.metadata.uid);
-      write('ADDED', object);
+      writeObject('ADDED', object);
     }
   } else {
     for (const object of store.list(key, target.type.namespaced ? target.namespace : undefined)) if (matches(object)) visible.add(object.metadata.uid);
@@ -192,7 +209,7 @@ function watch(deps: KubeHttpDeps, target: ResourceRoute, query: URLSearchParams
       res.end();
       return;
     }
-    for (const event of backlog) if (event.resource === key && inScope(event.object) && matches(event.object)) write(event.type, event.object);
+    for (const event of backlog) if (event.resource === key && inScope(event.object) && matches(event.object)) writeObject(event.type, event.object);
   }
 
   const unsubscribe = store.subscribe(deliver);

@@ -81,7 +81,9 @@ export function computePdbStatus(pdb: KubeObject, pods: readonly KubeObject[], s
     currentHealthy,
     desiredHealthy,
     expectedPods,
-    disruptionsAllowed: Math.max(0, currentHealthy - desiredHealthy),
+    // As the disruption controller: none while no pods are expected (a budget whose workload
+    // was scaled to zero, or whose pods have not appeared yet), whatever is running.
+    disruptionsAllowed: expectedPods <= 0 ? 0 : Math.max(0, currentHealthy - desiredHealthy),
     observedGeneration: pdb.metadata.generation ?? 1,
   };
 }

@@ -50,15 +50,26 @@ export function deletePod(deps: PodDeps, pod: KubeObject, options: DeleteOptions
   });
 }
 
-/** The controller owner's desired replicas, for budgets given as maxUnavailable or a percentage. */
+/**
+ * The controller owner's desired replicas, for budgets given as maxUnavailable or a
+ * percentage. A ReplicaSet's pods count against its Deployment when it has one, as the
+ * disruption controller's finders do (getPodDeployment before getPodReplicaSet): a scaled
+ * Deployment counts at once, and a rollout's old and new ReplicaSets count once.
+ */
 export function scaleOfOwner(store: Store, pod: KubeObject): { key: string; replicas: number } | undefined {
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
   if (!owner) return undefined;
   const resource = owner.kind === 'ReplicaSet' ? 'replicasets.apps' : owner.kind === 'StatefulSet' ? 'statefulsets.apps' : undefined;
   if (!resource) return undefined;
-  const object = store.get(resource, pod.metadata.namespace, owner.name);
+  let object = store.get(resource, pod.metadata.namespace, owner.name);
+  let key = `${resource}/${owner.name}`;
+  const deployment = resource === 'replicasets.apps' ? object?.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Deployment') : undefined;
+  if (deployment) {
+    object = store.get('deployments.apps', pod.metadata.namespace, deployment.name);
+    key = `deployments.apps/${deployment.name}`;
+  }
   const replicas = (object?.spec as Loose | undefined)?.replicas;
-  return typeof replicas === 'number' ? { key: `${resource}/${owner.name}`, replicas } : undefined;
+  return typeof replicas === 'number' ? { key, replicas } : undefined;
 }
 
 const TOO_MANY_PDBS = 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.';
@@ -89,8 +100,9 @@ export function evictPod(deps: PodDeps, namespace: string, name: string, evictio
       const status = computePdbStatus(pdb, deps.store.list('pods', namespace), (p) => scaleOfOwner(deps.store, p));
       const key = `${namespace}/${pdb.metadata.name}`;
       const blocked = deps.faults.behaves('pdbsNeverAllow', key) || status.disruptionsAllowed <= 0;
-      // An unready pod may go while the budget is met without it (IfHealthyBudget).
-      const unreadyButBudgetMet = !isPodReady(pod) && status.currentHealthy >= status.desiredHealthy;
+      // An unready pod may go while the budget is met without it and requires some pods
+      // (IfHealthyBudget: upstream also asks for DesiredHealthy > 0).
+      const unreadyButBudgetMet = !isPodReady(pod) && status.currentHealthy >= status.desiredHealthy && status.desiredHealthy > 0;
       if (blocked && !unreadyButBudgetMet) {
         throw new ApiError(429, 'TooManyRequests', 'Cannot evict pod as it would violate the pod\'s disruption budget.', {
           causes: [{ reason: 'DisruptionBudget', message: `The disruption budget ${pdb.metadata.name} needs ${status.desiredHealthy} healthy pods and has ${status.currentHealthy} currently` }],

@@ -53,6 +53,9 @@ export class Store {
   #historyStart = 0; // index in #history of the oldest retained event (a ring via splice)
   #rv = 1;
   readonly #listeners = new Set<(event: StoreEvent) => void>();
+  /** Events written by a listener while an event was being delivered: delivered after it, in order. */
+  readonly #undelivered: StoreEvent[] = [];
+  #delivering = false;
 
   constructor(options: StoreOptions) {
     this.#clock = options.clock;
@@ -219,7 +222,11 @@ export class Store {
     return object;
   }
 
-  /** Every change, synchronously, in order. Returns the unsubscribe function. */
+  /**
+   * Every change, synchronously, in resourceVersion order. A change a listener makes while
+   * it is told of another is told to every listener after that one (as a watch would see
+   * them), still before the outermost write returns. Returns the unsubscribe function.
+   */
   subscribe(listener: (event: StoreEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -251,7 +258,20 @@ export class Store {
         this.#historyStart = 0;
       }
     }
-    for (const listener of this.#listeners) listener(event);
+    // IMPORTANT: a listener that writes (the pod GC deleting a deleted node's pods) must not
+    // have its events delivered inside this loop, or the listeners after it would see them
+    // before this one: resourceVersions going backwards.
+    this.#undelivered.push(event);
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      for (let i = 0; i < this.#undelivered.length; i++) {
+        for (const listener of this.#listeners) listener(this.#undelivered[i]!);
+      }
+    } finally {
+      this.#undelivered.length = 0;
+      this.#delivering = false;
+    }
   }
 }
 

@@ -84,4 +84,23 @@ describe('KubeApi', () => {
     w.api.delete(at('', 'v1', 'pods', 'shop', 'b'), {}, 't');
     expect(w.store.get('pods', 'shop', 'b')).toBeUndefined();
   });
+
+  it('refuses MicroTime fields (Lease renewTime, Event eventTime) without six fractional digits, as the API server decodes them', () => {
+    const w = world();
+    const route = at('coordination.k8s.io', 'v1', 'leases', 'shop');
+    const lease = (renewTime: string) => ({ metadata: { name: 'scalerd' }, spec: { holderIdentity: 'a', renewTime } });
+    let message = '';
+    try {
+      w.api.create(route, lease('2026-11-25T12:00:00.103Z'), 't');
+    } catch (error) {
+      message = error instanceof ApiError ? `${error.code} ${error.message}` : String(error);
+    }
+    expect(message).toBe('400 Lease in version "v1" cannot be handled as a Lease: parsing time "2026-11-25T12:00:00.103Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse ".103Z" as ".000000"');
+    const created = w.api.create(route, lease('2026-11-25T12:00:00.103000Z'), 't');
+    const named = at('coordination.k8s.io', 'v1', 'leases', 'shop', 'scalerd');
+    expect(code(() => w.api.update(named, { ...created, spec: { holderIdentity: 'a', renewTime: '2026-11-25T12:00:10Z' } }, 't'))).toBe(400);
+    expect(code(() => w.api.patch(named, 'application/merge-patch+json', { spec: { renewTime: '2026-11-25T12:00:10.000Z' } }, 't'))).toBe(400);
+    expect(code(() => w.api.patch(named, 'application/merge-patch+json', { spec: { renewTime: '2026-11-25T12:00:10.000000Z' } }, 't'))).toBe(200);
+    expect(code(() => w.api.create(at('', 'v1', 'events', 'shop'), { metadata: { name: 'e' }, eventTime: '2026-11-25T12:00:00Z' }, 't'))).toBe(400);
+  });
 });

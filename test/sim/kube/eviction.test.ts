@@ -89,4 +89,33 @@ describe('pods/eviction', () => {
     pdb(w.store, 'web', { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } });
     expect(evict(w, 'web-a').code).toBe(429); // 4 expected, 1 already unavailable
   });
+
+  it('counts a ReplicaSet\'s pods against its Deployment\'s scale, which a scale-down changes at once', () => {
+    const w = world();
+    w.store.create('deployments.apps', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 4 } });
+    w.store.create('replicasets.apps', {
+      apiVersion: 'apps/v1', kind: 'ReplicaSet', spec: { replicas: 2 },
+      metadata: { name: 'web-abc', namespace: 'shop', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: 'd-uid', controller: true }] },
+    });
+    for (const n of ['a', 'b']) runningPod(w.store, `web-${n}`, { app: 'web' });
+    pdb(w.store, 'web', { maxUnavailable: '50%', selector: { matchLabels: { app: 'web' } } });
+    // The Deployment wants 4 (its ReplicaSet has not caught up): 2 must stay, and 2 are healthy.
+    expect(evict(w, 'web-a')).toMatchObject({ code: 429, status: { details: { causes: [{ message: 'The disruption budget web needs 2 healthy pods and has 2 currently' }] } } });
+  });
+
+  it('allows no disruption while the budget expects no pods (its workload scaled to zero), however many run', () => {
+    const w = world();
+    w.store.create('replicasets.apps', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-abc', namespace: 'shop' }, spec: { replicas: 0 } });
+    for (const n of ['a', 'b']) runningPod(w.store, `web-${n}`, { app: 'web' });
+    pdb(w.store, 'web', { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } });
+    expect(evict(w, 'web-a').code).toBe(429);
+  });
+
+  it('refuses an unready pod when the budget requires no healthy pods and allows no disruption (IfHealthyBudget needs desiredHealthy > 0)', () => {
+    const w = world();
+    w.store.create('replicasets.apps', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-abc', namespace: 'shop' }, spec: { replicas: 1 } });
+    runningPod(w.store, 'web-a', { app: 'web' }, 'node-a', false);
+    pdb(w.store, 'web', { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } }); // desiredHealthy 0, currentHealthy 0
+    expect(evict(w, 'web-a').code).toBe(429);
+  });
 });

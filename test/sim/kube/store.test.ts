@@ -55,4 +55,19 @@ describe('Store', () => {
     store.delete('pods', 'shop', 'p');
     expect(store.byIndex('pods', 'byNode', 'n2')).toEqual([]);
   });
+
+  it('tells every listener of every change in resourceVersion order, also of changes a listener makes', () => {
+    const { store } = world();
+    // The first listener writes while told of a change (as the pod GC deletes a deleted node's pods).
+    store.subscribe((e) => {
+      if (e.type === 'DELETED' && e.object.metadata.name === 'a') store.create('configmaps', cm('b'));
+    });
+    const seen: number[] = [];
+    store.subscribe((e) => seen.push(e.rv));
+    store.create('configmaps', cm('a'));
+    store.delete('configmaps', 'shop', 'a');
+    expect(seen).toHaveLength(3);
+    expect(seen).toEqual([...seen].sort((x, y) => x - y));
+    expect(store.get('configmaps', 'shop', 'b')).toBeDefined(); // delivered before the outer write returned
+  });
 });
