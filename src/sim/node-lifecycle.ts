@@ -5,12 +5,10 @@
 // it; the Node object is removed after the instance is gone, unless someone deleted it.
 
 import type { InstanceInfo, InstanceObserver } from './aws/types.js';
-import type { Faults } from './faults.js';
+import type { SimDeps } from './deps.js';
 import { isTerminal } from './kube/pdb.js';
-import type { KubeObject, NewObject, Store } from './kube/store.js';
+import type { KubeObject, NewObject } from './kube/store.js';
 import { isoSeconds } from './kube/store.js';
-import type { Recorder } from './recorder.js';
-import type { SimClock } from './sim-clock.js';
 
 type Loose = Record<string, any>;
 
@@ -31,11 +29,7 @@ export type NodeTimings = {
 
 export const DEFAULT_NODE_TIMINGS: NodeTimings = { joinDelayMs: 20_000, readyDelayMs: 10_000, nodeRemovalDelayMs: 40_000 };
 
-export type NodeLifecycleDeps = {
-  readonly store: Store;
-  readonly clock: SimClock;
-  readonly faults: Faults;
-  readonly recorder: Recorder;
+export type NodeLifecycleDeps = SimDeps & {
   readonly region: string;
   readonly timings: NodeTimings;
   readonly settingsOf: (group: string) => NodeGroupSettings;

@@ -1,12 +1,10 @@
 // What every cluster controller is given and gives back: the shared dependencies, and
 // the store events it wants, its queues (for settle) and its timers (for stop).
 
-import type { Faults } from '../faults.js';
 import type { DeleteOptions, PodDeps } from '../kube/pods.js';
 import { deletePod } from '../kube/pods.js';
-import type { KubeObject, Store, StoreEvent } from '../kube/store.js';
-import type { Recorder } from '../recorder.js';
-import type { SimClock } from '../sim-clock.js';
+import type { KubeObject, StoreEvent } from '../kube/store.js';
+import type { SimDeps } from '../deps.js';
 import type { WorkQueue } from './queue.js';
 
 /** Simulated milliseconds. */
@@ -21,13 +19,7 @@ export type ClusterTimings = {
 
 export const DEFAULT_CLUSTER_TIMINGS: ClusterTimings = { podStartupMs: 2000, podExitMs: 1000, schedulerDelayMs: 0 };
 
-export type ClusterDeps = {
-  readonly store: Store;
-  readonly clock: SimClock;
-  readonly faults: Faults;
-  readonly recorder: Recorder;
-  readonly timings: ClusterTimings;
-};
+export type ClusterDeps = SimDeps & { readonly timings: ClusterTimings };
 
 export type Controller = {
   /** Store resource keys whose events onEvent receives. */
