@@ -30,6 +30,10 @@ export const CODES = {
   SCALERD_ERR_SCENARIO_DUPLICATE_KEY: 'a property appears twice in one object of a scenario',
   SCALERD_ERR_SCENARIO_SCHEMA: 'a scenario value does not have the shape the schema requires',
   SCALERD_ERR_SCENARIO_INVALID: 'a scenario is inconsistent (sizes outside limits, names used twice)',
+  SCALERD_ERR_AWS_CONFIG: 'the AWS client configuration is invalid (region, endpoint, credentials)',
+  SCALERD_ERR_AWS_CALL: 'an AWS API call failed',
+  SCALERD_ERR_KUBE_CONFIG: 'no usable kubeconfig (flag, KUBECONFIG, ~/.kube/config or in-cluster)',
+  SCALERD_ERR_KUBE_CALL: 'a Kubernetes API call failed',
   SCALERD_ERR_CLI_USAGE: 'a command was called with wrong arguments',
   SCALERD_ERR_CLI_TIME: 'a time given on the command line cannot be read',
 } as const;
@@ -50,6 +54,31 @@ export class ScalerdError extends Error {
 
 /** Bad input from the user (arguments, files): exit code 2 when it is about usage. */
 export class UsageError extends ScalerdError {}
+
+/** A remote API call failed after the adapter's own retries. */
+export class RemoteError extends ScalerdError {
+  constructor(
+    code: 'SCALERD_ERR_AWS_CALL' | 'SCALERD_ERR_KUBE_CALL',
+    message: string,
+    readonly detail: {
+      /** e.g. "DescribeAutoScalingGroups", "evict pods". */
+      readonly operation: string;
+      /** HTTP status, when there was a response. */
+      readonly status?: number;
+      /** The AWS error code or the Kubernetes Status reason. */
+      readonly reason?: string;
+      /** Whether trying again later may succeed (throttling, 5xx, timeouts, conflicts). */
+      readonly retryable: boolean;
+    },
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+  }
+}
+
+export function isRemoteError(error: unknown): error is RemoteError {
+  return error instanceof RemoteError;
+}
 
 export function isScalerdError(error: unknown): error is ScalerdError {
   return error instanceof ScalerdError;
