@@ -1,0 +1,91 @@
+// The two SDK clients, configured once: adaptive retries (client-side rate limiting after
+// throttling), bounded attempts, a request timeout, scalerd in the User-Agent, and no logger
+// (the adapter reports through return values and errors, never the console).
+
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { EC2Client } from '@aws-sdk/client-ec2';
+// The SDK's own retry strategy classes (the package the clients are built on).
+import { AdaptiveRetryStrategy, DefaultRateLimiter, MAXIMUM_RETRY_DELAY } from '@smithy/core/retry';
+import { classify } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+
+export type Clients = { readonly autoscaling: AutoScalingClient; readonly ec2: EC2Client };
+
+/** The SDK's slowest pace once throttled, requests per second (DefaultRateLimiter's minFillRate). */
+const MIN_SEND_RATE = 0.5;
+/** Connecting is quick or broken; the rest of the request timeout is for AWS to answer. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+const silent = { debug() {}, info() {}, warn() {}, error() {}, trace() {} };
+
+export function createClients(o: ResolvedOptions): Clients {
+  const config = () => ({
+    region: o.region,
+    ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
+    ...(o.credentials !== undefined ? { credentials: o.credentials } : {}),
+    maxAttempts: o.maxAttempts,
+    // One strategy per client: Auto Scaling and EC2 throttle separately.
+    retryStrategy: retryStrategy(o),
+    customUserAgent: [['scalerd', o.version]] as [string, string][],
+    logger: silent,
+    requestHandler: {
+      connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, o.requestTimeoutMs),
+      requestTimeout: o.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      logger: silent,
+    },
+  });
+  return { autoscaling: new AutoScalingClient(config()), ec2: new EC2Client(config()) };
+}
+
+/**
+ * The SDK's adaptive mode (what `retryMode: 'adaptive'` builds), with its waits scaled by
+ * retryDelayScale when that is not 1, retrying what errors.ts calls retryable.
+ */
+function retryStrategy(o: ResolvedOptions): RetryingWhatIsRetryable {
+  const scale = o.retryDelayScale;
+  const adaptive =
+    scale === 1
+      ? new AdaptiveRetryStrategy(o.maxAttempts, { maxAttempts: o.maxAttempts })
+      : new AdaptiveRetryStrategy(o.maxAttempts, {
+          maxAttempts: o.maxAttempts,
+          backoff: new ScaledBackoff(scale),
+          rateLimiter: new DefaultRateLimiter({ minFillRate: MIN_SEND_RATE / scale }),
+        });
+  return new RetryingWhatIsRetryable(adaptive);
+}
+
+type ErrorInfo = Parameters<AdaptiveRetryStrategy['refreshRetryTokenForRetry']>[1];
+type Token = Parameters<AdaptiveRetryStrategy['refreshRetryTokenForRetry']>[0];
+
+/**
+ * The SDK retries throttling, 5xx and network errors by itself, but takes Auto Scaling's
+ * ScalingActivityInProgress (HTTP 400) for a client error. This lets the one table in
+ * errors.ts decide: an error it calls retryable is retried as transient within maxAttempts.
+ */
+class RetryingWhatIsRetryable {
+  readonly mode = 'adaptive';
+  constructor(readonly inner: AdaptiveRetryStrategy) {}
+  acquireInitialRetryToken(scope: string) {
+    return this.inner.acquireInitialRetryToken(scope);
+  }
+  refreshRetryTokenForRetry(token: Token, info: ErrorInfo) {
+    const upgrade = info.errorType === 'CLIENT_ERROR' && classify(info.error).retryable;
+    return this.inner.refreshRetryTokenForRetry(token, upgrade ? { ...info, errorType: 'TRANSIENT' } : info);
+  }
+  recordSuccess(token: Token): void {
+    this.inner.recordSuccess(token);
+  }
+}
+
+/** The SDK's full-jitter exponential backoff (base set per error type by the strategy), times `scale`. */
+class ScaledBackoff {
+  #base = 50;
+  constructor(readonly scale: number) {}
+  setDelayBase(ms: number): void {
+    this.#base = ms;
+  }
+  computeNextBackoffDelay(attempt: number): number {
+    return Math.floor(Math.random() * Math.min(this.#base * 2 ** attempt, MAXIMUM_RETRY_DELAY) * this.scale);
+  }
+}
