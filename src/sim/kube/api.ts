@@ -84,6 +84,10 @@ export class KubeApi {
   create(route: ResourceRoute, body: Loose, client: string): KubeObject | Record<string, unknown> {
     if (route.subresource === 'eviction') {
       if (body.kind !== undefined && body.kind !== 'Eviction') throw badRequest(`expected Eviction, got ${body.kind}`);
+      // An eviction is a create (of pods/eviction): the NamespaceLifecycle admission plugin
+      // refuses it in a terminating namespace with 403 and the NamespaceTerminating cause,
+      // before the eviction handler runs; kubectl drain waits on that cause.
+      this.#requireActiveNamespace(route.namespace!);
       return evictPod(this.deps, route.namespace!, route.name!, body, client);
     }
     if (route.name !== undefined) throw methodNotAllowed('the server does not allow this method on the requested resource');

@@ -1,0 +1,66 @@
+// One remote call with the adapter's retries: throttling, server errors and transport
+// failures are tried again with capped, jittered exponential back-off (honouring
+// Retry-After); a protocol outcome (a pod gone, an eviction refused) is turned into a
+// value first and never retried; anything else becomes a RemoteError.
+//
+// Every mutation the adapter makes is idempotent (merge patches that set values, deletes
+// and evictions with a UID precondition), so retrying one whose answer was lost is safe.
+
+import { KubeConfigError } from './config.js';
+import { type CallSite, type KubeFailure, retryHere, toFailure, toRemoteError } from './failure.js';
+import type { Sleep } from './rate-limiter.js';
+
+export type RetryPolicy = {
+  /** Attempts in all, the first included (>= 1). */
+  readonly attempts: number;
+  /** Back-off before the second attempt; doubles each time, with full jitter. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+};
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDelayMs: 10_000 };
+
+export type Caller = <T>(site: CallSite, request: () => Promise<T>, outcome?: (failure: KubeFailure) => T | undefined) => Promise<T>;
+
+/** A caller that retries under `policy`, sleeping with `sleep`; `random` draws the jitter. */
+export function createCaller(options: { policy: RetryPolicy; sleep: Sleep; random?: () => number }): Caller {
+  const { policy, sleep } = options;
+  const random = options.random ?? Math.random;
+  return async function call<T>(site: CallSite, request: () => Promise<T>, outcome?: (failure: KubeFailure) => T | undefined): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await request();
+      } catch (error) {
+        const failure = toFailure(error);
+        if (!failure) throw withoutCredentials(error);
+        const value = outcome?.(failure);
+        if (value !== undefined) return value;
+        // A Retry-After longer than the longest back-off is the server asking for more
+        // patience than one call should have: give up now and let the caller decide.
+        const asked = failure.retryAfterMs ?? 0;
+        if (!retryHere(failure) || attempt >= policy.attempts || asked > policy.maxDelayMs) {
+          throw toRemoteError(site, failure, { attempts: attempt, cause: error });
+        }
+        await sleep(asked > 0 ? asked : backoff(policy, attempt, random));
+      }
+    }
+  };
+}
+
+/** Full jitter: uniform in [0, min(max, base·2^(attempt-1))]. */
+export function backoff(policy: RetryPolicy, attempt: number, random: () => number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(random() * ceiling);
+}
+
+/**
+ * node-fetch refuses a header value with a newline by quoting the value in its message:
+ * for the Authorization header that is the bearer token (a token file that ends in a
+ * newline, read as it is by client-node). Never let that text out.
+ */
+function withoutCredentials(error: unknown): unknown {
+  if (error instanceof TypeError && /is not a legal HTTP header value$/.test(error.message)) {
+    return new KubeConfigError('a header of the request cannot be sent: a credential in the kubeconfig (token or token file) has a character HTTP does not allow, such as a trailing newline');
+  }
+  return error;
+}

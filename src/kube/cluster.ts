@@ -1,0 +1,72 @@
+// createCluster: the Cluster port over @kubernetes/client-node 1.x. Every request passes
+// the client-side rate limiter, and the adapter's retries; what comes out is observations,
+// protocol outcomes as values, or a RemoteError.
+
+import type { KubeConfig } from '@kubernetes/client-node';
+import { type Clock, systemClock } from '../clock.js';
+import type { Cluster } from '../ports/index.js';
+import { DEFAULT_RETRY, type RetryPolicy, createCaller } from './call.js';
+import { changeNode, deleteNode, listNodes } from './nodes.js';
+import { deletePod, evictPod, getPod, listPods } from './pods.js';
+import { type Sleep, TokenBucket } from './rate-limiter.js';
+import { createClients } from './transport.js';
+import { annotateWorkload, changeHpa, getWorkloads, listPdbs, scaleWorkload } from './workloads.js';
+
+export type CreateClusterOptions = {
+  /** From loadKubeConfig. */
+  readonly kubeConfig: KubeConfig;
+  /** Sustained requests a second (default 20). */
+  readonly qps?: number;
+  /** Requests that may go at once after a quiet spell (default 40). */
+  readonly burst?: number;
+  /** Default "scalerd". */
+  readonly userAgent?: string;
+  /** Sent as X-Scalerd-Client, which the simulator's recorder attributes mutations to. */
+  readonly clientId?: string;
+  /** One request's time limit, in real milliseconds (default 30 s). */
+  readonly requestTimeoutMs?: number;
+  /** The adapter's retries of throttled, failed and timed-out requests. */
+  readonly retry?: Partial<RetryPolicy>;
+  /** The limiter's and back-off's time (default: the system clock and real timers). */
+  readonly clock?: Clock;
+  readonly sleep?: Sleep;
+  /** Jitter source (default Math.random). */
+  readonly random?: () => number;
+};
+
+export const DEFAULT_QPS = 20;
+export const DEFAULT_BURST = 40;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createCluster(options: CreateClusterOptions): Cluster {
+  const clock = options.clock ?? systemClock;
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+  if (!(Number.isInteger(policy.attempts) && policy.attempts >= 1)) throw new RangeError(`retry.attempts must be a whole number of at least 1, got ${policy.attempts}`);
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!(requestTimeoutMs > 0)) throw new RangeError(`requestTimeoutMs must be positive, got ${requestTimeoutMs}`);
+
+  const limiter = new TokenBucket({ qps: options.qps ?? DEFAULT_QPS, burst: options.burst ?? DEFAULT_BURST, clock, sleep });
+  const clients = createClients({ kubeConfig: options.kubeConfig, limiter, userAgent: options.userAgent ?? 'scalerd', clientId: options.clientId, requestTimeoutMs });
+  const call = createCaller({ policy, sleep, random });
+  const deps = { clients, call, sleep, random };
+
+  return {
+    listNodes: () => listNodes(deps),
+    listPods: () => listPods(deps),
+    listPodsOnNode: (node) => listPods(deps, `spec.nodeName=${node}`),
+    getPod: (namespace, name) => getPod(deps, namespace, name),
+    changeNode: (name, change) => changeNode(deps, name, change),
+    deleteNode: (name) => deleteNode(deps, name),
+    evictPod: (pod, gracePeriodSeconds) => evictPod(deps, pod, gracePeriodSeconds),
+    deletePod: (pod, gracePeriodSeconds) => deletePod(deps, pod, gracePeriodSeconds),
+    getWorkloads: (refs) => getWorkloads(deps, refs),
+    scaleWorkload: (ref, replicas) => scaleWorkload(deps, ref, replicas),
+    annotateWorkload: (ref, annotations) => annotateWorkload(deps, ref, annotations),
+    changeHpa: (namespace, name, change) => changeHpa(deps, namespace, name, change),
+    listPdbs: () => listPdbs(deps),
+  };
+}

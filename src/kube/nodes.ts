@@ -1,0 +1,56 @@
+// Nodes: the list, optimistic read-modify-write changes (cordon, taints, annotations), and
+// deletion.
+
+import type { V1Node } from '@kubernetes/client-node';
+import type { NodeChange, NodeObservation } from '../ports/index.js';
+import { backoff, type Caller } from './call.js';
+import { nodePatch } from './node-change.js';
+import { nodeObservation } from './observe.js';
+import { listAll } from './paging.js';
+import type { Sleep } from './rate-limiter.js';
+import { type Clients, MERGE_PATCH } from './transport.js';
+
+export type NodeDeps = { readonly clients: Clients; readonly call: Caller; readonly sleep: Sleep; readonly random: () => number };
+
+/** Read-modify-write rounds before a 409 Conflict is reported (client-go's DefaultRetry has 5). */
+export const CONFLICT_ATTEMPTS = 5;
+const CONFLICT_PAUSE = { attempts: CONFLICT_ATTEMPTS, baseDelayMs: 10, maxDelayMs: 100 };
+
+const CONFLICT = Symbol('conflict');
+
+export async function listNodes(deps: NodeDeps): Promise<NodeObservation[]> {
+  const nodes = await listAll<V1Node>(deps.call, { operation: 'list nodes' }, (limit, token) =>
+    deps.clients.core.listNode({ limit, ...(token ? { _continue: token } : {}) }));
+  return nodes.map(nodeObservation);
+}
+
+/**
+ * Reads the node, computes the patch against that version, writes it with the version as
+ * precondition; on 409 Conflict (someone wrote in between) reads again and recomputes, so
+ * their change is kept and ours applied on top. A change already in place writes nothing.
+ */
+export async function changeNode(deps: NodeDeps, name: string, change: NodeChange): Promise<NodeObservation> {
+  for (let attempt = 1; ; attempt++) {
+    const node = await deps.call({ operation: 'get nodes', target: name }, () => deps.clients.core.readNode({ name }));
+    const patch = nodePatch(node, change);
+    if (!patch) return nodeObservation(node);
+    const written = await deps.call<V1Node | typeof CONFLICT>(
+      { operation: 'patch nodes', target: name },
+      () => deps.clients.core.patchNode({ name, body: patch }, MERGE_PATCH),
+      (failure) => (failure.status === 409 && failure.reason !== 'AlreadyExists' && attempt < CONFLICT_ATTEMPTS ? CONFLICT : undefined),
+    );
+    if (written !== CONFLICT) return nodeObservation(written);
+    await deps.sleep(Math.max(1, backoff(CONFLICT_PAUSE, attempt, deps.random)));
+  }
+}
+
+export async function deleteNode(deps: NodeDeps, name: string): Promise<'deleted' | 'gone'> {
+  return deps.call<'deleted' | 'gone'>(
+    { operation: 'delete nodes', target: name },
+    async () => {
+      await deps.clients.core.deleteNode({ name });
+      return 'deleted';
+    },
+    (failure) => (failure.status === 404 ? 'gone' : undefined),
+  );
+}

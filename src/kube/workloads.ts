@@ -1,0 +1,120 @@
+// Workloads (Deployments, StatefulSets) with their autoscalers, their scale, their
+// annotations, and the disruption budgets. Reads are a few list calls per namespace, not
+// one call per workload.
+
+import type { V1Deployment, V1PodDisruptionBudget, V1StatefulSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { RemoteError } from '../errors.js';
+import type { PdbObservation, WorkloadKind, WorkloadObservation, WorkloadRef } from '../ports/index.js';
+import type { Caller } from './call.js';
+import { hpaObservation, pdbObservation, targets, workloadObservation } from './observe.js';
+import { listAll } from './paging.js';
+import { type Clients, MERGE_PATCH } from './transport.js';
+
+export type WorkloadDeps = { readonly clients: Clients; readonly call: Caller };
+
+export type WorkloadQuery = { readonly namespace: string; readonly name: string; readonly kind?: WorkloadKind };
+
+type Namespace = { deployments: V1Deployment[]; statefulSets: V1StatefulSet[]; hpas: V2HorizontalPodAutoscaler[] };
+
+const page = (limit: number, token: string | undefined) => ({ limit, ...(token ? { _continue: token } : {}) });
+
+async function readNamespace(deps: WorkloadDeps, namespace: string, kinds: ReadonlySet<WorkloadKind>): Promise<Namespace> {
+  const { apps, autoscaling } = deps.clients;
+  const [deployments, statefulSets, hpas] = await Promise.all([
+    kinds.has('Deployment') ? listAll(deps.call, { operation: 'list deployments', target: namespace }, (l, t) => apps.listNamespacedDeployment({ namespace, ...page(l, t) })) : [],
+    kinds.has('StatefulSet') ? listAll(deps.call, { operation: 'list statefulsets', target: namespace }, (l, t) => apps.listNamespacedStatefulSet({ namespace, ...page(l, t) })) : [],
+    listAll(deps.call, { operation: 'list horizontalpodautoscalers', target: namespace }, (l, t) => autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, ...page(l, t) })),
+  ]);
+  return { deployments, statefulSets, hpas };
+}
+
+/**
+ * The named workloads, in the order asked, each once; one that does not exist is left out
+ * (as a missing group is from Cloud.describeGroups). A name without a kind that is both a
+ * Deployment and a StatefulSet is an error: scaling the wrong one is not a guess to make.
+ */
+export async function getWorkloads(deps: WorkloadDeps, refs: readonly WorkloadQuery[]): Promise<WorkloadObservation[]> {
+  const kindsByNamespace = new Map<string, Set<WorkloadKind>>();
+  for (const ref of refs) {
+    const kinds = kindsByNamespace.get(ref.namespace) ?? new Set<WorkloadKind>();
+    for (const kind of ref.kind ? [ref.kind] : (['Deployment', 'StatefulSet'] as const)) kinds.add(kind);
+    kindsByNamespace.set(ref.namespace, kinds);
+  }
+  const namespaces = new Map(await Promise.all([...kindsByNamespace].map(async ([ns, kinds]) => [ns, await readNamespace(deps, ns, kinds)] as const)));
+
+  const result: WorkloadObservation[] = [];
+  const seen = new Set<string>();
+  for (const ref of refs) {
+    const ns = namespaces.get(ref.namespace)!;
+    const found: { kind: WorkloadKind; object: V1Deployment | V1StatefulSet }[] = [];
+    const deployment = ref.kind !== 'StatefulSet' ? ns.deployments.find((d) => d.metadata?.name === ref.name) : undefined;
+    const statefulSet = ref.kind !== 'Deployment' ? ns.statefulSets.find((s) => s.metadata?.name === ref.name) : undefined;
+    if (deployment) found.push({ kind: 'Deployment', object: deployment });
+    if (statefulSet) found.push({ kind: 'StatefulSet', object: statefulSet });
+    if (found.length > 1) {
+      throw new RemoteError('SCALERD_ERR_KUBE_CALL', `Kubernetes get workloads: ${ref.namespace}/${ref.name} is both a Deployment and a StatefulSet; name its kind`, {
+        operation: 'get workloads',
+        reason: 'AmbiguousWorkload',
+        retryable: false,
+      });
+    }
+    const match = found[0];
+    if (!match) continue;
+    const id = `${match.kind}/${ref.namespace}/${ref.name}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const hpa = ns.hpas.find((h) => targets(h, match.kind, ref.namespace, ref.name));
+    result.push(workloadObservation(match.kind, match.object, hpa ? hpaObservation(hpa) : undefined));
+  }
+  return result;
+}
+
+const resourceOf = (kind: WorkloadKind) => (kind === 'Deployment' ? 'deployments' : 'statefulsets');
+
+export async function scaleWorkload(deps: WorkloadDeps, ref: WorkloadRef, replicas: number): Promise<void> {
+  const { apps } = deps.clients;
+  const { namespace, name } = ref;
+  const body = { spec: { replicas } };
+  await deps.call({ operation: `patch ${resourceOf(ref.kind)}/scale`, target: `${namespace}/${name}` }, () =>
+    ref.kind === 'Deployment'
+      ? apps.patchNamespacedDeploymentScale({ namespace, name, body }, MERGE_PATCH)
+      : apps.patchNamespacedStatefulSetScale({ namespace, name, body }, MERGE_PATCH));
+}
+
+export async function annotateWorkload(deps: WorkloadDeps, ref: WorkloadRef, annotations: Readonly<Record<string, string | null>>): Promise<void> {
+  if (Object.keys(annotations).length === 0) return;
+  const { apps } = deps.clients;
+  const { namespace, name } = ref;
+  const body = { metadata: { annotations } };
+  await deps.call({ operation: `patch ${resourceOf(ref.kind)}`, target: `${namespace}/${name}` }, () =>
+    ref.kind === 'Deployment'
+      ? apps.patchNamespacedDeployment({ namespace, name, body }, MERGE_PATCH)
+      : apps.patchNamespacedStatefulSet({ namespace, name, body }, MERGE_PATCH));
+}
+
+export type HpaChange = {
+  readonly minReplicas?: number;
+  readonly maxReplicas?: number;
+  readonly annotations?: Readonly<Record<string, string | null>>;
+};
+
+export async function changeHpa(deps: WorkloadDeps, namespace: string, name: string, change: HpaChange): Promise<void> {
+  const spec = {
+    ...(change.minReplicas !== undefined ? { minReplicas: change.minReplicas } : {}),
+    ...(change.maxReplicas !== undefined ? { maxReplicas: change.maxReplicas } : {}),
+  };
+  const annotations = change.annotations ?? {};
+  const body = {
+    ...(Object.keys(annotations).length > 0 ? { metadata: { annotations } } : {}),
+    ...(Object.keys(spec).length > 0 ? { spec } : {}),
+  };
+  if (Object.keys(body).length === 0) return;
+  await deps.call({ operation: 'patch horizontalpodautoscalers', target: `${namespace}/${name}` }, () =>
+    deps.clients.autoscaling.patchNamespacedHorizontalPodAutoscaler({ namespace, name, body }, MERGE_PATCH));
+}
+
+export async function listPdbs(deps: WorkloadDeps): Promise<PdbObservation[]> {
+  const pdbs = await listAll<V1PodDisruptionBudget>(deps.call, { operation: 'list poddisruptionbudgets' }, (limit, token) =>
+    deps.clients.policy.listPodDisruptionBudgetForAllNamespaces(page(limit, token)));
+  return pdbs.map(pdbObservation).filter((p): p is PdbObservation => p !== undefined);
+}
