@@ -33,17 +33,19 @@ export async function describeGroups(clients: Clients, names: readonly string[])
     for (const group of pages.flatMap((p) => p.AutoScalingGroups ?? [])) found.set(group.AutoScalingGroupName ?? '', group);
   }
   const ids = [...found.values()].flatMap((g) => (g.Instances ?? []).map((i) => i.InstanceId ?? ''));
-  const dns = await privateDnsNames(clients, ids);
+  const details = await instanceDetails(clients, ids);
   // In the order asked for; names that are not groups are left out.
   return wanted.flatMap((name) => {
     const group = found.get(name);
-    return group ? [toGroup(group, dns)] : [];
+    return group ? [toGroup(group, details)] : [];
   });
 }
 
-/** Instance id → private DNS name, for the ids EC2 still knows. */
-export async function privateDnsNames(clients: Clients, ids: readonly string[]): Promise<Map<string, string | undefined>> {
-  const dns = new Map<string, string | undefined>();
+type Ec2Details = { readonly privateDnsName: string | undefined; readonly launchedAt: number | undefined };
+
+/** Instance id → what only EC2 knows (private DNS name, launch time), for the ids EC2 still knows. */
+async function instanceDetails(clients: Clients, ids: readonly string[]): Promise<Map<string, Ec2Details>> {
+  const details = new Map<string, Ec2Details>();
   for (const chunk of chunks([...new Set(ids)], INSTANCE_IDS_PER_CALL)) {
     const pages = await allPages((NextToken) =>
       guarded('DescribeInstances', `describe instances ${preview(chunk)}`, () =>
@@ -52,13 +54,15 @@ export async function privateDnsNames(clients: Clients, ids: readonly string[]):
     );
     for (const instance of pages.flatMap((p) => p.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
       // A terminated instance has given its address back: EC2 shows an empty name.
-      if (instance.InstanceId) dns.set(instance.InstanceId, instance.PrivateDnsName || undefined);
+      if (instance.InstanceId) {
+        details.set(instance.InstanceId, { privateDnsName: instance.PrivateDnsName || undefined, launchedAt: instance.LaunchTime?.getTime() });
+      }
     }
   }
-  return dns;
+  return details;
 }
 
-function toGroup(g: AutoScalingGroup, dns: ReadonlyMap<string, string | undefined>): GroupObservation {
+function toGroup(g: AutoScalingGroup, details: ReadonlyMap<string, Ec2Details>): GroupObservation {
   const name = g.AutoScalingGroupName ?? '';
   return {
     name,
@@ -66,13 +70,13 @@ function toGroup(g: AutoScalingGroup, dns: ReadonlyMap<string, string | undefine
     maxSize: required(g.MaxSize, 'MaxSize', name),
     desiredCapacity: required(g.DesiredCapacity, 'DesiredCapacity', name),
     zones: g.AvailabilityZones ?? [],
-    instances: (g.Instances ?? []).map((i) => toInstance(i, dns, name)),
+    instances: (g.Instances ?? []).map((i) => toInstance(i, details, name)),
     suspendedProcesses: (g.SuspendedProcesses ?? []).flatMap((p) => (p.ProcessName ? [p.ProcessName] : [])),
     tags: Object.fromEntries((g.Tags ?? []).flatMap((t) => (t.Key !== undefined ? [[t.Key, t.Value ?? '']] : []))),
   };
 }
 
-function toInstance(i: Instance, dns: ReadonlyMap<string, string | undefined>, group: string): InstanceObservation {
+function toInstance(i: Instance, details: ReadonlyMap<string, Ec2Details>, group: string): InstanceObservation {
   const id = required(i.InstanceId, 'InstanceId', group);
   return {
     id,
@@ -81,7 +85,8 @@ function toInstance(i: Instance, dns: ReadonlyMap<string, string | undefined>, g
     healthy: i.HealthStatus === 'Healthy',
     protectedFromScaleIn: i.ProtectedFromScaleIn ?? false,
     instanceType: i.InstanceType,
-    privateDnsName: dns.get(id),
+    privateDnsName: details.get(id)?.privateDnsName,
+    launchedAt: details.get(id)?.launchedAt,
   };
 }
 

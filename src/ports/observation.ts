@@ -20,6 +20,8 @@ export type InstanceObservation = {
   readonly instanceType: string | undefined;
   /** From EC2; the fallback for matching a Node that has no providerID. */
   readonly privateDnsName: string | undefined;
+  /** From EC2 (LaunchTime): when a never-joined instance's registration deadline runs out. */
+  readonly launchedAt: number | undefined;
 };
 
 export type GroupObservation = {

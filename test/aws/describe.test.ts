@@ -29,6 +29,8 @@ describe('describeGroups', () => {
         protectedFromScaleIn: false,
         instanceType: 'm6i.large',
         privateDnsName: ec2.get(i.instanceId)!.privateDnsName,
+        // EC2's LaunchTime has whole seconds.
+        launchedAt: Math.floor(ec2.get(i.instanceId)!.launchTime / 1000) * 1000,
       })),
     });
     expect(group!.instances).toHaveLength(3);
