@@ -8,8 +8,9 @@ export {
   PHASES, PHASE_TRANSITIONS, canAdvance, canRollBack, readMark, formatMark, scaleDownTaint, markChange, phaseChange, rollbackChange,
   type Phase, type Mark, type MarkReading,
 } from './marks.js';
+export { STARTUP_TAINTS } from './context.js';
 export { DEFAULT_PLAN_OPTIONS, resolveOptions, checkPlanOptions, type PlanOptions, type PlanOptionsInput, type PodPolicy } from './options.js';
-export { classifyPod, classifyNodePods, POD_PREDICATES, type PodPredicate, type PodStatus, type PodVerdict, type PodContext, type NodePods } from './pods.js';
+export { classifyPod, classifyNodePods, movingPod, POD_PREDICATES, type PodPredicate, type PodStatus, type PodVerdict, type PodContext, type NodePods } from './pods.js';
 export { NODE_PREDICATES, judgeNode, type NodePredicate, type NodeCandidate, type NodeSkip } from './nodes.js';
 export { computeBudgets, pdbKey, type Budget, type Budgets } from './budgets.js';
 export { fitPods, fitNode, fitPod, makePacker, type FitNode, type FitPod, type FitResult, type Packer } from './fit.js';
