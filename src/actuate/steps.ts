@@ -28,9 +28,8 @@ export async function scaleWorkload(ctx: ExecContext, step: ScaleWorkloadStep): 
     done.push('annotated');
   }
   if (Object.keys(step.annotate.hpa).length > 0) {
-    // The step names its HPA only when a bound changes; a record-only change needs a look.
-    const hpa = step.hpa?.name ?? (await ctx.world.getWorkloads([ref]))[0]?.hpa?.name;
-    if (hpa === undefined) return { status: 'failed', message: `${key}: its HPA is gone; the annotations ${Object.keys(step.annotate.hpa).join(', ')} cannot be written` };
+    const hpa = step.hpa?.name;
+    if (hpa === undefined) return { status: 'failed', message: `${key}: the plan records HPA annotations without naming the HPA (a planner bug)` };
     await ctx.retry(() => ctx.world.changeHpa(namespace, hpa, { annotations: step.annotate.hpa }));
     done.push(`HPA ${hpa} annotated`);
   }

@@ -98,7 +98,8 @@ function planOne(key: string, obs: WorkloadObservation, wanted: number | undefin
     if (originalMax !== undefined && newMax === originalMax) hpaNotes[ORIGINAL_MAX] = null;
     // An HPA does nothing while its target has 0 replicas: start it again by hand.
     replicas = obs.replicas === 0 ? change(0, target) : undefined;
-    hpaChange = minReplicas || maxReplicas ? { name: hpa.name, minReplicas, maxReplicas } : undefined;
+    // The step names its HPA whenever it touches it, bounds or only the recorded originals.
+    hpaChange = minReplicas || maxReplicas || Object.keys(hpaNotes).length > 0 ? { name: hpa.name, minReplicas, maxReplicas } : undefined;
     expected = replicas ? target : Math.min(newMax, Math.max(target, obs.replicas));
   }
   if (!replicas && !hpaChange && Object.keys(workloadNotes).length + Object.keys(hpaNotes).length === 0) return undefined;

@@ -37,10 +37,11 @@ describe('scale-workload', () => {
     ]);
   });
 
-  it('finds the HPA when the step only forgets a recorded value (the plan names no HPA then)', async () => {
+  it('writes the HPA annotations when the step only forgets a recorded value', async () => {
     const calls: string[] = [];
     const step: ScaleWorkloadStep = {
-      kind: 'scale-workload', workload, direction: 'adjust', expected: 3, reason: 'test', replicas: undefined, hpa: undefined,
+      kind: 'scale-workload', workload, direction: 'adjust', expected: 3, reason: 'test', replicas: undefined,
+      hpa: { name: 'api-hpa', minReplicas: undefined, maxReplicas: undefined },
       annotate: { workload: {}, hpa: { 'scalerd.io/original-max-replicas': null } },
     };
     const { ctx } = fakeContext({ cluster: recordingCluster(calls) });

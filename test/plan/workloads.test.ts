@@ -66,6 +66,13 @@ describe('workload replicas', () => {
     expect(steps[0]).toMatchObject({ hpa: { minReplicas: { from: 12, to: 4 }, maxReplicas: { from: 12, to: 10 } }, annotate: { hpa: { 'scalerd.io/original-max-replicas': null } } });
   });
 
+  it('with an HPA, a step that only forgets a recorded original still names the HPA', () => {
+    const hpa = { minReplicas: 4, maxReplicas: 10, annotations: { 'scalerd.io/original-min-replicas': '2', 'scalerd.io/original-max-replicas': '10' } };
+    const { steps } = only(world().workload('shop/web', { replicas: 4, hpa }), { 'shop/web': 4 });
+    expect(steps[0]).toMatchObject({ replicas: undefined, hpa: { minReplicas: undefined, maxReplicas: undefined }, annotate: { hpa: { 'scalerd.io/original-max-replicas': null } } });
+    expect(typeof (steps[0] as { hpa: { name: unknown } }).hpa.name).toBe('string');
+  });
+
   it('with an HPA, 0 replicas goes through the scale subresource (minReplicas 0 is invalid; the HPA idles at 0)', () => {
     const { steps } = only(world().workload('shop/web', { replicas: 4, hpa: { minReplicas: 2 } }), { 'shop/web': 0 });
     expect(steps[0]).toMatchObject({ replicas: { from: 4, to: 0 }, hpa: undefined, annotate: { workload: { 'scalerd.io/original-replicas': '4' } } });
