@@ -3,7 +3,6 @@
 // one call per workload.
 
 import type { V1Deployment, V1PodDisruptionBudget, V1StatefulSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import { RemoteError } from '../errors.js';
 import type { PdbObservation, WorkloadKind, WorkloadObservation, WorkloadRef } from '../ports/index.js';
 import type { Caller } from './call.js';
 import { hpaObservation, pdbObservation, targets, workloadObservation } from './observe.js';
@@ -51,20 +50,15 @@ export async function getWorkloads(deps: WorkloadDeps, refs: readonly WorkloadQu
     const statefulSet = ref.kind !== 'Deployment' ? ns.statefulSets.find((s) => s.metadata?.name === ref.name) : undefined;
     if (deployment) found.push({ kind: 'Deployment', object: deployment });
     if (statefulSet) found.push({ kind: 'StatefulSet', object: statefulSet });
-    if (found.length > 1) {
-      throw new RemoteError('SCALERD_ERR_KUBE_CALL', `Kubernetes get workloads: ${ref.namespace}/${ref.name} is both a Deployment and a StatefulSet; name its kind`, {
-        operation: 'get workloads',
-        reason: 'AmbiguousWorkload',
-        retryable: false,
-      });
+    // Both kinds under one name without a kind in the schedule: report both and let the
+    // planner refuse that workload with its reason, rather than fail the whole reconcile.
+    for (const match of found) {
+      const id = `${match.kind}/${ref.namespace}/${ref.name}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const hpa = ns.hpas.find((h) => targets(h, match.kind, ref.namespace, ref.name));
+      result.push(workloadObservation(match.kind, match.object, hpa ? hpaObservation(hpa) : undefined));
     }
-    const match = found[0];
-    if (!match) continue;
-    const id = `${match.kind}/${ref.namespace}/${ref.name}`;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const hpa = ns.hpas.find((h) => targets(h, match.kind, ref.namespace, ref.name));
-    result.push(workloadObservation(match.kind, match.object, hpa ? hpaObservation(hpa) : undefined));
   }
   return result;
 }

@@ -51,7 +51,11 @@ export interface Cluster {
   /** DELETE with the UID as precondition (bypasses budgets: only for an operator's `force`). */
   deletePod(pod: PodRef, gracePeriodSeconds: number): Promise<'deleted' | 'gone'>;
 
-  /** The named workloads (kind undefined: either kind, which must be unambiguous), with their HPAs. */
+  /**
+   * The named workloads with their HPAs; missing ones are left out. Without a kind, every
+   * workload of that name is returned (both, when a Deployment and a StatefulSet share it:
+   * the planner refuses the ambiguous one with its reason).
+   */
   getWorkloads(refs: readonly { readonly namespace: string; readonly name: string; readonly kind?: WorkloadKind }[]): Promise<WorkloadObservation[]>;
   /** Through the scale subresource. */
   scaleWorkload(ref: WorkloadRef, replicas: number): Promise<void>;

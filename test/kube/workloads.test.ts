@@ -33,14 +33,13 @@ describe('getWorkloads', () => {
     expect(workloads[1]).toMatchObject({ replicas: 2, readyReplicas: 2, hpa: undefined });
   });
 
-  it('refuses a name without a kind that is both a Deployment and a StatefulSet; the kind settles it', async () => {
+  it('returns both for a name without a kind that is both a Deployment and a StatefulSet; the kind settles it', async () => {
     await t.apps.createNamespacedDeployment({
       namespace: 'shop',
       body: { metadata: { name: 'search' }, spec: { replicas: 0, selector: { matchLabels: { app: 'search-d' } }, template: { metadata: { labels: { app: 'search-d' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } } },
     });
-    const error = await failure(t.cluster.getWorkloads([{ namespace: 'shop', name: 'search' }]));
-    expect(isRemoteError(error) && error.detail).toMatchObject({ reason: 'AmbiguousWorkload', retryable: false });
-    expect((error as Error).message).toMatch(/shop\/search is both a Deployment and a StatefulSet; name its kind/);
+    const both = await t.cluster.getWorkloads([{ namespace: 'shop', name: 'search' }]);
+    expect(both.map((w) => w.kind).sort()).toEqual(['Deployment', 'StatefulSet']);
     expect((await t.cluster.getWorkloads([{ namespace: 'shop', name: 'search', kind: 'StatefulSet' }]))[0]?.kind).toBe('StatefulSet');
   });
 });
