@@ -1,10 +1,15 @@
+import type { Sleep } from '../actuate/types.js';
 import type { Clock } from '../clock.js';
 
-/** What a command may touch: its output streams and the clock. Tests pass their own. */
+/** What a command may touch: its output streams, the clock and its waits. Tests pass their own. */
 export type CliIo = {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
   readonly clock: Clock;
+  /** Every wait of a command that acts (default: real timers); tests pass the simulator clock's sleep. */
+  readonly sleep?: Sleep;
+  /** stdout is a terminal: commands that act print progress as they go (default false). */
+  readonly isTTY?: boolean;
 };
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

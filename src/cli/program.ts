@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isScalerdError, isUsageError } from '../errors.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { registerDrain } from './drain-command.js';
 import { registerPlan } from './plan-command.js';
+import { registerScale } from './scale-command.js';
 import { registerSim } from './sim-command.js';
 import { registerValidate } from './validate-command.js';
 
@@ -28,6 +30,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerValidate(program, io, setExit);
   registerPlan(program, io, setExit);
   registerSim(program, io, setExit);
+  registerScale(program, io, setExit);
+  registerDrain(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 
   try {

@@ -42,6 +42,17 @@ describe('scalerd (built binary)', () => {
     expect(bin('validate', EXAMPLE, '-o', 'yaml')).toMatchObject({ code: 2, err: expect.stringContaining('use text or json') });
   });
 
+  it('a reader closing stdout early (| head) is not a crash', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'plan', EXAMPLE, '--days', '1000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(err).not.toContain('EPIPE');
+    expect(code).toBe(0);
+  });
+
   it('validate exits 0 on the example and 1 on a broken file', () => {
     expect(bin('validate', EXAMPLE)).toMatchObject({ code: 0, out: `${EXAMPLE}: valid\n` });
     const dir = mkdtempSync(join(tmpdir(), 'scalerd-'));

@@ -1,0 +1,98 @@
+// `scalerd drain <node>`: remove one node, through the planner and the actuator like every
+// other removal (one way to do a thing). The node's group is asked for one node fewer, and
+// an extra node predicate keeps every other node out of the choice, so the planner's own
+// rules still apply to this one: scale-down-disabled, protection, blocking pods, budgets,
+// the fit of its pods on the nodes that stay, the group's and the schedule's minimum.
+
+import type { Command } from 'commander';
+import { reconcileOnce } from '../engine/index.js';
+import { matchNodes, type NodePredicate } from '../plan/index.js';
+import { addConnectionOptions, connect, duration, loadScheduleOption, type ConnectionOptions } from './engine-options.js';
+import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { printRun, progressPrinter, runExitCode } from './run-report.js';
+import { outputFormat } from './validate-command.js';
+
+type Options = ConnectionOptions & { dryRun: boolean; force: boolean; timeout?: number; output: 'text' | 'json' };
+
+export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  const command = program
+    .command('drain')
+    .description('drain one node and remove it with its instance, its group one smaller')
+    .argument('<node>', 'the Node\'s name')
+    .option('--dry-run', 'print the plan and the calls it would make; change nothing', false)
+    .option('--force', 'past the drain timeout, delete the remaining pods (grace clamped, never 0) instead of rolling the node back', false)
+    .option('--timeout <duration>', 'drain deadline, such as 10m (default 10m)', duration)
+    .option('-o, --output <format>', 'text or json', outputFormat, 'text');
+  addConnectionOptions(command)
+    .addHelpText('after', [
+      '',
+      'The node must belong to a node group of the schedule; its group\'s desired capacity drops by one.',
+      'Other groups keep their current desired capacity; workloads are left as they are.',
+      'Exit 0: removed; 1: not removed (the plan says why) or failed; 2: usage.',
+    ].join('\n'))
+    .action(async (name: string, options: Options) => {
+      const schedule = await loadScheduleOption(options, 'drain', io);
+      if (!schedule) {
+        setExit(EXIT.failed);
+        return;
+      }
+      const connection = connect(options, io);
+      try {
+        const asgs = [...new Set(schedule.nodeGroups.map((g) => g.asg))];
+        const [groups, nodes] = await Promise.all([connection.cloud.describeGroups(asgs), connection.cluster.listNodes()]);
+        const node = nodes.find((n) => n.name === name);
+        if (!node) {
+          io.err(`drain: no node named ${name}`);
+          setExit(EXIT.failed);
+          return;
+        }
+        const asg = matchNodes(groups, nodes).groupOfNode.get(name);
+        const group = schedule.nodeGroups.find((g) => g.asg === asg);
+        const observed = groups.find((g) => g.name === asg);
+        if (!group || !observed) {
+          io.err(`drain: node ${name} (providerID ${node.providerId ?? 'none'}) is in none of the schedule's node groups (${schedule.nodeGroups.map((g) => `${g.name}: ${g.asg}`).join(', ')})`);
+          setExit(EXIT.failed);
+          return;
+        }
+        const capacity: Record<string, number | undefined> = Object.fromEntries(
+          schedule.nodeGroups.map((g) => [g.name, groups.find((o) => o.name === g.asg)?.desiredCapacity]),
+        );
+        capacity[group.name] = observed.desiredCapacity - 1;
+        // Nodes scalerd marked earlier keep their usual judgement (resumed or rolled back):
+        // refusing them here would roll back a removal the daemon has under way.
+        const onlyThisNode: NodePredicate = ({ node: candidate, mark }) =>
+          candidate.name === name || mark.kind === 'ours'
+            ? undefined
+            : { verdict: 'skip', code: 'not-requested', reason: `scalerd drain removes ${name} only` };
+        const onProgress = progressPrinter(io, options.output);
+        const { plan, report } = await reconcileOnce({
+          cloud: connection.cloud,
+          cluster: connection.cluster,
+          schedule: { nodeGroups: schedule.nodeGroups, workloads: [] },
+          desired: { capacity, replicas: {} },
+          planOptions: { owner: options.owner, maxNodeRemovals: 1, extraNodePredicates: [onlyThisNode] },
+          execution: {
+            clock: io.clock,
+            sleep: connection.sleep,
+            dryRun: options.dryRun,
+            ...(onProgress ? { onProgress } : {}),
+            options: {
+              podPolicy: { force: options.force },
+              ...(options.timeout !== undefined ? { drainTimeoutMs: options.timeout } : {}),
+            },
+          },
+        });
+        const chosen = plan.steps.some((s) => (s.kind === 'drain-node' || s.kind === 'resume-node') && s.node === name);
+        let code = runExitCode(plan, report, (b) => b.group === undefined || b.group === group.name);
+        if (!chosen) code = EXIT.failed;
+        printRun(io, options.output, plan, report, code);
+        if (!chosen && options.output === 'text') {
+          const why = plan.notChosen.find((n) => n.node === name)?.reason ?? plan.blocked.map((b) => b.message).join('; ');
+          io.err(`drain: ${name} is not removed${why ? `: ${why}` : ''}`);
+        }
+        setExit(code);
+      } finally {
+        connection.close();
+      }
+    });
+}

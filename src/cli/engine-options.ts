@@ -1,0 +1,100 @@
+// The flags every command that acts on a cluster shares (where the cluster and the AWS
+// account are, the client's rate limit, scalerd's owner name, the schedule that maps node
+// groups to Auto Scaling groups), and building the adapters from them. Everything that
+// can be checked without a network call is checked here, before the first request.
+
+import { type Command, InvalidArgumentError } from 'commander';
+import { timerSleep, type Sleep } from '../actuate/index.js';
+import { createCloud, type AwsCloud } from '../aws/index.js';
+import { UsageError } from '../errors.js';
+import { createCluster, DEFAULT_BURST, DEFAULT_QPS, loadKubeConfig } from '../kube/index.js';
+import { checkPlanOptions } from '../plan/index.js';
+import type { Cluster } from '../ports/index.js';
+import { formatDiagnostic, loadScheduleFile, type Schedule } from '../schedule/index.js';
+import { parseDuration } from '../schedule/calendar.js';
+import type { CliIo } from './io.js';
+
+/** The Kubernetes client id (X-Scalerd-Client) of the one-shot commands, apart from the daemon's. */
+export const CLI_CLIENT_ID = 'scalerd-cli';
+
+export type ConnectionOptions = {
+  readonly schedule?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly awsRegion?: string;
+  readonly awsEndpoint?: string;
+  readonly qps?: number;
+  readonly burst?: number;
+  readonly owner: string;
+};
+
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .option('--schedule <file>', 'schedule file (JSON): names the node groups, their Auto Scaling groups and limits (required)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .option('--context <name>', 'kubeconfig context (default: its current-context)')
+    .option('--aws-region <region>', 'AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION)')
+    .option('--aws-endpoint <url>', 'AWS endpoint for Auto Scaling and EC2 (default: AWS\'s own)')
+    .option('--qps <n>', `Kubernetes requests per second, sustained (default ${DEFAULT_QPS})`, positiveNumber)
+    .option('--burst <n>', `Kubernetes requests at once after a quiet spell (default ${DEFAULT_BURST})`, positiveInteger)
+    .option('--owner <name>', 'scalerd\'s name in its taint and annotations', 'scalerd');
+}
+
+/** The schedule named by --schedule; undefined (diagnostics printed) when it does not load. */
+export async function loadScheduleOption(options: ConnectionOptions, command: string, io: CliIo): Promise<Schedule | undefined> {
+  if (options.schedule === undefined) {
+    throw new UsageError('SCALERD_ERR_CLI_USAGE', `${command} needs --schedule <file>: the schedule maps node groups to Auto Scaling groups and their limits`);
+  }
+  const problems = checkPlanOptions({ owner: options.owner });
+  if (problems.length > 0) throw new UsageError('SCALERD_ERR_CLI_USAGE', `--owner: ${problems.join('; ')}`);
+  const loaded = await loadScheduleFile(options.schedule, io.clock.now());
+  if (loaded.ok) return loaded.schedule;
+  for (const diagnostic of loaded.diagnostics) io.err(formatDiagnostic(diagnostic));
+  io.err(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`);
+  return undefined;
+}
+
+export type Connection = {
+  readonly cloud: AwsCloud;
+  readonly cluster: Cluster;
+  readonly sleep: Sleep;
+  close(): void;
+};
+
+/** The adapters, configured eagerly: a bad kubeconfig, region or endpoint fails here, before any request. */
+export function connect(options: ConnectionOptions, io: CliIo): Connection {
+  const sleep = io.sleep ?? timerSleep;
+  const kubeConfig = loadKubeConfig({
+    ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.context !== undefined ? { context: options.context } : {}),
+  });
+  const cluster = createCluster({
+    kubeConfig, clientId: CLI_CLIENT_ID, clock: io.clock, sleep,
+    ...(options.qps !== undefined ? { qps: options.qps } : {}),
+    ...(options.burst !== undefined ? { burst: options.burst } : {}),
+  });
+  const cloud = createCloud({
+    ...(options.awsRegion !== undefined ? { region: options.awsRegion } : {}),
+    ...(options.awsEndpoint !== undefined ? { endpoint: options.awsEndpoint } : {}),
+  });
+  return { cloud, cluster, sleep, close: () => cloud.destroy() };
+}
+
+/** "10m", "1h30m": a --timeout. */
+export function duration(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new InvalidArgumentError(`"${value}" is not a duration: use minutes, hours or days, such as 10m, 1h30m or 2d`);
+  return ms;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('expected a whole number above 0');
+  return n;
+}

@@ -1,0 +1,44 @@
+// How the commands that act (scale, drain) show their work: progress lines per node on a
+// terminal, then the plan and the outcome; or one JSON document for scripts.
+
+import type { ExecutionReport, ProgressEvent } from '../actuate/index.js';
+import { renderPlan, type Blocked, type Plan } from '../plan/index.js';
+import { formatUtc } from '../schedule/index.js';
+import { EXIT, type CliIo, type ExitCode } from './io.js';
+
+/** Progress lines while the plan runs: text output on a terminal only (logs and -o json stay clean). */
+export function progressPrinter(io: CliIo, output: 'text' | 'json'): ((event: ProgressEvent) => void) | undefined {
+  if (output !== 'text' || io.isTTY !== true) return undefined;
+  return (event) => {
+    if (event.kind === 'node') {
+      io.out(`${formatUtc(event.at)}  ${event.node}${event.instanceId ? ` (${event.instanceId})` : ''}: ${event.phase}, ${event.evicted} evicted, ${event.remaining} remaining${event.message ? ` — ${event.message}` : ''}`);
+    } else if (event.kind === 'step' && (event.status === 'started' || event.status === 'failed' || event.status === 'stopped')) {
+      io.out(`${formatUtc(event.at)}  step ${event.index + 1} ${event.step}: ${event.status}${event.message ? ` — ${event.message}` : ''}`);
+    }
+  };
+}
+
+/** 0: everything asked for was done (or, in a dry run, would be); 1: a step failed, a node stayed, or the plan was blocked. */
+export function runExitCode(plan: Plan, report: ExecutionReport, relevant: (blocked: Blocked) => boolean): ExitCode {
+  if (report.outcome !== 'done') return EXIT.failed;
+  if (plan.blocked.some(relevant)) return EXIT.failed;
+  if (report.nodes.some((n) => n.result !== 'removed')) return EXIT.failed;
+  return EXIT.ok;
+}
+
+export function printRun(io: CliIo, output: 'text' | 'json', plan: Plan, report: ExecutionReport, code: ExitCode): void {
+  if (output === 'json') {
+    io.out(JSON.stringify({ exitCode: code, plan, report }, null, 2));
+    return;
+  }
+  for (const line of renderPlan(plan)) io.out(line);
+  if (report.dryRun) {
+    io.out(`dry run: nothing was changed; ${report.actions.length} call${report.actions.length === 1 ? '' : 's'} would be made:`);
+    for (const a of report.actions) io.out(`  - ${a.kind} ${a.target}${a.detail ? `: ${a.detail}` : ''}`);
+  }
+  for (const n of report.nodes) {
+    io.out(`node ${n.node}${n.instanceId ? ` (${n.instanceId})` : ''}: ${report.dryRun ? 'would be ' : ''}${n.result} (${n.code}), ${n.evicted} evicted, ${n.refused} refused by a budget${n.forced ? `, ${n.forced} forced` : ''}${n.reason ? ` — ${n.reason}` : ''}`);
+  }
+  const seconds = ((report.finishedAt - report.startedAt) / 1000).toFixed(1);
+  io.out(`${report.dryRun ? 'dry run ' : ''}${report.outcome}${code === EXIT.ok ? '' : ' (not everything asked for was done)'} in ${seconds} s${report.message ? ` — ${report.message}` : ''}`);
+}

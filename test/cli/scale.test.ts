@@ -1,0 +1,71 @@
+// `scalerd scale` in-process against the simulator over HTTP, with the real adapters.
+
+import { describe, expect, it } from 'vitest';
+import { ASG, cliMutations, invariants, useCliBed } from './engine-helpers.js';
+
+describe('scalerd scale', () => {
+  const bed = useCliBed();
+
+  it('3 → 2 removes exactly one node, breaks no budget, kills no pod, and exits 0', async () => {
+    const r = await bed.run('scale', '--schedule', bed.schedule, '--group', 'workers', '--capacity', '2', ...bed.connection);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/workers \(small-workers\): down, desired 3, target 2/);
+    expect(r.out).toMatch(/: removed \(removed\)/);
+    expect(r.out).toMatch(/^done in [\d.]+ s/m);
+    expect(r.out).not.toMatch(/evicted, \d+ remaining/); // no progress lines off a terminal
+    expect(bed.sim.aws.groups().find((g) => g.name === ASG)?.desiredCapacity).toBe(2);
+    expect(invariants(bed.sim)).toEqual({ pdbViolations: 0, podsKilled: 0, terminatedWithPods: 0, terminated: 1 });
+    const aws = cliMutations(bed.sim).filter((m) => m.api === 'aws').map((m) => m.operation);
+    expect(aws).toEqual(['TerminateInstanceInAutoScalingGroup']);
+  });
+
+  it('--dry-run prints the plan and the calls it would make, and changes nothing', async () => {
+    const r = await bed.run('scale', '--schedule', bed.schedule, '--group', 'workers', '--capacity', '2', '--dry-run', ...bed.connection);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^1\. remove ip-/m);
+    expect(r.out).toMatch(/dry run: nothing was changed; \d+ calls would be made/);
+    expect(cliMutations(bed.sim)).toEqual([]);
+    expect(invariants(bed.sim).terminated).toBe(0);
+    expect(r.out).toMatch(/: would be removed/);
+  });
+
+  it('-o json prints the plan and the report', async () => {
+    const r = await bed.run('scale', '--schedule', bed.schedule, '--group', 'workers', '--capacity', '2', '--dry-run', '-o', 'json', ...bed.connection);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as { exitCode: number; plan: { steps: { kind: string }[] }; report: { dryRun: boolean; outcome: string } };
+    expect(doc.exitCode).toBe(0);
+    expect(doc.plan.steps.map((s) => s.kind)).toEqual(['drain-node']);
+    expect(doc.report).toMatchObject({ dryRun: true, outcome: 'done' });
+  });
+
+  it('refuses a capacity outside the schedule\'s limits for the group, naming them (exit 2)', async () => {
+    const r = await bed.run('scale', '--schedule', bed.schedule, '--group', 'workers', '--capacity', '1', ...bed.connection);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--capacity 1 is outside the limits of workers in .*: min 2, max 5/);
+    expect(cliMutations(bed.sim)).toEqual([]);
+  });
+
+  it('needs --schedule (exit 2)', async () => {
+    const r = await bed.run('scale', '--group', 'workers', '--capacity', '2', ...bed.connection);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/scale needs --schedule <file>/);
+  });
+
+  it('names the groups when --group is unknown (exit 2)', async () => {
+    const r = await bed.run('scale', '--schedule', bed.schedule, '--group', 'gpu', '--capacity', '2', ...bed.connection);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/has no such node group \(it has workers\)/);
+  });
+});
+
+describe('scalerd scale on a terminal', () => {
+  const bed = useCliBed(undefined, true);
+
+  it('prints progress per node: phase, evicted and remaining pods', async () => {
+    const r = await bed.run('scale', '--schedule', bed.schedule, '--group', 'workers', '--capacity', '2', ...bed.connection);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/: draining, \d+ evicted, \d+ remaining/);
+    expect(r.out).toMatch(/: removed, \d+ evicted, 0 remaining/);
+  });
+});
