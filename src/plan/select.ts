@@ -45,10 +45,20 @@ export function makeSelection(ctx: PlanContext, shrinking: readonly Shrink[]): S
   const moving = new Map<string, PodObservation[]>();
   const deletionsLeft = new Map(shrinking.map((s) => [s, s.deletions]));
   const packer = makePacker(ctx.destinations);
+  // IMPORTANT: pods waiting to be scheduled need room too. Counting only bound pods let
+  // the next reconcile remove the node that a just-evicted pod's replacement, still
+  // Pending, was about to use. They are placed first; if they do not fit even now, no
+  // node may leave.
+  const waiting = ctx.observation.pods.filter((p) => p.nodeName === undefined && p.phase === 'Pending' && p.deletionTimestamp === undefined && p.owner?.kind !== 'DaemonSet');
+  const waitingFit = waiting.length > 0 ? packer.tryPlace(waiting.map(fitPod)) : undefined;
+  const noRoomForWaiting = waitingFit && !waitingFit.ok
+    ? { ...waitingFit, message: `${waiting.length} pending pod(s) already lack room on the nodes that stay: ${waitingFit.message}` }
+    : undefined;
   return {
     capLeft: ctx.options.maxNodeRemovals,
     unjoinedLeft: ctx.options.maxUnjoinedTerminations,
     take(node) {
+      if (noRoomForWaiting) return noRoomForWaiting;
       const left = new Map(deletionsLeft);
       const pods = ctx.nodePods(node.name).evict.map((c) => c.pod).filter((pod) => {
         const shrink = shrinking.find((s) => (left.get(s) ?? 0) > 0 && belongsTo(pod, s.workload));

@@ -60,6 +60,16 @@ describe('capacity fit in the plan', () => {
     expect(p.notChosen.map((n) => n.code)).toEqual(['no-fit', 'no-fit', 'no-fit']);
   });
 
+  it('keeps room for pods still waiting to be scheduled (a replacement not yet placed)', () => {
+    // Four 4-CPU nodes with 1.5 CPU used each, and a 2.5 CPU pod Pending: without it two
+    // nodes could go; with it, only one.
+    const w = world().group('workers').nodes_('n', 4).deployment('shop/web', 4, ['n1', 'n2', 'n3', 'n4'], { cpu: 1500 })
+      .pod('batch/big-0', { cpu: 2500, phase: 'Pending', deploy: 'big' });
+    const p = planOf(w, { capacity: { workers: 1 } });
+    expect(nodesOf(p, 'drain-node')).toEqual(['n1']);
+    expect(p.blocked[0]).toMatchObject({ code: 'no-fit' });
+  });
+
   it('removes as many as fit and passes over the rest', () => {
     const w = world().group('workers').nodes_('n', 4).deployment('shop/web', 4, ['n1', 'n2', 'n3', 'n4'], { cpu: 1500 });
     const p = planOf(w, { capacity: { workers: 1 } });
