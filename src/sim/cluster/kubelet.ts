@@ -115,8 +115,13 @@ export function createKubelet(deps: ClusterDeps): Controller {
     if (entry.kind === 'exit') {
       if (faults.behaves('podsNeverTerminate', key) || !isNodeReady(node)) return; // stays Terminating
       plans.delete(key);
-      if (entry.killed) {
-        recorder.record({ kind: 'pod-killed', at: clock.now(), pod: key, node: node?.metadata.name ?? '', instanceId: instanceIdOf(node), cause: 'grace period expired: SIGKILL' });
+      // A SIGKILL at the end of the pod's own grace period is how Kubernetes ends a pod that
+      // ignores SIGTERM: it was given all the time it asked for. Only a deleter that cut
+      // the grace period short killed it ungracefully.
+      const given = pod.metadata.deletionGracePeriodSeconds ?? 0;
+      const asked = (spec(pod).terminationGracePeriodSeconds as number | undefined) ?? 30;
+      if (entry.killed && given < asked) {
+        recorder.record({ kind: 'pod-killed', at: clock.now(), pod: key, node: node?.metadata.name ?? '', instanceId: instanceIdOf(node), cause: `grace period cut short (${given} s of ${asked} s): SIGKILL` });
       }
       store.delete('pods', namespace, name);
       return;

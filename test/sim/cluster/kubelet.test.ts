@@ -138,6 +138,8 @@ describe('kubelet: graceful termination', () => {
     expect(c.pod('stubborn')?.metadata.deletionTimestamp).toBeDefined();
     c.advance(1);
     expect(c.pod('stubborn')).toBeUndefined();
+    // SIGKILL after the whole grace period it asked for is not an ungraceful kill.
+    expect(c.recorder.facts('pod-killed')).toEqual([]);
   });
 
   it('shortens the wait when a second delete asks for less grace', () => {
