@@ -7,23 +7,18 @@
 import type { Command } from 'commander';
 import { reconcileOnce } from '../engine/index.js';
 import { matchNodes, type NodePredicate } from '../plan/index.js';
-import { addConnectionOptions, connect, duration, loadScheduleOption, type ConnectionOptions } from './engine-options.js';
+import { addConnectionOptions, addRemovalOptions, connect, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { printRun, progressPrinter, runExitCode } from './run-report.js';
-import { outputFormat } from './validate-command.js';
 
-type Options = ConnectionOptions & { dryRun: boolean; force: boolean; timeout?: number; output: 'text' | 'json' };
+type Options = ConnectionOptions & RemovalOptions;
 
 export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const command = program
     .command('drain')
     .description('drain one node and remove it with its instance, its group one smaller')
-    .argument('<node>', 'the Node\'s name')
-    .option('--dry-run', 'print the plan and the calls it would make; change nothing', false)
-    .option('--force', 'past the drain timeout, delete the remaining pods (grace clamped, never 0) instead of rolling the node back', false)
-    .option('--timeout <duration>', 'drain deadline, such as 10m (default 10m)', duration)
-    .option('-o, --output <format>', 'text or json', outputFormat, 'text');
-  addConnectionOptions(command)
+    .argument('<node>', 'the Node\'s name');
+  addConnectionOptions(addRemovalOptions(command))
     .addHelpText('after', [
       '',
       'The node must belong to a node group of the schedule; its group\'s desired capacity drops by one.',

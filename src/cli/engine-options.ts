@@ -13,6 +13,7 @@ import type { Cluster } from '../ports/index.js';
 import { formatDiagnostic, loadScheduleFile, type Schedule } from '../schedule/index.js';
 import { parseDuration } from '../schedule/calendar.js';
 import type { CliIo } from './io.js';
+import { outputFormat } from './validate-command.js';
 
 /** The Kubernetes client id (X-Scalerd-Client) of the one-shot commands, apart from the daemon's. */
 export const CLI_CLIENT_ID = 'scalerd-cli';
@@ -27,6 +28,17 @@ export type ConnectionOptions = {
   readonly burst?: number;
   readonly owner: string;
 };
+
+/** The options of commands that remove nodes: --dry-run, --force, --timeout, -o. */
+export type RemovalOptions = { dryRun: boolean; force: boolean; timeout?: number; output: 'text' | 'json' };
+
+export function addRemovalOptions(command: Command): Command {
+  return command
+    .option('--dry-run', 'print the plan and the calls it would make; change nothing', false)
+    .option('--force', 'past a node\'s drain timeout, delete its remaining pods (grace clamped, never 0) instead of rolling the node back', false)
+    .option('--timeout <duration>', 'drain deadline per node, such as 10m (default 10m)', duration)
+    .option('-o, --output <format>', 'text or json', outputFormat, 'text');
+}
 
 export function addConnectionOptions(command: Command): Command {
   return command

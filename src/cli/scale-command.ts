@@ -6,31 +6,19 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { reconcileOnce } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { desiredAt } from '../schedule/index.js';
-import { addConnectionOptions, connect, duration, loadScheduleOption, type ConnectionOptions } from './engine-options.js';
+import { addConnectionOptions, addRemovalOptions, connect, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { printRun, progressPrinter, runExitCode } from './run-report.js';
-import { outputFormat } from './validate-command.js';
 
-type Options = ConnectionOptions & {
-  group: string;
-  capacity: number;
-  dryRun: boolean;
-  force: boolean;
-  timeout?: number;
-  output: 'text' | 'json';
-};
+type Options = ConnectionOptions & RemovalOptions & { group: string; capacity: number };
 
 export function registerScale(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   const command = program
     .command('scale')
     .description('set one node group to a capacity now, once: drain and remove nodes, or add them')
     .requiredOption('--group <name>', 'node group of the schedule')
-    .requiredOption('--capacity <n>', 'nodes the group should have, within the schedule\'s limits for it', capacityArg)
-    .option('--dry-run', 'print the plan and the calls it would make; change nothing', false)
-    .option('--force', 'past a node\'s drain timeout, delete its remaining pods (grace clamped, never 0) instead of rolling the node back', false)
-    .option('--timeout <duration>', 'drain deadline per node, such as 10m (default 10m)', duration)
-    .option('-o, --output <format>', 'text or json', outputFormat, 'text');
-  addConnectionOptions(command)
+    .requiredOption('--capacity <n>', 'nodes the group should have, within the schedule\'s limits for it', capacityArg);
+  addConnectionOptions(addRemovalOptions(command))
     .addHelpText('after', [
       '',
       'Other node groups follow the schedule at this instant. Workloads are left as they are:',
