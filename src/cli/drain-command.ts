@@ -7,9 +7,9 @@
 import type { Command } from 'commander';
 import { reconcileOnce } from '../engine/index.js';
 import { matchNodes, type NodePredicate } from '../plan/index.js';
-import { addConnectionOptions, addRemovalOptions, connect, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
+import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
-import { printRun, progressPrinter, runExitCode } from './run-report.js';
+import { printRun, runExitCode } from './run-report.js';
 
 type Options = ConnectionOptions & RemovalOptions;
 
@@ -59,23 +59,13 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
           candidate.name === name || mark.kind === 'ours'
             ? undefined
             : { verdict: 'skip', code: 'not-requested', reason: `scalerd drain removes ${name} only` };
-        const onProgress = progressPrinter(io, options.output);
         const { plan, report } = await reconcileOnce({
           cloud: connection.cloud,
           cluster: connection.cluster,
           schedule: { nodeGroups: schedule.nodeGroups, workloads: [] },
           desired: { capacity, replicas: {} },
           planOptions: { owner: options.owner, maxNodeRemovals: 1, extraNodePredicates: [onlyThisNode] },
-          execution: {
-            clock: io.clock,
-            sleep: connection.sleep,
-            dryRun: options.dryRun,
-            ...(onProgress ? { onProgress } : {}),
-            options: {
-              podPolicy: { force: options.force },
-              ...(options.timeout !== undefined ? { drainTimeoutMs: options.timeout } : {}),
-            },
-          },
+          execution: executionFor(io, connection, options),
         });
         const chosen = plan.steps.some((s) => (s.kind === 'drain-node' || s.kind === 'resume-node') && s.node === name);
         let code = runExitCode(plan, report, (b) => b.group === undefined || b.group === group.name);

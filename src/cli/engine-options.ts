@@ -14,6 +14,8 @@ import { formatDiagnostic, loadScheduleFile, type Schedule } from '../schedule/i
 import { parseDuration } from '../schedule/calendar.js';
 import type { CliIo } from './io.js';
 import { outputFormat } from './validate-command.js';
+import type { ReconcileInput } from '../engine/index.js';
+import { progressPrinter } from './run-report.js';
 
 /** The Kubernetes client id (X-Scalerd-Client) of the one-shot commands, apart from the daemon's. */
 export const CLI_CLIENT_ID = 'scalerd-cli';
@@ -28,6 +30,21 @@ export type ConnectionOptions = {
   readonly burst?: number;
   readonly owner: string;
 };
+
+/** How scale and drain run the engine: real or test sleep, dry-run, force, timeout, progress. */
+export function executionFor(io: CliIo, connection: Connection, options: RemovalOptions): ReconcileInput['execution'] {
+  const onProgress = progressPrinter(io, options.output);
+  return {
+    clock: io.clock,
+    sleep: connection.sleep,
+    dryRun: options.dryRun,
+    ...(onProgress ? { onProgress } : {}),
+    options: {
+      podPolicy: { force: options.force },
+      ...(options.timeout !== undefined ? { drainTimeoutMs: options.timeout } : {}),
+    },
+  };
+}
 
 /** The options of commands that remove nodes: --dry-run, --force, --timeout, -o. */
 export type RemovalOptions = { dryRun: boolean; force: boolean; timeout?: number; output: 'text' | 'json' };

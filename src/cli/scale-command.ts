@@ -6,9 +6,9 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { reconcileOnce } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { desiredAt } from '../schedule/index.js';
-import { addConnectionOptions, addRemovalOptions, connect, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
+import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
-import { printRun, progressPrinter, runExitCode } from './run-report.js';
+import { printRun, runExitCode } from './run-report.js';
 
 type Options = ConnectionOptions & RemovalOptions & { group: string; capacity: number };
 
@@ -42,7 +42,6 @@ export function registerScale(program: Command, io: CliIo, setExit: (code: ExitC
       try {
         const now = io.clock.now();
         const state = desiredAt(schedule, now).state;
-        const onProgress = progressPrinter(io, options.output);
         const { plan, report } = await reconcileOnce({
           cloud: connection.cloud,
           cluster: connection.cluster,
@@ -51,16 +50,7 @@ export function registerScale(program: Command, io: CliIo, setExit: (code: ExitC
           desired: { capacity: { ...state.capacity, [group.name]: options.capacity }, replicas: {} },
           now,
           planOptions: { owner: options.owner },
-          execution: {
-            clock: io.clock,
-            sleep: connection.sleep,
-            dryRun: options.dryRun,
-            ...(onProgress ? { onProgress } : {}),
-            options: {
-              podPolicy: { force: options.force },
-              ...(options.timeout !== undefined ? { drainTimeoutMs: options.timeout } : {}),
-            },
-          },
+          execution: executionFor(io, connection, options),
         });
         const code = runExitCode(plan, report, (b) => b.group === undefined || b.group === group.name);
         printRun(io, options.output, plan, report, code);

@@ -3,7 +3,7 @@
 // says whether trying again later may help. Waits are scaled down (helpers FAST).
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { seeded } from '../sim/aws/helpers.js';
+import { seeded } from '../seeded.js';
 import { cloudFor, GROUP, remoteFailure, requests, useSimCloud } from './helpers.js';
 
 describe('retries through 60% throttling', () => {

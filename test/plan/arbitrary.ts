@@ -3,6 +3,7 @@
 
 import fc from 'fast-check';
 import { GiB, MiB, MIN, T0, World, scalerdMark } from './builders.js';
+import { seeded } from '../seeded.js';
 
 const ZONES = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'] as const;
 
@@ -98,14 +99,7 @@ const rotate = <T>(items: readonly T[], by: number): T[] => items.map((_, i) => 
 
 /** A deterministic shuffle (mulberry32). */
 export function shuffle<T>(items: readonly T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seeded(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -10,21 +10,12 @@ import { Faults } from '../../../src/sim/faults.js';
 import { Recorder } from '../../../src/sim/recorder.js';
 import { SimClock } from '../../../src/sim/sim-clock.js';
 import { AwsModel, createAwsHandler, type GroupSpec, type InstanceInfo, type InstanceObserver, type TerminationReason } from '../../../src/sim/aws/index.js';
+import { seeded } from '../../seeded.js';
 
 export const START = Date.parse('2026-03-02T09:00:00Z');
+
 export const TIMINGS = { launchDelayMs: 40_000, terminateDelayMs: 30_000, terminatedVisibleMs: 3_600_000 };
 
-/** mulberry32: a small seeded generator, so ids are the same on every run. */
-export function seeded(seed = 42): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class SpyObserver implements InstanceObserver {
   readonly running: InstanceInfo[] = [];

@@ -21,7 +21,8 @@ import type { KubeObject } from '../../../src/sim/kube/store.js';
 import type { Scenario } from '../../../src/sim/scenario/types.js';
 import { countBudget, expectEviction, guardingBudgets } from './budget-oracle.js';
 import { START, kubeClients, smallScenario, type Status } from './helpers.js';
-import { InProcess, type Op, VersionMonitor, opArbitrary, seededRandom } from './interleavings.js';
+import { InProcess, type Op, VersionMonitor, opArbitrary } from './interleavings.js';
+import { seeded } from '../../seeded.js';
 
 // ~6 s: 150 sequences of up to 50 operations, about 1,500 evictions in all.
 const NUM_RUNS = 150;
@@ -131,7 +132,7 @@ describe('the whole simulator under random interleavings', () => {
       fc.asyncProperty(fc.array(opArbitrary, { minLength: 1, maxLength: MAX_OPS, size: 'max' }), async (ops) => {
         // The simulator's names, ids and addresses come from Math.random: fixed per run, so a
         // counterexample replays (and shrinks) the same way.
-        const random = vi.spyOn(Math, 'random').mockImplementation(seededRandom(20_260_302));
+        const random = vi.spyOn(Math, 'random').mockImplementation(seeded(20_260_302));
         const sim = await startSim({ scenario: base, manualClock: true, startAt: START });
         const run: Run = { sim, core: kubeClients(sim).core, monitor: new VersionMonitor(sim), inProcess: new InProcess(sim) };
         try {

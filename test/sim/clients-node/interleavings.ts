@@ -112,14 +112,3 @@ export class VersionMonitor {
 
 const idOf = (event: StoreEvent) => `${event.resource}/${event.object.metadata.uid}`;
 
-/** mulberry32: the simulator's Math.random during a run, so a run (and its shrinking) is repeatable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
