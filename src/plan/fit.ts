@@ -1,66 +1,22 @@
-// Will the pods that move fit on the nodes that stay? A first-fit-decreasing simulation
-// of the scheduler's filters that matter for a drain: requests against allocatable minus
-// what is already requested on the node, the node's pod-count limit, NoSchedule/NoExecute
-// taints against the pod's tolerations, and the pod's nodeSelector.
+// Will the pods that move fit on the nodes that stay? A first-fit-decreasing packing
+// under the scheduler's filters (room.ts), checked against the scheduler's own spreading
+// in bad orders (scheduler-order.ts): both must succeed.
 //
 // Pods go largest first (by their larger share of a node's CPU or memory), each onto the
 // first node, in name order, that takes it. FFD is not the scheduler, which spreads pods
 // rather than packing them; it is a feasibility check, and FFD finds a packing whenever
 // there is comfortable room, which is the only situation in which a drain should start.
 // The planner packs incrementally (makePacker): each victim it picks places its own pods
-// into the room the earlier picks left, so a plan of k victims costs k small packings,
-// not k full ones; the placement found is the witness that the pods fit.
+// into the room the earlier picks left; the placement found is the witness that the pods
+// fit. The scheduler replays cannot be incremental (order matters): each pick replays
+// every pod placed so far, moving pods × nodes per replay.
 // Not modelled: required node affinity, pod (anti-)affinity, topology spread, volume
 // zones; such pods may stay Pending after their eviction (their PDB still holds).
 
-import type { NodeObservation, PodObservation, Resources, Taint, Toleration } from '../ports/observation.js';
-import { formatCpu, formatMemory, plural } from './format.js';
-import { formatSelector, formatTaint, nodeSelectorMatches, untoleratedTaint } from './selectors.js';
+import { admits, explain, hasRoom, less, type FitNode, type FitPod, type FitResult, type Room } from './room.js';
+import { schedulerFits } from './scheduler-order.js';
 
-export type Room = Resources & { readonly pods: number };
-
-export type FitNode = {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly taints: readonly Taint[];
-  readonly free: Room;
-};
-
-export type FitPod = {
-  readonly key: string;
-  readonly requests: Resources;
-  readonly tolerations: readonly Toleration[];
-  readonly nodeSelector: Readonly<Record<string, string>>;
-};
-
-export type FitResult =
-  | { readonly ok: true; readonly placement: ReadonlyMap<string, string> }
-  | { readonly ok: false; readonly pod: string; readonly message: string };
-
-/** A node that stays, with the room its current pods leave (`using` are the pods that occupy it). */
-export function fitNode(node: NodeObservation, using: readonly PodObservation[]): FitNode {
-  const used = using.reduce((sum, p) => ({ cpuMilli: sum.cpuMilli + p.requests.cpuMilli, memoryBytes: sum.memoryBytes + p.requests.memoryBytes }), { cpuMilli: 0, memoryBytes: 0 });
-  return {
-    name: node.name,
-    labels: node.labels,
-    taints: node.taints,
-    free: {
-      cpuMilli: node.allocatable.cpuMilli - used.cpuMilli,
-      memoryBytes: node.allocatable.memoryBytes - used.memoryBytes,
-      pods: node.allocatable.pods - using.length,
-    },
-  };
-}
-
-export function fitPod(pod: PodObservation): FitPod {
-  return { key: `${pod.namespace}/${pod.name}`, requests: pod.requests, tolerations: pod.tolerations, nodeSelector: pod.nodeSelector };
-}
-
-const admits = (node: FitNode, pod: FitPod): boolean =>
-  nodeSelectorMatches(pod.nodeSelector, node.labels) && untoleratedTaint(node.taints, pod.tolerations) === undefined;
-
-const hasRoom = (room: Room, pod: FitPod): boolean =>
-  room.pods >= 1 && room.cpuMilli >= pod.requests.cpuMilli && room.memoryBytes >= pod.requests.memoryBytes;
+export { fitNode, fitPod, type FitNode, type FitPod, type FitResult, type Room } from './room.js';
 
 /**
  * Room that pods are placed into, one batch at a time, all or nothing. A batch may also
@@ -92,13 +48,15 @@ export function makePacker(initial: readonly FitNode[]): Packer {
       const trial = new Map<string, Room>();
       const roomOf = (name: string) => trial.get(name) ?? room.get(name)!;
       const placed: [FitPod, string][] = [];
-      for (const pod of batch) {
+      for (const [i, pod] of batch.entries()) {
         const node = open.find((n) => admits(n, pod) && hasRoom(roomOf(n.name), pod));
-        if (!node) return { ok: false, pod: pod.key, message: explain(pod, batch, open.map((n) => ({ ...n, free: roomOf(n.name) }))) };
-        const r = roomOf(node.name);
-        trial.set(node.name, { cpuMilli: r.cpuMilli - pod.requests.cpuMilli, memoryBytes: r.memoryBytes - pod.requests.memoryBytes, pods: r.pods - 1 });
+        if (!node) return { ok: false, pod: pod.key, message: explain(pod, batch.slice(i), open.map((n) => ({ ...n, free: roomOf(n.name) }))) };
+        trial.set(node.name, less(roomOf(node.name), pod));
         placed.push([pod, node.name]);
       }
+      // Every pod placed so far, and this batch, in the scheduler's worst order.
+      const spread = schedulerFits([...[...placedOn].filter(([name]) => name !== leaving).flatMap(([, list]) => list), ...batch], open);
+      if (!spread.ok) return spread;
       // Commit.
       for (const [name, r] of trial) room.set(name, r);
       if (leaving) {
@@ -123,29 +81,8 @@ export function makePacker(initial: readonly FitNode[]): Packer {
   };
 }
 
-/** One batch into fresh room (first-fit decreasing). */
+/** One batch into fresh room: first-fit decreasing, and the scheduler's worst case too. */
 export function fitPods(pods: readonly FitPod[], nodes: readonly FitNode[]): FitResult {
   return makePacker(nodes).tryPlace(pods);
 }
 
-/** Why `pod` found no node, with numbers: the constraint nothing satisfies, or the shortfall. */
-function explain(pod: FitPod, pods: readonly FitPod[], nodes: readonly FitNode[]): string {
-  const remaining = plural(nodes.length, 'remaining node');
-  if (nodes.length === 0) return `no node remains for ${plural(pods.length, 'pod')}`;
-  const bySelector = nodes.filter((n) => nodeSelectorMatches(pod.nodeSelector, n.labels));
-  if (bySelector.length === 0) return `pod ${pod.key}: its nodeSelector ${formatSelector(pod.nodeSelector)} matches none of the ${remaining}`;
-  const admitting = bySelector.filter((n) => admits(n, pod));
-  if (admitting.length === 0) {
-    const taint = untoleratedTaint(bySelector[0]!.taints, pod.tolerations)!;
-    return `pod ${pod.key} tolerates none of the ${remaining} (taint ${formatTaint(taint)} on ${bySelector[0]!.name})`;
-  }
-  // Totals over every moving pod against every remaining node: the honest shortfall.
-  const need = pods.reduce((s, p) => ({ cpu: s.cpu + p.requests.cpuMilli, mem: s.mem + p.requests.memoryBytes }), { cpu: 0, mem: 0 });
-  const free = nodes.reduce((s, n) => ({ cpu: s.cpu + Math.max(0, n.free.cpuMilli), mem: s.mem + Math.max(0, n.free.memoryBytes), pods: s.pods + Math.max(0, n.free.pods) }), { cpu: 0, mem: 0, pods: 0 });
-  if (need.cpu > free.cpu) return `needs ${formatCpu(need.cpu - free.cpu)} more than the ${remaining} offer (${formatCpu(need.cpu)} to move, ${formatCpu(free.cpu)} free)`;
-  if (need.mem > free.mem) return `needs ${formatMemory(need.mem - free.mem)} of memory more than the ${remaining} offer (${formatMemory(need.mem)} to move, ${formatMemory(free.mem)} free)`;
-  if (pods.length > free.pods) return `needs ${plural(pods.length - free.pods, 'pod slot')} more than the ${remaining} offer (${pods.length} to move, ${free.pods} free)`;
-  const cpu = Math.max(0, ...admitting.map((n) => n.free.cpuMilli));
-  const mem = Math.max(0, ...admitting.map((n) => n.free.memoryBytes));
-  return `pod ${pod.key} (${formatCpu(pod.requests.cpuMilli)}, ${formatMemory(pod.requests.memoryBytes)}) fits on none of the ${plural(admitting.length, 'node')} that admit it (at most ${formatCpu(cpu)} and ${formatMemory(mem)} free on one), though the ${remaining} have room in total`;
-}

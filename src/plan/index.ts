@@ -14,5 +14,6 @@ export { classifyPod, classifyNodePods, movingPod, POD_PREDICATES, type PodPredi
 export { NODE_PREDICATES, judgeNode, type NodePredicate, type NodeCandidate, type NodeSkip } from './nodes.js';
 export { computeBudgets, pdbKey, type Budget, type Budgets } from './budgets.js';
 export { fitPods, fitNode, fitPod, makePacker, type FitNode, type FitPod, type FitResult, type Packer } from './fit.js';
+export { replaySchedule, schedulerFits } from './scheduler-order.js';
 export { matchNodes, isCounted, type Instance, type Member, type Matching } from './match.js';
 export { renderPlan, describeStep, stepLogFields } from './render.js';

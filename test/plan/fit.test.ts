@@ -1,16 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { fitPods, type FitNode, type FitPod } from '../../src/plan/index.js';
+import { fitPods, replaySchedule, schedulerFits, type FitNode, type FitPod } from '../../src/plan/index.js';
 import { GiB, MIN, MiB, T0, nodesOf, planOf, world } from './builders.js';
 
+/** A node whose allocatable is what is free unless `extra` says otherwise. */
 const node = (name: string, cpuMilli: number, memoryBytes = 8 * GiB, pods = 110, extra: Partial<FitNode> = {}): FitNode =>
-  ({ name, labels: {}, taints: [], free: { cpuMilli, memoryBytes, pods }, ...extra });
+  ({ name, labels: {}, taints: [], allocatable: { cpuMilli, memoryBytes }, free: { cpuMilli, memoryBytes, pods }, ...extra });
 const pod = (key: string, cpuMilli: number, memoryBytes = 256 * MiB, extra: Partial<FitPod> = {}): FitPod =>
   ({ key, requests: { cpuMilli, memoryBytes }, tolerations: [], nodeSelector: {}, ...extra });
 
 describe('fitPods (first-fit decreasing)', () => {
   it('places the largest pods first, each on the first node by name that takes it', () => {
-    const result = fitPods([pod('a', 500), pod('b', 1500), pod('c', 1000)], [node('n2', 2000), node('n1', 1200)]);
+    const result = fitPods([pod('a', 500), pod('b', 1500), pod('c', 1000)], [node('n2', 4000), node('n1', 1200)]);
     expect(result.ok && Object.fromEntries(result.placement)).toEqual({ b: 'n2', c: 'n1', a: 'n2' });
+  });
+
+  it('refuses a packing the scheduler would not find: small pods spread first fill the hole a large one needs', () => {
+    // FFD puts big on n1 and both smalls on n2; the scheduler, given the smalls first,
+    // puts one on each node (least allocated) and big then fits nowhere.
+    const pods = [pod('big', 2500), pod('s1', 1000), pod('s2', 1000)];
+    const nodes = [node('n1', 2500, 8 * GiB, 110, { allocatable: { cpuMilli: 4000, memoryBytes: 8 * GiB } }), node('n2', 2500, 8 * GiB, 110, { allocatable: { cpuMilli: 4000, memoryBytes: 8 * GiB } })];
+    expect(fitPods(pods, nodes)).toEqual({
+      ok: false, pod: 'big',
+      message: 'pod big (2.5 CPU, 256 MiB) fits on none of the 2 nodes that admit it once the scheduler has placed the 2 other moving pods before it, each on the least-allocated node (at most 1.5 CPU and 7.75 GiB free on one), though the 2 remaining nodes have room in total',
+    });
+    expect(schedulerFits(pods, [...nodes, node('n3', 2500, 8 * GiB, 110, { allocatable: { cpuMilli: 4000, memoryBytes: 8 * GiB } })])).toMatchObject({ ok: true });
+  });
+
+  it('replays the order that strands a pod: its siblings take the large holes first, the small pods fill the last one', () => {
+    // Three 2.5-CPU pods, three nodes with a 3-CPU hole, two small pods. Smallest first
+    // works (one small on each of two holes leaves 2.5 + 2.5 + 3); two large first, then
+    // both smalls on the last hole (the emptiest), leaves the last large pod nowhere.
+    const hole = (name: string) => node(name, 3000, 8 * GiB, 110, { allocatable: { cpuMilli: 4000, memoryBytes: 8 * GiB } });
+    const nodes = [hole('n1'), hole('n2'), hole('n3')];
+    const pods = [pod('l1', 2500), pod('l2', 2500), pod('l3', 2500), pod('s1', 300), pod('s2', 300)];
+    expect(replaySchedule([...pods].reverse(), nodes).ok).toBe(true);
+    expect(fitPods(pods, nodes)).toMatchObject({ ok: false, pod: 'l1' });
+    expect(fitPods(pods, [...nodes, hole('n4')]).ok).toBe(true);
+  });
+
+  it('spreads as least-allocated does: each pod onto the node with the largest share left free', () => {
+    const result = replaySchedule([pod('a', 100), pod('b', 200), pod('c', 300)], [node('n1', 1000), node('n2', 2000), node('n3', 500)]);
+    // a → n2 (95 %), b → n2 (85 % vs n1 80 %), c → n1 (70 % vs n2 70 %: the tie goes by name).
+    expect(result.ok && Object.fromEntries(result.placement)).toEqual({ a: 'n2', b: 'n2', c: 'n1' });
   });
 
   it('counts the pod limit of a node', () => {
