@@ -41,6 +41,7 @@ export type FaultsSnapshot = { readonly requests: readonly RequestFault[]; reado
 export class Faults {
   #requests: { rule: RequestFault; remaining: number }[] = [];
   #behaviour: BehaviourFaults = {};
+  readonly #fired = new Map<string, number>();
   readonly #random: () => number;
 
   constructor(random: () => number = Math.random) {
@@ -80,7 +81,15 @@ export class Faults {
       latencyMs += rule.latencyMs ?? 0;
       if (error === undefined && rule.error !== undefined && this.#random() < (rule.errorRate ?? 1)) error = rule.error;
     }
-    return error === undefined ? { latencyMs } : { latencyMs, error };
+    if (error === undefined) return { latencyMs };
+    const key = `${api} ${String(error)}`;
+    this.#fired.set(key, (this.#fired.get(key) ?? 0) + 1);
+    return { latencyMs, error };
+  }
+
+  /** Errors injected so far, by "<api> <error>" ("kube 429", "aws Throttling"): proof that a fault test's faults fired. */
+  fired(): Record<string, number> {
+    return Object.fromEntries(this.#fired);
   }
 
   behaves(fault: keyof BehaviourFaults, ...names: (string | undefined)[]): boolean {

@@ -17,6 +17,8 @@ describe('injected request faults', () => {
   it('Throttling surfaces as the SDK\'s Throttling error, HTTP 400 "Rate exceeded"', async () => {
     s.w.faults.addRequestFault({ api: 'aws', operation: 'DescribeAutoScalingGroups', error: 'Throttling' });
     expect(await failure(s.autoscaling.send(new DescribeAutoScalingGroupsCommand({})))).toEqual({ name: 'Throttling', message: 'Rate exceeded', status: 400 });
+    // The client's own retries saw it too: every injected error is counted.
+    expect(s.w.faults.fired()['aws Throttling']).toBeGreaterThanOrEqual(1);
   });
 
   it('ServiceUnavailable is a 503, and the SDK\'s own retries get through once it passes', async () => {
