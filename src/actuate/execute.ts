@@ -5,6 +5,7 @@
 // and the marks on the nodes carry everything a restarted process needs.
 
 import { describeStep, stepLogFields, type Plan, type Step } from '../plan/index.js';
+import { plural } from '../plan/format.js';
 import type { ExecContext } from './context.js';
 import { createContext } from './context.js';
 import type { Removal } from './drain.js';
@@ -113,10 +114,10 @@ function runOne(ctx: ExecContext, index: number, step: Step): Promise<StepOutcom
 
 function summary(outcome: ExecutionReport['outcome'], steps: readonly StepReport[], stopped: Stopped | undefined): string {
   const count = (status: StepReport['status']) => steps.filter((s) => s.status === status).length;
-  if (outcome === 'stopped') return `${stopped!.message}; ${count('done')} of ${steps.length} steps done`;
+  if (outcome === 'stopped') return `${stopped!.message}; ${count('done')} of ${plural(steps.length, 'step')} done`;
   if (outcome === 'failed') {
     const first = steps.find((s) => s.status === 'failed')!;
-    return `step ${first.index + 1} (${first.kind}) failed: ${first.message}; ${count('not-run')} steps not run`;
+    return `step ${first.index + 1} (${first.kind}) failed: ${first.message}; ${plural(count('not-run'), 'step')} not run`;
   }
-  return steps.length === 0 ? 'nothing to do' : `${count('done')} steps done${count('skipped') ? `, ${count('skipped')} skipped` : ''}`;
+  return steps.length === 0 ? 'nothing to do' : `${plural(count('done'), 'step')} done${count('skipped') ? `, ${count('skipped')} skipped` : ''}`;
 }

@@ -38,6 +38,7 @@ export function executionFor(io: CliIo, connection: Connection, options: Removal
     clock: io.clock,
     sleep: connection.sleep,
     dryRun: options.dryRun,
+    ...(io.signal ? { signal: io.signal } : {}),
     ...(onProgress ? { onProgress } : {}),
     options: {
       podPolicy: { force: options.force },

@@ -10,6 +10,8 @@ export type CliIo = {
   readonly sleep?: Sleep;
   /** stdout is a terminal: commands that act print progress as they go (default false). */
   readonly isTTY?: boolean;
+  /** Aborted on Ctrl-C or SIGTERM: commands that act stop taking new steps and say what they left. */
+  readonly signal?: AbortSignal;
 };
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -8,10 +8,22 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
+// The first Ctrl-C (or SIGTERM) stops the run between steps, so every node is left in a
+// state the next run resumes or rolls back; the second quits at once, like kubectl.
+const interrupt = new AbortController();
+const onSignal = (signal: NodeJS.Signals) => {
+  if (interrupt.signal.aborted) process.exit(130);
+  process.stderr.write(`${signal}: stopping after the calls in flight; nodes in progress stay marked for the next run (again to quit now)\n`);
+  interrupt.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
 const code = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   clock: systemClock,
   isTTY: process.stdout.isTTY === true,
+  signal: interrupt.signal,
 });
 process.exitCode = code;

@@ -39,6 +39,11 @@ export function printRun(io: CliIo, output: 'text' | 'json', plan: Plan, report:
   for (const n of report.nodes) {
     io.out(`node ${n.node}${n.instanceId ? ` (${n.instanceId})` : ''}: ${report.dryRun ? 'would be ' : ''}${n.result} (${n.code}), ${n.evicted} evicted, ${n.refused} refused by a budget${n.forced ? `, ${n.forced} forced` : ''}${n.reason ? ` — ${n.reason}` : ''}`);
   }
+  const left = report.nodes.filter((n) => n.result === 'stopped');
+  if (report.outcome === 'stopped' && left.length > 0) {
+    io.out(`interrupted: ${left.length} node${left.length === 1 ? '' : 's'} left marked by scalerd (${left.map((n) => `${n.node} ${n.phase ?? ''}`.trim()).join(', ')}).`);
+    io.out('  Run the same command again to finish them, or scale the group to its current size to roll back those not yet terminating; a running scalerd daemon does either by itself.');
+  }
   const seconds = ((report.finishedAt - report.startedAt) / 1000).toFixed(1);
   io.out(`${report.dryRun ? 'dry run ' : ''}${report.outcome}${code === EXIT.ok ? '' : ' (not everything asked for was done)'} in ${seconds} s${report.message ? ` — ${report.message}` : ''}`);
 }

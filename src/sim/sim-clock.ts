@@ -52,9 +52,21 @@ export class SimClock implements Clock {
     if (timer) timer.cancelled = true;
   }
 
-  /** Resolves after `delayMs` of simulated time. */
-  sleep(delayMs: number): Promise<void> {
-    return new Promise((resolve) => this.after(delayMs, resolve));
+  /** Resolves after `delayMs` of simulated time; rejects with the abort reason when `signal` aborts first (as timers/promises does). */
+  sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
+    if (!signal) return new Promise((resolve) => this.after(delayMs, resolve));
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.cancel(timer);
+        reject(signal.reason);
+      };
+      const timer = this.after(delayMs, () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      });
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   /** Manual mode: moves time forward, running every timer that comes due, in order. */

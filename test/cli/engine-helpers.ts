@@ -40,6 +40,8 @@ export type CliBed = {
   /** The connection flags for this simulator. */
   connection: string[];
   run(...argv: string[]): Promise<{ code: number; out: string; err: string }>;
+  /** run, with the interrupt signal main.ts wires to Ctrl-C. */
+  runUntil(signal: AbortSignal, ...argv: string[]): Promise<{ code: number; out: string; err: string }>;
 };
 
 export function useCliBed(scenario: () => Scenario = threeNodes, isTTY = false): CliBed {
@@ -57,18 +59,17 @@ export function useCliBed(scenario: () => Scenario = threeNodes, isTTY = false):
       default: { capacity: { workers: 3 } },
     }));
     const connection = ['--kubeconfig', kubeconfigFile(sim), '--aws-region', sim.region, '--aws-endpoint', sim.awsEndpoint];
-    Object.assign(bed, {
-      sim, schedule, connection,
-      run: async (...argv: string[]) => {
-        const out: string[] = [];
-        const err: string[] = [];
-        const code = await runCli(argv, {
-          out: (t) => out.push(t), err: (t) => err.push(t),
-          clock: sim.clock, sleep: (ms: number) => sim.clock.sleep(ms), isTTY,
-        });
-        return { code, out: out.join('\n'), err: err.join('\n') };
-      },
-    });
+    const runUntil = async (signal: AbortSignal | undefined, ...argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(argv, {
+        out: (t) => out.push(t), err: (t) => err.push(t),
+        clock: sim.clock, sleep: (ms: number, s?: AbortSignal) => sim.clock.sleep(ms, s), isTTY,
+        ...(signal ? { signal } : {}),
+      });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    Object.assign(bed, { sim, schedule, connection, runUntil, run: (...argv: string[]) => runUntil(undefined, ...argv) });
   });
   afterEach(async () => {
     vi.unstubAllEnvs();

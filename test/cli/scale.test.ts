@@ -59,6 +59,34 @@ describe('scalerd scale', () => {
   });
 });
 
+describe('scalerd scale, interrupted (Ctrl-C)', () => {
+  const bed = useCliBed();
+
+  it('stops between steps, says which node it left marked, and the same command finishes it', async () => {
+    const interrupt = new AbortController();
+    // Ctrl-C as the first eviction is accepted: the node is mid-drain.
+    const unsubscribe = bed.sim.recorder.subscribe((fact) => {
+      if (fact.kind === 'eviction' && fact.result === 'accepted') interrupt.abort();
+    });
+    const first = await bed.runUntil(interrupt.signal, 'scale', '--schedule', bed.schedule, '--group', 'workers', '--capacity', '2', ...bed.connection);
+    unsubscribe();
+    expect(first.code).toBe(1);
+    expect(first.out).toMatch(/^interrupted: 1 node left marked by scalerd \(ip-[^ ]+ draining\)\.$/m);
+    expect(first.out).toMatch(/^stopped \(not everything asked for was done\)/m);
+    expect(invariants(bed.sim).terminated).toBe(0);
+    const marked = bed.sim.store.list('nodes')
+      .filter((n) => ((n as { spec?: { taints?: { key: string }[] } }).spec?.taints ?? []).some((t) => t.key === 'scalerd.io/scale-down'))
+      .map((n) => n.metadata.name);
+    expect(marked).toHaveLength(1);
+
+    const again = await bed.run('scale', '--schedule', bed.schedule, '--group', 'workers', '--capacity', '2', ...bed.connection);
+    expect(again.code).toBe(0);
+    expect(again.out).toContain(`1. resume ${marked[0]!}`);
+    expect(bed.sim.aws.groups().find((g) => g.name === ASG)?.desiredCapacity).toBe(2);
+    expect(invariants(bed.sim)).toEqual({ pdbViolations: 0, podsKilled: 0, terminatedWithPods: 0, terminated: 1 });
+  });
+});
+
 describe('scalerd scale on a terminal', () => {
   const bed = useCliBed(undefined, true);
 
