@@ -1,8 +1,12 @@
 // One node group: from its ASG, its members and the desired capacity to the group's node
 // steps. The arithmetic, with D the group's observed DesiredCapacity:
 //
-//   leaving   scalerd's marked nodes in phase `terminating` (or whose instance already
-//             left InService/Pending): resumed, never rolled back, never chosen;
+//   leaving   scalerd's marked nodes in phase `terminating` (or whose instance is already
+//             terminating): resumed, never rolled back, never chosen;
+//   set aside scalerd's marked nodes whose instance someone else took out of service
+//             (Standby, Detaching): rolled back before `terminating`; from `terminating`
+//             left marked and waited for, since AWS never accepted the termination
+//             (the instance would be Terminating), and finished once it is back;
 //   unjoined  instances past their registration deadline: terminated by id (unjoined.ts);
 //   base      D − leaving(counted) − unjoined: the group once those are gone. scalerd's
 //             other marked nodes are still in it: they are the first candidates to go,
@@ -19,7 +23,7 @@ import type { NodeGroup } from '../schedule/types.js';
 import type { PlanContext } from './context.js';
 import { plural } from './format.js';
 import { AZ_REBALANCE, type Mark } from './marks.js';
-import { isCounted, type Member } from './match.js';
+import { isCounted, isGoing, type Member } from './match.js';
 import { chooseVictims, type Selection } from './select.js';
 import { drainStep, resumeStep, rollbackStep } from './steps.js';
 import type {
@@ -81,9 +85,15 @@ export function planGroup(ctx: PlanContext, sel: Selection, args: GroupArgs): Gr
 
   // 1. Nodes past the point of no return: finish them, whatever the desired state.
   const marked = members.filter((m) => oursOf(m));
-  const leaving = marked.filter((m) => oursOf(m)!.phase === 'terminating' || !isCounted(m.instance));
+  const setAside = marked.filter((m) => !isCounted(m.instance) && !isGoing(m.instance));
+  const leaving = marked.filter((m) => !setAside.includes(m) && (oursOf(m)!.phase === 'terminating' || isGoing(m.instance)));
   for (const m of leaving) out.resume.push(resumeStep(ctx, group, asg, m, oursOf(m)!, `its removal is under way (phase ${oursOf(m)!.phase})`));
   const leavingCounted = leaving.filter((m) => isCounted(m.instance)).length;
+  for (const m of setAside) {
+    const state = m.instance.lifecycleState;
+    if (oursOf(m)!.phase === 'terminating') out.waiting.push(`${group}: ${m.node!.name} (${m.instance.id}) is marked terminating but its instance is ${state}; it is finished once the instance is back InService`);
+    else rollBack(m, `its instance is ${state}: taken out of service by someone else, so scalerd leaves it alone`);
+  }
 
   // 2. The bounds and the target.
   const floor = Math.max(obs.minSize, ng.min);
@@ -96,7 +106,7 @@ export function planGroup(ctx: PlanContext, sel: Selection, args: GroupArgs): Gr
   const unjoined = handsOff ? [] : pickUnjoined(ctx, sel, { group, observed: obs, members, leavingCounted, refused, unhealthy: health.unhealthy }, out.blocked, out.waiting);
   const gone = new Set(unjoined.map((s) => s.instanceId));
   // A marked node that never became Ready is terminated as such, not rolled back.
-  const markedLive = marked.filter((m) => !leaving.includes(m) && !gone.has(m.instance.id));
+  const markedLive = marked.filter((m) => !leaving.includes(m) && !setAside.includes(m) && !gone.has(m.instance.id));
   const base = obs.desiredCapacity - leavingCounted - unjoined.length;
   const target = handsOff ? undefined : clampTarget(raw, floor, ceiling, obs, ng, base, out.blocked);
   const need = target === undefined ? 0 : base - target;

@@ -21,6 +21,11 @@ export function isCounted(instance: InstanceObservation): boolean {
   return COUNTED.has(instance.lifecycleState);
 }
 
+/** On its way out of the group (Terminating, Terminating:Wait, …, Terminated). */
+export function isGoing(instance: InstanceObservation): boolean {
+  return instance.lifecycleState.startsWith('Terminat');
+}
+
 export type Member = {
   readonly instance: Instance;
   readonly node: NodeObservation | undefined;

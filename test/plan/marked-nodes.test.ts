@@ -48,6 +48,23 @@ describe('nodes scalerd marked earlier (after a restart, or when the schedule ch
     expect(step?.kind === 'resume-node' && step.actions).toEqual(['delete-node']);
   });
 
+  it('rolls back a marked node whose instance someone put in Standby, and chooses another', () => {
+    const w = world().group('workers').nodes_('n', 3).node('n4', { ...scalerdMark('drained'), lifecycle: 'Standby' });
+    const p = planOf(w, { capacity: { workers: 2 } });
+    expect(nodesOf(p, 'rollback-node')).toEqual(['n4']);
+    expect(p.steps.find((s) => s.kind === 'rollback-node')!.reason).toBe('its instance is Standby: taken out of service by someone else, so scalerd leaves it alone');
+    expect(nodesOf(p, 'resume-node')).toEqual([]);
+    expect(nodesOf(p, 'drain-node')).toHaveLength(1);
+  });
+
+  it('waits, marked, for a node in phase terminating whose instance is in Standby (AWS never accepted the termination)', () => {
+    const w = world().group('workers').nodes_('n', 3).node('n4', { ...scalerdMark('terminating'), lifecycle: 'Standby' });
+    const p = planOf(w, { capacity: { workers: 3 } });
+    expect(nodesOf(p, 'rollback-node')).toEqual([]);
+    expect(nodesOf(p, 'resume-node')).toEqual([]);
+    expect(p.waiting).toContain('workers: n4 (i-n4) is marked terminating but its instance is Standby; it is finished once the instance is back InService');
+  });
+
   it('rolls back a marked node that can no longer go, and chooses another', () => {
     const w = world().group('workers').nodes_('n', 3)
       .node('n4', { ...scalerdMark('cordoned'), annotations: { ...scalerdMark('cordoned').annotations, 'scalerd.io/scale-down-disabled': 'true' } });
