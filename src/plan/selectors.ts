@@ -1,6 +1,9 @@
 // Kubernetes matching rules the planner needs: label selectors (PDBs), taints and
 // tolerations, nodeSelector. Same semantics as k8s.io/apimachinery labels and
 // k8s.io/api/core/v1 toleration.go.
+// The simulator has its own copy of these rules (src/sim/cluster/placement.ts) on
+// purpose: it is the oracle the planner is tested against, written from the Kubernetes
+// sources independently, so a mistake here cannot hide by being shared.
 
 import type { LabelSelector, Taint, Toleration } from '../ports/observation.js';
 
@@ -27,8 +30,11 @@ export function selectorMatches(selector: LabelSelector, labels: Labels): boolea
 export function tolerates(toleration: Toleration, taint: Taint): boolean {
   if (toleration.effect && toleration.effect !== taint.effect) return false;
   if (toleration.key && toleration.key !== taint.key) return false;
-  if ((toleration.operator ?? 'Equal') === 'Exists') return true;
-  return (toleration.value ?? '') === (taint.value ?? '');
+  switch (toleration.operator ?? 'Equal') {
+    case 'Exists': return true;
+    case 'Equal': return (toleration.value ?? '') === (taint.value ?? '');
+    default: return false; // an operator the API server would have rejected tolerates nothing
+  }
 }
 
 /** The first NoSchedule/NoExecute taint none of the tolerations covers. */

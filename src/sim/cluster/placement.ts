@@ -1,6 +1,8 @@
 // Where a pod may run, by the rules the scheduler and the DaemonSet controller share:
 // taints and tolerations (k8s.io/api/core/v1 toleration.go), nodeSelector and required
 // node affinity, and the resources a pod requests.
+// Deliberately not shared with the planner's src/plan/selectors.ts: the simulator is the
+// oracle the planner is tested against, so each is written from the Kubernetes sources.
 
 import { cpuMillis, quantityValue } from '../kube/quantity.js';
 import type { KubeObject } from '../kube/store.js';
