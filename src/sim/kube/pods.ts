@@ -111,6 +111,15 @@ export function evictPod(deps: PodDeps, namespace: string, name: string, evictio
       }
     }
     deletePod(deps, pod, options);
+    // As upstream's checkAndDecrement: the accepted eviction is charged to the budget's
+    // status in the same request, so a client reading the budget next sees one fewer
+    // disruption allowed, not the count from before (the status controller recounts later).
+    if (pdb) {
+      deps.store.mutate('poddisruptionbudgets.policy', namespace, pdb.metadata.name, (o) => {
+        const status = (o.status ?? {}) as Loose;
+        o.status = { ...status, disruptionsAllowed: Math.max(0, Number(status.disruptionsAllowed ?? 0) - 1) };
+      });
+    }
     fact('accepted', 201, pdb ? `within budget ${pdb.metadata.name}` : 'no budget');
     return success();
   } catch (error) {
