@@ -2,6 +2,7 @@
 // in-flight registry, time (clock, abortable sleep, back-off), progress and the report's
 // lists. Built once per execute() call; nothing here outlives it.
 
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../clock.js';
 import { isRemoteError } from '../errors.js';
 import { resolveOptions, type Budgets, type PlanOptions, type PodContext } from '../plan/index.js';
@@ -41,6 +42,8 @@ export type ExecContext = {
 
 export function createContext(owner: string, deps: ExecuteDeps, options: ExecuteOptions): ExecContext {
   const controller = new AbortController();
+  // Every node run and wait of the execution listens on it: many at once, by design.
+  setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort(new Stopped('abort'));
   if (deps.signal?.aborted) onAbort();
   deps.signal?.addEventListener('abort', onAbort, { once: true });

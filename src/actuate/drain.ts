@@ -8,6 +8,7 @@
 // API refused for good) is rolled back: untainted, uncordoned, unannotated. Never once it
 // is `terminating`: from there it is only finished.
 
+import { setMaxListeners } from 'node:events';
 import { isRemoteError } from '../errors.js';
 import {
   canAdvance, canRollBack, classifyNodePods, PHASES, phaseChange, rollbackChange,
@@ -15,6 +16,7 @@ import {
 } from '../plan/index.js';
 import { movingPod } from '../plan/index.js';
 import type { PodObservation } from '../ports/observation.js';
+import type { BudgetGate } from './budget-gate.js';
 import type { ExecContext } from './context.js';
 import { evictUntilAccepted, type EvictResult } from './evict.js';
 import { isStopped, NodeFailure } from './failures.js';
@@ -37,6 +39,9 @@ export class NodeRun {
     readonly step: Removal,
     public mark: Mark,
     readonly budgets: Promise<Budgets>,
+    readonly gate: Promise<BudgetGate>,
+    /** Not declared drained before this instant (clock ms; 0: no wait). */
+    readonly settledAt: number,
   ) {
     this.controller = childController(ctx.signal);
     this.signal = this.controller.signal;
@@ -126,6 +131,8 @@ async function rollBack(run: NodeRun, failure: NodeFailure): Promise<NodeReport>
 /** A controller that also aborts, with the same reason, when `parent` does (AbortSignal.any needs Node 20.3). */
 function childController(parent: AbortSignal): AbortController {
   const child = new AbortController();
+  // Every eviction and wait of the node listens on its signal: dozens at once, by design.
+  setMaxListeners(0, child.signal);
   if (parent.aborted) child.abort(parent.reason);
   else parent.addEventListener('abort', () => child.abort(parent.reason), { once: true });
   return child;
@@ -144,6 +151,7 @@ async function drain(run: NodeRun): Promise<void> {
   const deadline = ctx.clock.now() + ctx.options.drainTimeoutMs;
   await run.advance('draining');
   const budgets = await run.budgets;
+  const gate = await run.gate;
   for (;;) {
     const pods = await listPods(run, deadline);
     const sorted = classifyNodePods(pods, ctx.podContext(budgets));
@@ -156,7 +164,13 @@ async function drain(run: NodeRun): Promise<void> {
       const code = blocker.status.code === 'multiple-budgets' ? 'multiple-budgets' : 'blocking-pods';
       throw new NodeFailure(code, `pod ${blocker.pod.namespace}/${blocker.pod.name} ${blocker.status.message}`);
     }
-    if (sorted.evict.length === 0) return;
+    if (sorted.evict.length === 0) {
+      const wait = run.settledAt - ctx.clock.now();
+      if (wait <= 0) return;
+      // Too soon to believe the node empty: look again once the settle has passed.
+      await ctx.sleep(wait, run.signal);
+      continue;
+    }
     if (ctx.clock.now() >= deadline) {
       if (!ctx.options.podPolicy.force) throw timeoutFailure(run, sorted);
       await forceRemaining(run, sorted);
@@ -164,7 +178,10 @@ async function drain(run: NodeRun): Promise<void> {
     }
     const tier = sorted.evict.some((c) => tierOf(c.pod, budgets) === 'ordinary') ? 'ordinary' : 'critical';
     const fresh = sorted.evict.filter((c) => tierOf(c.pod, budgets) === tier && ctx.inFlight.claim(podKey(c.pod)));
-    const results = await allOrFail(run, fresh.map((c) => evictUntilAccepted(ctx, { node, pod: c.pod, deadline, signal: run.signal, counts: run.counts })));
+    const results = await allOrFail(run, fresh.map((c) => {
+      const budget = budgets.of(c.pod)[0]?.key;
+      return evictUntilAccepted(ctx, { node, pod: c.pod, deadline, signal: run.signal, counts: run.counts, ...(budget ? { pacing: { gate, budget } } : {}) });
+    }));
     // Look again at once when every pod left by itself; else give the evicted ones time to go.
     const waited = fresh.length === 0 || results.some((r) => r === 'evicted' || r === 'timeout');
     if (waited) await ctx.sleep(Math.min(ctx.options.pollMs, Math.max(0, deadline - ctx.clock.now())) || 1, run.signal);

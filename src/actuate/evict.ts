@@ -2,13 +2,16 @@
 // deadline passes (drain.md (a) 6):
 //   evicted                → accepted; the caller waits for the pod to go
 //   gone (404, 409 on UID) → done: this pod is gone or the name is another pod's now
-//   blocked (429)          → jittered exponential back-off honouring Retry-After, then again
+//   blocked (429)          → under a known budget: wait for the budget gate's next slot
+//                            (budget-gate.ts), at least Retry-After; else jittered
+//                            exponential back-off honouring Retry-After; then again
 //   multiple-budgets (500) → the node fails fast: the API will refuse this pod every time
 //   namespace-terminating  → the namespace takes the pod with it: wait for it to go
 //   remote error           → retryable: back off and again; otherwise the node fails
 
 import { isRemoteError } from '../errors.js';
 import type { PodObservation } from '../ports/observation.js';
+import type { BudgetGate } from './budget-gate.js';
 import type { ExecContext } from './context.js';
 import { NodeFailure } from './failures.js';
 import { backoffMs } from './options.js';
@@ -24,6 +27,8 @@ export type EvictTask = {
   readonly signal: AbortSignal;
   /** Counted per node, for progress and the report. */
   readonly counts: { evicted: number; refused: number; lastRefusal: string | undefined };
+  /** The batch's budget gate and the budget that selects the pod; without one, 429s back off on their own. */
+  readonly pacing?: { readonly gate: BudgetGate; readonly budget: string };
 };
 
 export async function evictUntilAccepted(ctx: ExecContext, task: EvictTask): Promise<EvictResult> {
@@ -31,13 +36,32 @@ export async function evictUntilAccepted(ctx: ExecContext, task: EvictTask): Pro
   const ref = { namespace: pod.namespace, name: pod.name, uid: pod.uid };
   const key = `${pod.namespace}/${pod.name}`;
   const say = (outcome: Parameters<ExecContext['emit']>[0] & { kind: 'eviction' }) => ctx.emit(outcome);
+  const { pacing } = task;
   for (let attempt = 0; ; attempt++) {
     if (signal.aborted) throw signal.reason;
     let retryAfterMs = 0;
     let outcome: 'blocked' | 'error' = 'error';
     let why: string;
+    const slot = await pacing?.gate.acquire(pacing.budget, signal);
+    if (attempt > 0 && ctx.clock.now() >= deadline) {
+      slot?.release();
+      return 'timeout';
+    }
+    // IMPORTANT: look before every retry, after any wait for the budget. A pod whose UID or
+    // node changed is not the pod this node holds any more (a StatefulSet's replacement
+    // takes the same name on another node): evicting "it" would disrupt a pod elsewhere
+    // and loop forever (kubernetes#138229). The UID precondition guards the call too; this
+    // look also ends the loop early.
+    const verdict = attempt === 0 ? undefined : await lookAgain(ctx, task).catch((error: unknown) => {
+      slot?.release();
+      throw error;
+    });
+    if (verdict !== undefined) {
+      slot?.release();
+      return verdict;
+    }
     try {
-      const result = await ctx.world.evictPod(ref);
+      const result = await ctx.world.evictPod(ref).finally(() => slot?.release());
       switch (result.kind) {
         case 'evicted':
           counts.evicted++;
@@ -55,6 +79,7 @@ export async function evictUntilAccepted(ctx: ExecContext, task: EvictTask): Pro
         case 'blocked':
           counts.refused++;
           counts.lastRefusal = `${key}: ${result.message}`;
+          pacing?.gate.exhausted(pacing.budget);
           retryAfterMs = result.retryAfterMs;
           outcome = 'blocked';
           why = result.message;
@@ -67,23 +92,27 @@ export async function evictUntilAccepted(ctx: ExecContext, task: EvictTask): Pro
     }
     const left = deadline - ctx.clock.now();
     if (left <= 0) return 'timeout';
-    const delay = Math.min(left, backoffMs(attempt, ctx.options.evictionBackoff, ctx.random, retryAfterMs));
+    // Refused by a known budget: the gate paces the next try (only Retry-After waits here).
+    const paced = outcome === 'blocked' && pacing !== undefined;
+    const delay = Math.min(left, paced ? retryAfterMs : backoffMs(attempt, ctx.options.evictionBackoff, ctx.random, retryAfterMs));
     say({ kind: 'eviction', node, pod: key, outcome, message: why, retryInMs: delay });
     await ctx.sleep(delay, signal);
-    // IMPORTANT: look before every retry. A pod whose UID or node changed is not the pod
-    // this node holds any more (a StatefulSet's replacement takes the same name on another
-    // node): evicting "it" would disrupt a pod elsewhere and loop forever (kubernetes#138229).
-    // The UID precondition guards the call too; this look also ends the loop early.
-    const now = await readPod(ctx, pod.namespace, pod.name);
-    if (now === null) continue; // the look failed; the precondition still protects the next try
-    if (now === undefined) return 'gone';
-    if (now.uid !== pod.uid || now.nodeName !== node) {
-      say({ kind: 'eviction', node, pod: key, outcome: 'moved', message: `now UID ${now.uid} on ${now.nodeName ?? 'no node'}: another pod, not chased` });
-      return 'moved';
-    }
-    // Already going (deleted by someone, or an earlier eviction whose answer was lost): wait for it.
-    if (now.deletionTimestamp !== undefined) return 'evicted';
   }
+}
+
+/** Whether the pod is still this node's to evict: undefined when it is; else how it ended. */
+async function lookAgain(ctx: ExecContext, task: EvictTask): Promise<EvictResult | undefined> {
+  const { node, pod } = task;
+  const now = await readPod(ctx, pod.namespace, pod.name);
+  if (now === null) return undefined; // the look failed; the precondition still protects the next try
+  if (now === undefined) return 'gone';
+  if (now.uid !== pod.uid || now.nodeName !== node) {
+    ctx.emit({ kind: 'eviction', node, pod: `${pod.namespace}/${pod.name}`, outcome: 'moved', message: `now UID ${now.uid} on ${now.nodeName ?? 'no node'}: another pod, not chased` });
+    return 'moved';
+  }
+  // Already going (deleted by someone, or an earlier eviction whose answer was lost): wait for it.
+  if (now.deletionTimestamp !== undefined) return 'evicted';
+  return undefined;
 }
 
 /** The pod, undefined when gone, null when the read failed in a way worth ignoring once. */

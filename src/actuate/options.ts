@@ -24,10 +24,16 @@ export type PodPolicyOptions = {
 };
 
 export type ExecuteOptions = {
-  /** After marking a batch, before draining it: pods already on their way to it land (NTH#537). */
+  /**
+   * The least time from marking a node to declaring it drained: a pod the scheduler bound a
+   * moment before the cordon landed shows up in a list by then (NTH#537, Karpenter's
+   * MinDrainTime). Evictions start at once; only the verdict waits.
+   */
   readonly settleMs: number;
   /** Between looks while waiting: pods to go, an instance to be Terminating, nodes to be Ready. */
   readonly pollMs: number;
+  /** While evictions wait for a budget: one list of every budget this often (budget-gate.ts). */
+  readonly budgetPollMs: number;
   readonly evictionBackoff: Backoff;
   /** Per node, from the start of its drain; then roll back (or force). */
   readonly drainTimeoutMs: number;
@@ -50,8 +56,9 @@ export type ExecuteOptionsInput = Partial<Omit<ExecuteOptions, 'evictionBackoff'
 };
 
 export const DEFAULT_EXECUTE_OPTIONS: ExecuteOptions = {
-  settleMs: 5_000,
-  pollMs: 1_000,
+  settleMs: 2_000,
+  pollMs: 500,
+  budgetPollMs: 250,
   evictionBackoff: { baseMs: 100, maxMs: 10_000, jitter: 0.5 },
   drainTimeoutMs: 10 * 60_000,
   terminateConfirmTimeoutMs: 5 * 60_000,
@@ -71,6 +78,7 @@ export function checkExecuteOptions(input: ExecuteOptionsInput = {}): string[] {
   };
   atLeast('settleMs', o.settleMs, 0);
   atLeast('pollMs', o.pollMs, 1);
+  atLeast('budgetPollMs', o.budgetPollMs, 1);
   atLeast('evictionBackoff.baseMs', o.evictionBackoff.baseMs, 1);
   atLeast('evictionBackoff.maxMs', o.evictionBackoff.maxMs, o.evictionBackoff.baseMs);
   if (!(o.evictionBackoff.jitter >= 0 && o.evictionBackoff.jitter <= 1)) problems.push(`evictionBackoff.jitter must be within 0..1, not ${o.evictionBackoff.jitter}`);

@@ -6,6 +6,7 @@
 
 import { isRemoteError } from '../errors.js';
 import { computeBudgets, readMark, type DrainNodeStep, type Mark, type ResumeNodeStep } from '../plan/index.js';
+import { BudgetGate } from './budget-gate.js';
 import type { ExecContext } from './context.js';
 import { NodeRun, removeNode, type Removal } from './drain.js';
 import { isStopped } from './failures.js';
@@ -36,19 +37,20 @@ export async function runRemovals(ctx: ExecContext, steps: readonly Removal[]): 
   });
   const ready = marked.filter((m) => m !== undefined);
 
-  if (ready.some((m) => m.step.kind === 'drain-node')) {
-    // IMPORTANT: settle before the first look at the pods. The scheduler may have bound a
-    // pod to a node a moment before its cordon landed, and a kubelet may still be starting
-    // one; waiting lets them show up in the re-list instead of being stranded on a dying
-    // node (NTH#537, Karpenter's MinDrainTime). In a dry run nothing was cordoned: no wait.
-    if (!ctx.dryRun) await ctx.sleep(ctx.options.settleMs);
-  }
-  // One fresh list of budgets for the whole batch, after the settle: the re-classification
+  // One fresh list of budgets for the whole batch, after the marks: the re-classification
   // then sees a budget created since the plan (an overlapping one blocks the node up front).
   // A failed list fails each node that needs it (and rolls it back); none is left unhandled.
   const budgets = ready.length > 0 ? ctx.world.listPdbs().then(computeBudgets) : Promise.resolve(computeBudgets([]));
   budgets.catch(() => undefined);
-  const runs = ready.map((m) => new NodeRun(ctx, m.step, m.mark, budgets));
+  const gate = budgets.then((b) => new BudgetGate(ctx, b));
+  gate.catch(() => undefined);
+  // IMPORTANT: a new victim is not declared drained before the settle has passed since its
+  // mark: the scheduler may have bound a pod to it a moment before the cordon landed, and
+  // that pod must show up in a list first (NTH#537, Karpenter's MinDrainTime). Evictions
+  // need not wait for it: every node of the batch is marked already. A resumed node was
+  // marked long ago. In a dry run nothing was cordoned: no wait.
+  const settledAt = ctx.dryRun ? 0 : ctx.clock.now() + ctx.options.settleMs;
+  const runs = ready.map((m) => new NodeRun(ctx, m.step, m.mark, budgets, gate, m.step.kind === 'drain-node' ? settledAt : 0));
 
   const reports = await Promise.allSettled(runs.map((run) => removeNode(run)));
   const stopped = reports.find((r): r is PromiseRejectedResult => r.status === 'rejected');

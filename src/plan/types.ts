@@ -163,9 +163,10 @@ export type ResumeNodeStep = NodeRemoval & {
 /**
  * A new victim. IMPORTANT: the actuator applies `mark` (taint, cordon, annotation with
  * phase `cordoned`, one changeNode) to every drain-node step of the plan before it drains
- * any of them, then waits a settle delay, so evicted pods never land on a node that is
- * about to be drained (aws-node-termination-handler#537). Then it runs `actions` on the
- * nodes in parallel; PDBs, not the actuator, pace the evictions.
+ * any of them, so evicted pods never land on a node that is about to be drained
+ * (aws-node-termination-handler#537), and declares none drained before a settle delay
+ * after its mark. Then it runs `actions` on the nodes in parallel; the PDBs pace the
+ * evictions.
  */
 export type DrainNodeStep = NodeRemoval & {
   readonly kind: 'drain-node';

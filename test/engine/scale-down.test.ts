@@ -26,9 +26,11 @@ describe('scale-down 6 → 3', () => {
     expect(await markedNodes(bed.cluster)).toEqual([]);
 
     expect(invariants(bed.sim)).toEqual({ pdbViolations: 0, podsKilled: 0, terminatedWithPods: 0, terminated: 3 });
+    // Paced by the budgets (budget-gate.ts), not by 429s: web and search (maxUnavailable 1)
+    // moved one pod at a time without one refusal.
     const evictions = bed.sim.recorder.facts('eviction');
-    expect(evictions.some((e) => e.result === 'refused' && e.code === 429)).toBe(true);
-    expect(report.nodes.some((n) => n.refused > 0)).toBe(true);
+    expect(evictions.filter((e) => e.result === 'accepted' && /^shop\/(web|search)/.test(e.pod)).length).toBeGreaterThanOrEqual(2);
+    expect(evictions.filter((e) => e.result === 'refused')).toEqual([]);
     // Never SetDesiredCapacity on a scale-down: exact terminations only.
     const aws = scalerdMutations(bed.sim).filter((m) => m.api === 'aws').map((m) => m.operation);
     expect(aws.filter((o) => o === 'SetDesiredCapacity')).toEqual([]);
@@ -39,7 +41,7 @@ describe('scale-down 6 → 3', () => {
 describe('scale-down of a group whose AZRebalance runs', () => {
   const bed = useBed(() => sixNodes({ suspended: [] }));
 
-  it('suspends AZRebalance first, marks the whole batch before any eviction, and settles in between', async () => {
+  it('suspends AZRebalance first, marks the whole batch before any eviction, and ends no drain before the settle', async () => {
     const { plan, report } = await reconcileOnce({
       cloud: bed.cloud, cluster: bed.cluster, schedule: bed.schedule, desired: { capacity: { workers: 4 }, replicas: {} },
       execution: { ...bed.deps(), options: OPTIONS },
@@ -55,10 +57,13 @@ describe('scale-down of a group whose AZRebalance runs', () => {
     const evictions = bed.sim.recorder.facts('eviction');
     expect(cordons).toHaveLength(2);
     const lastCordon = Math.max(...cordons.map((c) => c.at));
-    expect(Math.min(...evictions.map((e) => e.at))).toBeGreaterThanOrEqual(lastCordon + OPTIONS.settleMs!);
-    // Every termination after its node's last eviction, and the Node deleted after its instance.
+    expect(Math.min(...evictions.map((e) => e.at))).toBeGreaterThanOrEqual(lastCordon);
+    // Every termination after its node's last eviction and at least the settle after its
+    // cordon, and the Node deleted after its instance.
     for (const node of report.nodes) {
       const terminate = mutations.find((m) => m.operation === 'TerminateInstanceInAutoScalingGroup' && m.target === node.instanceId)!;
+      const cordon = cordons.find((c) => c.node === node.node)!;
+      expect(terminate.at).toBeGreaterThanOrEqual(cordon.at + OPTIONS.settleMs!);
       const lastEviction = Math.max(...evictions.filter((e) => e.node === node.node).map((e) => e.at));
       const deleted = mutations.find((m) => m.operation === 'delete nodes' && m.target === node.node)!;
       expect(terminate.at).toBeGreaterThanOrEqual(lastEviction);
