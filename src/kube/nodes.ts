@@ -8,7 +8,8 @@ import { nodePatch } from './node-change.js';
 import { nodeObservation } from './observe.js';
 import { listAll } from './paging.js';
 import type { Sleep } from './rate-limiter.js';
-import { type Clients, MERGE_PATCH } from './transport.js';
+import { type Clients, JSON_PATCH, MERGE_PATCH } from './transport.js';
+import { RemoteError } from '../errors.js';
 
 export type NodeDeps = { readonly clients: Clients; readonly call: Caller; readonly sleep: Sleep; readonly random: () => number };
 
@@ -30,8 +31,21 @@ export async function listNodes(deps: NodeDeps): Promise<NodeObservation[]> {
  * their change is kept and ours applied on top. A change already in place writes nothing.
  */
 export async function changeNode(deps: NodeDeps, name: string, change: NodeChange): Promise<NodeObservation> {
+  const guarded = guardedPatch(change);
+  if (guarded) {
+    const written = await deps.call<V1Node | typeof CONFLICT>(
+      { operation: 'patch nodes', target: name },
+      () => deps.clients.core.patchNode({ name, body: guarded }, JSON_PATCH),
+      // 422 Invalid: a `test` operation failed (the patch itself is well formed).
+      (failure) => (failure.status === 422 ? CONFLICT : undefined),
+    );
+    if (written === CONFLICT) throw markChanged(name, Object.keys(change.expectAnnotations ?? {}).join(', '));
+    return nodeObservation(written);
+  }
   for (let attempt = 1; ; attempt++) {
     const node = await deps.call({ operation: 'get nodes', target: name }, () => deps.clients.core.readNode({ name }));
+    const expected = Object.entries(change.expectAnnotations ?? {}).find(([key, value]) => node.metadata?.annotations?.[key] !== value);
+    if (expected) throw markChanged(name, expected[0]);
     const patch = nodePatch(node, change);
     if (!patch) return nodeObservation(node);
     const written = await deps.call<V1Node | typeof CONFLICT>(
@@ -53,4 +67,30 @@ export async function deleteNode(deps: NodeDeps, name: string): Promise<'deleted
     },
     (failure) => (failure.status === 404 ? 'gone' : undefined),
   );
+}
+
+type JsonPatchOperation = { readonly op: 'test' | 'add'; readonly path: string; readonly value: string };
+
+/** RFC 6901: `~` and `/` in a key are escaped in a JSON pointer. */
+const pointer = (key: string) => `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+/**
+ * The one-request form of a change: annotations only, every one set, and guarded. The API
+ * server applies the `test` operations and the writes atomically, or none (422).
+ */
+function guardedPatch(change: NodeChange): JsonPatchOperation[] | undefined {
+  const expect = Object.entries(change.expectAnnotations ?? {});
+  const set = Object.entries(change.annotations ?? {});
+  const onlyAnnotations = change.unschedulable === undefined && !change.addTaints?.length && !change.removeTaintKeys?.length;
+  if (expect.length === 0 || !onlyAnnotations || set.some(([, value]) => value === null)) return undefined;
+  return [
+    ...expect.map(([key, value]): JsonPatchOperation => ({ op: 'test', path: pointer(key), value })),
+    ...set.map(([key, value]): JsonPatchOperation => ({ op: 'add', path: pointer(key), value: value! })),
+  ];
+}
+
+function markChanged(node: string, key: string): RemoteError {
+  return new RemoteError('SCALERD_ERR_KUBE_CALL', `node ${node}: annotation ${key} is not what this change expects (someone changed the node's mark); nothing was written`, {
+    operation: 'patch nodes', status: 409, reason: 'MarkChanged', retryable: false,
+  });
 }

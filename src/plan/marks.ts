@@ -118,7 +118,9 @@ export function markChange(owner: string, startedAt: number): NodeChange {
 
 /** Move a marked node to the next phase (check `canAdvance` first). */
 export function phaseChange(mark: Mark, phase: Phase): NodeChange {
-  return { annotations: { [SCALE_DOWN_ANNOTATION]: formatMark({ ...mark, phase }) } };
+  // Guarded by the mark as it was: a node someone rolled back or re-marked meanwhile is not
+  // silently marked again (and the write needs no read first).
+  return { annotations: { [SCALE_DOWN_ANNOTATION]: formatMark({ ...mark, phase }) }, expectAnnotations: { [SCALE_DOWN_ANNOTATION]: formatMark(mark) } };
 }
 
 /**

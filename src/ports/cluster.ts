@@ -30,6 +30,12 @@ export type NodeChange = {
   readonly removeTaintKeys?: readonly string[];
   /** Annotations to set; null removes one. */
   readonly annotations?: Readonly<Record<string, string | null>>;
+  /**
+   * Apply only while these annotations have these values (a compare-and-swap); otherwise
+   * the change fails with a RemoteError and nothing is written. A change of annotations
+   * only, all set, with this guard, is one request (a JSON patch with `test` operations).
+   */
+  readonly expectAnnotations?: Readonly<Record<string, string>>;
 };
 
 export type WorkloadRef = { readonly kind: WorkloadKind; readonly namespace: string; readonly name: string };
@@ -41,7 +47,7 @@ export interface Cluster {
   listPodsOnNode(node: string): Promise<PodObservation[]>;
   getPod(namespace: string, name: string): Promise<PodObservation | undefined>;
 
-  /** Read-modify-write with the node's resourceVersion; retried on 409 Conflict. Returns the node after. */
+  /** Read-modify-write with the node's resourceVersion, retried on 409 Conflict; or one guarded JSON patch (see expectAnnotations). Returns the node after. */
   changeNode(name: string, change: NodeChange): Promise<NodeObservation>;
   /** 'gone' when it did not exist. */
   deleteNode(name: string): Promise<'deleted' | 'gone'>;

@@ -44,6 +44,28 @@ describe('changeNode', () => {
     expect(undone.annotations).not.toHaveProperty('scalerd.io/drain');
   });
 
+  it('writes a guarded annotation change in one request, and refuses it when the annotation changed meanwhile', async () => {
+    const name = nodeNames()[2]!;
+    const mark = 'scalerd.io/scale-down';
+    await t.cluster.changeNode(name, { annotations: { [mark]: 'phase cordoned' } });
+    const before = { ...t.sim.recorder.requests() };
+    const after = await t.cluster.changeNode(name, { annotations: { [mark]: 'phase draining' }, expectAnnotations: { [mark]: 'phase cordoned' } });
+    expect(after.annotations[mark]).toBe('phase draining');
+    const requests = t.sim.recorder.requests();
+    expect(requests['patch nodes']! - (before['patch nodes'] ?? 0)).toBe(1);
+    expect((requests['get nodes'] ?? 0) - (before['get nodes'] ?? 0)).toBe(0);
+
+    // Someone rolled the node back: the guarded change writes nothing and says why.
+    t.sim.store.mutate('nodes', undefined, name, (n) => { delete n.metadata.annotations![mark]; });
+    const error = await t.cluster.changeNode(name, { annotations: { [mark]: 'phase drained' }, expectAnnotations: { [mark]: 'phase draining' } }).catch((e: unknown) => e);
+    expect(isRemoteError(error) && error.detail).toMatchObject({ status: 409, reason: 'MarkChanged', retryable: false });
+    expect(t.sim.store.get('nodes', undefined, name)!.metadata.annotations).not.toHaveProperty(mark);
+    // The read-modify-write path checks the same guard.
+    const viaRead = await t.cluster.changeNode(name, { unschedulable: true, expectAnnotations: { [mark]: 'phase draining' } }).catch((e: unknown) => e);
+    expect(isRemoteError(viaRead) && viaRead.detail.reason).toBe('MarkChanged');
+    expect(specOf(name).unschedulable).not.toBe(true);
+  });
+
   it('re-reads and applies again on 409 Conflict, so a change made between our read and our write is kept', async () => {
     const name = nodeNames()[1]!;
     const before = { ...t.sim.recorder.requests() };
