@@ -23,36 +23,56 @@ function sizer(nodes: readonly FitNode[]): (pod: FitPod) => number {
   return (p) => Math.max(p.requests.cpuMilli / cpu, p.requests.memoryBytes / mem);
 }
 
+const share = (free: number, total: number): number => (total <= 0 ? 0 : Math.max(0, free) / total);
+
 /** NodeResourcesLeastAllocated: the mean share of CPU and memory left free after the pod. */
 function leastAllocated(node: FitNode, room: Room, pod: FitPod): number {
-  const share = (free: number, total: number) => (total <= 0 ? 0 : Math.max(0, free) / total);
   return (share(room.cpuMilli - pod.requests.cpuMilli, node.allocatable.cpuMilli) + share(room.memoryBytes - pod.requests.memoryBytes, node.allocatable.memoryBytes)) / 2;
 }
 
 /** Pods that the scheduler cannot tell apart: same requests, selector and tolerations. */
-const shapeOf = (p: FitPod): string => JSON.stringify([p.requests.cpuMilli, p.requests.memoryBytes, p.nodeSelector, p.tolerations]);
+const shapes = new WeakMap<FitPod, string>();
+function shapeOf(p: FitPod): string {
+  let shape = shapes.get(p);
+  if (shape === undefined) {
+    shape = JSON.stringify([p.requests.cpuMilli, p.requests.memoryBytes, p.nodeSelector, p.tolerations]);
+    shapes.set(p, shape);
+  }
+  return shape;
+}
 
-/** The pods in `order`, each on the admitting node with room that scores best (ties by name). */
+/**
+ * The pods in `order`, each on the admitting node with room that scores best (ties by
+ * name). Hot: replayed per victim over every moving pod, so room is kept in arrays and
+ * whether a node admits a pod is decided once per shape, not once per pod.
+ */
 export function replaySchedule(order: readonly FitPod[], nodes: readonly FitNode[]): FitResult {
   const sorted = [...nodes].sort((a, b) => a.name.localeCompare(b.name));
-  const room = new Map(sorted.map((n) => [n.name, n.free]));
+  const room: Room[] = sorted.map((n) => n.free);
+  const admitting = new Map<string, boolean[]>();
   const placement = new Map<string, string>();
   for (const [i, pod] of order.entries()) {
-    let best: FitNode | undefined;
-    let bestScore = -1;
-    for (const node of sorted) {
-      const r = room.get(node.name)!;
-      if (!admits(node, pod) || !hasRoom(r, pod)) continue;
-      const score = leastAllocated(node, r, pod);
-      if (score > bestScore) [best, bestScore] = [node, score];
+    const shape = shapeOf(pod);
+    let admits_ = admitting.get(shape);
+    if (!admits_) {
+      admits_ = sorted.map((n) => admits(n, pod));
+      admitting.set(shape, admits_);
     }
-    if (!best) {
-      const left = sorted.map((n) => ({ ...n, free: room.get(n.name)! }));
+    let best = -1;
+    let bestScore = -1;
+    for (let n = 0; n < sorted.length; n++) {
+      const r = room[n]!;
+      if (!admits_[n] || !hasRoom(r, pod)) continue;
+      const score = leastAllocated(sorted[n]!, r, pod);
+      if (score > bestScore) [best, bestScore] = [n, score];
+    }
+    if (best < 0) {
+      const left = sorted.map((n, k) => ({ ...n, free: room[k]! }));
       const before = i > 0 ? ` once the scheduler has placed the ${plural(i, 'other moving pod')} before it, each on the least-allocated node` : '';
       return { ok: false, pod: pod.key, message: explain(pod, order.slice(i), left, before) };
     }
-    room.set(best.name, less(room.get(best.name)!, pod));
-    placement.set(pod.key, best.name);
+    room[best] = less(room[best]!, pod);
+    placement.set(pod.key, sorted[best]!.name);
   }
   return { ok: true, placement };
 }
