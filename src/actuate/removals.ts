@@ -44,13 +44,20 @@ export async function runRemovals(ctx: ExecContext, steps: readonly Removal[]): 
   budgets.catch(() => undefined);
   const gate = budgets.then((b) => new BudgetGate(ctx, b));
   gate.catch(() => undefined);
-  // IMPORTANT: a new victim is not declared drained before the settle has passed since its
-  // mark: the scheduler may have bound a pod to it a moment before the cordon landed, and
-  // that pod must show up in a list first (NTH#537, Karpenter's MinDrainTime). Evictions
-  // need not wait for it: every node of the batch is marked already. A resumed node was
-  // marked long ago. In a dry run nothing was cordoned: no wait.
-  const settledAt = ctx.dryRun ? 0 : ctx.clock.now() + ctx.options.settleMs;
-  const runs = ready.map((m) => new NodeRun(ctx, m.step, m.mark, budgets, gate, m.step.kind === 'drain-node' ? settledAt : 0));
+  // IMPORTANT: no node is declared drained before the settle has passed since its mark:
+  // the scheduler may have bound a pod to it a moment before the cordon landed, and that
+  // pod must show up in a list first (NTH#537, Karpenter's MinDrainTime). Evictions need
+  // not wait for it: every node of the batch is marked already. A resumed node counts from
+  // the start its mark records: a predecessor killed right after marking it may have done
+  // so a moment ago (the chaos test found that). In a dry run nothing was cordoned: no wait.
+  const markedNow = ctx.clock.now();
+  const settledAt = (m: { step: Removal; mark: Mark }) => {
+    if (ctx.dryRun) return 0;
+    // A mark's recorded start is the plan's instant, before the cordon: a new victim counts from now.
+    const marked = m.step.kind === 'drain-node' ? markedNow : m.mark.startedAt ?? markedNow;
+    return marked + ctx.options.settleMs;
+  };
+  const runs = ready.map((m) => new NodeRun(ctx, m.step, m.mark, budgets, gate, settledAt(m)));
 
   const reports = await Promise.allSettled(runs.map((run) => removeNode(run)));
   const stopped = reports.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -114,8 +114,8 @@ export async function markedNodes(cluster: Cluster): Promise<string[]> {
 }
 
 /** Marks a node as a scalerd process that died at `phase` would have left it. */
-export async function markAs(cluster: Cluster, node: string, phase: Phase, owner = 'scalerd'): Promise<void> {
-  const mark = { owner, startedAt: START, phase: 'cordoned' as const };
-  await cluster.changeNode(node, markChange(owner, START));
+export async function markAs(cluster: Cluster, node: string, phase: Phase, owner = 'scalerd', startedAt = START): Promise<void> {
+  const mark = { owner, startedAt, phase: 'cordoned' as const };
+  await cluster.changeNode(node, markChange(owner, startedAt));
   if (phase !== 'cordoned') await cluster.changeNode(node, phaseChange(mark, phase));
 }

@@ -39,6 +39,21 @@ describe('resume after a crash', () => {
     expect(invariants(bed.sim)).toEqual({ pdbViolations: 0, podsKilled: 0, terminatedWithPods: 0, terminated: 2 });
   });
 
+  it('gives a node marked a moment before the crash its settle, counted from its mark', async () => {
+    const [node] = await nodesByPods(bed);
+    const markedAt = bed.sim.clock.now();
+    await markAs(bed.arrange, node!, 'cordoned', 'scalerd', markedAt);
+    // A settle longer than the drain, so that only the settle can hold the node back.
+    const settleMs = 60_000;
+    const { report } = await reconcileOnce({
+      cloud: bed.cloud, cluster: bed.cluster, schedule: bed.schedule, desired: { capacity: { workers: 5 }, replicas: {} },
+      execution: { ...bed.deps(), options: { ...OPTIONS, settleMs } },
+    });
+    expect(report.nodes).toMatchObject([{ node, result: 'removed' }]);
+    const terminate = scalerdMutations(bed.sim).find((m) => m.operation === 'TerminateInstanceInAutoScalingGroup')!;
+    expect(terminate.at).toBeGreaterThanOrEqual(markedAt + settleMs);
+  });
+
   it('never rolls back a node left terminating: it is drained and finished, and the group replaced', async () => {
     const [node] = await nodesByPods(bed);
     await markAs(bed.arrange, node!, 'terminating');

