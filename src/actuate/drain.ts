@@ -184,7 +184,7 @@ async function drain(run: NodeRun): Promise<void> {
     }));
     // Look again at once when every pod left by itself; else give the evicted ones time to go.
     const waited = fresh.length === 0 || results.some((r) => r === 'evicted' || r === 'timeout');
-    if (waited) await ctx.sleep(Math.min(ctx.options.pollMs, Math.max(0, deadline - ctx.clock.now())) || 1, run.signal);
+    if (waited) await ctx.sleep(Math.min(ctx.options.drainPollMs, Math.max(0, deadline - ctx.clock.now())) || 1, run.signal);
   }
 }
 
@@ -196,7 +196,7 @@ async function listPods(run: NodeRun, deadline: number): Promise<PodObservation[
       return await ctx.world.listPodsOnNode(run.node);
     } catch (error) {
       if (!isRemoteError(error) || !error.detail.retryable || ctx.clock.now() >= deadline) throw error;
-      await ctx.sleep(ctx.options.pollMs, run.signal);
+      await ctx.sleep(ctx.options.drainPollMs, run.signal);
     }
   }
 }

@@ -36,6 +36,6 @@ export async function forceRemaining(run: NodeRun, sorted: NodePods): Promise<vo
     run.remaining = left;
     if (left === 0) return;
     if (ctx.clock.now() >= until) throw new NodeFailure('drain-timeout', `${left} pods still on the node ${Math.round((longest * 1000 + ctx.planOptions.terminatingSlackMs) / 1000)} s after they were deleted (policy force)`);
-    await ctx.sleep(ctx.options.pollMs, run.signal);
+    await ctx.sleep(ctx.options.drainPollMs, run.signal);
   }
 }

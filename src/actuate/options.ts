@@ -30,8 +30,13 @@ export type ExecuteOptions = {
    * MinDrainTime). Evictions start at once; only the verdict waits.
    */
   readonly settleMs: number;
-  /** Between looks while waiting: pods to go, an instance to be Terminating, nodes to be Ready. */
+  /** Between looks while waiting for AWS and for new nodes: an instance to be Terminating, nodes to be Ready. */
   readonly pollMs: number;
+  /**
+   * While a node drains, between looks at its pods: the last pod's exit is noticed this much
+   * later at most, on the critical path of every removal (one list of the node's pods).
+   */
+  readonly drainPollMs: number;
   /** While evictions wait for a budget: one list of every budget this often (budget-gate.ts). */
   readonly budgetPollMs: number;
   readonly evictionBackoff: Backoff;
@@ -57,7 +62,8 @@ export type ExecuteOptionsInput = Partial<Omit<ExecuteOptions, 'evictionBackoff'
 
 export const DEFAULT_EXECUTE_OPTIONS: ExecuteOptions = {
   settleMs: 2_000,
-  pollMs: 500,
+  pollMs: 1_000,
+  drainPollMs: 250,
   budgetPollMs: 250,
   evictionBackoff: { baseMs: 100, maxMs: 10_000, jitter: 0.5 },
   drainTimeoutMs: 10 * 60_000,
@@ -78,6 +84,7 @@ export function checkExecuteOptions(input: ExecuteOptionsInput = {}): string[] {
   };
   atLeast('settleMs', o.settleMs, 0);
   atLeast('pollMs', o.pollMs, 1);
+  atLeast('drainPollMs', o.drainPollMs, 1);
   atLeast('budgetPollMs', o.budgetPollMs, 1);
   atLeast('evictionBackoff.baseMs', o.evictionBackoff.baseMs, 1);
   atLeast('evictionBackoff.maxMs', o.evictionBackoff.maxMs, o.evictionBackoff.baseMs);
