@@ -5,11 +5,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type Clock, systemClock } from '../clock.js';
 import type { Cluster } from '../ports/index.js';
-import { DEFAULT_RETRY, type RetryPolicy, createCaller } from './call.js';
+import { type Caller, DEFAULT_RETRY, type RetryPolicy, createCaller } from './call.js';
 import { changeNode, deleteNode, listNodes } from './nodes.js';
 import { deletePod, evictPod, getPod, listPods } from './pods.js';
 import { type Sleep, TokenBucket } from './rate-limiter.js';
-import { createClients } from './transport.js';
+import { type Clients, createClients } from './transport.js';
 import { annotateWorkload, changeHpa, getWorkloads, listPdbs, scaleWorkload } from './workloads.js';
 
 export type CreateClusterOptions = {
@@ -44,7 +44,24 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What every part of the adapter calls through: the API clients, the retrying caller, time and jitter. */
+export type KubeDeps = {
+  readonly clients: Clients;
+  readonly call: Caller;
+  readonly sleep: Sleep;
+  readonly random: () => number;
+  readonly clock: Clock;
+};
+
 export function createCluster(options: CreateClusterOptions): Cluster {
+  return clusterOver(createKubeDeps(options));
+}
+
+/**
+ * The adapter's plumbing, configured once: the daemon's other Kubernetes ports (leases,
+ * config maps, events) share it with the Cluster, so one rate limit covers every call.
+ */
+export function createKubeDeps(options: CreateClusterOptions): KubeDeps {
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
@@ -56,8 +73,11 @@ export function createCluster(options: CreateClusterOptions): Cluster {
   const limiter = new TokenBucket({ qps: options.qps ?? DEFAULT_QPS, burst: options.burst ?? DEFAULT_BURST, clock, sleep });
   const clients = createClients({ kubeConfig: options.kubeConfig, limiter, userAgent: options.userAgent ?? 'scalerd', clientId: options.clientId, requestTimeoutMs });
   const call = createCaller({ policy, sleep, random });
-  const deps = { clients, call, sleep, random };
+  return { clients, call, sleep, random, clock };
+}
 
+/** The Cluster port over the adapter's plumbing. */
+export function clusterOver(deps: KubeDeps): Cluster {
   return {
     listNodes: () => listNodes(deps),
     listPods: () => listPods(deps),

@@ -17,6 +17,7 @@
 import {
   AppsV1Api,
   AutoscalingV2Api,
+  CoordinationV1Api,
   CoreV1Api,
   type KubeConfig,
   type Middleware,
@@ -42,6 +43,7 @@ export type Clients = {
   readonly apps: AppsV1Api;
   readonly policy: PolicyV1Api;
   readonly autoscaling: AutoscalingV2Api;
+  readonly coordination: CoordinationV1Api;
 };
 
 export type TransportOptions = {
@@ -80,6 +82,7 @@ export function createClients(options: TransportOptions): Clients {
     apps: new AppsV1Api(configuration),
     policy: new PolicyV1Api(configuration),
     autoscaling: new AutoscalingV2Api(configuration),
+    coordination: new CoordinationV1Api(configuration),
   };
 }
 
