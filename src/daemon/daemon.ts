@@ -1,0 +1,170 @@
+// The daemon, wired: a schedule source, the reconciler behind a single-flight loop, the
+// triggers that wake it (the next boundary, a resync, the schedule file changing, pokes
+// from overrides and leadership), and the HTTP port. Everything with a side effect comes
+// in through DaemonOptions, so tests run it on the simulator's clock.
+
+import type { Server } from 'node:http';
+import type { ExecuteOptionsInput, Sleep } from '../actuate/index.js';
+import type { Clock } from '../clock.js';
+import type { PlanOptionsInput } from '../plan/index.js';
+import type { Cloud } from '../ports/cloud.js';
+import type { Cluster } from '../ports/cluster.js';
+import { formatUtc, nextBoundary } from '../schedule/index.js';
+import type { ApplyOverrides } from './desired.js';
+import { createHttpServer, listen, type Readiness } from './http.js';
+import type { Logger } from './log.js';
+import { ReconcileLoop } from './loop.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { Reconciler } from './reconciler.js';
+import type { ScheduleSource } from './schedule-source.js';
+import { StatusBoard } from './status.js';
+import { realTimers, type Timers } from './triggers.js';
+
+/** Who may act: the leader elector, or (election off) always this process. */
+export type Leadership = { isLeader(): boolean; leader(): string | undefined; readonly identity: string };
+
+export type DaemonOptions = {
+  readonly source: ScheduleSource;
+  readonly cloud: Cloud;
+  readonly cluster: Cluster;
+  readonly clock: Clock;
+  readonly sleep: Sleep;
+  readonly log: Logger;
+  readonly metrics?: Metrics;
+  /** Default: node-cron at the boundary and a real-time interval. */
+  readonly timers?: Timers;
+  readonly resyncMs?: number;
+  /** "[host]:port"; undefined: no HTTP port. */
+  readonly listen?: string;
+  readonly leadership?: Leadership;
+  readonly overrides?: ApplyOverrides;
+  readonly dryRun?: boolean;
+  readonly planOptions?: PlanOptionsInput;
+  readonly executeOptions?: ExecuteOptionsInput;
+};
+
+export type Daemon = {
+  readonly status: StatusBoard;
+  readonly metrics: Metrics;
+  readonly loop: ReconcileLoop;
+  readonly reconciler: Reconciler;
+  /** Where the HTTP port listens, when it does. */
+  readonly address: { host: string; port: number } | undefined;
+  /** Asks for a reconcile (overrides changed, leadership gained, …). */
+  poke(reason: string): void;
+  readiness(): Readiness;
+  document(): Record<string, unknown>;
+  /** No new step starts; the running one ends between steps; timers and port close. */
+  stop(): Promise<void>;
+};
+
+export const DEFAULT_RESYNC_MS = 60_000;
+
+export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
+  const { source, clock, log } = o;
+  const metrics = o.metrics ?? createMetrics();
+  const timers = o.timers ?? realTimers;
+  const leadership: Leadership = o.leadership ?? { isLeader: () => true, leader: () => undefined, identity: 'single' };
+  const status = new StatusBoard();
+  status.identity = leadership.identity;
+  const reconciler = new Reconciler({
+    cloud: o.cloud, cluster: o.cluster, clock, sleep: o.sleep, schedule: source, log, metrics, status,
+    isLeader: () => leadership.isLeader(),
+    dryRun: o.dryRun ?? false,
+    ...(o.overrides ? { overrides: o.overrides } : {}),
+    ...(o.planOptions ? { planOptions: o.planOptions } : {}),
+    ...(o.executeOptions ? { executeOptions: o.executeOptions } : {}),
+  });
+
+  let cancelBoundary: (() => void) | undefined;
+  /** The next instant what is desired may change: a window boundary, or an override's end. */
+  const arm = () => {
+    cancelBoundary?.();
+    const now = clock.now();
+    const candidates = [nextBoundary(source.current(), now), ...reconciler.desired(now).expiries].filter((t): t is number => t !== undefined && t > now);
+    if (candidates.length === 0) return;
+    const at = Math.min(...candidates);
+    cancelBoundary = timers.at(at, source.current().zone, () => loop.trigger(`boundary ${formatUtc(at)}`));
+    log.debug({ event: 'armed', at: formatUtc(at) }, `next boundary ${formatUtc(at)}`);
+  };
+  const loop = new ReconcileLoop(
+    async (reasons) => {
+      try {
+        leadershipChanged();
+        await reconciler.run(reasons);
+      } finally {
+        arm();
+      }
+    },
+    (error) => {
+      metrics.errors.inc({ kind: 'internal' });
+      log.error({ event: 'internal-error', err: error }, `reconcile threw: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  );
+
+  let wasLeader = false;
+  const leadershipChanged = () => {
+    const now = leadership.isLeader();
+    status.leader = now ? leadership.identity : leadership.leader();
+    metrics.leader.set(now ? 1 : 0);
+    if (now !== wasLeader) log.info({ event: now ? 'leading' : 'standing-by', identity: leadership.identity, leader: status.leader }, now ? 'this process leads: it acts' : 'standing by: another process leads');
+    wasLeader = now;
+  };
+
+  const reload = async (reason: string) => {
+    const result = await source.reload();
+    if (result.kind === 'loaded') {
+      metrics.scheduleStale.set(0);
+      log.info({ event: 'schedule-reloaded', path: source.path, warnings: result.warnings }, `${source.path}: new schedule in force`);
+      loop.trigger(reason);
+    } else if (result.kind === 'rejected') {
+      metrics.scheduleReloadFailures.inc();
+      metrics.scheduleStale.set(1);
+      metrics.errors.inc({ kind: 'schedule' });
+      log.error({ event: 'schedule-rejected', path: source.path, diagnostics: result.diagnostics }, `${source.path} changed and is not valid; the last good schedule stays in force:\n${result.diagnostics.join('\n')}`);
+    }
+  };
+
+  const stopWatch = source.watch(
+    () => void reload('schedule changed'),
+    (error) => log.warn({ event: 'schedule-watch-failed', err: error }, `cannot watch ${source.path}; changes are noticed at the next resync`),
+  );
+  const stopResync = timers.every(o.resyncMs ?? DEFAULT_RESYNC_MS, () => {
+    void reload('schedule changed').finally(() => loop.trigger('resync'));
+  });
+
+  const readiness = (): Readiness => {
+    const reasons: string[] = [];
+    const last = status.last;
+    if (!last) reasons.push('no reconcile yet');
+    else if (last.outcome === 'error') reasons.push(`last reconcile failed: ${last.message}`);
+    return { ready: reasons.length === 0, reasons };
+  };
+  const document = () => status.document(source.current(), source.status(), clock.now());
+
+  let server: Server | undefined;
+  let address: Daemon['address'];
+  if (o.listen !== undefined) {
+    server = createHttpServer({
+      registry: metrics.registry, readiness, status: document,
+      onError: (error) => log.error({ event: 'http-error', err: error }, 'HTTP handler failed'),
+    });
+    address = await listen(server, o.listen);
+    log.info({ event: 'listening', host: address.host, port: address.port }, `HTTP on ${address.host}:${address.port}: /healthz /readyz /metrics /status`);
+  }
+
+  loop.trigger('start');
+  return {
+    status, metrics, loop, reconciler, address, readiness, document,
+    poke: (reason) => loop.trigger(reason),
+    async stop() {
+      stopResync();
+      stopWatch();
+      cancelBoundary?.();
+      reconciler.abort();
+      await loop.stop();
+      cancelBoundary?.();
+      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// One reconcile of the daemon, whatever triggered it: the desired state now (schedule,
+// then overrides), and — on the leader only — observe → plan → execute through the
+// engine. What it decided is logged one line per decision with its reason, counted in
+// the metrics and kept for /status. Failures are reported, never thrown: the next
+// trigger simply tries again from a fresh observation.
+
+import type { ExecuteOptionsInput, ProgressEvent, Sleep } from '../actuate/index.js';
+import type { Clock } from '../clock.js';
+import { execute } from '../actuate/index.js';
+import { observe, type ReconcileResult } from '../engine/index.js';
+import { isRemoteError } from '../errors.js';
+import { describeStep, plan, readMark, stepLogFields, type Plan, type PlanOptionsInput } from '../plan/index.js';
+import type { Cloud } from '../ports/cloud.js';
+import type { Cluster } from '../ports/cluster.js';
+import { formatSource, scheduledView, type ApplyOverrides, type DesiredView } from './desired.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import type { ScheduleSource } from './schedule-source.js';
+import { serving, type StatusBoard } from './status.js';
+
+export type ReconcilerDeps = {
+  readonly cloud: Cloud;
+  readonly cluster: Cluster;
+  readonly clock: Clock;
+  readonly sleep: Sleep;
+  readonly schedule: ScheduleSource;
+  readonly log: Logger;
+  readonly metrics: Metrics;
+  readonly status: StatusBoard;
+  /** Whether this process may act now; checked again before every mutating step. */
+  readonly isLeader: () => boolean;
+  readonly overrides?: ApplyOverrides;
+  readonly dryRun: boolean;
+  readonly planOptions?: PlanOptionsInput;
+  readonly executeOptions?: ExecuteOptionsInput;
+};
+
+export class Reconciler {
+  readonly #deps: ReconcilerDeps;
+  #abort: AbortController | undefined;
+
+  constructor(deps: ReconcilerDeps) {
+    this.#deps = deps;
+  }
+
+  /** The desired state now, as the next reconcile would see it. */
+  desired(now: number): DesiredView {
+    const { schedule, overrides } = this.#deps;
+    const scheduled = scheduledView(schedule.current(), now);
+    return overrides ? overrides(schedule.current(), scheduled, now) : scheduled;
+  }
+
+  /** Stops the running execution between steps (SIGTERM); every node stays resumable. */
+  abort(): void {
+    this.#abort?.abort();
+  }
+
+  async run(reasons: readonly string[]): Promise<void> {
+    const { clock, log, metrics, status } = this.#deps;
+    const startedAt = clock.now();
+    const desired = this.desired(startedAt);
+    status.desired = desired;
+    this.#publishDesired(desired);
+    if (!this.#deps.isLeader()) {
+      status.role = 'standby';
+      status.last = { startedAt, finishedAt: startedAt, reasons, outcome: 'standby', message: `not the leader (${status.leader ?? 'no leader yet'}): nothing done` };
+      return;
+    }
+    status.role = 'leader';
+    const abort = new AbortController();
+    this.#abort = abort;
+    const timer = metrics.reconcileDuration.startTimer();
+    try {
+      const result = await this.#execute(desired, abort.signal);
+      this.#record(result, reasons, startedAt);
+    } catch (error) {
+      const kind = isRemoteError(error) ? 'observe' : 'internal';
+      metrics.errors.inc({ kind });
+      const message = error instanceof Error ? error.message : String(error);
+      status.lastError = { at: clock.now(), message };
+      status.last = { startedAt, finishedAt: clock.now(), reasons, outcome: 'error', message };
+      log.error({ event: 'reconcile-failed', reasons, kind, err: error }, `reconcile failed: ${message}`);
+      if (kind === 'internal') throw error;
+    } finally {
+      timer();
+      status.inProgress = false;
+      this.#abort = undefined;
+    }
+  }
+
+  /** The engine's reconcile (src/engine/reconcile.ts), with the plan on the board before it runs. */
+  async #execute(desired: DesiredView, signal: AbortSignal): Promise<ReconcileResult> {
+    const d = this.#deps;
+    const current = d.schedule.current();
+    const schedule = { nodeGroups: current.nodeGroups, workloads: current.workloads };
+    const observation = await observe({ cloud: d.cloud, cluster: d.cluster, schedule, now: desired.at });
+    d.status.observation = observation;
+    const decided = plan({ observation, schedule, desired: desired.state, now: desired.at, ...(d.planOptions ? { options: d.planOptions } : {}) });
+    d.status.startPlan(decided);
+    this.#logDecisions(decided);
+    const report = await execute(decided, {
+      cloud: d.cloud, cluster: d.cluster, clock: d.clock, sleep: d.sleep, dryRun: d.dryRun, signal, isLeader: d.isLeader,
+      onProgress: (event) => this.#progress(event),
+    }, { ...d.executeOptions, planOptions: { ...d.planOptions, ...d.executeOptions?.planOptions } });
+    return { observation, plan: decided, report };
+  }
+
+  #progress(event: ProgressEvent): void {
+    const { log, metrics, status } = this.#deps;
+    if (event.kind === 'step' && event.status === 'started' && event.index === 0) status.inProgress = true;
+    status.progress(event);
+    switch (event.kind) {
+      case 'step':
+        if (event.status === 'started') log.info({ event: 'step-started', index: event.index, ...event.fields }, event.message);
+        else if (event.status === 'failed' || event.status === 'stopped') log.warn({ event: `step-${event.status}`, index: event.index, step: event.step }, event.message);
+        break;
+      case 'node':
+        if (['removed', 'rolled-back', 'failed', 'stopped'].includes(event.phase)) {
+          log.info({ event: 'node', node: event.node, instanceId: event.instanceId, phase: event.phase, evicted: event.evicted }, event.message);
+        }
+        break;
+      case 'eviction':
+        metrics.evictions.inc({ result: event.outcome });
+        break;
+      case 'action':
+        log.info({ event: 'call', dryRun: event.dryRun, action: event.action.kind, target: event.action.target }, `${event.dryRun ? 'would call' : 'call'} ${event.action.kind} ${event.action.target}`);
+        break;
+    }
+  }
+
+  /** One line per decision, with its reason: the steps, what blocked the plan, what waits. */
+  #logDecisions(decided: Plan): void {
+    const { log } = this.#deps;
+    for (const step of decided.steps) {
+      if (step.kind === 'complete') continue;
+      log.info({ event: 'decision', ...stepLogFields(step), reason: 'reason' in step ? step.reason : undefined, desired: formatSource(this.#sourceOf(step)) }, describeStep(step));
+    }
+    for (const blocked of decided.blocked) log.warn({ event: 'blocked', code: blocked.code, group: blocked.group }, blocked.message);
+    for (const waiting of decided.waiting) log.info({ event: 'waiting' }, waiting);
+  }
+
+  #publishDesired(desired: DesiredView): void {
+    const { metrics } = this.#deps;
+    for (const [group, n] of Object.entries(desired.state.capacity)) metrics.desiredCapacity.set({ group }, n);
+    for (const [workload, n] of Object.entries(desired.state.replicas)) metrics.desiredReplicas.set({ workload }, n);
+  }
+
+  #record(result: ReconcileResult, reasons: readonly string[], startedAt: number): void {
+    const { clock, log, metrics, status, schedule } = this.#deps;
+    const { observation, plan: decided, report } = result;
+    const current = schedule.current();
+    for (const g of current.nodeGroups) {
+      const asg = observation.groups.find((x) => x.name === g.asg);
+      if (!asg) continue;
+      metrics.observedCapacity.set({ group: g.name }, asg.desiredCapacity);
+      metrics.readyNodes.set({ group: g.name }, serving(observation, asg).readyNodes);
+    }
+    for (const w of observation.workloads) metrics.observedReplicas.set({ workload: `${w.namespace}/${w.name}` }, w.replicas);
+    metrics.nodesDraining.set(observation.nodes.filter((n) => readMark(n, decided.owner).kind === 'ours').length);
+    for (const node of report.nodes) {
+      const direction = node.step === 'rollback-node' ? 'rollback' : 'down';
+      metrics.scaleOperations.inc({ direction, result: node.result });
+    }
+    for (const step of report.steps) {
+      if (step.kind === 'scale-up') metrics.scaleOperations.inc({ direction: 'up', result: step.status });
+      if (step.status === 'failed') metrics.errors.inc({ kind: 'execute' });
+    }
+
+    const finishedAt = clock.now();
+    status.last = { startedAt, finishedAt, reasons, outcome: report.outcome, message: report.message };
+    if (report.outcome === 'done') metrics.lastSuccess.set(finishedAt / 1000);
+    const level = report.outcome === 'done' ? 'info' : 'warn';
+    log[level]({ event: 'reconciled', reasons, outcome: report.outcome, steps: decided.steps.length, blocked: decided.blocked.length, ms: finishedAt - startedAt }, `reconcile ${report.outcome}: ${report.message}`);
+  }
+
+  #sourceOf(step: ReconcileResult['plan']['steps'][number]) {
+    const desired = this.#deps.status.desired;
+    if (!desired || !('group' in step) || typeof step.group !== 'string') return undefined;
+    return desired.sources.capacity[step.group];
+  }
+}

@@ -1,0 +1,114 @@
+// The schedule in force, from its file, reloaded when the file changes. A new file that
+// does not check is rejected whole with its diagnostics in the log; the last good
+// schedule stays in force and the source says it is stale (/status, a metric) until a
+// good file arrives. Changes are noticed by fs.watch on the file's directory (a
+// ConfigMap volume swaps a symlink, an editor renames: the file itself is replaced) and,
+// in case a watch event is lost, by a content check on every resync.
+
+import { createHash } from 'node:crypto';
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { Clock } from '../clock.js';
+import { readDocument } from '../json/document.js';
+import { checkScheduleText, formatDiagnostic, type Schedule } from '../schedule/index.js';
+
+export type ScheduleStatus = {
+  readonly path: string;
+  readonly loadedAt: number;
+  readonly sha256: string;
+  /** Set while the file on disk is rejected: when, and its diagnostics. */
+  readonly rejected?: { readonly at: number; readonly sha256: string; readonly diagnostics: readonly string[] };
+};
+
+export type Reload =
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'loaded'; readonly warnings: readonly string[] }
+  | { readonly kind: 'rejected'; readonly diagnostics: readonly string[] };
+
+export class ScheduleSource {
+  readonly path: string;
+  readonly #clock: Clock;
+  #schedule: Schedule;
+  #status: ScheduleStatus;
+
+  private constructor(path: string, clock: Clock, schedule: Schedule, status: ScheduleStatus) {
+    this.path = path;
+    this.#clock = clock;
+    this.#schedule = schedule;
+    this.#status = status;
+  }
+
+  /** The first load must succeed: there is no last good schedule to fall back on. */
+  static async open(path: string, clock: Clock): Promise<{ ok: true; source: ScheduleSource; warnings: readonly string[] } | { ok: false; diagnostics: readonly string[] }> {
+    const read = await readSchedule(path);
+    if (!read.ok) return { ok: false, diagnostics: [read.problem] };
+    const checked = checkScheduleText(read.text, { file: path, now: clock.now() });
+    if (!checked.ok) return { ok: false, diagnostics: checked.diagnostics.map(formatDiagnostic) };
+    const source = new ScheduleSource(path, clock, checked.schedule, { path, loadedAt: clock.now(), sha256: hash(read.text) });
+    return { ok: true, source, warnings: checked.diagnostics.map(formatDiagnostic) };
+  }
+
+  current(): Schedule {
+    return this.#schedule;
+  }
+
+  status(): ScheduleStatus {
+    return this.#status;
+  }
+
+  /** Reads the file again; takes it when it changed and checks, keeps the last good one otherwise. */
+  async reload(): Promise<Reload> {
+    const read = await readSchedule(this.path);
+    if (!read.ok) return this.#reject('', [read.problem]);
+    const text = read.text;
+    const sha256 = hash(text);
+    if (sha256 === this.#status.sha256 && !this.#status.rejected) return { kind: 'unchanged' };
+    if (sha256 === this.#status.rejected?.sha256) return { kind: 'unchanged' };
+    const checked = checkScheduleText(text, { file: this.path, now: this.#clock.now() });
+    if (!checked.ok) return this.#reject(sha256, checked.diagnostics.map(formatDiagnostic));
+    this.#schedule = checked.schedule;
+    this.#status = { path: this.path, loadedAt: this.#clock.now(), sha256 };
+    return { kind: 'loaded', warnings: checked.diagnostics.map(formatDiagnostic) };
+  }
+
+  /**
+   * Calls `changed` (debounced) when the file may have changed; returns the stop function.
+   * `failed` hears why the watch could not start or stopped: the resync's content check
+   * then is the only way changes are noticed, which is enough, a minute later.
+   */
+  watch(changed: () => void, failed: (error: unknown) => void, debounceMs = 200): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    const name = basename(this.path);
+    let watcher: FSWatcher | undefined;
+    try {
+      watcher = watch(dirname(this.path), (_event, file) => {
+        // A ConfigMap volume swaps `..data`; anything else in the directory is not ours.
+        if (file !== null && file !== name && !file.startsWith('..')) return;
+        clearTimeout(timer);
+        timer = setTimeout(changed, debounceMs);
+      });
+      watcher.on('error', (error) => {
+        watcher?.close();
+        failed(error);
+      });
+    } catch (error) {
+      failed(error);
+    }
+    return () => {
+      clearTimeout(timer);
+      watcher?.close();
+    };
+  }
+
+  #reject(sha256: string, diagnostics: readonly string[]): Reload {
+    this.#status = { ...this.#status, rejected: { at: this.#clock.now(), sha256, diagnostics } };
+    return { kind: 'rejected', diagnostics };
+  }
+}
+
+async function readSchedule(path: string): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
+  const read = await readDocument(path, 'SCALERD_ERR_SCHEDULE_READ', 'check the path (in a cluster: the schedule ConfigMap and its volume)');
+  return read.ok ? read : { ok: false, problem: formatDiagnostic(read.diagnostic) };
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,0 +1,68 @@
+// A daemon against the simulator on its accelerated clock: the demo cluster of the example
+// schedule, the real adapters over HTTP, the simulator's clock for the boundary timer and
+// the resync, and the log captured as JSON lines.
+
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createCloud, type AwsCloud } from '../../src/aws/index.js';
+import { startDaemon, type Daemon, type DaemonOptions } from '../../src/daemon/daemon.js';
+import { createLogger } from '../../src/daemon/log.js';
+import { ScheduleSource } from '../../src/daemon/schedule-source.js';
+import { clockTimers } from '../../src/daemon/triggers.js';
+import { createCluster, loadKubeConfig } from '../../src/kube/index.js';
+import type { Cluster } from '../../src/ports/index.js';
+import { startSim, type Sim } from '../../src/sim/index.js';
+import { loadScenarioFile } from '../../src/sim/scenario/load.js';
+import { kubeconfigFile, tempDir } from '../kube/helpers.js';
+
+export const SPEED = 100;
+
+export type DaemonBed = {
+  sim: Sim;
+  cloud: AwsCloud;
+  cluster: Cluster;
+  daemon: Daemon;
+  schedulePath: string;
+  /** Log lines so far, parsed. */
+  lines(): Record<string, unknown>[];
+  stop(): Promise<void>;
+};
+
+export async function startDaemonBed(startAt: number, more: Partial<DaemonOptions> = {}, schedule = 'schedules/example.json'): Promise<DaemonBed> {
+  const scenario = await loadScenarioFile('scenarios/demo.json');
+  if (!scenario.ok) throw new Error('scenarios/demo.json does not load');
+  const sim = await startSim({ scenario: scenario.scenario, speed: SPEED, startAt });
+  const sleep = (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal);
+  const cluster = createCluster({ kubeConfig: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clientId: 'scalerd-daemon-test', clock: sim.clock, sleep });
+  const cloud = createCloud({ region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: 'AKIDDAEMONTEST', secretAccessKey: 'test' }, version: '0.0.0-test', retryDelayScale: 0.001 });
+  const schedulePath = join(tempDir('scalerd-daemon-'), 'schedule.json');
+  copyFileSync(schedule, schedulePath);
+  const opened = await ScheduleSource.open(schedulePath, sim.clock);
+  if (!opened.ok) throw new Error(opened.diagnostics.join('\n'));
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+  const daemon = await startDaemon({
+    source: opened.source, cloud, cluster, clock: sim.clock, sleep, log: createLogger({ destination: out, pretty: false, level: 'debug' }),
+    timers: clockTimers(sim.clock), executeOptions: { settleMs: 2_000, drainPollMs: 250, pollMs: 500 }, ...more,
+  });
+  return {
+    sim, cloud, cluster, daemon, schedulePath,
+    lines: () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    async stop() {
+      await daemon.stop();
+      cloud.destroy();
+      await sim.stop();
+    },
+  };
+}
+
+/** Waits (real time) until `check` holds. */
+export async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
