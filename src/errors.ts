@@ -36,6 +36,12 @@ export const CODES = {
   SCALERD_ERR_KUBE_CALL: 'a Kubernetes API call failed',
   SCALERD_ERR_CLI_USAGE: 'a command was called with wrong arguments',
   SCALERD_ERR_CLI_TIME: 'a time given on the command line cannot be read',
+  SCALERD_ERR_OVERRIDE_ENTRY: 'an entry of the overrides ConfigMap cannot be read; it is skipped',
+  SCALERD_ERR_OVERRIDE_NO_NEXT_WINDOW: 'the schedule never changes again, so an override cannot last until the next window',
+  SCALERD_ERR_OVERRIDE_NOT_FOUND: 'no override with that id is stored',
+  SCALERD_ERR_OVERRIDE_CONFLICT: 'the overrides ConfigMap kept changing during a write; nothing was written',
+  SCALERD_WARN_OVERRIDE_CLAMPED: "an override value is outside the schedule's limits; the limit is applied",
+  SCALERD_WARN_OVERRIDE_IGNORED: 'an override names a node group or workload the schedule does not declare',
 } as const;
 
 export type Code = keyof typeof CODES;

@@ -7,7 +7,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { timerSleep, type Sleep } from '../actuate/index.js';
 import { createCloud, type AwsCloud } from '../aws/index.js';
 import { UsageError } from '../errors.js';
-import { createCluster, DEFAULT_BURST, DEFAULT_QPS, loadKubeConfig } from '../kube/index.js';
+import { createCluster, loadKubeConfig } from '../kube/index.js';
 import { checkPlanOptions } from '../plan/index.js';
 import type { Cluster } from '../ports/index.js';
 import { formatDiagnostic, loadScheduleFile, type Schedule } from '../schedule/index.js';
@@ -16,6 +16,7 @@ import type { CliIo } from './io.js';
 import { outputFormat } from './validate-command.js';
 import type { ReconcileInput } from '../engine/index.js';
 import { progressPrinter } from './run-report.js';
+import { addKubeOptions } from './kube-options.js';
 
 /** The Kubernetes client id (X-Scalerd-Client) of the one-shot commands, apart from the daemon's. */
 export const CLI_CLIENT_ID = 'scalerd-cli';
@@ -59,14 +60,12 @@ export function addRemovalOptions(command: Command): Command {
 }
 
 export function addConnectionOptions(command: Command): Command {
-  return command
-    .option('--schedule <file>', 'schedule file (JSON): names the node groups, their Auto Scaling groups and limits (required)')
-    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster)')
-    .option('--context <name>', 'kubeconfig context (default: its current-context)')
+  const withSchedule = command
+    .option('--schedule <file>', 'schedule file (JSON): names the node groups, their Auto Scaling groups and limits (required)');
+  // The Kubernetes flags are shared with the commands that never touch AWS (override).
+  return addKubeOptions(withSchedule)
     .option('--aws-region <region>', 'AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION)')
     .option('--aws-endpoint <url>', 'AWS endpoint for Auto Scaling and EC2 (default: AWS\'s own)')
-    .option('--qps <n>', `Kubernetes requests per second, sustained (default ${DEFAULT_QPS})`, positiveNumber)
-    .option('--burst <n>', `Kubernetes requests at once after a quiet spell (default ${DEFAULT_BURST})`, positiveInteger)
     .option('--owner <name>', 'scalerd\'s name in its taint and annotations', 'scalerd');
 }
 
@@ -115,16 +114,4 @@ export function duration(value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined) throw new InvalidArgumentError(`"${value}" is not a duration: use minutes, hours or days, such as 10m, 1h30m or 2d`);
   return ms;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('expected a number above 0');
-  return n;
-}
-
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('expected a whole number above 0');
-  return n;
 }

@@ -1,0 +1,52 @@
+// The Kubernetes half of the connection flags (--kubeconfig, --context, --qps, --burst)
+// and the adapter plumbing built from them, for commands that talk to the cluster only
+// (override). addConnectionOptions adds the same flags for the commands that also act on
+// AWS, so the two stay worded alike.
+
+import { type Command, InvalidArgumentError } from 'commander';
+import { timerSleep } from '../actuate/types.js';
+import { DEFAULT_BURST, DEFAULT_QPS, type KubeDeps, createKubeDeps } from '../kube/cluster.js';
+import { loadKubeConfig } from '../kube/config.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { CliIo } from './io.js';
+
+export type KubeOptions = {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly qps?: number;
+  readonly burst?: number;
+};
+
+export function addKubeOptions(command: Command): Command {
+  return command
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster)')
+    .option('--context <name>', 'kubeconfig context (default: its current-context)')
+    .option('--qps <n>', `Kubernetes requests per second, sustained (default ${DEFAULT_QPS})`, positiveNumber)
+    .option('--burst <n>', `Kubernetes requests at once after a quiet spell (default ${DEFAULT_BURST})`, positiveInteger);
+}
+
+/** The kubeconfig and the adapter's plumbing, configured eagerly: a bad kubeconfig fails here, before any request. */
+export function connectKube(options: KubeOptions, io: CliIo, clientId: string): { kubeConfig: KubeConfig; deps: KubeDeps } {
+  const kubeConfig = loadKubeConfig({
+    ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+    ...(options.context !== undefined ? { context: options.context } : {}),
+  });
+  const deps = createKubeDeps({
+    kubeConfig, clientId, clock: io.clock, sleep: io.sleep ?? timerSleep,
+    ...(options.qps !== undefined ? { qps: options.qps } : {}),
+    ...(options.burst !== undefined ? { burst: options.burst } : {}),
+  });
+  return { kubeConfig, deps };
+}
+
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('expected a number above 0');
+  return n;
+}
+
+export function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('expected a whole number above 0');
+  return n;
+}

@@ -1,0 +1,89 @@
+// What the override commands print: text for people (a table for list, times in the
+// schedule's zone and in UTC) and JSON for scripts (ISO-8601 UTC instants).
+
+import { phaseAt, type Override, type OverrideProblem } from '../overrides/types.js';
+import { formatLocal, formatUtc } from '../schedule/format.js';
+import type { Zone } from '../schedule/zone.js';
+import type { CliIo } from './io.js';
+import { renderTable } from './table.js';
+
+/** "workers=12, shop/web=5" */
+export function describeValues(override: Pick<Override, 'capacity' | 'replicas'>): string {
+  return [...Object.entries(override.capacity ?? {}), ...Object.entries(override.replicas ?? {})].map(([k, v]) => `${k}=${v}`).join(', ');
+}
+
+/** "Wed 2026-11-25 15:00 CET (2026-11-25T14:00Z)", or UTC alone without a zone. */
+export function describeInstant(instant: number, zone: Zone | undefined): string {
+  return zone ? `${formatLocal(zone, instant)} (${formatUtc(instant)})` : formatUtc(instant);
+}
+
+export function overrideJson(override: Override, now: number): Record<string, unknown> {
+  return {
+    id: override.id,
+    state: phaseAt(override, now),
+    capacity: override.capacity ?? {},
+    replicas: override.replicas ?? {},
+    from: new Date(override.from).toISOString(),
+    until: new Date(override.until).toISOString(),
+    untilNextWindow: override.untilNextWindow === true,
+    reason: override.reason,
+    by: override.by,
+    createdAt: new Date(override.createdAt).toISOString(),
+  };
+}
+
+export function printSet(io: CliIo, options: { output: 'text' | 'json'; zone: Zone; where: string; now: number }, override: Override, dropped: readonly Override[]): void {
+  if (options.output === 'json') {
+    io.out(JSON.stringify({ override: overrideJson(override, options.now), configMap: options.where, droppedExpired: dropped.map((o) => o.id) }, null, 2));
+    return;
+  }
+  io.out([
+    `override ${override.id} set: ${describeValues(override)}`,
+    `  from   ${describeInstant(override.from, options.zone)}`,
+    `  until  ${describeInstant(override.until, options.zone)}${override.untilNextWindow ? ', when the schedule next changes' : ''}`,
+    `  reason ${override.reason}`,
+    `  by     ${override.by}`,
+    `stored in configmap ${options.where}; the daemon applies it within seconds, clamped to the schedule's limits`,
+    ...(dropped.length > 0 ? [`dropped expired overrides: ${dropped.map((o) => o.id).join(', ')}`] : []),
+  ].join('\n'));
+}
+
+export function printList(
+  io: CliIo,
+  options: { output: 'text' | 'json'; zone: Zone | undefined; where: string; now: number },
+  overrides: readonly Override[],
+  problems: readonly OverrideProblem[],
+): void {
+  // Newest first, as they take precedence.
+  const sorted = [...overrides].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+  if (options.output === 'json') {
+    io.out(JSON.stringify({ configMap: options.where, overrides: sorted.map((o) => overrideJson(o, options.now)), problems }, null, 2));
+    return;
+  }
+  for (const problem of problems) io.err(`warning ${problem.code}: ${problem.message}`);
+  if (sorted.length === 0) {
+    io.out(`no overrides in configmap ${options.where}`);
+    return;
+  }
+  const zone = options.zone;
+  const header = ['ID', 'STATE', 'SETS', ...(zone ? [`UNTIL (${zone.name})`] : []), 'UNTIL (UTC)', 'REASON', 'BY'];
+  const rows = sorted.map((o) => [
+    o.id,
+    phaseAt(o, options.now),
+    describeValues(o),
+    ...(zone ? [formatLocal(zone, o.until)] : []),
+    `${formatUtc(o.until)}${o.untilNextWindow ? ' (next window)' : ''}`,
+    o.reason,
+    o.by,
+  ]);
+  io.out(renderTable(header, rows));
+}
+
+export function printCleared(io: CliIo, output: 'text' | 'json', where: string, cleared: readonly string[], dropped: readonly Override[]): void {
+  if (output === 'json') {
+    io.out(JSON.stringify({ configMap: where, cleared, droppedExpired: dropped.map((o) => o.id) }, null, 2));
+    return;
+  }
+  io.out(cleared.length > 0 ? `cleared ${cleared.join(', ')} from configmap ${where}` : `no overrides to clear in configmap ${where}`);
+  if (dropped.length > 0) io.out(`dropped expired overrides: ${dropped.map((o) => o.id).join(', ')}`);
+}
