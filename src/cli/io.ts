@@ -1,5 +1,6 @@
 import type { Sleep } from '../actuate/types.js';
 import type { Clock } from '../clock.js';
+import type { Timers } from '../daemon/triggers.js';
 
 /** What a command may touch: its output streams, the clock and its waits. Tests pass their own. */
 export type CliIo = {
@@ -10,6 +11,8 @@ export type CliIo = {
   readonly sleep?: Sleep;
   /** stdout is a terminal: commands that act print progress as they go (default false). */
   readonly isTTY?: boolean;
+  /** The daemon's boundary timer and resync (default: node-cron and real intervals); tests pass the simulator clock's. */
+  readonly timers?: Timers;
   /** Aborted on Ctrl-C or SIGTERM: commands that act stop taking new steps and say what they left. */
   readonly signal?: AbortSignal;
 };

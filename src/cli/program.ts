@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander';
 import { isScalerdError, isUsageError } from '../errors.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { registerDrain } from './drain-command.js';
+import { registerOverride } from './override-command.js';
 import { registerPlan } from './plan-command.js';
+import { registerRun } from './run-command.js';
 import { registerScale } from './scale-command.js';
 import { registerSim } from './sim-command.js';
 import { registerValidate } from './validate-command.js';
@@ -32,6 +34,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerSim(program, io, setExit);
   registerScale(program, io, setExit);
   registerDrain(program, io, setExit);
+  registerOverride(program, io, setExit);
+  registerRun(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 
   try {

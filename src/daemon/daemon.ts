@@ -10,7 +10,7 @@ import type { PlanOptionsInput } from '../plan/index.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { Cluster } from '../ports/cluster.js';
 import { formatUtc, nextBoundary } from '../schedule/index.js';
-import type { ApplyOverrides } from './desired.js';
+import type { Override } from '../overrides/index.js';
 import { createHttpServer, listen, type Readiness } from './http.js';
 import type { Logger } from './log.js';
 import { ReconcileLoop } from './loop.js';
@@ -37,7 +37,8 @@ export type DaemonOptions = {
   /** "[host]:port"; undefined: no HTTP port. */
   readonly listen?: string;
   readonly leadership?: Leadership;
-  readonly overrides?: ApplyOverrides;
+  /** The overrides as last read; poke('overrides changed') when they change. */
+  readonly overrides?: () => readonly Override[];
   readonly dryRun?: boolean;
   readonly planOptions?: PlanOptionsInput;
   readonly executeOptions?: ExecuteOptionsInput;
@@ -84,7 +85,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     const candidates = [nextBoundary(source.current(), now), ...reconciler.desired(now).expiries].filter((t): t is number => t !== undefined && t > now);
     if (candidates.length === 0) return;
     const at = Math.min(...candidates);
-    cancelBoundary = timers.at(at, source.current().zone, () => loop.trigger(`boundary ${formatUtc(at)}`));
+    cancelBoundary = timers.at(at, source.current().zone, () => wake(`boundary ${formatUtc(at)}`));
     log.debug({ event: 'armed', at: formatUtc(at) }, `next boundary ${formatUtc(at)}`);
   };
   const loop = new ReconcileLoop(
@@ -102,6 +103,19 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     },
   );
 
+  /**
+   * A trigger: when the execution under way works toward a desired state that is no longer
+   * the one in force, it is stopped between steps (every node stays resumable) so the new
+   * state is planned now, not after a wait of minutes for nodes or a drain.
+   */
+  const wake = (reason: string) => {
+    if (reconciler.stale(clock.now())) {
+      log.info({ event: 'superseded', reason }, `${reason}: the desired state changed; the execution under way stops between steps and a new plan follows`);
+      reconciler.abort();
+    }
+    loop.trigger(reason);
+  };
+
   let wasLeader = false;
   const leadershipChanged = () => {
     const now = leadership.isLeader();
@@ -116,7 +130,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     if (result.kind === 'loaded') {
       metrics.scheduleStale.set(0);
       log.info({ event: 'schedule-reloaded', path: source.path, warnings: result.warnings }, `${source.path}: new schedule in force`);
-      loop.trigger(reason);
+      wake(reason);
     } else if (result.kind === 'rejected') {
       metrics.scheduleReloadFailures.inc();
       metrics.scheduleStale.set(1);
@@ -130,7 +144,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     (error) => log.warn({ event: 'schedule-watch-failed', err: error }, `cannot watch ${source.path}; changes are noticed at the next resync`),
   );
   const stopResync = timers.every(o.resyncMs ?? DEFAULT_RESYNC_MS, () => {
-    void reload('schedule changed').finally(() => loop.trigger('resync'));
+    void reload('schedule changed').finally(() => wake('resync'));
   });
 
   const readiness = (): Readiness => {
@@ -156,7 +170,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   loop.trigger('start');
   return {
     status, metrics, loop, reconciler, address, readiness, document,
-    poke: (reason) => loop.trigger(reason),
+    poke: (reason) => wake(reason),
     async stop() {
       stopResync();
       stopWatch();

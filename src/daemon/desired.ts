@@ -1,8 +1,9 @@
 // What the daemon wants now, and why, field by field: the schedule's state at the
-// instant (desiredAt), then whatever the overrides say (supplied by the override store),
-// then the schedule's limits. Pure: the instant and the overrides are arguments.
+// instant (desiredAt), with the overrides in force on top, within the schedule's limits
+// (src/overrides). Pure: the instant and the overrides are arguments.
 
-import { desiredAt, type Schedule, type Source, type State } from '../schedule/index.js';
+import { applyOverrides, nextOverrideChange, type AppliedSource, type Override } from '../overrides/index.js';
+import { desiredAt, type Schedule, type State } from '../schedule/index.js';
 
 /** Why a field has its value: a window (or the default), or an override. */
 export type FieldSource =
@@ -14,20 +15,31 @@ export type DesiredView = {
   readonly at: number;
   readonly state: State;
   readonly sources: { readonly capacity: Readonly<Record<string, FieldSource>>; readonly replicas: Readonly<Record<string, FieldSource>> };
-  /** Instants at which what is in force changes for another reason than the schedule (an override ends). */
+  /** When what is in force changes for another reason than a window: an override starts or ends. */
   readonly expiries: readonly number[];
-  /** Values the limits changed, in words. */
+  /** Override values the limits changed, or that name what the schedule does not have, in words. */
   readonly notes: readonly string[];
 };
 
-/** The overrides' say on the schedule's state; the daemon's default has none. */
-export type ApplyOverrides = (schedule: Schedule, scheduled: DesiredView, now: number) => DesiredView;
+export function desiredView(schedule: Schedule, now: number, overrides: readonly Override[] = []): DesiredView {
+  const applied = applyOverrides(schedule, desiredAt(schedule, now), overrides, now);
+  const view = (sources: Readonly<Record<string, AppliedSource>>) => Object.fromEntries(Object.entries(sources).map(([key, s]): [string, FieldSource] => [key, fieldSource(s)]));
+  const next = nextOverrideChange(overrides, now);
+  return {
+    at: now,
+    state: applied.state,
+    sources: { capacity: view(applied.sources.capacity), replicas: view(applied.sources.replicas) },
+    expiries: next === undefined ? [] : [next],
+    notes: [...applied.clamped, ...applied.ignored].map((n) => n.message),
+  };
+}
 
-export function scheduledView(schedule: Schedule, now: number): DesiredView {
-  const desired = desiredAt(schedule, now);
-  const view = (sources: Readonly<Record<string, Source>>) =>
-    Object.fromEntries(Object.entries(sources).map(([key, source]): [string, FieldSource] => [key, source.kind === 'window' ? { kind: 'window', window: source.window, until: source.end } : { kind: 'default' }]));
-  return { at: now, state: desired.state, sources: { capacity: view(desired.sources.capacity), replicas: view(desired.sources.replicas) }, expiries: [], notes: [] };
+function fieldSource(s: AppliedSource): FieldSource {
+  switch (s.kind) {
+    case 'default': return { kind: 'default' };
+    case 'window': return { kind: 'window', window: s.window, until: s.end };
+    case 'override': return { kind: 'override', id: s.id, until: s.until, reason: s.reason, by: s.by };
+  }
 }
 
 export function formatSource(source: FieldSource | undefined): string {

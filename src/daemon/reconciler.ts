@@ -12,7 +12,8 @@ import { isRemoteError } from '../errors.js';
 import { describeStep, plan, readMark, stepLogFields, type Plan, type PlanOptionsInput } from '../plan/index.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { Cluster } from '../ports/cluster.js';
-import { formatSource, scheduledView, type ApplyOverrides, type DesiredView } from './desired.js';
+import type { Override } from '../overrides/index.js';
+import { desiredView, formatSource, type DesiredView } from './desired.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { ScheduleSource } from './schedule-source.js';
@@ -29,7 +30,8 @@ export type ReconcilerDeps = {
   readonly status: StatusBoard;
   /** Whether this process may act now; checked again before every mutating step. */
   readonly isLeader: () => boolean;
-  readonly overrides?: ApplyOverrides;
+  /** The overrides as last read (the store's watch keeps them current); none by default. */
+  readonly overrides?: () => readonly Override[];
   readonly dryRun: boolean;
   readonly planOptions?: PlanOptionsInput;
   readonly executeOptions?: ExecuteOptionsInput;
@@ -38,6 +40,8 @@ export type ReconcilerDeps = {
 export class Reconciler {
   readonly #deps: ReconcilerDeps;
   #abort: AbortController | undefined;
+  /** The desired state the execution under way works toward. */
+  #running: DesiredView['state'] | undefined;
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
@@ -46,13 +50,24 @@ export class Reconciler {
   /** The desired state now, as the next reconcile would see it. */
   desired(now: number): DesiredView {
     const { schedule, overrides } = this.#deps;
-    const scheduled = scheduledView(schedule.current(), now);
-    return overrides ? overrides(schedule.current(), scheduled, now) : scheduled;
+    return desiredView(schedule.current(), now, overrides?.() ?? []);
   }
 
   /** Stops the running execution between steps (SIGTERM); every node stays resumable. */
   abort(): void {
     this.#abort?.abort();
+  }
+
+  /**
+   * Whether the execution under way works toward another desired state than the one in
+   * force now (a boundary passed, an override was set or ended, the schedule changed).
+   * A long wait (new nodes to turn Ready, a drain) must not hold up the new state.
+   */
+  stale(now: number): boolean {
+    const running = this.#running;
+    if (!running || !this.#abort) return false;
+    const current = this.desired(now).state;
+    return !sameState(running, current);
   }
 
   async run(reasons: readonly string[]): Promise<void> {
@@ -69,6 +84,7 @@ export class Reconciler {
     status.role = 'leader';
     const abort = new AbortController();
     this.#abort = abort;
+    this.#running = desired.state;
     const timer = metrics.reconcileDuration.startTimer();
     try {
       const result = await this.#execute(desired, abort.signal);
@@ -85,6 +101,7 @@ export class Reconciler {
       timer();
       status.inProgress = false;
       this.#abort = undefined;
+      this.#running = undefined;
     }
   }
 
@@ -178,4 +195,10 @@ export class Reconciler {
     if (!desired || !('group' in step) || typeof step.group !== 'string') return undefined;
     return desired.sources.capacity[step.group];
   }
+}
+
+function sameState(a: DesiredView['state'], b: DesiredView['state']): boolean {
+  const same = (x: Readonly<Record<string, number>>, y: Readonly<Record<string, number>>) =>
+    Object.keys(x).length === Object.keys(y).length && Object.entries(x).every(([k, v]) => y[k] === v);
+  return same(a.capacity, b.capacity) && same(a.replicas, b.replicas);
 }

@@ -1,0 +1,185 @@
+// `scalerd run`: the daemon. Loads and checks the schedule, connects to the cluster and
+// AWS, takes part in leader election on a Lease, serves /healthz /readyz /metrics
+// /status, and reconciles at every window boundary, on a resync, and when the schedule
+// file changes. With --sim it first starts the embedded simulated cluster in this process
+// and runs against it on the simulator's clock: the demo, `npm start`.
+// Every flag can come from an environment variable (SCALERD_<FLAG>), for the container.
+
+import { writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { timerSleep, type Sleep } from '../actuate/index.js';
+import { createCloud } from '../aws/index.js';
+import type { Clock } from '../clock.js';
+import { startDaemon, type Leadership } from '../daemon/daemon.js';
+import { LeaderElector } from '../daemon/leader.js';
+import { createLogger, type Logger } from '../daemon/log.js';
+import { ScheduleSource } from '../daemon/schedule-source.js';
+import { clockTimers } from '../daemon/triggers.js';
+import { UsageError } from '../errors.js';
+import { createKubeDeps, clusterOver, loadKubeConfig } from '../kube/index.js';
+import { createConfigMaps } from '../kube/config-maps.js';
+import { createLeaseStore } from '../kube/leases.js';
+import { createOverrideStore, type Override } from '../overrides/index.js';
+import { parseDuration } from '../schedule/calendar.js';
+import { startSim, type Sim } from '../sim/index.js';
+import { loadScenarioFile } from '../sim/scenario/load.js';
+import { formatDiagnostic } from '../json/diagnostics.js';
+import { EXIT, type CliIo, type ExitCode } from './io.js';
+
+type Options = {
+  schedule?: string; kubeconfig?: string; context?: string; namespace: string;
+  awsRegion?: string; region?: string; awsEndpoint?: string; qps?: number; burst?: number; owner: string;
+  dryRun: boolean; listen: string; resync: number; leaderElect: boolean; identity?: string;
+  logLevel: string; logFormat?: 'json' | 'pretty'; sim?: string; speed: number;
+};
+
+const env = (flag: Option, name: string) => flag.env(`SCALERD_${name}`);
+
+export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  program
+    .command('run')
+    .description('run the daemon: reconcile the cluster to the schedule at every boundary, on a resync, and when the schedule changes')
+    .addOption(env(new Option('--schedule <file>', 'schedule file (JSON), reloaded when it changes'), 'SCHEDULE'))
+    .addOption(env(new Option('--kubeconfig <file>', 'kubeconfig (default: KUBECONFIG, ~/.kube/config, then in-cluster)'), 'KUBECONFIG'))
+    .addOption(env(new Option('--context <name>', 'kubeconfig context'), 'CONTEXT'))
+    .addOption(env(new Option('--namespace <ns>', 'scalerd\'s namespace: its Lease, overrides and history').default('scalerd'), 'NAMESPACE'))
+    .addOption(env(new Option('--aws-region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION)'), 'AWS_REGION'))
+    .addOption(new Option('--region <region>', 'the same as --aws-region').hideHelp())
+    .addOption(env(new Option('--aws-endpoint <url>', 'AWS endpoint for Auto Scaling and EC2 (default: AWS\'s own)'), 'AWS_ENDPOINT'))
+    .addOption(env(new Option('--qps <n>', 'Kubernetes requests per second, sustained (default 200)').argParser(positive), 'QPS'))
+    .addOption(env(new Option('--burst <n>', 'Kubernetes requests at once (default 300)').argParser(positive), 'BURST'))
+    .addOption(env(new Option('--owner <name>', 'scalerd\'s name in its taint and annotations').default('scalerd'), 'OWNER'))
+    .addOption(env(new Option('--dry-run', 'plan and log every reconcile; change nothing').default(false), 'DRY_RUN'))
+    .addOption(env(new Option('--listen <[host]:port>', 'HTTP for /healthz /readyz /metrics /status').default(':8080'), 'LISTEN'))
+    .addOption(env(new Option('--resync <duration>', 'reconcile at least this often, such as 60s or 5m').default(60_000, '60s').argParser(interval), 'RESYNC'))
+    .addOption(env(new Option('--no-leader-elect', 'act without a Lease (only ever one replica!)'), 'NO_LEADER_ELECT'))
+    .addOption(env(new Option('--identity <id>', 'this replica\'s name in the Lease (default: hostname_pid)'), 'IDENTITY'))
+    .addOption(env(new Option('--log-level <level>', 'debug, info, warn or error').default('info'), 'LOG_LEVEL'))
+    .addOption(env(new Option('--log-format <format>', 'json or pretty (default: pretty on a terminal)').choices(['json', 'pretty']), 'LOG_FORMAT'))
+    .addOption(new Option('--sim <scenario>', 'start the embedded simulated cluster with this scenario and run against it (the demo)'))
+    .addOption(new Option('--speed <x>', 'with --sim: simulated seconds per real second').default(1).argParser(positive))
+    .action(async (options: Options) => {
+      if (options.schedule === undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'run needs --schedule <file> (or SCALERD_SCHEDULE)');
+      const log = createLogger({ level: options.logLevel, ...(options.logFormat ? { pretty: options.logFormat === 'pretty' } : {}) });
+      const sim = options.sim === undefined ? undefined : await startDemoSim(options.sim, options.speed, options.namespace, io, log);
+      if (options.sim !== undefined && !sim) return setExit(EXIT.failed);
+      try {
+        setExit(await runDaemon(options, io, log, sim));
+      } finally {
+        await sim?.stop();
+      }
+    });
+}
+
+async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | undefined): Promise<ExitCode> {
+  const clock: Clock = sim ? sim.clock : io.clock;
+  const sleep: Sleep = sim ? (ms, signal) => sim.clock.sleep(ms, signal) : io.sleep ?? timerSleep;
+  const opened = await ScheduleSource.open(options.schedule!, clock);
+  if (!opened.ok) {
+    for (const line of opened.diagnostics) io.err(line);
+    io.err(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`);
+    return EXIT.failed;
+  }
+  for (const warning of opened.warnings) log.warn({ event: 'schedule-warning' }, warning);
+
+  const kubeconfig = sim ? await simKubeconfig(sim) : options.kubeconfig;
+  const kubeConfig = loadKubeConfig({
+    ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+    ...(options.context !== undefined ? { context: options.context } : {}),
+  });
+  const deps = createKubeDeps({
+    kubeConfig, clientId: 'scalerd-daemon', clock, sleep,
+    ...(options.qps !== undefined ? { qps: options.qps } : {}),
+    ...(options.burst !== undefined ? { burst: options.burst } : {}),
+  });
+  const region = options.awsRegion ?? options.region;
+  const cloud = createCloud({
+    ...(sim ? { region: sim.region, endpoint: sim.awsEndpoint, credentials: sim.credentials } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(options.awsEndpoint !== undefined ? { endpoint: options.awsEndpoint } : {}),
+  });
+
+  const stopping = new AbortController();
+  const identity = options.identity ?? `${hostname()}_${process.pid}`;
+  let elector: LeaderElector | undefined;
+  let election: Promise<void> | undefined;
+  let poke: (reason: string) => void = () => undefined;
+  if (options.leaderElect) {
+    elector = new LeaderElector({
+      store: createLeaseStore(deps), namespace: options.namespace, name: 'scalerd', identity, clock, sleep, log,
+      onStartedLeading: () => poke('leadership gained'),
+      onStoppedLeading: () => poke('leadership lost'),
+    });
+    election = elector.run(stopping.signal);
+  }
+  const leadership: Leadership | undefined = elector ? { isLeader: () => elector.isLeader(), leader: () => elector.leader(), identity } : undefined;
+
+  // Overrides: the ConfigMap watched, the set as last seen handed to every reconcile.
+  let overrides: readonly Override[] = [];
+  const overrideStore = createOverrideStore({ configMaps: createConfigMaps(deps, kubeConfig), namespace: options.namespace, clock, sleep });
+  const watching = overrideStore.watch((set) => {
+    overrides = set.overrides;
+    for (const problem of set.problems) log.warn({ event: 'override-skipped', code: problem.code, key: problem.key }, problem.message);
+    log.info({ event: 'overrides', ids: set.overrides.map((o) => o.id) }, `overrides: ${set.overrides.length === 0 ? 'none' : set.overrides.map((o) => o.id).join(', ')}`);
+    poke('overrides changed');
+  }, { signal: stopping.signal, onError: (error) => log.warn({ event: 'overrides-watch-failed', err: error }, `watching the overrides failed: ${error.message}; retrying`) });
+
+  const timers = sim ? clockTimers(sim.clock) : io.timers;
+  const daemon = await startDaemon({
+    source: opened.source, cloud, cluster: clusterOver(deps), clock, sleep, log,
+    listen: options.listen, resyncMs: options.resync, dryRun: options.dryRun,
+    planOptions: { owner: options.owner },
+    overrides: () => overrides,
+    ...(leadership ? { leadership } : {}),
+    ...(timers ? { timers } : {}),
+  });
+  poke = (reason) => daemon.poke(reason);
+  log.info({ event: 'started', schedule: options.schedule, identity, leaderElect: options.leaderElect, dryRun: options.dryRun }, `scalerd running on ${options.schedule}${options.dryRun ? ' (dry run)' : ''}`);
+
+  await new Promise<void>((resolve) => {
+    if (io.signal?.aborted) resolve();
+    io.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  log.info({ event: 'stopping' }, 'stopping: no new step starts; the step under way ends, every node stays resumable');
+  await daemon.stop();
+  stopping.abort();
+  await Promise.all([election, watching]);
+  cloud.destroy();
+  log.info({ event: 'stopped' }, 'stopped');
+  return EXIT.ok;
+}
+
+async function startDemoSim(file: string, speed: number, namespace: string, io: CliIo, log: Logger): Promise<Sim | undefined> {
+  const loaded = await loadScenarioFile(file);
+  if (!loaded.ok) {
+    for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
+    return undefined;
+  }
+  const sim = await startSim({ scenario: loaded.scenario, speed });
+  if (!sim.store.get('namespaces', undefined, namespace)) log.warn({ event: 'sim-namespace-missing', namespace }, `the scenario has no namespace ${namespace}: add it to its "namespaces" (deploy/ creates it in a real cluster), or the Lease and the overrides cannot be written`);
+  log.info({ event: 'sim-started', scenario: loaded.scenario.name, server: sim.server, speed }, `embedded simulated cluster "${loaded.scenario.name}" on ${sim.server} at ${speed}x; kubectl --kubeconfig ${join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`)} get nodes`);
+  return sim;
+}
+
+/** The embedded simulator's kubeconfig, in a file as for kubectl (the banner names it). */
+async function simKubeconfig(sim: Sim): Promise<string> {
+  const file = join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`);
+  await writeFile(file, sim.kubeconfig, { mode: 0o600 });
+  return file;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+/** "60s", "5m", "1h": the resync period. */
+function interval(value: string): number {
+  const seconds = /^(\d+)s$/.exec(value);
+  const ms = seconds ? Number(seconds[1]) * 1000 : parseDuration(value);
+  if (ms === undefined || ms < 1000) throw new InvalidArgumentError(`"${value}" is not a period of at least 1s: such as 30s, 5m or 1h`);
+  return ms;
+}

@@ -1,0 +1,109 @@
+// Overrides reach the running daemon: `scalerd override set` from another "terminal"
+// (runCli in-process) while `scalerd run` runs against the simulator's accelerated clock.
+// The override applies within 5 s (the daemon watches the ConfigMap), expires on time,
+// and --until-next-window ends exactly when the schedule next changes.
+
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../src/cli/program.js';
+import { clockTimers } from '../../src/daemon/triggers.js';
+import { startSim, type Sim } from '../../src/sim/index.js';
+import { loadScenarioFile } from '../../src/sim/scenario/load.js';
+import { until } from '../daemon/helpers.js';
+import { kubeconfigFile } from '../kube/helpers.js';
+
+const SPEED = 50;
+// Wednesday 2026-03-04, 12:00 in Amsterdam: office hours, the default 12 workers.
+const NOON = Date.parse('2026-03-04T11:00:00Z');
+// Wednesday 2026-03-04, 19:58 in Amsterdam; weeknights (6 workers) start at 20:00.
+const BEFORE_EIGHT = Date.parse('2026-03-04T18:58:00Z');
+const EIGHT = Date.parse('2026-03-04T19:00:00Z');
+
+let sim: Sim | undefined;
+let stop: AbortController | undefined;
+let daemon: Promise<number> | undefined;
+afterEach(async () => {
+  stop?.abort();
+  await daemon;
+  vi.unstubAllEnvs();
+  await sim?.stop();
+  sim = undefined;
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function start(startAt: number): Promise<{ s: Sim; status: () => Promise<Record<string, any>>; cli: (...argv: string[]) => Promise<{ code: number; out: string; err: string }> }> {
+  const scenario = await loadScenarioFile('scenarios/demo.json');
+  if (!scenario.ok) throw new Error('demo scenario');
+  const s = await startSim({ scenario: scenario.scenario, speed: SPEED, startAt });
+  sim = s;
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDRUNTEST');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
+  vi.stubEnv('USER', 'oncall');
+  const io = (out: string[], err: string[], signal?: AbortSignal) => ({
+    out: (t: string) => out.push(t), err: (t: string) => err.push(t), clock: s.clock, sleep: (ms: number, sig?: AbortSignal) => s.clock.sleep(ms, sig), timers: clockTimers(s.clock), ...(signal ? { signal } : {}),
+  });
+  const port = await freePort();
+  stop = new AbortController();
+  daemon = runCli(['run', '--schedule', 'schedules/example.json', '--kubeconfig', kubeconfigFile(s), '--aws-region', s.region, '--aws-endpoint', s.awsEndpoint, '--listen', `127.0.0.1:${port}`, '--log-level', 'error', '--log-format', 'json'], io([], [], stop.signal));
+  const status = async () => (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as Record<string, any>;
+  await until('the daemon to lead and reconcile', async () => {
+    try {
+      const doc = await status();
+      return doc.role === 'leader' && doc.last !== null;
+    } catch {
+      return false; // not listening yet
+    }
+  });
+  const cli = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, io(out, err));
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+  return { s, status, cli };
+}
+
+const capacity = (doc: Record<string, any>) => doc.desired.capacity.workers as { value: number; source: { kind: string; id?: string; window?: string } };
+
+describe('overrides in the running daemon', () => {
+  it('applies an override within 5 s and lets it expire on time', async () => {
+    const { s, status, cli } = await start(NOON);
+    expect(capacity(await status())).toMatchObject({ value: 12, source: { kind: 'default' } });
+    const setAt = s.clock.now();
+    const set = await cli('override', 'set', '--schedule', 'schedules/example.json', '--kubeconfig', kubeconfigFile(s), '--group', 'workers=14', '--for', '5m', '--reason', 'load test');
+    expect(set.code).toBe(0);
+    const setReal = Date.now();
+    const id = /^override ([a-z2-9]{6}) set/m.exec(set.out)![1]!;
+    await until('the override in force', async () => capacity(await status()).value === 14);
+    // Within 5 s of real time (the watch, not a poll); the simulated clock runs 50× faster.
+    expect(Date.now() - setReal).toBeLessThan(5_000);
+    expect(capacity(await status()).source).toMatchObject({ kind: 'override', id, reason: 'load test' });
+    await until('the group raised to 14', async () => s.aws.groups().find((g) => g.name === 'shop-prod-workers')!.desiredCapacity === 14);
+
+    // Five minutes later it is gone, on time, without anyone clearing it.
+    await until('the override expired', async () => capacity(await status()).source.kind === 'default', 30_000);
+    const doc = await status();
+    expect(Date.parse(doc.desired.at)).toBeGreaterThanOrEqual(setAt + 5 * 60_000);
+    // A few simulated seconds are tens of real milliseconds at 50×: a reconcile under way stops first.
+    expect(Date.parse(doc.desired.at) - (setAt + 5 * 60_000)).toBeLessThan(5_000);
+  });
+
+  it('ends an --until-next-window override when the schedule next changes', async () => {
+    const { s, status, cli } = await start(BEFORE_EIGHT);
+    const set = await cli('override', 'set', '--schedule', 'schedules/example.json', '--kubeconfig', kubeconfigFile(s), '--group', 'workers=16', '--until-next-window', '--reason', 'wake now');
+    expect(set.code).toBe(0);
+    await until('the override in force', async () => capacity(await status()).value === 16);
+    await until('the weeknights window in force', async () => capacity(await status()).source.window === 'weeknights', 30_000);
+    const doc = await status();
+    expect(capacity(doc)).toMatchObject({ value: 6, source: { kind: 'window', window: 'weeknights' } });
+    expect(Date.parse(doc.desired.at)).toBeGreaterThanOrEqual(EIGHT);
+    expect(Date.parse(doc.desired.at) - EIGHT).toBeLessThan(2_000);
+  });
+});
