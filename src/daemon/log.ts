@@ -26,6 +26,6 @@ export function createLogger(options: LogOptions = {}): Logger {
   const destination = options.destination ?? process.stdout;
   const human = options.pretty ?? (destination === process.stdout && process.stdout.isTTY === true);
   const base = { level: options.level ?? 'info', base: { app: 'scalerd' }, redact: { paths: REDACT, censor: '[redacted]' } };
-  if (human) return pino(base, pretty({ destination, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'app,pid,hostname' }));
+  if (human) return pino(base, pretty({ destination, sync: true, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'app,pid,hostname' }));
   return pino({ ...base, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }

@@ -140,7 +140,7 @@ export class Reconciler {
         metrics.evictions.inc({ result: event.outcome });
         break;
       case 'action':
-        log.info({ event: 'call', dryRun: event.dryRun, action: event.action.kind, target: event.action.target }, `${event.dryRun ? 'would call' : 'call'} ${event.action.kind} ${event.action.target}`);
+        log.debug({ event: 'call', dryRun: event.dryRun, action: event.action.kind, target: event.action.target }, `${event.dryRun ? 'would call' : 'call'} ${event.action.kind} ${event.action.target}`);
         break;
     }
   }
