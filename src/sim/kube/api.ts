@@ -125,7 +125,7 @@ export class KubeApi {
     const next = this.#merge(route, current, body);
     checkMicroTimes(key, next);
     const updated = this.store.update(key, next, expected || undefined);
-    this.#afterWrite(client, route, current, updated);
+    this.#afterWrite(client, 'update', route, current, updated);
     return updated;
   }
 
@@ -143,7 +143,7 @@ export class KubeApi {
     const next = this.#merge(route, current, patched);
     checkMicroTimes(key, next);
     const updated = this.store.update(key, next, expected);
-    this.#afterWrite(client, route, current, updated);
+    this.#afterWrite(client, 'patch', route, current, updated);
     return updated;
   }
 
@@ -203,8 +203,9 @@ export class KubeApi {
     return toScale(updated);
   }
 
-  #afterWrite(client: string, route: ResourceRoute, before: KubeObject, after: KubeObject): void {
-    this.#recordMutation(client, route.subresource === 'status' ? 'update' : 'patch', route, after.metadata.name);
+  /** `verb` as the request was (a PUT is an update, whatever it changes), as faults name operations. */
+  #afterWrite(client: string, verb: 'update' | 'patch', route: ResourceRoute, before: KubeObject, after: KubeObject): void {
+    this.#recordMutation(client, verb, route, after.metadata.name);
     if (route.type.resource === 'nodes') {
       const was = Boolean((before.spec as Loose | undefined)?.unschedulable);
       const now = Boolean((after.spec as Loose | undefined)?.unschedulable);
