@@ -8,6 +8,7 @@ import { registerPlan } from './plan-command.js';
 import { registerRun } from './run-command.js';
 import { registerScale } from './scale-command.js';
 import { registerSim } from './sim-command.js';
+import { registerStatus } from './status-command.js';
 import { registerValidate } from './validate-command.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -36,6 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerDrain(program, io, setExit);
   registerOverride(program, io, setExit);
   registerRun(program, io, setExit);
+  registerStatus(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 
   try {
