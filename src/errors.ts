@@ -42,6 +42,7 @@ export const CODES = {
   SCALERD_ERR_OVERRIDE_CONFLICT: 'the overrides ConfigMap kept changing during a write; nothing was written',
   SCALERD_WARN_OVERRIDE_CLAMPED: "an override value is outside the schedule's limits; the limit is applied",
   SCALERD_WARN_OVERRIDE_IGNORED: 'an override names a node group or workload the schedule does not declare',
+  SCALERD_ERR_HISTORY_CONFLICT: 'the history ConfigMap kept changing during a write; the entry was not written',
 } as const;
 
 export type Code = keyof typeof CODES;

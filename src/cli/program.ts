@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { isScalerdError, isUsageError } from '../errors.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { registerDrain } from './drain-command.js';
+import { registerHistory } from './history-command.js';
 import { registerOverride } from './override-command.js';
 import { registerPlan } from './plan-command.js';
 import { registerRun } from './run-command.js';
@@ -38,6 +39,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   registerOverride(program, io, setExit);
   registerRun(program, io, setExit);
   registerStatus(program, io, setExit);
+  registerHistory(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 
   try {

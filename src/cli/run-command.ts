@@ -1,7 +1,8 @@
 // `scalerd run`: the daemon. Loads and checks the schedule, connects to the cluster and
 // AWS, takes part in leader election on a Lease, serves /healthz /readyz /metrics
 // /status, and reconciles at every window boundary, on a resync, and when the schedule
-// file changes. With --sim it first starts the embedded simulated cluster in this process
+// file changes; writes Kubernetes Events on what it touches and keeps the history of its
+// scale operations in the ConfigMap scalerd-history. With --sim it first starts the embedded simulated cluster in this process
 // and runs against it on the simulator's clock: the demo, `npm start`.
 // Every flag can come from an environment variable (SCALERD_<FLAG>), for the container.
 
@@ -20,6 +21,8 @@ import { clockTimers } from '../daemon/triggers.js';
 import { UsageError } from '../errors.js';
 import { createKubeDeps, clusterOver, loadKubeConfig } from '../kube/index.js';
 import { createConfigMaps } from '../kube/config-maps.js';
+import { createEventSink } from '../kube/events.js';
+import { createHistoryStore, DEFAULT_HISTORY_LIMIT } from '../daemon/history.js';
 import { createLeaseStore } from '../kube/leases.js';
 import { createOverrideStore, type Override } from '../overrides/index.js';
 import { parseDuration } from '../schedule/calendar.js';
@@ -32,7 +35,7 @@ type Options = {
   schedule?: string; kubeconfig?: string; context?: string; namespace: string;
   awsRegion?: string; region?: string; awsEndpoint?: string; qps?: number; burst?: number; owner: string;
   dryRun: boolean; listen: string; resync: number; leaderElect: boolean; identity?: string;
-  logLevel: string; logFormat?: 'json' | 'pretty'; sim?: string; speed: number;
+  logLevel: string; logFormat?: 'json' | 'pretty'; sim?: string; speed: number; clientId: string; historyLimit: number;
 };
 
 const env = (flag: Option, name: string) => flag.env(`SCALERD_${name}`);
@@ -56,10 +59,14 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
     .addOption(env(new Option('--resync <duration>', 'reconcile at least this often, such as 60s or 5m').default(60_000, '60s').argParser(interval), 'RESYNC'))
     .addOption(env(new Option('--no-leader-elect', 'act without a Lease (only ever one replica!)'), 'NO_LEADER_ELECT'))
     .addOption(env(new Option('--identity <id>', 'this replica\'s name in the Lease (default: hostname_pid)'), 'IDENTITY'))
+    .addOption(env(new Option('--history-limit <n>', 'scale operations kept in the ConfigMap scalerd-history').default(DEFAULT_HISTORY_LIMIT).argParser(wholePositive), 'HISTORY_LIMIT'))
     .addOption(env(new Option('--log-level <level>', 'debug, info, warn or error').default('info'), 'LOG_LEVEL'))
     .addOption(env(new Option('--log-format <format>', 'json or pretty (default: pretty on a terminal)').choices(['json', 'pretty']), 'LOG_FORMAT'))
     .addOption(new Option('--sim <scenario>', 'start the embedded simulated cluster with this scenario and run against it (the demo)'))
     .addOption(new Option('--speed <x>', 'with --sim: simulated seconds per real second').default(1).argParser(positive))
+    // Hidden: the simulator's recorder attributes Kubernetes mutations by this header, so
+    // a test running two daemons against one simulator can tell whose write each was.
+    .addOption(new Option('--client-id <id>', 'X-Scalerd-Client sent with every Kubernetes request').default('scalerd-daemon').hideHelp())
     .action(async (options: Options) => {
       if (options.schedule === undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'run needs --schedule <file> (or SCALERD_SCHEDULE)');
       const log = createLogger({ level: options.logLevel, ...(options.logFormat ? { pretty: options.logFormat === 'pretty' } : {}) });
@@ -90,7 +97,7 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
     ...(options.context !== undefined ? { context: options.context } : {}),
   });
   const deps = createKubeDeps({
-    kubeConfig, clientId: 'scalerd-daemon', clock, sleep,
+    kubeConfig, clientId: options.clientId, clock, sleep,
     ...(options.qps !== undefined ? { qps: options.qps } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
   });
@@ -118,7 +125,8 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
 
   // Overrides: the ConfigMap watched, the set as last seen handed to every reconcile.
   let overrides: readonly Override[] = [];
-  const overrideStore = createOverrideStore({ configMaps: createConfigMaps(deps, kubeConfig), namespace: options.namespace, clock, sleep });
+  const configMaps = createConfigMaps(deps, kubeConfig);
+  const overrideStore = createOverrideStore({ configMaps, namespace: options.namespace, clock, sleep });
   const watching = overrideStore.watch((set) => {
     overrides = set.overrides;
     for (const problem of set.problems) log.warn({ event: 'override-skipped', code: problem.code, key: problem.key }, problem.message);
@@ -132,6 +140,9 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
     listen: options.listen, resyncMs: options.resync, dryRun: options.dryRun,
     planOptions: { owner: options.owner },
     overrides: () => overrides,
+    namespace: options.namespace,
+    events: createEventSink(deps, { instance: identity }),
+    history: createHistoryStore({ configMaps, namespace: options.namespace, limit: options.historyLimit, sleep: (ms) => sleep(ms) }),
     ...(leadership ? { leadership } : {}),
     ...(timers ? { timers } : {}),
   });
@@ -173,6 +184,12 @@ async function simKubeconfig(sim: Sim): Promise<string> {
 function positive(value: string): number {
   const n = Number(value);
   if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+function wholePositive(value: string): number {
+  const n = Number(value);
+  if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('expected a whole number above 0');
   return n;
 }
 

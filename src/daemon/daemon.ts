@@ -1,6 +1,7 @@
 // The daemon, wired: a schedule source, the reconciler behind a single-flight loop, the
 // triggers that wake it (the next boundary, a resync, the schedule file changing, pokes
-// from overrides and leadership), and the HTTP port. Everything with a side effect comes
+// from overrides and leadership), the HTTP port, and the Events and history of what it
+// does. Everything with a side effect comes
 // in through DaemonOptions, so tests run it on the simulator's clock.
 
 import type { Server } from 'node:http';
@@ -11,6 +12,9 @@ import type { Cloud } from '../ports/cloud.js';
 import type { Cluster } from '../ports/cluster.js';
 import { formatUtc, nextBoundary } from '../schedule/index.js';
 import type { Override } from '../overrides/index.js';
+import type { EventSink } from '../ports/events.js';
+import { DaemonEvents } from './events.js';
+import type { HistoryStore } from './history.js';
 import { createHttpServer, listen, type Readiness } from './http.js';
 import type { Logger } from './log.js';
 import { ReconcileLoop } from './loop.js';
@@ -42,6 +46,12 @@ export type DaemonOptions = {
   readonly dryRun?: boolean;
   readonly planOptions?: PlanOptionsInput;
   readonly executeOptions?: ExecuteOptionsInput;
+  /** Where Kubernetes Events go; undefined: none are written. */
+  readonly events?: EventSink;
+  /** The record of scale operations; undefined: none is kept. */
+  readonly history?: HistoryStore;
+  /** scalerd's namespace, where its ConfigMaps are (default "scalerd"). */
+  readonly namespace?: string;
 };
 
 export type Daemon = {
@@ -68,6 +78,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const leadership: Leadership = o.leadership ?? { isLeader: () => true, leader: () => undefined, identity: 'single' };
   const status = new StatusBoard();
   status.identity = leadership.identity;
+  const events = o.events ? new DaemonEvents({ sink: o.events, namespace: o.namespace ?? 'scalerd', log, metrics }) : undefined;
   const reconciler = new Reconciler({
     cloud: o.cloud, cluster: o.cluster, clock, sleep: o.sleep, schedule: source, log, metrics, status,
     isLeader: () => leadership.isLeader(),
@@ -75,6 +86,8 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     ...(o.overrides ? { overrides: o.overrides } : {}),
     ...(o.planOptions ? { planOptions: o.planOptions } : {}),
     ...(o.executeOptions ? { executeOptions: o.executeOptions } : {}),
+    ...(events ? { events } : {}),
+    ...(o.history ? { history: o.history } : {}),
   });
 
   let cancelBoundary: (() => void) | undefined;
@@ -177,6 +190,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       cancelBoundary?.();
       reconciler.abort();
       await loop.stop();
+      await events?.flush();
       cancelBoundary?.();
       if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     },

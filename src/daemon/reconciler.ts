@@ -1,8 +1,10 @@
 // One reconcile of the daemon, whatever triggered it: the desired state now (schedule,
 // then overrides), and — on the leader only — observe → plan → execute through the
 // engine. What it decided is logged one line per decision with its reason, counted in
-// the metrics and kept for /status. Failures are reported, never thrown: the next
-// trigger simply tries again from a fresh observation.
+// the metrics and kept for /status, told to the cluster as Events on what it touched, and
+// — when it changed something — recorded in the history ConfigMap. Failures are reported,
+// never thrown: the next trigger simply tries again from a fresh observation; a lost event
+// or history entry is logged and counted, and never fails the reconcile.
 
 import type { ExecuteOptionsInput, ProgressEvent, Sleep } from '../actuate/index.js';
 import type { Clock } from '../clock.js';
@@ -14,6 +16,8 @@ import type { Cloud } from '../ports/cloud.js';
 import type { Cluster } from '../ports/cluster.js';
 import type { Override } from '../overrides/index.js';
 import { desiredView, formatSource, type DesiredView } from './desired.js';
+import type { DaemonEvents } from './events.js';
+import { historyId, summarize, type HistoryStore } from './history.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { ScheduleSource } from './schedule-source.js';
@@ -35,6 +39,10 @@ export type ReconcilerDeps = {
   readonly dryRun: boolean;
   readonly planOptions?: PlanOptionsInput;
   readonly executeOptions?: ExecuteOptionsInput;
+  /** Kubernetes Events on what the reconcile touches (none in a dry run). */
+  readonly events?: DaemonEvents;
+  /** The record of scale operations, written by the leader (none in a dry run). */
+  readonly history?: HistoryStore;
 };
 
 export class Reconciler {
@@ -42,9 +50,15 @@ export class Reconciler {
   #abort: AbortController | undefined;
   /** The desired state the execution under way works toward. */
   #running: DesiredView['state'] | undefined;
+  /**
+   * Whether a scale-up ended `done` and was not yet found complete: 'unknown' until the
+   * history says (a restart or another leader may have left one behind).
+   */
+  #upPending: boolean | 'unknown';
 
   constructor(deps: ReconcilerDeps) {
     this.#deps = deps;
+    this.#upPending = deps.history ? 'unknown' : false;
   }
 
   /** The desired state now, as the next reconcile would see it. */
@@ -77,6 +91,8 @@ export class Reconciler {
     status.desired = desired;
     this.#publishDesired(desired);
     if (!this.#deps.isLeader()) {
+      // Whoever leads meanwhile may scale up: ask the history again after a takeover.
+      if (this.#deps.history) this.#upPending = 'unknown';
       status.role = 'standby';
       status.last = { startedAt, finishedAt: startedAt, reasons, outcome: 'standby', message: `not the leader (${status.leader ?? 'no leader yet'}): nothing done` };
       return;
@@ -86,9 +102,12 @@ export class Reconciler {
     this.#abort = abort;
     this.#running = desired.state;
     const timer = metrics.reconcileDuration.startTimer();
+    const events = this.#deps.dryRun ? undefined : this.#deps.events;
+    events?.overrides(desired, this.#deps.overrides?.() ?? [], startedAt);
     try {
       const result = await this.#execute(desired, abort.signal);
       this.#record(result, reasons, startedAt);
+      await this.#remember(result, desired, startedAt);
     } catch (error) {
       const kind = isRemoteError(error) ? 'observe' : 'internal';
       metrics.errors.inc({ kind });
@@ -117,7 +136,10 @@ export class Reconciler {
     this.#logDecisions(decided);
     const report = await execute(decided, {
       cloud: d.cloud, cluster: d.cluster, clock: d.clock, sleep: d.sleep, dryRun: d.dryRun, signal, isLeader: d.isLeader,
-      onProgress: (event) => this.#progress(event),
+      onProgress: (event) => {
+        this.#progress(event);
+        if (!d.dryRun) d.events?.progress(event, decided, desired);
+      },
     }, { ...d.executeOptions, planOptions: { ...d.planOptions, ...d.executeOptions?.planOptions } });
     return { observation, plan: decided, report };
   }
@@ -188,6 +210,48 @@ export class Reconciler {
     if (report.outcome === 'done') metrics.lastSuccess.set(finishedAt / 1000);
     const level = report.outcome === 'done' ? 'info' : 'warn';
     log[level]({ event: 'reconciled', reasons, outcome: report.outcome, steps: decided.steps.length, blocked: decided.blocked.length, ms: finishedAt - startedAt }, `reconcile ${report.outcome}: ${report.message}`);
+  }
+
+  /**
+   * The history entry of a reconcile that changed something; and when the plan found
+   * nothing left to do after a scale-up, the wake-up signal: "scale-up complete: …" as an
+   * Event, a log line and the scale-up's entry's outcome.
+   */
+  async #remember(result: ReconcileResult, desired: DesiredView, startedAt: number): Promise<void> {
+    const d = this.#deps;
+    if (d.dryRun) return;
+    const entry = summarize(result, desired, { id: historyId(startedAt), start: startedAt, end: d.clock.now(), by: d.status.identity ?? 'single' });
+    if (entry) {
+      this.#upPending = entry.outcome === 'done' && (entry.direction === 'up' || entry.direction === 'mixed');
+      const history = d.history;
+      if (history && d.isLeader()) await this.#bestEffort('history', `append to configmap ${history.namespace}/${history.name}`, () => history.record(entry));
+    }
+    const [only, ...more] = result.plan.steps;
+    if (only?.kind !== 'complete' || more.length > 0 || this.#upPending === false) return;
+    const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+    const message = `scale-up complete: ${plural(only.nodesReady, 'node')} Ready, ${plural(only.workloadsAvailable, 'workload')} available`;
+    let complete = this.#upPending === true;
+    const history = d.history;
+    if (history && d.isLeader()) {
+      const marked = await this.#bestEffort('history', `complete the scale-up in configmap ${history.namespace}/${history.name}`, () => history.complete(d.clock.now(), message));
+      if (marked !== 'failed') complete = marked !== undefined;
+    }
+    this.#upPending = false;
+    if (!complete) return;
+    d.log.info({ event: 'scale-up-complete', nodesReady: only.nodesReady, workloadsAvailable: only.workloadsAvailable }, message);
+    d.events?.scaleUpComplete(message);
+  }
+
+  /** A write that must not fail the reconcile: logged and counted when it does. */
+  async #bestEffort<T>(kind: string, what: string, write: () => Promise<T>): Promise<T | 'failed'> {
+    try {
+      return await write();
+    } catch (error) {
+      this.#deps.metrics.errors.inc({ kind });
+      const message = error instanceof Error ? error.message : String(error);
+      this.#deps.log.warn({ event: `${kind}-failed`, err: error }, `could not ${what}: ${message}`);
+      return 'failed';
+    }
   }
 
   #sourceOf(step: ReconcileResult['plan']['steps'][number]) {

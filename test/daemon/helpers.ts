@@ -29,7 +29,8 @@ export type DaemonBed = {
   stop(): Promise<void>;
 };
 
-export async function startDaemonBed(startAt: number, more: Partial<DaemonOptions> = {}, schedule = 'schedules/example.json'): Promise<DaemonBed> {
+/** `more` may be a function of the simulator, for options that talk to it (events, history). */
+export async function startDaemonBed(startAt: number, more: Partial<DaemonOptions> | ((sim: Sim) => Partial<DaemonOptions>) = {}, schedule = 'schedules/example.json'): Promise<DaemonBed> {
   const scenario = await loadScenarioFile('scenarios/demo.json');
   if (!scenario.ok) throw new Error('scenarios/demo.json does not load');
   const sim = await startSim({ scenario: scenario.scenario, speed: SPEED, startAt });
@@ -45,7 +46,7 @@ export async function startDaemonBed(startAt: number, more: Partial<DaemonOption
   out.on('data', (chunk: Buffer) => { text += chunk.toString(); });
   const daemon = await startDaemon({
     source: opened.source, cloud, cluster, clock: sim.clock, sleep, log: createLogger({ destination: out, pretty: false, level: 'debug' }),
-    timers: clockTimers(sim.clock), executeOptions: { settleMs: 2_000, drainPollMs: 250, pollMs: 500 }, ...more,
+    timers: clockTimers(sim.clock), executeOptions: { settleMs: 2_000, drainPollMs: 250, pollMs: 500 }, ...(typeof more === 'function' ? more(sim) : more),
   });
   return {
     sim, cloud, cluster, daemon, schedulePath,

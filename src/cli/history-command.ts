@@ -1,0 +1,67 @@
+// `scalerd history`: the scale operations the daemon recorded in the ConfigMap
+// scalerd-history, newest first — when, how long, which way, how it ended, what changed
+// and why. Read from the cluster, so it answers the same whichever replica led, and after
+// restarts. Read-only. Exit 0: listed (an empty history too); 1: the cluster failed.
+
+import type { Command } from 'commander';
+import { createConfigMaps } from '../kube/config-maps.js';
+import { createHistoryStore, type HistoryEntry } from '../daemon/history.js';
+import { DEFAULT_OVERRIDES_NAMESPACE } from '../overrides/store.js';
+import { CLI_CLIENT_ID } from './engine-options.js';
+import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { addKubeOptions, connectKube, positiveInteger, type KubeOptions } from './kube-options.js';
+import { namespaceArg } from './override-args.js';
+import { renderTable } from './table.js';
+import { outputFormat } from './validate-command.js';
+
+type Options = KubeOptions & { number: number; namespace: string; output: 'text' | 'json' };
+
+export const DEFAULT_HISTORY_SHOWN = 20;
+
+export function registerHistory(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  const command = program
+    .command('history')
+    .description('the scale operations scalerd recorded, newest first: start, duration, direction, outcome, nodes, reason')
+    .option('-n, --number <n>', 'how many, newest first', positiveInteger, DEFAULT_HISTORY_SHOWN)
+    .option('--namespace <name>', 'scalerd\'s namespace, where the ConfigMap scalerd-history lives', namespaceArg, DEFAULT_OVERRIDES_NAMESPACE)
+    .option('-o, --output <format>', 'text or json', outputFormat, 'text');
+  addKubeOptions(command).action(async (options: Options) => {
+    const { kubeConfig, deps } = connectKube(options, io, CLI_CLIENT_ID);
+    const store = createHistoryStore({ configMaps: createConfigMaps(deps, kubeConfig), namespace: options.namespace, sleep: deps.sleep });
+    const { entries, unreadable } = await store.list();
+    const shown = entries.slice(0, options.number);
+    const where = `${store.namespace}/${store.name}`;
+    if (options.output === 'json') {
+      io.out(JSON.stringify({ configMap: where, total: entries.length, entries: shown, unreadable }, null, 2));
+      return setExit(EXIT.ok);
+    }
+    if (shown.length === 0) io.out(`no scale operations recorded in configmap ${where}`);
+    else {
+      io.out(renderTable(['START (UTC)', 'DURATION', 'DIRECTION', 'OUTCOME', 'GROUPS', 'NODES -/+', 'REASON'], shown.map((e) => [
+        e.start.replace(/\.\d{3}Z$/, 'Z'),
+        duration(Date.parse(e.end) - Date.parse(e.start)),
+        e.direction,
+        e.outcome,
+        Object.entries(e.groups).map(([g, c]) => `${g} ${c.from}→${c.to}`).join(', ') || '-',
+        nodes(e),
+        e.reason,
+      ])));
+      if (entries.length > shown.length) io.out(`${entries.length - shown.length} older not shown (-n ${entries.length} shows all)`);
+    }
+    for (const key of unreadable) io.out(`entry ${key} of configmap ${where} cannot be read; skipped`);
+    setExit(EXIT.ok);
+  });
+}
+
+/** "-6/+0": nodes removed, instances added. */
+function nodes(e: HistoryEntry): string {
+  return `-${e.nodes.filter((n) => n.result === 'removed').length}/+${e.added}`;
+}
+
+/** "45s", "3m12s", "1h04m". */
+function duration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

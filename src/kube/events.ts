@@ -1,0 +1,123 @@
+// The Events port over client-node: core/v1 Events, as `kubectl describe` and
+// `kubectl get events` show them, written through the adapter's caller (rate limit,
+// retries, failures classified) like every other request.
+//
+// Aggregation as client-go's EventCorrelator: an event identical to one written within the
+// window (same object, type, reason, message) patches that Event's count and lastTimestamp
+// instead of creating another. The cache is in memory, small and bounded; after a restart
+// the first repeat creates a new Event, as client-go's does. Events of one key are written
+// one after another, so a burst of repeats counts up instead of racing to create.
+
+import type { CoreV1Event } from '@kubernetes/client-node';
+import type { EventRecord, EventSink } from '../ports/events.js';
+import type { KubeDeps } from './cluster.js';
+import { MERGE_PATCH } from './transport.js';
+
+export type EventSinkOptions = {
+  /** source.component and reportingComponent (default "scalerd"). */
+  readonly component?: string;
+  /** reportingInstance and source.host: which replica wrote it. */
+  readonly instance?: string;
+  /** Repeats within this long of the last one are counted on the same Event (default 10 min, as client-go). */
+  readonly aggregateWindowMs?: number;
+  /** Events remembered for aggregation; the least recently seen are forgotten (default 4096, as client-go's LRU). */
+  readonly cacheSize?: number;
+};
+
+/** Where a cluster-scoped object's (a Node's) events go, as the kubelet and controllers do. */
+export const CLUSTER_SCOPED_EVENT_NAMESPACE = 'default';
+
+type Seen = { readonly name: string; readonly namespace: string; count: number; last: number };
+
+const GONE = Symbol('gone');
+const TAKEN = Symbol('taken');
+
+export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}): EventSink {
+  const component = options.component ?? 'scalerd';
+  const windowMs = options.aggregateWindowMs ?? 10 * 60_000;
+  const cacheSize = options.cacheSize ?? 4096;
+  const seen = new Map<string, Seen>();
+  const tails = new Map<string, Promise<void>>();
+  // Keeps two events of the same millisecond from drawing the same name.
+  let sequence = 0;
+
+  const remember = (key: string, entry: Seen) => {
+    seen.delete(key);
+    seen.set(key, entry);
+    if (seen.size > cacheSize) seen.delete(seen.keys().next().value!);
+  };
+
+  async function write(key: string, event: EventRecord): Promise<void> {
+    const now = deps.clock.now();
+    const previous = seen.get(key);
+    if (previous && now - previous.last <= windowMs) {
+      const count = previous.count + 1;
+      const patched = await deps.call<CoreV1Event | typeof GONE>(
+        { operation: 'patch events', target: `${previous.namespace}/${previous.name}` },
+        () => deps.clients.core.patchNamespacedEvent({ name: previous.name, namespace: previous.namespace, body: { count, lastTimestamp: isoSeconds(now) } }, MERGE_PATCH),
+        // Deleted since (events live an hour by default): start a new one.
+        (failure) => (failure.status === 404 ? GONE : undefined),
+      );
+      if (patched !== GONE) {
+        remember(key, { ...previous, count, last: now });
+        return;
+      }
+    }
+    const { regarding } = event;
+    const namespace = regarding.namespace ?? CLUSTER_SCOPED_EVENT_NAMESPACE;
+    for (let attempt = 1; ; attempt++) {
+      // client-go's name: the object's, a dot, the time in nanoseconds in hex.
+      const name = `${regarding.name}.${(BigInt(now) * 1_000_000n + BigInt(sequence++ % 1_000_000)).toString(16).padStart(16, '0')}`;
+      const at = new Date(now);
+      const body: CoreV1Event = {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name, namespace },
+        involvedObject: {
+          apiVersion: regarding.apiVersion ?? 'v1',
+          kind: regarding.kind,
+          name: regarding.name,
+          ...(regarding.namespace !== undefined ? { namespace: regarding.namespace } : {}),
+          ...(regarding.uid !== undefined ? { uid: regarding.uid } : {}),
+        },
+        type: event.type,
+        reason: event.reason,
+        message: event.message,
+        source: { component, ...(options.instance !== undefined ? { host: options.instance } : {}) },
+        reportingComponent: component,
+        ...(options.instance !== undefined ? { reportingInstance: options.instance } : {}),
+        firstTimestamp: at,
+        lastTimestamp: at,
+        count: 1,
+      };
+      const created = await deps.call<CoreV1Event | typeof TAKEN>(
+        { operation: 'create events', target: `${namespace}/${name}` },
+        () => deps.clients.core.createNamespacedEvent({ namespace, body }),
+        (failure) => (failure.status === 409 && attempt < 3 ? TAKEN : undefined),
+      );
+      if (created !== TAKEN) {
+        remember(key, { name, namespace, count: 1, last: now });
+        return;
+      }
+    }
+  }
+
+  return {
+    emit(event) {
+      const { regarding } = event;
+      const key = JSON.stringify([regarding.apiVersion ?? 'v1', regarding.kind, regarding.namespace ?? '', regarding.name, regarding.uid ?? '', event.type, event.reason, event.message]);
+      const written = (tails.get(key) ?? Promise.resolve()).then(() => write(key, event));
+      const tail = written.catch(() => undefined);
+      tails.set(key, tail);
+      void tail.then(() => {
+        if (tails.get(key) === tail) tails.delete(key);
+      });
+      return written;
+    },
+  };
+}
+
+/** metav1.Time: RFC 3339 to the second. */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

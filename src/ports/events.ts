@@ -1,0 +1,33 @@
+// The Events port: tell whoever runs `kubectl describe` on a node, a workload or one of
+// scalerd's ConfigMaps what scalerd did to it and why. Best-effort by contract: `emit`
+// rejects when the event could not be written, and the caller logs that and carries on;
+// no reconcile ever fails because an event was lost.
+//
+// Semantics every adapter keeps: an event identical to a recent one (same object, type,
+// reason and message) is not a new Event but the same one counted again (count and
+// lastTimestamp), as client-go's EventCorrelator does, so a repeat does not flood the list.
+
+/** The object an event is about. Cluster-scoped objects (nodes) have no namespace. */
+export type EventObject = {
+  readonly kind: string;
+  /** Default "v1"; "apps/v1" for Deployments and StatefulSets. */
+  readonly apiVersion?: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly uid?: string;
+};
+
+export type EventType = 'Normal' | 'Warning';
+
+export type EventRecord = {
+  readonly regarding: EventObject;
+  readonly type: EventType;
+  /** UpperCamelCase, short and stable: what a selector or an alert matches on. */
+  readonly reason: string;
+  /** For people: what happened and why, in one sentence. */
+  readonly message: string;
+};
+
+export interface EventSink {
+  emit(event: EventRecord): Promise<void>;
+}
