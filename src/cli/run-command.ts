@@ -26,8 +26,8 @@ import { createHistoryStore, DEFAULT_HISTORY_LIMIT } from '../daemon/history.js'
 import { createLeaseStore } from '../kube/leases.js';
 import { createOverrideStore, type Override } from '../overrides/index.js';
 import { parseDuration } from '../schedule/calendar.js';
-import { startSim, type Sim } from '../sim/index.js';
-import { loadScenarioFile } from '../sim/scenario/load.js';
+// The simulator is loaded only with --sim: a daemon in a real cluster never needs it.
+import type { Sim } from '../sim/index.js';
 import { formatDiagnostic } from '../json/diagnostics.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
@@ -163,6 +163,8 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
 }
 
 async function startDemoSim(file: string, speed: number, namespace: string, io: CliIo, log: Logger): Promise<Sim | undefined> {
+  const { loadScenarioFile } = await import('../sim/scenario/load.js');
+  const { startSim } = await import('../sim/index.js');
   const loaded = await loadScenarioFile(file);
   if (!loaded.ok) {
     for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
 import { formatDiagnostic } from '../json/diagnostics.js';
-import { type Sim, startSim } from '../sim/index.js';
-import { SCENARIOS_DIR, loadScenarioFile } from '../sim/scenario/load.js';
+// Loaded when the command runs: every other command's start-up skips the simulator.
+import type { Sim } from '../sim/index.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
 type Options = { scenario?: string; nodes?: number; podsPerNode?: number; speed: number; port: number; kubeconfigOut?: string };
@@ -29,6 +29,8 @@ export function registerSim(program: Command, io: CliIo, setExit: (code: ExitCod
     .option('--port <p>', 'port on 127.0.0.1 (0: any free port)', port, 0)
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a file in the temp directory)')
     .action(async (options: Options) => {
+      const { SCENARIOS_DIR, loadScenarioFile } = await import('../sim/scenario/load.js');
+      const { startSim } = await import('../sim/index.js');
       if (options.scenario !== undefined && options.nodes !== undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'give --scenario or --nodes, not both');
       if (options.podsPerNode !== undefined && options.nodes === undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', '--pods-per-node goes with --nodes');
       let scenario;
