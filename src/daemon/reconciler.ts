@@ -94,7 +94,11 @@ export class Reconciler {
       // Whoever leads meanwhile may scale up: ask the history again after a takeover.
       if (this.#deps.history) this.#upPending = 'unknown';
       status.role = 'standby';
-      status.last = { startedAt, finishedAt: startedAt, reasons, outcome: 'standby', message: `not the leader (${status.leader ?? 'no leader yet'}): nothing done` };
+      // Ready to take over means reaching what the leader reaches: one cheap call to each.
+      const reach = await this.#reach();
+      status.last = reach === undefined
+        ? { startedAt, finishedAt: clock.now(), reasons, outcome: 'standby', message: `not the leader (${status.leader ?? 'no leader yet'}): nothing done` }
+        : { startedAt, finishedAt: clock.now(), reasons, outcome: 'error', message: `standby, and ${reach}` };
       return;
     }
     status.role = 'leader';
@@ -122,6 +126,16 @@ export class Reconciler {
       this.#abort = undefined;
       this.#running = undefined;
     }
+  }
+
+  /** Why the cluster or AWS cannot be reached, or undefined when both answer. */
+  async #reach(): Promise<string | undefined> {
+    const { cloud, cluster, schedule, metrics } = this.#deps;
+    const asgs = [...new Set(schedule.current().nodeGroups.map((g) => g.asg))];
+    const [aws, kube] = await Promise.allSettled([cloud.describeGroups(asgs), cluster.listPdbs()]);
+    const problems = [aws.status === 'rejected' ? `AWS: ${String((aws.reason as Error)?.message ?? aws.reason)}` : '', kube.status === 'rejected' ? `Kubernetes: ${String((kube.reason as Error)?.message ?? kube.reason)}` : ''].filter(Boolean);
+    if (problems.length > 0) metrics.errors.inc({ kind: 'observe' });
+    return problems.length > 0 ? `cannot reach ${problems.join('; ')}` : undefined;
   }
 
   /** The engine's reconcile (src/engine/reconcile.ts), with the plan on the board before it runs. */

@@ -85,4 +85,20 @@ describe('scalerd run', () => {
     expect([200, 503]).toContain((await fetch(`${base}/readyz`)).status);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
   });
+
+  it('as a standby, is ready only while it reaches the cluster and AWS, and changes nothing', async () => {
+    bed = await startDaemonBed(NIGHT, { leadership: { isLeader: () => false, leader: () => 'someone-else', identity: 'standby-test' } });
+    const b = bed;
+    await until('the first pass', () => b.daemon.status.last !== undefined);
+    expect(b.daemon.readiness()).toEqual({ ready: true, reasons: [] });
+    b.sim.faults.addRequestFault({ api: 'aws', operation: '*', error: 'AccessDenied' });
+    b.daemon.poke('test');
+    await until('not ready', () => !b.daemon.readiness().ready);
+    expect(b.daemon.readiness().reasons.join()).toMatch(/standby, and cannot reach AWS: .*AccessDenied|Injected/);
+    b.sim.faults.clear();
+    b.daemon.poke('test');
+    await until('ready again', () => b.daemon.readiness().ready);
+    expect(b.sim.recorder.facts('mutation').filter((m) => m.client === 'scalerd-daemon-test')).toEqual([]);
+  });
 });
+

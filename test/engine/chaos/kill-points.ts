@@ -46,9 +46,10 @@ export function chooseTrigger(random: () => number, stage: Stage, before: readon
   const then = (max: number) => (random() < 0.5 ? 0 : uniform(random, 0, max));
   const on = (act: Act | 'any', maxNth: number, thenMs: number, patience = 1_000): Trigger =>
     ({ kind: 'on', act, nth: uniform(random, 1, maxNth), thenMs, backstopMs: thenMs + uniform(random, 100, patience) });
-  // Right after one of the first marks of the run (the others may be in flight), or in
-  // the settle that follows them (2 s by default; no victim is declared drained before).
-  const justMarked = (): Trigger => on('mark', 4, then(20));
+  // Inside one of the first marks of the run (the others may be in flight): the drain
+  // starts at once after the marks (the settle only holds back the drained verdict), so
+  // any delay lands among the first phase writes instead, which other kills cover.
+  const justMarked = (): Trigger => on('mark', 4, 0);
   const marking = (): Trigger => (random() < 0.6 ? justMarked() : on('mark', 1, uniform(random, 100, 1_900)));
   // A node reaches these only once drained, so they are worth waiting longer for. Both
   // fire inside the request: the phase is written (or AWS has accepted the termination,
