@@ -2,15 +2,25 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isScalerdError, isUsageError } from '../errors.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
-import { registerDrain } from './drain-command.js';
-import { registerHistory } from './history-command.js';
-import { registerOverride } from './override-command.js';
-import { registerPlan } from './plan-command.js';
-import { registerRun } from './run-command.js';
-import { registerScale } from './scale-command.js';
-import { registerSim } from './sim-command.js';
-import { registerStatus } from './status-command.js';
-import { registerValidate } from './validate-command.js';
+
+type Register = (program: Command, io: CliIo, setExit: (code: ExitCode) => void) => void;
+
+/**
+ * Each command's module, loaded when that command runs: `scalerd validate` or `plan` must
+ * not pay for the AWS SDK and client-node (about 1 s and 150 MB) that only the commands
+ * talking to a cluster need. Help and unknown commands load them all, to list them.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  validate: async () => (await import('./validate-command.js')).registerValidate,
+  plan: async () => (await import('./plan-command.js')).registerPlan,
+  sim: async () => (await import('./sim-command.js')).registerSim,
+  scale: async () => (await import('./scale-command.js')).registerScale,
+  drain: async () => (await import('./drain-command.js')).registerDrain,
+  override: async () => (await import('./override-command.js')).registerOverride,
+  run: async () => (await import('./run-command.js')).registerRun,
+  status: async () => (await import('./status-command.js')).registerStatus,
+  history: async () => (await import('./history-command.js')).registerHistory,
+};
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -31,15 +41,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       writeErr: (text) => io.err(text.trimEnd()),
     });
   program.configureHelp({ showGlobalOptions: true });
-  registerValidate(program, io, setExit);
-  registerPlan(program, io, setExit);
-  registerSim(program, io, setExit);
-  registerScale(program, io, setExit);
-  registerDrain(program, io, setExit);
-  registerOverride(program, io, setExit);
-  registerRun(program, io, setExit);
-  registerStatus(program, io, setExit);
-  registerHistory(program, io, setExit);
+  const name = argv.find((arg) => !arg.startsWith('-'));
+  const wanted = name !== undefined && name in COMMANDS ? [name] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(wanted.map((n) => COMMANDS[n]!()))) register(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
 
   try {
