@@ -7,9 +7,8 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { clockTimers } from '../../src/daemon/triggers.js';
-import { startSim, type Sim } from '../../src/sim/index.js';
-import { loadScenarioFile } from '../../src/sim/scenario/load.js';
-import { until } from '../daemon/helpers.js';
+import type { Sim } from '../../src/sim/index.js';
+import { startDemoSim, until } from '../daemon/helpers.js';
 import { kubeconfigFile } from '../kube/helpers.js';
 
 const SPEED = 50;
@@ -39,9 +38,7 @@ async function freePort(): Promise<number> {
 }
 
 async function start(startAt: number): Promise<{ s: Sim; status: () => Promise<Record<string, any>>; cli: (...argv: string[]) => Promise<{ code: number; out: string; err: string }> }> {
-  const scenario = await loadScenarioFile('scenarios/demo.json');
-  if (!scenario.ok) throw new Error('demo scenario');
-  const s = await startSim({ scenario: scenario.scenario, speed: SPEED, startAt });
+  const s = await startDemoSim({ speed: SPEED, startAt });
   sim = s;
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDRUNTEST');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');

@@ -7,10 +7,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { clockTimers } from '../../src/daemon/triggers.js';
 import { readMark } from '../../src/plan/index.js';
-import { startSim, type Sim } from '../../src/sim/index.js';
-import { loadScenarioFile } from '../../src/sim/scenario/load.js';
+import type { Sim } from '../../src/sim/index.js';
 import { kubeconfigFile } from '../kube/helpers.js';
-import { until } from '../daemon/helpers.js';
+import { startDemoSim, until } from '../daemon/helpers.js';
 
 // Wednesday 2026-03-04, 23:00 in Amsterdam: weeknights, 6 workers.
 const NIGHT = Date.parse('2026-03-04T22:00:00Z');
@@ -36,9 +35,7 @@ const marked = async (s: Sim) => (await nodes(s)).filter((n) => (n.metadata.anno
 
 describe('scalerd run, stopped by SIGTERM mid-drain', () => {
   it('exits 0 leaving only marked nodes cordoned, and the next daemon completes the work', async () => {
-    const scenario = await loadScenarioFile('scenarios/demo.json');
-    if (!scenario.ok) throw new Error('demo scenario');
-    sim = await startSim({ scenario: scenario.scenario, speed: 50, startAt: NIGHT });
+    sim = await startDemoSim({ speed: 50, startAt: NIGHT });
     const s = sim;
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDRUNTEST');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { markChange } from '../../src/plan/index.js';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.js';
-import { startSim, type Sim } from '../../src/sim/index.js';
-import { loadScenarioFile } from '../../src/sim/scenario/load.js';
+import type { Sim } from '../../src/sim/index.js';
+import { startDemoSim } from '../daemon/helpers.js';
 import { kubeconfigFile } from '../kube/helpers.js';
 
 // Wednesday 2026-03-04, 23:00 in Amsterdam: weeknights, 6 workers.
@@ -22,9 +22,7 @@ afterEach(async () => {
 
 describe('scalerd status', () => {
   it('shows desired against observed, with the reason, what is in progress and what comes next', async () => {
-    const scenario = await loadScenarioFile('scenarios/demo.json');
-    if (!scenario.ok) throw new Error('demo scenario');
-    sim = await startSim({ scenario: scenario.scenario, manualClock: true, startAt: NIGHT });
+    sim = await startDemoSim({ manualClock: true, startAt: NIGHT });
     const s = sim;
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDSTATUS');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');

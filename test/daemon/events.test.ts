@@ -6,9 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventSink } from '../../src/kube/events.js';
 import type { Override } from '../../src/overrides/index.js';
-import { startSim, type Sim } from '../../src/sim/index.js';
-import { loadScenarioFile } from '../../src/sim/scenario/load.js';
-import { startDaemonBed, until, type DaemonBed } from './helpers.js';
+import type { Sim } from '../../src/sim/index.js';
+import { startDaemonBed, startDemoSim, until, type DaemonBed } from './helpers.js';
 import { eventsOf, kubeOf, wiring } from './wiring.js';
 
 // Wednesday 2026-03-04, 23:00 in Amsterdam: weeknights, 12 → 6 workers.
@@ -82,9 +81,7 @@ describe('daemon events', () => {
 
 describe('the event sink', () => {
   it('aggregates a repeat within the window on the same Event, as client-go does', async () => {
-    const scenario = await loadScenarioFile('scenarios/demo.json');
-    if (!scenario.ok) throw new Error('scenarios/demo.json does not load');
-    sim = await startSim({ scenario: scenario.scenario, manualClock: true, startAt: NIGHT });
+    sim = await startDemoSim({ manualClock: true, startAt: NIGHT });
     const s = sim;
     const sink = createEventSink(kubeOf(s).deps, { aggregateWindowMs: 60_000 });
     const event = { regarding: { kind: 'Node', name: 'node-x' }, type: 'Warning' as const, reason: 'DrainFailed', message: 'a budget refused' };

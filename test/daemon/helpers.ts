@@ -12,11 +12,18 @@ import { ScheduleSource } from '../../src/daemon/schedule-source.js';
 import { clockTimers } from '../../src/daemon/triggers.js';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.js';
 import type { Cluster } from '../../src/ports/index.js';
-import { startSim, type Sim } from '../../src/sim/index.js';
+import { startSim, type Sim, type SimOptions } from '../../src/sim/index.js';
 import { loadScenarioFile } from '../../src/sim/scenario/load.js';
 import { kubeconfigFile, tempDir } from '../kube/helpers.js';
 
 export const SPEED = 100;
+
+/** The demo cluster of the example schedule (12 workers of shop-prod-workers, scalerd's namespace), on a clock of the caller's choice. */
+export async function startDemoSim(clock: Omit<SimOptions, 'scenario' | 'nodes' | 'podsPerNode'>): Promise<Sim> {
+  const scenario = await loadScenarioFile('scenarios/demo.json');
+  if (!scenario.ok) throw new Error('scenarios/demo.json does not load');
+  return startSim({ ...clock, scenario: scenario.scenario });
+}
 
 export type DaemonBed = {
   sim: Sim;
@@ -31,9 +38,7 @@ export type DaemonBed = {
 
 /** `more` may be a function of the simulator, for options that talk to it (events, history). */
 export async function startDaemonBed(startAt: number, more: Partial<DaemonOptions> | ((sim: Sim) => Partial<DaemonOptions>) = {}, schedule = 'schedules/example.json'): Promise<DaemonBed> {
-  const scenario = await loadScenarioFile('scenarios/demo.json');
-  if (!scenario.ok) throw new Error('scenarios/demo.json does not load');
-  const sim = await startSim({ scenario: scenario.scenario, speed: SPEED, startAt });
+  const sim = await startDemoSim({ speed: SPEED, startAt });
   const sleep = (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal);
   const cluster = createCluster({ kubeConfig: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clientId: 'scalerd-daemon-test', clock: sim.clock, sleep });
   const cloud = createCloud({ region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: 'AKIDDAEMONTEST', secretAccessKey: 'test' }, version: '0.0.0-test', retryDelayScale: 0.001 });

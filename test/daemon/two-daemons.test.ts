@@ -15,11 +15,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSim, type Sim } from '../../src/sim/index.js';
-import { loadScenarioFile } from '../../src/sim/scenario/load.js';
+import type { Sim } from '../../src/sim/index.js';
 import { kubeconfigFile, tempDir } from '../kube/helpers.js';
 import { spawnDaemon, type DaemonProcess } from './daemon-process.js';
-import { until } from './helpers.js';
+import { startDemoSim, until } from './helpers.js';
 
 const HANDOVER_MS = 20_000;
 
@@ -52,9 +51,7 @@ const isLease = (m: Seen) => m.target === 'scalerd/scalerd' && m.operation.inclu
 
 describe('two daemons against one simulator', () => {
   it('one leads; a SIGKILL of the leader hands over within 20 s; nobody mutates while not holding the Lease', async () => {
-    const scenario = await loadScenarioFile('scenarios/demo.json');
-    if (!scenario.ok) throw new Error('scenarios/demo.json does not load');
-    sim = await startSim({ scenario: scenario.scenario, speed: 1 });
+    sim = await startDemoSim({ speed: 1 });
     const s = sim;
 
     // The Lease's holder at the instant each mutation landed, read in the recorder's

@@ -17,7 +17,8 @@ import { readMark } from '../../../src/plan/index.js';
 import { seeded } from '../../seeded.js';
 import { ActWatch, type KillPoint } from './kill-points.js';
 import { killRepeatedly, runToConvergence } from './runs.js';
-import { type ChaosWorld, sizes, startChaosWorld } from './world.js';
+import { sizes } from '../scenarios/helpers.js';
+import { type ChaosWorld, startChaosWorld } from './world.js';
 
 const SCALE = { from: 20, to: 10 };
 const KILLS = 30;

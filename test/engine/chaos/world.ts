@@ -21,6 +21,7 @@ import { ASG } from '../../actuate/helpers.js';
 import { kubeconfigFile, tempDir } from '../../kube/helpers.js';
 import { twentyNodes } from '../scenarios/helpers.js';
 
+
 /** The engine's AWS identity: the recorder attributes its AWS mutations by access key id. */
 export const ENGINE_ACCESS_KEY = 'AKIDSCALERDCHAOS';
 
@@ -69,15 +70,5 @@ export async function startChaosWorld(target: number): Promise<ChaosWorld> {
       cloud.destroy();
       await sim.stop();
     },
-  };
-}
-
-/** Desired capacity, InService instances, Nodes. */
-export async function sizes(world: ChaosWorld): Promise<{ desired: number; inService: number; nodes: number }> {
-  const [group] = await world.cloud.describeGroups([ASG]);
-  return {
-    desired: group!.desiredCapacity,
-    inService: group!.instances.filter((i) => i.lifecycleState === 'InService').length,
-    nodes: (await world.cluster.listNodes()).length,
   };
 }

@@ -94,8 +94,8 @@ export async function expectNoMarks(bed: Bed): Promise<void> {
   expect(nodes.filter((n) => n.unschedulable && cordonedByScalerd.has(n.name)).map((n) => n.name)).toEqual([]);
 }
 
-/** InService instances of the group and the nodes of the cluster. */
-export async function sizes(bed: Bed): Promise<{ desired: number; inService: number; nodes: number }> {
+/** Desired capacity and InService instances of the group, and the nodes of the cluster (through any pair of adapters). */
+export async function sizes(bed: Pick<Bed, 'cloud' | 'cluster'>): Promise<{ desired: number; inService: number; nodes: number }> {
   const [group] = await bed.cloud.describeGroups([ASG]);
   return {
     desired: group!.desiredCapacity,
