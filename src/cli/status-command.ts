@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { createCloud } from '../aws/index.js';
 import { desiredView, formatSource } from '../daemon/desired.js';
-import { StatusBoard } from '../daemon/status.js';
+import { nextTransition, serving, StatusBoard, type NextTransition } from '../daemon/status.js';
 import { observe } from '../engine/index.js';
 import { clusterOver } from '../kube/index.js';
 import { createConfigMaps } from '../kube/config-maps.js';
@@ -44,12 +44,12 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: Exit
       const board = new StatusBoard();
       board.desired = desiredView(schedule, now, set.overrides);
       board.observation = observation;
-      const doc = board.document(schedule, { path: options.schedule!, loadedAt: now, sha256: '' }, now);
       const marked = observation.nodes.flatMap((n) => {
         const mark = readMark(n, options.owner);
         return mark.kind === 'ours' ? [{ node: n.name, phase: mark.mark.phase, since: mark.mark.startedAt === undefined ? null : new Date(mark.mark.startedAt).toISOString() }] : [];
       });
       if (options.output === 'json') {
+        const doc = board.document(schedule, { path: options.schedule!, loadedAt: now, sha256: '' }, now);
         io.out(JSON.stringify({ ...doc, inProgress: marked, overrideProblems: set.problems }, null, 2));
         return setExit(EXIT.ok);
       }
@@ -58,7 +58,7 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: Exit
       io.out('');
       io.out(renderTable(['GROUP', 'ASG', 'WANTED', 'BECAUSE', 'ASG DESIRED', 'IN SERVICE', 'READY'], schedule.nodeGroups.map((g) => {
         const asg = observation.groups.find((x) => x.name === g.asg);
-        const observed = (doc.observed as { groups: Record<string, { inService?: number; readyNodes?: number }> }).groups[g.name];
+        const observed = asg ? serving(observation, asg) : undefined;
         return [g.name, g.asg, String(desired.state.capacity[g.name] ?? '-'), formatSource(desired.sources.capacity[g.name]), asg ? String(asg.desiredCapacity) : 'not found', String(observed?.inService ?? '-'), String(observed?.readyNodes ?? '-')];
       })));
       if (schedule.workloads.length > 0) {
@@ -73,7 +73,7 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: Exit
       io.out(marked.length === 0 ? 'in progress: nothing (no node carries scalerd\'s mark)' : `in progress: ${marked.map((m) => `${m.node} ${m.phase}`).join(', ')}`);
       for (const note of desired.notes) io.out(`note: ${note}`);
       for (const problem of set.problems) io.out(`override entry skipped: ${problem.message}`);
-      const next = doc.next as Next | null;
+      const next = nextTransition(schedule, now);
       io.out(next ? `next: ${next.local} (${next.at}): ${describeChanges(next)}` : 'next: the schedule never changes again');
       setExit(EXIT.ok);
     } finally {
@@ -82,9 +82,7 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: Exit
   });
 }
 
-type Next = { local: string; at: string; started: string[]; ended: string[]; changes: { key: string; from: number; to: number }[] };
-
-function describeChanges(next: Next): string {
+function describeChanges(next: NextTransition): string {
   const why = [...next.ended.map((w) => `${w} ends`), ...next.started.map((w) => `${w} starts`)].join(', ');
   return `${next.changes.map((c) => `${c.key} ${c.from}→${c.to}`).join(', ')}${why ? ` (${why})` : ''}`;
 }

@@ -6,7 +6,7 @@
 import type { ExecutionReport, ProgressEvent } from '../actuate/index.js';
 import type { Plan } from '../plan/index.js';
 import type { GroupObservation, Observation } from '../ports/observation.js';
-import { formatLocal, formatUtc, timeline, type Schedule } from '../schedule/index.js';
+import { formatLocal, formatUtc, timeline, type Change, type Schedule } from '../schedule/index.js';
 import type { DesiredView } from './desired.js';
 import type { ScheduleStatus } from './schedule-source.js';
 
@@ -92,7 +92,9 @@ export function serving(o: Observation, asg: GroupObservation): { inService: num
 }
 
 /** The next instant a desired value changes, looking further only when nothing changes soon. */
-function nextTransition(schedule: Schedule, now: number): Record<string, unknown> | null {
+export type NextTransition = { at: string; local: string; started: readonly string[]; ended: readonly string[]; changes: readonly Change[] };
+
+export function nextTransition(schedule: Schedule, now: number): NextTransition | null {
   for (const days of [8, 64, 400]) {
     const next = timeline(schedule, now, now + days * DAY).transitions.find((t) => t.at > now);
     if (next) return { at: formatUtc(next.at), local: formatLocal(schedule.zone, next.at), started: next.started, ended: next.ended, changes: next.changes };
