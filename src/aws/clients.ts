@@ -1,15 +1,18 @@
-// The two SDK clients, configured once: adaptive retries (client-side rate limiting after
+// The two clients, configured once: adaptive retries (client-side rate limiting after
 // throttling), bounded attempts, a request timeout, scalerd in the User-Agent, and no logger
-// (the adapter reports through return values and errors, never the console).
+// (the adapter reports through return values and errors, never the console). Auto Scaling is
+// the SDK's client; EC2 is scalerd's own DescribeInstances client (ec2-client.ts) built from
+// the SDK's parts and sharing the Auto Scaling client's credentials, since all of
+// @aws-sdk/client-ec2 would cost the daemon some 57 MB of memory for one operation.
 
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { EC2Client } from '@aws-sdk/client-ec2';
 // The SDK's own retry strategy classes (the package the clients are built on).
 import { AdaptiveRetryStrategy, DefaultRateLimiter, MAXIMUM_RETRY_DELAY } from '@smithy/core/retry';
+import { createEc2Client, type Ec2Client } from './ec2-client.js';
 import { classify } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 
-export type Clients = { readonly autoscaling: AutoScalingClient; readonly ec2: EC2Client };
+export type Clients = { readonly autoscaling: AutoScalingClient; readonly ec2: Ec2Client };
 
 /** The SDK's slowest pace once throttled, requests per second (DefaultRateLimiter's minFillRate). */
 const MIN_SEND_RATE = 0.5;
@@ -19,23 +22,25 @@ const CONNECT_TIMEOUT_MS = 5_000;
 const silent = { debug() {}, info() {}, warn() {}, error() {}, trace() {} };
 
 export function createClients(o: ResolvedOptions): Clients {
-  const config = () => ({
+  const requestHandler = () => ({
+    connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, o.requestTimeoutMs),
+    requestTimeout: o.requestTimeoutMs,
+    throwOnRequestTimeout: true,
+    logger: silent,
+  });
+  const autoscaling = new AutoScalingClient({
     region: o.region,
     ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
     ...(o.credentials !== undefined ? { credentials: o.credentials } : {}),
     maxAttempts: o.maxAttempts,
-    // One strategy per client: Auto Scaling and EC2 throttle separately.
     retryStrategy: retryStrategy(o),
     customUserAgent: [['scalerd', o.version]] as [string, string][],
     logger: silent,
-    requestHandler: {
-      connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, o.requestTimeoutMs),
-      requestTimeout: o.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-      logger: silent,
-    },
+    requestHandler: requestHandler(),
   });
-  return { autoscaling: new AutoScalingClient(config()), ec2: new EC2Client(config()) };
+  // One strategy per client: Auto Scaling and EC2 throttle separately.
+  const ec2 = createEc2Client({ autoscaling, maxAttempts: o.maxAttempts, version: o.version, retryStrategy: retryStrategy(o), requestHandler: requestHandler() });
+  return { autoscaling, ec2 };
 }
 
 /**

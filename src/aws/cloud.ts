@@ -1,5 +1,6 @@
-// The Cloud port over the AWS SDK v3: Auto Scaling for groups and instances, EC2 for the
-// instances' private DNS names. Every failure leaves as a RemoteError (see errors.ts).
+// The Cloud port over the AWS SDK v3: Auto Scaling for groups and instances, EC2 (scalerd's
+// own DescribeInstances client, ec2-client.ts) for the instances' private DNS names. Every
+// failure leaves as a RemoteError (see errors.ts).
 
 import { ResumeProcessesCommand, SetDesiredCapacityCommand, SuspendProcessesCommand } from '@aws-sdk/client-auto-scaling';
 import type { Cloud, TerminateResult } from '../ports/cloud.js';

@@ -3,7 +3,6 @@
 // ports' plain data. Nothing is cached: every call is a fresh look.
 
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup, type Instance } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { RemoteError } from '../errors.js';
 import type { GroupObservation, InstanceObservation } from '../ports/observation.js';
 import type { Clients } from './clients.js';
@@ -49,7 +48,7 @@ async function instanceDetails(clients: Clients, ids: readonly string[]): Promis
   for (const chunk of chunks([...new Set(ids)], INSTANCE_IDS_PER_CALL)) {
     const pages = await allPages((NextToken) =>
       guarded('DescribeInstances', `describe instances ${preview(chunk)}`, () =>
-        clients.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: chunk }], MaxResults: 1000, NextToken })),
+        clients.ec2.describeInstances({ Filters: [{ Name: 'instance-id', Values: chunk }], MaxResults: 1000, NextToken }),
       ),
     );
     for (const instance of pages.flatMap((p) => p.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {

@@ -4,7 +4,6 @@
 // neither its group nor EC2 has it running any more — never inferred from an error alone.
 
 import { DescribeAutoScalingInstancesCommand, TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { isRemoteError } from '../errors.js';
 import type { TerminateResult } from '../ports/cloud.js';
 import type { Clients } from './clients.js';
@@ -51,7 +50,7 @@ export const isTerminatingState = (state: string | undefined): boolean => /^(War
  */
 async function isAliveInEc2(clients: Clients, instanceId: string): Promise<boolean> {
   try {
-    const out = await guarded('DescribeInstances', `look up instance ${instanceId} in EC2`, () => clients.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
+    const out = await guarded('DescribeInstances', `look up instance ${instanceId} in EC2`, () => clients.ec2.describeInstances({ InstanceIds: [instanceId] }));
     const instance = (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
     const state = instance?.State?.Name;
     return state !== undefined && state !== 'shutting-down' && state !== 'terminated';
