@@ -151,7 +151,7 @@ async function startRemoteSim(): Promise<RemoteSim> {
 }
 
 function adapters(sim: RemoteSim, limits: { qps?: number; burst?: number } = {}) {
-  const cluster = createCluster({ kubeConfig: loadKubeConfig({ kubeconfig: sim.kubeconfig }), clientId: CLIENT_ID, ...limits });
+  const cluster = createCluster({ target: loadKubeConfig({ kubeconfig: sim.kubeconfig }), clientId: CLIENT_ID, ...limits });
   const cloud = createCloud({ region: sim.region, endpoint: sim.server, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: 'bench-secret' }, version: '0.0.0-bench' });
   return { cluster, cloud };
 }

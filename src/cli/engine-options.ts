@@ -93,12 +93,12 @@ export type Connection = {
 /** The adapters, configured eagerly: a bad kubeconfig, region or endpoint fails here, before any request. */
 export function connect(options: ConnectionOptions, io: CliIo): Connection {
   const sleep = io.sleep ?? timerSleep;
-  const kubeConfig = loadKubeConfig({
+  const target = loadKubeConfig({
     ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
   });
   const cluster = createCluster({
-    kubeConfig, clientId: CLI_CLIENT_ID, clock: io.clock, sleep,
+    target, clientId: CLI_CLIENT_ID, clock: io.clock, sleep,
     ...(options.qps !== undefined ? { qps: options.qps } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
   });

@@ -26,8 +26,8 @@ export function registerHistory(program: Command, io: CliIo, setExit: (code: Exi
     .option('--namespace <name>', 'scalerd\'s namespace, where the ConfigMap scalerd-history lives', namespaceArg, DEFAULT_OVERRIDES_NAMESPACE)
     .option('-o, --output <format>', 'text or json', outputFormat, 'text');
   addKubeOptions(command).action(async (options: Options) => {
-    const { kubeConfig, deps } = connectKube(options, io, CLI_CLIENT_ID);
-    const store = createHistoryStore({ configMaps: createConfigMaps(deps, kubeConfig), namespace: options.namespace, sleep: deps.sleep });
+    const { deps } = connectKube(options, io, CLI_CLIENT_ID);
+    const store = createHistoryStore({ configMaps: createConfigMaps(deps), namespace: options.namespace, sleep: deps.sleep });
     const { entries, unreadable } = await store.list();
     const shown = entries.slice(0, options.number);
     const where = `${store.namespace}/${store.name}`;

@@ -7,7 +7,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { timerSleep } from '../actuate/types.js';
 import { DEFAULT_BURST, DEFAULT_QPS, type KubeDeps, createKubeDeps } from '../kube/cluster.js';
 import { loadKubeConfig } from '../kube/config.js';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeTarget } from '../kube/target.js';
 import type { CliIo } from './io.js';
 
 export type KubeOptions = {
@@ -25,18 +25,18 @@ export function addKubeOptions(command: Command): Command {
     .option('--burst <n>', `Kubernetes requests at once after a quiet spell (default ${DEFAULT_BURST})`, positiveInteger);
 }
 
-/** The kubeconfig and the adapter's plumbing, configured eagerly: a bad kubeconfig fails here, before any request. */
-export function connectKube(options: KubeOptions, io: CliIo, clientId: string): { kubeConfig: KubeConfig; deps: KubeDeps } {
-  const kubeConfig = loadKubeConfig({
+/** The cluster and identity, and the adapter's plumbing, configured eagerly: a bad kubeconfig fails here, before any request. */
+export function connectKube(options: KubeOptions, io: CliIo, clientId: string): { target: KubeTarget; deps: KubeDeps } {
+  const target = loadKubeConfig({
     ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
   });
   const deps = createKubeDeps({
-    kubeConfig, clientId, clock: io.clock, sleep: io.sleep ?? timerSleep,
+    target, clientId, clock: io.clock, sleep: io.sleep ?? timerSleep,
     ...(options.qps !== undefined ? { qps: options.qps } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
   });
-  return { kubeConfig, deps };
+  return { target, deps };
 }
 
 export function positiveNumber(value: string): number {

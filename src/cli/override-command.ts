@@ -117,9 +117,9 @@ async function loadSchedule(options: Common, command: string, io: CliIo): Promis
 }
 
 function connectStore(options: Common, io: CliIo): { store: OverrideStore; kubeUser: string | undefined } {
-  const { kubeConfig, deps } = connectKube(options, io, CLI_CLIENT_ID);
-  const store = createOverrideStore({ configMaps: createConfigMaps(deps, kubeConfig), namespace: options.namespace, clock: io.clock, sleep: deps.sleep });
-  return { store, kubeUser: kubeConfig.getCurrentUser()?.name };
+  const { target, deps } = connectKube(options, io, CLI_CLIENT_ID);
+  const store = createOverrideStore({ configMaps: createConfigMaps(deps), namespace: options.namespace, clock: io.clock, sleep: deps.sleep });
+  return { store, kubeUser: target.user.name || undefined };
 }
 
 const where = (store: OverrideStore) => `${store.namespace}/${store.name}`;

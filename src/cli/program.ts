@@ -7,8 +7,8 @@ type Register = (program: Command, io: CliIo, setExit: (code: ExitCode) => void)
 
 /**
  * Each command's module, loaded when that command runs: `scalerd validate` or `plan` must
- * not pay for the AWS SDK and client-node (about 1 s and 150 MB) that only the commands
- * talking to a cluster need. Help and unknown commands load them all, to list them.
+ * not pay for the AWS SDK and the Kubernetes adapter that only the commands talking to a
+ * cluster need. Help and unknown commands load them all, to list them.
  */
 const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   validate: async () => (await import('./validate-command.js')).registerValidate,

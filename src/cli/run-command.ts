@@ -92,12 +92,12 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
   for (const warning of opened.warnings) log.warn({ event: 'schedule-warning' }, warning);
 
   const kubeconfig = sim ? await simKubeconfig(sim) : options.kubeconfig;
-  const kubeConfig = loadKubeConfig({
+  const target = loadKubeConfig({
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
   });
   const deps = createKubeDeps({
-    kubeConfig, clientId: options.clientId, clock, sleep,
+    target, clientId: options.clientId, clock, sleep,
     ...(options.qps !== undefined ? { qps: options.qps } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
   });
@@ -125,7 +125,7 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
 
   // Overrides: the ConfigMap watched, the set as last seen handed to every reconcile.
   let overrides: readonly Override[] = [];
-  const configMaps = createConfigMaps(deps, kubeConfig);
+  const configMaps = createConfigMaps(deps);
   const overrideStore = createOverrideStore({ configMaps, namespace: options.namespace, clock, sleep });
   const watching = overrideStore.watch((set) => {
     overrides = set.overrides;

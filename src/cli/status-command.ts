@@ -32,14 +32,14 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: Exit
   addConnectionOptions(command).action(async (options: Options) => {
     const schedule = await loadScheduleOption(options, 'status', io);
     if (!schedule) return setExit(EXIT.failed);
-    const { kubeConfig, deps } = connectKube(options, io, CLI_CLIENT_ID);
+    const { deps } = connectKube(options, io, CLI_CLIENT_ID);
     const cloud = createCloud({
       ...(options.awsRegion !== undefined ? { region: options.awsRegion } : {}),
       ...(options.awsEndpoint !== undefined ? { endpoint: options.awsEndpoint } : {}),
     });
     try {
       const now = io.clock.now();
-      const overrides = createOverrideStore({ configMaps: createConfigMaps(deps, kubeConfig), namespace: options.namespace, clock: io.clock, sleep: deps.sleep });
+      const overrides = createOverrideStore({ configMaps: createConfigMaps(deps), namespace: options.namespace, clock: io.clock, sleep: deps.sleep });
       const [set, observation] = await Promise.all([overrides.read(), observe({ cloud, cluster: clusterOver(deps), schedule, now })]);
       const board = new StatusBoard();
       board.desired = desiredView(schedule, now, set.overrides);

@@ -6,7 +6,6 @@
 // Every mutation the adapter makes is idempotent (merge patches that set values, deletes
 // and evictions with a UID precondition), so retrying one whose answer was lost is safe.
 
-import { KubeConfigError } from './config.js';
 import { type CallSite, type KubeFailure, retryHere, toFailure, toRemoteError } from './failure.js';
 import type { Sleep } from './rate-limiter.js';
 
@@ -32,7 +31,7 @@ export function createCaller(options: { policy: RetryPolicy; sleep: Sleep; rando
         return await request();
       } catch (error) {
         const failure = toFailure(error);
-        if (!failure) throw withoutCredentials(error);
+        if (!failure) throw error;
         const value = outcome?.(failure);
         if (value !== undefined) return value;
         // A Retry-After longer than the longest back-off is the server asking for more
@@ -51,16 +50,4 @@ export function createCaller(options: { policy: RetryPolicy; sleep: Sleep; rando
 export function backoff(policy: RetryPolicy, attempt: number, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(random() * ceiling);
-}
-
-/**
- * node-fetch refuses a header value with a newline by quoting the value in its message:
- * for the Authorization header that is the bearer token (a token file that ends in a
- * newline, read as it is by client-node). Never let that text out.
- */
-function withoutCredentials(error: unknown): unknown {
-  if (error instanceof TypeError && /is not a legal HTTP header value$/.test(error.message)) {
-    return new KubeConfigError('a header of the request cannot be sent: a credential in the kubeconfig (token or token file) has a character HTTP does not allow, such as a trailing newline');
-  }
-  return error;
 }

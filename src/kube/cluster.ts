@@ -1,20 +1,20 @@
-// createCluster: the Cluster port over @kubernetes/client-node 1.x. Every request passes
+// createCluster: the Cluster port over the adapter's own REST client. Every request passes
 // the client-side rate limiter, and the adapter's retries; what comes out is observations,
 // protocol outcomes as values, or a RemoteError.
 
-import type { KubeConfig } from '@kubernetes/client-node';
 import { type Clock, systemClock } from '../clock.js';
 import type { Cluster } from '../ports/index.js';
 import { type Caller, DEFAULT_RETRY, type RetryPolicy, createCaller } from './call.js';
 import { changeNode, deleteNode, listNodes } from './nodes.js';
 import { deletePod, evictPod, getPod, listPods } from './pods.js';
 import { type Sleep, TokenBucket } from './rate-limiter.js';
-import { type Clients, createClients } from './transport.js';
+import type { KubeTarget } from './target.js';
+import { type KubeApi, createApi } from './transport.js';
 import { annotateWorkload, changeHpa, getWorkloads, listPdbs, scaleWorkload } from './workloads.js';
 
 export type CreateClusterOptions = {
   /** From loadKubeConfig. */
-  readonly kubeConfig: KubeConfig;
+  readonly target: KubeTarget;
   /** Sustained requests a second (default 20). */
   readonly qps?: number;
   /** Requests that may go at once after a quiet spell (default 40). */
@@ -44,9 +44,9 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** What every part of the adapter calls through: the API clients, the retrying caller, time and jitter. */
+/** What every part of the adapter calls through: the API, the retrying caller, time and jitter. */
 export type KubeDeps = {
-  readonly clients: Clients;
+  readonly api: KubeApi;
   readonly call: Caller;
   readonly sleep: Sleep;
   readonly random: () => number;
@@ -71,9 +71,9 @@ export function createKubeDeps(options: CreateClusterOptions): KubeDeps {
   if (!(requestTimeoutMs > 0)) throw new RangeError(`requestTimeoutMs must be positive, got ${requestTimeoutMs}`);
 
   const limiter = new TokenBucket({ qps: options.qps ?? DEFAULT_QPS, burst: options.burst ?? DEFAULT_BURST, clock, sleep });
-  const clients = createClients({ kubeConfig: options.kubeConfig, limiter, userAgent: options.userAgent ?? 'scalerd', clientId: options.clientId, requestTimeoutMs });
+  const api = createApi({ target: options.target, limiter, userAgent: options.userAgent ?? 'scalerd', clientId: options.clientId, requestTimeoutMs });
   const call = createCaller({ policy, sleep, random });
-  return { clients, call, sleep, random, clock };
+  return { api, call, sleep, random, clock };
 }
 
 /** The Cluster port over the adapter's plumbing. */

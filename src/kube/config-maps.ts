@@ -1,17 +1,18 @@
-// The ConfigMaps port over client-node: reads and writes through the adapter's caller (rate
-// limit, retries, failures classified), a watch through client-node's Watch.
+// The ConfigMaps port: reads and writes through the adapter's caller (rate limit,
+// retries, failures classified), and a watch.
 //
 // The watch lists the one ConfigMap (fieldSelector metadata.name=…), reports it, then
 // watches from the list's resourceVersion, with bookmarks so the version stays fresh.
 // A stream the server ends (its timeoutSeconds) is resumed from the last version seen; a
 // 410 Gone (that version is compacted away) or a failure starts again from a list, after a
-// back-off on failures. The Watch request bypasses the rate limiter: it is one long-lived
-// request, not a stream of them. It needs the KubeConfig itself (KubeDeps holds only the
-// API clients built from it), hence the second argument.
+// back-off on failures. The watch request bypasses the rate limiter: it is one long-lived
+// request, not a stream of them.
 
-import { type KubeConfig, type V1ConfigMap, Watch } from '@kubernetes/client-node';
 import type { ConfigMapContent, ConfigMaps, StoredConfigMap } from '../ports/config-maps.js';
 import type { KubeDeps } from './cluster.js';
+import { resourcePath } from './transport.js';
+import { parseWatchEvent } from './watch-lines.js';
+import type { ConfigMap, List } from './wire.js';
 
 export type ConfigMapWatchOptions = {
   /** Asked of the server per watch request; it then ends the stream, and we resume (default 300). */
@@ -24,39 +25,39 @@ export type ConfigMapWatchOptions = {
 const NOT_FOUND = Symbol('not found');
 const CONFLICT = 'conflict' as const;
 
-export function createConfigMaps(deps: KubeDeps, kubeConfig: KubeConfig, options: ConfigMapWatchOptions = {}): ConfigMaps {
-  const core = deps.clients.core;
+export function createConfigMaps(deps: KubeDeps, options: ConfigMapWatchOptions = {}): ConfigMaps {
+  const path = (namespace: string, name?: string) => resourcePath('v1', 'configmaps', { namespace, ...(name !== undefined ? { name } : {}) });
   return {
     async get(namespace, name) {
-      const found = await deps.call<V1ConfigMap | typeof NOT_FOUND>(
+      const found = await deps.call<ConfigMap | typeof NOT_FOUND>(
         { operation: 'get configmaps', target: `${namespace}/${name}` },
-        () => core.readNamespacedConfigMap({ namespace, name }),
+        () => deps.api.request<ConfigMap>('GET', path(namespace, name)),
         (failure) => (failure.status === 404 ? NOT_FOUND : undefined),
       );
       return found === NOT_FOUND ? undefined : stored(found);
     },
     async create(namespace, name, content) {
-      const created = await deps.call<V1ConfigMap | typeof CONFLICT>(
+      const created = await deps.call<ConfigMap | typeof CONFLICT>(
         { operation: 'create configmaps', target: `${namespace}/${name}` },
-        () => core.createNamespacedConfigMap({ namespace, body: body(namespace, name, content) }),
+        () => deps.api.request<ConfigMap>('POST', path(namespace), { body: body(namespace, name, content) }),
         (failure) => (failure.status === 409 ? CONFLICT : undefined),
       );
       return created === CONFLICT ? CONFLICT : stored(created);
     },
     async update(namespace, name, content) {
-      const replaced = await deps.call<V1ConfigMap | typeof CONFLICT>(
+      const replaced = await deps.call<ConfigMap | typeof CONFLICT>(
         { operation: 'update configmaps', target: `${namespace}/${name}` },
-        () => core.replaceNamespacedConfigMap({ namespace, name, body: body(namespace, name, content, content.resourceVersion) }),
+        () => deps.api.request<ConfigMap>('PUT', path(namespace, name), { body: body(namespace, name, content, content.resourceVersion) }),
         // 404: deleted since it was read; the caller's next read finds it gone and creates it.
         (failure) => (failure.status === 409 || failure.status === 404 ? CONFLICT : undefined),
       );
       return replaced === CONFLICT ? CONFLICT : stored(replaced);
     },
-    watch: (namespace, name, onChange, watchOptions) => watchConfigMap(deps, kubeConfig, options, { namespace, name, onChange, ...watchOptions }),
+    watch: (namespace, name, onChange, watchOptions) => watchConfigMap(deps, options, { namespace, name, onChange, ...watchOptions }),
   };
 }
 
-function body(namespace: string, name: string, content: ConfigMapContent, resourceVersion?: string): V1ConfigMap {
+function body(namespace: string, name: string, content: ConfigMapContent, resourceVersion?: string): ConfigMap {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -71,7 +72,7 @@ function body(namespace: string, name: string, content: ConfigMapContent, resour
   };
 }
 
-function stored(configMap: V1ConfigMap): StoredConfigMap {
+function stored(configMap: ConfigMap): StoredConfigMap {
   return {
     data: { ...configMap.data },
     labels: { ...configMap.metadata?.labels },
@@ -91,13 +92,13 @@ type WatchTarget = {
 /** How one watch request ended: the server closed it (resume), or the version is gone (list again). */
 type StreamEnd = { readonly kind: 'ended' } | { readonly kind: 'gone' };
 
-async function watchConfigMap(deps: KubeDeps, kubeConfig: KubeConfig, options: ConfigMapWatchOptions, target: WatchTarget): Promise<void> {
+async function watchConfigMap(deps: KubeDeps, options: ConfigMapWatchOptions, target: WatchTarget): Promise<void> {
   const { namespace, name, signal } = target;
   const fieldSelector = `metadata.name=${name}`;
   const baseDelay = options.retryDelayMs ?? 1_000;
   const maxDelay = options.maxRetryDelayMs ?? 30_000;
   const report = (error: unknown) => target.onError?.(error instanceof Error ? error : new Error(String(error)));
-  // A throwing onChange is the caller's bug; client-node would swallow it inside its line handler.
+  // A throwing onChange is the caller's bug: report it, and keep watching.
   const deliver = (configMap: StoredConfigMap | undefined) => {
     try {
       target.onChange(configMap);
@@ -110,12 +111,13 @@ async function watchConfigMap(deps: KubeDeps, kubeConfig: KubeConfig, options: C
   while (!signal.aborted) {
     try {
       if (state.resourceVersion === undefined) {
-        const list = await deps.call({ operation: 'list configmaps', target: `${namespace}/${name}` }, () => deps.clients.core.listNamespacedConfigMap({ namespace, fieldSelector }));
+        const list = await deps.call({ operation: 'list configmaps', target: `${namespace}/${name}` }, () =>
+          deps.api.request<List<ConfigMap>>('GET', resourcePath('v1', 'configmaps', { namespace }), { query: { fieldSelector } }));
         state.resourceVersion = list.metadata?.resourceVersion ?? '';
         const item = list.items.find((c) => c.metadata?.name === name);
         deliver(item ? stored(item) : undefined);
       }
-      const end = await watchOnce(kubeConfig, options.timeoutSeconds ?? 300, target, fieldSelector, state, deliver);
+      const end = await watchOnce(deps, options.timeoutSeconds ?? 300, target, fieldSelector, state, deliver);
       if (end.kind === 'gone') state.resourceVersion = undefined;
       delay = baseDelay;
     } catch (error) {
@@ -128,54 +130,51 @@ async function watchConfigMap(deps: KubeDeps, kubeConfig: KubeConfig, options: C
   }
 }
 
-function watchOnce(
-  kubeConfig: KubeConfig,
+/** One watch request, from the version in `state`, which every event and bookmark moves on. */
+async function watchOnce(
+  deps: KubeDeps,
   timeoutSeconds: number,
   target: WatchTarget,
   fieldSelector: string,
   state: { resourceVersion: string | undefined },
   deliver: (configMap: StoredConfigMap | undefined) => void,
 ): Promise<StreamEnd> {
-  const path = `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/configmaps`;
-  return new Promise<StreamEnd>((resolve, reject) => {
-    let gone = false;
-    let failure: Error | undefined;
-    // client-node's Watch sets no time limit on the stream: a half-open connection would
-    // hang here forever. The server ends the stream at timeoutSeconds; give it 30 s more.
-    let controller: AbortController | undefined;
-    const stall = setTimeout(() => {
-      failure = new Error(`the watch of configmap ${target.namespace}/${target.name} went silent past its ${timeoutSeconds} s timeout`);
-      controller?.abort();
-    }, (timeoutSeconds + 30) * 1000);
-    const onAbort = () => controller?.abort();
-    target.signal.addEventListener('abort', onAbort, { once: true });
-    const finish = (error: unknown) => {
-      clearTimeout(stall);
-      target.signal.removeEventListener('abort', onAbort);
-      if (target.signal.aborted) resolve({ kind: 'ended' });
-      else if (failure) reject(failure);
-      else if (error) reject(error instanceof Error ? error : new Error(String(error)));
-      else resolve(gone ? { kind: 'gone' } : { kind: 'ended' });
-    };
-    const onEvent = (type: string, object: Record<string, any>) => {
-      const version = object?.metadata?.resourceVersion;
-      if (type === 'ERROR') {
-        // 410 Gone: the version we resumed from is compacted away; any other is a failure.
-        if (object?.code === 410) gone = true;
-        else failure = new Error(`the watch of configmap ${target.namespace}/${target.name} failed: ${object?.code ?? ''} ${object?.message ?? JSON.stringify(object)}`);
+  const what = `the watch of configmap ${target.namespace}/${target.name}`;
+  // The server ends the stream at timeoutSeconds; a half-open connection would never end
+  // it, so past 30 s more the stream is given up on.
+  const stream = new AbortController();
+  const stall = setTimeout(() => stream.abort(new Error(`${what} went silent past its ${timeoutSeconds} s timeout`)), (timeoutSeconds + 30) * 1000);
+  const onAbort = () => stream.abort(target.signal.reason);
+  target.signal.addEventListener('abort', onAbort, { once: true });
+  let gone = false;
+  const onLine = (line: string) => {
+    const { type, object } = parseWatchEvent(line);
+    if (type === 'ERROR') {
+      // 410 Gone: the version we resumed from is compacted away; any other is a failure.
+      if (object.code === 410) {
+        gone = true;
+        stream.abort();
         return;
       }
-      if (typeof version === 'string') state.resourceVersion = version;
-      if (type === 'ADDED' || type === 'MODIFIED') deliver(stored(object as V1ConfigMap));
-      else if (type === 'DELETED') deliver(undefined);
-    };
-    new Watch(kubeConfig)
-      .watch(path, { fieldSelector, resourceVersion: state.resourceVersion, allowWatchBookmarks: true, timeoutSeconds }, onEvent, finish)
-      .then((c) => {
-        controller = c;
-        if (target.signal.aborted) c.abort();
-      }, finish);
-  });
+      throw new Error(`${what} failed: ${String(object.code ?? '')} ${String(object.message ?? JSON.stringify(object))}`);
+    }
+    const version = (object as ConfigMap).metadata?.resourceVersion;
+    if (typeof version === 'string') state.resourceVersion = version;
+    if (type === 'ADDED' || type === 'MODIFIED') deliver(stored(object as ConfigMap));
+    else if (type === 'DELETED') deliver(undefined);
+  };
+  const query = { fieldSelector, resourceVersion: state.resourceVersion, allowWatchBookmarks: true, timeoutSeconds };
+  try {
+    await deps.api.watch(resourcePath('v1', 'configmaps', { namespace: target.namespace }), query, stream.signal, onLine);
+    return { kind: gone ? 'gone' : 'ended' };
+  } catch (error) {
+    if (gone) return { kind: 'gone' };
+    if (target.signal.aborted) return { kind: 'ended' };
+    throw stream.signal.aborted ? stream.signal.reason : error;
+  } finally {
+    clearTimeout(stall);
+    target.signal.removeEventListener('abort', onAbort);
+  }
 }
 
 function abortableSleep(deps: KubeDeps, ms: number, signal: AbortSignal): Promise<void> {

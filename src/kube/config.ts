@@ -3,14 +3,18 @@
 // to define a name, wins), else ~/.kube/config, else the in-cluster service account
 // (token file plus KUBERNETES_SERVICE_HOST/PORT). Unlike client-node's loadFromDefault it
 // never falls back to http://localhost:8080, and when nothing works the error names every
-// place it looked. Validated eagerly: the chosen context must exist and have a server.
+// place it looked. Validated eagerly: the chosen context must exist and have a server, and
+// its user's credentials must be of a kind scalerd can use (target.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { isIPv6 } from 'node:net';
-import { type Cluster as KubeCluster, type Context as KubeContext, KubeConfig, type User as KubeUser } from '@kubernetes/client-node';
-import { ScalerdError } from '../errors.js';
+import { KubeConfigError } from './config-error.js';
+import { EMPTY_KUBECONFIG, type MergedKubeconfig, mergeKubeconfigs, readKubeconfigFile } from './kubeconfig.js';
+import { type KubeTarget, checkToken, readTokenFile, resolveTarget } from './target.js';
+
+export { KubeConfigError } from './config-error.js';
 
 export type KubeConfigOptions = {
   /** A kubeconfig file (the --kubeconfig flag); when given, nothing else is tried. */
@@ -33,32 +37,23 @@ export function defaultEnvironment(): KubeConfigEnvironment {
   return { env: process.env, homeDir: safeHomeDir(), serviceAccountDir: SERVICE_ACCOUNT_DIR };
 }
 
-export class KubeConfigError extends ScalerdError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('SCALERD_ERR_KUBE_CONFIG', message, options);
-  }
-}
-
-export function loadKubeConfig(options: KubeConfigOptions = {}, environment: KubeConfigEnvironment = defaultEnvironment()): KubeConfig {
-  const kc = findKubeConfig(options, environment);
+export function loadKubeConfig(options: KubeConfigOptions = {}, environment: KubeConfigEnvironment = defaultEnvironment()): KubeTarget {
+  const found = findKubeConfig(options, environment);
+  if ('cluster' in found) return found; // in-cluster: one context, nothing to choose
+  const names = () => found.contexts.map((c) => c.name).join(', ') || 'none';
   if (options.context !== undefined) {
-    if (!kc.getContextObject(options.context)) {
-      throw new KubeConfigError(`the context ${JSON.stringify(options.context)} is not in the kubeconfig (contexts: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
+    if (!found.contexts.some((c) => c.name === options.context)) {
+      throw new KubeConfigError(`the context ${JSON.stringify(options.context)} is not in the kubeconfig (contexts: ${names()})`);
     }
-    kc.setCurrentContext(options.context);
+    return resolveTarget(found, options.context);
   }
-  const context = kc.getContextObject(kc.getCurrentContext());
-  if (!context) throw new KubeConfigError(kc.getCurrentContext() ? `the current context ${JSON.stringify(kc.getCurrentContext())} is not defined in the kubeconfig` : 'the kubeconfig names no current context; pass --context');
-  const cluster = kc.getCurrentCluster();
-  if (!cluster?.server) throw new KubeConfigError(`the context ${JSON.stringify(context.name)} has no cluster with a server`);
-  if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify && !cluster.proxyUrl) {
-    // client-node 1.x refuses such a cluster at the first request, with a plain Error.
-    throw new KubeConfigError(`the cluster ${JSON.stringify(cluster.name)} is plain HTTP (${cluster.server}); client-node 1.x allows that only with insecure-skip-tls-verify: true`);
-  }
-  return kc;
+  const current = found.currentContext;
+  if (!current) throw new KubeConfigError('the kubeconfig names no current context; pass --context');
+  if (!found.contexts.some((c) => c.name === current)) throw new KubeConfigError(`the current context ${JSON.stringify(current)} is not defined in the kubeconfig`);
+  return resolveTarget(found, current);
 }
 
-function findKubeConfig(options: KubeConfigOptions, environment: KubeConfigEnvironment): KubeConfig {
+function findKubeConfig(options: KubeConfigOptions, environment: KubeConfigEnvironment): MergedKubeconfig | KubeTarget {
   const tried: string[] = [];
   if (options.kubeconfig !== undefined) return fromFiles([options.kubeconfig], '--kubeconfig', { required: true });
 
@@ -86,52 +81,45 @@ function findKubeConfig(options: KubeConfigOptions, environment: KubeConfigEnvir
   throw new KubeConfigError(`no kubeconfig found; tried: --kubeconfig (not given), ${tried.join(', ')}`);
 }
 
-function fromFiles(files: readonly string[], source: string, { required }: { required: boolean }): KubeConfig {
-  const merged = { clusters: [] as KubeCluster[], users: [] as KubeUser[], contexts: [] as KubeContext[], currentContext: '' };
+function fromFiles(files: readonly string[], source: string, { required }: { required: boolean }): MergedKubeconfig {
+  let merged = EMPTY_KUBECONFIG;
   for (const file of files) {
-    const kc = new KubeConfig();
     try {
-      kc.loadFromFile(file);
+      merged = mergeKubeconfigs(merged, readKubeconfigFile(file));
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
       if (missing && !required) continue;
       throw new KubeConfigError(`the kubeconfig ${file} (from ${source}) ${missing ? 'does not exist' : `cannot be read: ${(error as Error).message}`}`, { cause: error });
     }
-    const add = <T extends { name: string }>(into: T[], items: readonly T[]) => {
-      for (const item of items) if (!into.some((known) => known.name === item.name)) into.push(item);
-    };
-    add(merged.clusters, kc.getClusters());
-    add(merged.users, kc.getUsers());
-    add(merged.contexts, kc.getContexts());
-    if (!merged.currentContext && kc.getCurrentContext()) merged.currentContext = kc.getCurrentContext();
   }
-  const kc = new KubeConfig();
-  // A token read from a file keeps its trailing newline in client-node; client-go trims it.
-  kc.loadFromOptions({ ...merged, users: merged.users.map((user) => (user.token !== undefined ? { ...user, token: user.token.trim() } : user)) });
-  return kc;
+  return merged;
 }
 
 /** The in-cluster configuration, or a note on why there is none. */
-function fromServiceAccount(environment: KubeConfigEnvironment): KubeConfig | string {
+function fromServiceAccount(environment: KubeConfigEnvironment): KubeTarget | string {
   const host = environment.env.KUBERNETES_SERVICE_HOST;
   const port = environment.env.KUBERNETES_SERVICE_PORT;
   const dir = environment.serviceAccountDir;
   if (!host || !port) return 'in-cluster (KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT not set)';
   const tokenFile = join(dir, 'token');
   if (!existsSync(tokenFile)) return `in-cluster (no service account token at ${tokenFile})`;
+  checkToken(readTokenFile(tokenFile, 'service account'), `the service account token in ${tokenFile}`);
   const caFile = join(dir, 'ca.crt');
   const namespaceFile = join(dir, 'namespace');
   const namespace = existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : undefined;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'in-cluster', server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`, skipTLSVerify: false, ...(existsSync(caFile) ? { caFile } : {}) }],
-    // client-node's tokenFile provider re-reads the file every minute, as client-go does, so
-    // a rotated (bound, expiring) service account token keeps working.
-    users: [{ name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile } } }],
-    contexts: [{ name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster', ...(namespace ? { namespace } : {}) }],
-    currentContext: 'in-cluster',
-  });
-  return kc;
+  return {
+    context: 'in-cluster',
+    ...(namespace ? { namespace } : {}),
+    cluster: {
+      name: 'in-cluster',
+      server: `https://${isIPv6(host) ? `[${host}]` : host}:${port}`,
+      insecureSkipTlsVerify: false,
+      ...(existsSync(caFile) ? { ca: readFileSync(caFile) } : {}),
+    },
+    // The token file is re-read every minute, as client-go does, so a rotated (bound,
+    // expiring) service account token keeps working.
+    user: { name: 'in-cluster', tokenFile },
+  };
 }
 
 function safeHomeDir(): string | undefined {

@@ -1,4 +1,4 @@
-// The Events port over client-node: core/v1 Events, as `kubectl describe` and
+// The Events port: core/v1 Events, as `kubectl describe` and
 // `kubectl get events` show them, written through the adapter's caller (rate limit,
 // retries, failures classified) like every other request.
 //
@@ -8,10 +8,10 @@
 // the first repeat creates a new Event, as client-go's does. Events of one key are written
 // one after another, so a burst of repeats counts up instead of racing to create.
 
-import type { CoreV1Event } from '@kubernetes/client-node';
 import type { EventRecord, EventSink } from '../ports/events.js';
 import type { KubeDeps } from './cluster.js';
-import { MERGE_PATCH } from './transport.js';
+import { MERGE_PATCH, resourcePath } from './transport.js';
+import type { Event } from './wire.js';
 
 export type EventSinkOptions = {
   /** source.component and reportingComponent (default "scalerd"). */
@@ -52,9 +52,12 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
     const previous = seen.get(key);
     if (previous && now - previous.last <= windowMs) {
       const count = previous.count + 1;
-      const patched = await deps.call<CoreV1Event | typeof GONE>(
+      const patched = await deps.call<Event | typeof GONE>(
         { operation: 'patch events', target: `${previous.namespace}/${previous.name}` },
-        () => deps.clients.core.patchNamespacedEvent({ name: previous.name, namespace: previous.namespace, body: { count, lastTimestamp: isoSeconds(now) } }, MERGE_PATCH),
+        () => deps.api.request<Event>('PATCH', resourcePath('v1', 'events', { namespace: previous.namespace, name: previous.name }), {
+          body: { count, lastTimestamp: isoSeconds(now) },
+          contentType: MERGE_PATCH,
+        }),
         // Deleted since (events live an hour by default): start a new one.
         (failure) => (failure.status === 404 ? GONE : undefined),
       );
@@ -68,8 +71,9 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
     for (let attempt = 1; ; attempt++) {
       // client-go's name: the object's, a dot, the time in nanoseconds in hex.
       const name = `${regarding.name}.${(BigInt(now) * 1_000_000n + BigInt(sequence++ % 1_000_000)).toString(16).padStart(16, '0')}`;
-      const at = new Date(now);
-      const body: CoreV1Event = {
+      // metav1.Time: RFC 3339 (the server keeps whole seconds).
+      const at = new Date(now).toISOString();
+      const body: Event = {
         apiVersion: 'v1',
         kind: 'Event',
         metadata: { name, namespace },
@@ -90,9 +94,9 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
         lastTimestamp: at,
         count: 1,
       };
-      const created = await deps.call<CoreV1Event | typeof TAKEN>(
+      const created = await deps.call<Event | typeof TAKEN>(
         { operation: 'create events', target: `${namespace}/${name}` },
-        () => deps.clients.core.createNamespacedEvent({ namespace, body }),
+        () => deps.api.request<Event>('POST', resourcePath('v1', 'events', { namespace }), { body }),
         (failure) => (failure.status === 409 && attempt < 3 ? TAKEN : undefined),
       );
       if (created !== TAKEN) {

@@ -1,26 +1,29 @@
-// Remote failures classified at the adapter boundary (STYLE.md point 8). client-node 1.x
-// fails a call with an ApiException whose `body` is the raw text of the v1 Status (or
-// undefined for a 401), or, below HTTP, with node-fetch's FetchError (connection refused,
-// reset) or AbortError (our request timeout). Everything above this file sees a
-// KubeFailure, and callers above the adapter a RemoteError: never an SDK type.
+// Remote failures classified at the adapter boundary (STYLE.md point 8). The REST layer
+// (rest.ts) fails a request with a KubeResponseError carrying the answer's status, its v1
+// Status (or none: a 401 often has no body, a proxy sends HTML) and Retry-After; with a
+// KubeTimeoutError (our request timeout) or a KubeConnectionError (refused, reset, TLS)
+// below HTTP; or with a KubeCredentialError (an exec plugin or token file failed).
+// Everything above this file sees a KubeFailure, and callers above the adapter a
+// RemoteError: never a transport type.
 //
 // | what                                   | retried here | RemoteError.retryable |
 // | -------------------------------------- | ------------ | --------------------- |
 // | 429 TooManyRequests (not an eviction)  | yes, after Retry-After or back-off | true |
 // | 5xx (500, 502, 503, 504)               | yes          | true                  |
 // | request timeout, connection error      | yes          | true                  |
+// | no credentials (plugin, token file)    | yes          | true                  |
 // | 409 Conflict                           | no: only the caller can re-read (changeNode does) | true |
 // | 409 AlreadyExists, other 4xx           | no           | false                 |
 // Outcomes that are part of the protocol (404 gone, an eviction's 429/409/500/403) are
 // mapped to values by the method before this table applies.
 
-import { AbortError, ApiException, FetchError } from '@kubernetes/client-node';
 import { RemoteError } from '../errors.js';
+import { KubeConnectionError, KubeCredentialError, KubeResponseError, KubeTimeoutError, type StatusCause } from './rest-errors.js';
 
-export type StatusCause = { readonly reason?: string; readonly message?: string; readonly field?: string };
+export type { StatusCause } from './rest-errors.js';
 
 export type KubeFailure = {
-  readonly kind: 'response' | 'timeout' | 'connection';
+  readonly kind: 'response' | 'timeout' | 'connection' | 'credentials';
   /** HTTP status, for a response. */
   readonly status?: number;
   /** The Status reason (NotFound, Conflict, TooManyRequests…), when the body had one. */
@@ -35,29 +38,23 @@ export type KubeFailure = {
 /** What a call was: "patch nodes" and "ip-10-0-1-1…", "create pods/eviction" and "shop/web-1". */
 export type CallSite = { readonly operation: string; readonly target?: string };
 
-type StatusBody = { reason?: unknown; message?: unknown; details?: { causes?: unknown } };
-
 /** The failure an error stands for, or undefined when it is not a remote failure (a bug: let it through). */
 export function toFailure(error: unknown): KubeFailure | undefined {
-  if (error instanceof ApiException) {
-    const body = parseStatus(error.body);
-    const retryAfter = retryAfterMs(headerOf(error.headers, 'retry-after'));
+  if (error instanceof KubeResponseError) {
+    const status = error.apiStatus;
+    const retryAfter = retryAfterMs(error.retryAfter);
     return {
       kind: 'response',
-      status: error.code,
-      ...(typeof body?.reason === 'string' && body.reason ? { reason: body.reason } : {}),
-      message: typeof body?.message === 'string' && body.message ? body.message : defaultMessage(error.code),
-      causes: Array.isArray(body?.details?.causes) ? (body.details.causes as StatusCause[]) : [],
+      status: error.status,
+      ...(status?.reason ? { reason: status.reason } : {}),
+      message: status?.message ?? defaultMessage(error.status, error.message),
+      causes: status?.causes ?? [],
       ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
     };
   }
-  if (error instanceof AbortError || (error instanceof Error && error.name === 'AbortError') || (error instanceof Error && error.name === 'TimeoutError')) {
-    return { kind: 'timeout', message: 'the request timed out', causes: [] };
-  }
-  if (error instanceof FetchError) {
-    // The message names the URL, never a header, so no credential can leak through it.
-    return { kind: 'connection', message: error.code ? `${error.code}: ${error.message}` : error.message, causes: [] };
-  }
+  if (error instanceof KubeTimeoutError) return { kind: 'timeout', message: error.message, causes: [] };
+  if (error instanceof KubeConnectionError) return { kind: 'connection', message: error.message, causes: [] };
+  if (error instanceof KubeCredentialError) return { kind: 'credentials', message: error.message, causes: [] };
   return undefined;
 }
 
@@ -90,23 +87,6 @@ export function toRemoteError(site: CallSite, failure: KubeFailure, options: { a
   }, options.cause !== undefined ? { cause: options.cause } : undefined);
 }
 
-function parseStatus(body: unknown): StatusBody | undefined {
-  if (body !== null && typeof body === 'object') return body as StatusBody;
-  if (typeof body !== 'string' || body === '') return undefined;
-  try {
-    const parsed: unknown = JSON.parse(body);
-    return parsed !== null && typeof parsed === 'object' ? (parsed as StatusBody) : undefined;
-  } catch {
-    return undefined; // not a Status (a proxy's HTML page): the status code still classifies it
-  }
-}
-
-function headerOf(headers: Record<string, string> | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
-  return undefined;
-}
-
 /** Retry-After in seconds (what the API server sends) or an HTTP date; undefined when absent or unreadable. */
 function retryAfterMs(value: string | undefined): number | undefined {
   if (value === undefined || value.trim() === '') return undefined;
@@ -115,8 +95,8 @@ function retryAfterMs(value: string | undefined): number | undefined {
   return undefined; // the API server never sends a date; no clock read for one
 }
 
-function defaultMessage(status: number): string {
+function defaultMessage(status: number, message: string): string {
   if (status === 401) return 'Unauthorized: the credentials were refused';
   if (status === 403) return 'Forbidden';
-  return `HTTP ${status}`;
+  return message;
 }

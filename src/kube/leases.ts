@@ -1,24 +1,27 @@
-// The LeaseStore port over client-node's CoordinationV1Api: the leader election's
+// The LeaseStore port over coordination.k8s.io/v1 Leases: the leader election's
 // compare-and-swap. A lost race (409 AlreadyExists on create, 409 Conflict or 404 on
 // update) is a value; other failures go through the adapter's retries and become RemoteErrors.
 //
 // Lease times are metav1.MicroTime, which the API server parses with exactly six fractional
-// digits: they are sent as client-node's V1MicroTime (a plain Date, three digits, is refused
-// with 400), and come back as strings at run time, whatever client-node's types say.
+// digits: a JavaScript ISO time (three digits) is refused with 400, so they are written
+// with three zeros more, and read back as the RFC 3339 text they are.
 
-import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import type { LeaseRecord, LeaseStore } from '../ports/lease.js';
 import type { KubeDeps } from './cluster.js';
+import { resourcePath } from './transport.js';
+import type { Lease } from './wire.js';
 
-export type LeaseDeps = Pick<KubeDeps, 'clients' | 'call'>;
+export type LeaseDeps = Pick<KubeDeps, 'api' | 'call'>;
+
+const GROUP_VERSION = 'coordination.k8s.io/v1';
 
 export function createLeaseStore(deps: LeaseDeps): LeaseStore {
-  const api = deps.clients.coordination;
+  const path = (namespace: string, name?: string) => resourcePath(GROUP_VERSION, 'leases', { namespace, ...(name !== undefined ? { name } : {}) });
   return {
     async get(namespace, name) {
-      const lease = await deps.call<V1Lease | 'gone'>(
+      const lease = await deps.call<Lease | 'gone'>(
         { operation: 'get leases', target: `${namespace}/${name}` },
-        () => api.readNamespacedLease({ namespace, name }),
+        () => deps.api.request<Lease>('GET', path(namespace, name)),
         (failure) => (failure.status === 404 ? 'gone' : undefined),
       );
       return lease === 'gone' ? undefined : toRecord(lease, namespace, name);
@@ -26,9 +29,9 @@ export function createLeaseStore(deps: LeaseDeps): LeaseStore {
 
     async create(record) {
       const { namespace, name } = record;
-      const lease = await deps.call<V1Lease | 'exists'>(
+      const lease = await deps.call<Lease | 'exists'>(
         { operation: 'create leases', target: `${namespace}/${name}` },
-        () => api.createNamespacedLease({ namespace, body: toLease(record, false) }),
+        () => deps.api.request<Lease>('POST', path(namespace), { body: toLease(record, false) }),
         (failure) => (failure.status === 409 && failure.reason === 'AlreadyExists' ? 'exists' : undefined),
       );
       return lease === 'exists' ? 'exists' : toRecord(lease, namespace, name);
@@ -39,9 +42,9 @@ export function createLeaseStore(deps: LeaseDeps): LeaseStore {
       // Without a resourceVersion the PUT would overwrite whatever is there: another
       // candidate's fresh acquisition. That is a bug in the caller, never a request to send.
       if (!record.resourceVersion) throw new TypeError(`lease ${namespace}/${name}: an update needs the resourceVersion it was read at`);
-      const lease = await deps.call<V1Lease | 'conflict'>(
+      const lease = await deps.call<Lease | 'conflict'>(
         { operation: 'update leases', target: `${namespace}/${name}` },
-        () => api.replaceNamespacedLease({ namespace, name, body: toLease(record, true) }),
+        () => deps.api.request<Lease>('PUT', path(namespace, name), { body: toLease(record, true) }),
         // 404: deleted since it was read; like a 409, only a fresh read tells what to do.
         (failure) => ((failure.status === 409 && failure.reason !== 'AlreadyExists') || failure.status === 404 ? 'conflict' : undefined),
       );
@@ -50,23 +53,22 @@ export function createLeaseStore(deps: LeaseDeps): LeaseStore {
   };
 }
 
-function toLease(record: LeaseRecord, withVersion: boolean): V1Lease {
-  const micro = (ms: number | undefined) => (ms === undefined ? undefined : new V1MicroTime(ms));
+function toLease(record: LeaseRecord, withVersion: boolean): Lease {
   return {
-    apiVersion: 'coordination.k8s.io/v1',
+    apiVersion: GROUP_VERSION,
     kind: 'Lease',
     metadata: { name: record.name, namespace: record.namespace, ...(withVersion ? { resourceVersion: record.resourceVersion } : {}) },
     spec: dropUndefined({
       holderIdentity: record.holderIdentity,
       leaseDurationSeconds: record.leaseDurationSeconds,
-      acquireTime: micro(record.acquireTime),
-      renewTime: micro(record.renewTime),
+      acquireTime: microTime(record.acquireTime),
+      renewTime: microTime(record.renewTime),
       leaseTransitions: record.leaseTransitions,
     }),
   };
 }
 
-function toRecord(lease: V1Lease, namespace: string, name: string): LeaseRecord {
+function toRecord(lease: Lease, namespace: string, name: string): LeaseRecord {
   const spec = lease.spec ?? {};
   return dropUndefined({
     namespace: lease.metadata?.namespace ?? namespace,
@@ -80,10 +82,14 @@ function toRecord(lease: V1Lease, namespace: string, name: string): LeaseRecord 
   });
 }
 
-/** A MicroTime as client-node hands it back: a string at run time (typed Date). */
-function epochMs(value: Date | string | undefined | null, field: string, lease: string): number | undefined {
+/** MicroTime: RFC 3339 with six fractional digits (2006-01-02T15:04:05.000000Z07:00). */
+export function microTime(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString().replace(/Z$/, '000Z');
+}
+
+function epochMs(value: string | undefined | null, field: string, lease: string): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new TypeError(`lease ${lease}: spec.${field} ${JSON.stringify(value)} is not a time`);
   return ms;
 }

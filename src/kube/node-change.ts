@@ -2,32 +2,30 @@
 // node's resourceVersion: the API server applies it only to that version (409 Conflict
 // otherwise), so a taint or annotation someone else wrote in between is never lost. Pure.
 
-import type { V1Node, V1Taint } from '@kubernetes/client-node';
 import type { NodeChange } from '../ports/index.js';
-
-/** A taint as the API takes it (timeAdded as metav1.Time text, to the second). */
-export type WireTaint = { readonly key: string; readonly value?: string; readonly effect: string; readonly timeAdded?: string };
+import type { Node, Taint } from './wire.js';
 
 export type NodePatch = {
   readonly metadata: { readonly resourceVersion: string; readonly annotations?: Record<string, string | null> };
-  readonly spec?: { readonly unschedulable?: true | null; readonly taints?: WireTaint[] | null };
+  readonly spec?: { readonly unschedulable?: true | null; readonly taints?: Taint[] | null };
 };
 
-const toWire = (t: V1Taint): WireTaint => ({
+/** The fields a taint has, nothing else; timeAdded goes back as the server wrote it (metav1.Time text). */
+const toWire = (t: Taint): Taint => ({
   key: t.key,
   ...(t.value ? { value: t.value } : {}),
   effect: t.effect,
-  ...(t.timeAdded ? { timeAdded: new Date(t.timeAdded).toISOString().replace(/\.\d{3}Z$/, 'Z') } : {}),
+  ...(t.timeAdded ? { timeAdded: t.timeAdded } : {}),
 });
 
-const sameTaint = (a: V1Taint, b: V1Taint) => a.key === b.key && (a.value ?? '') === (b.value ?? '') && a.effect === b.effect;
+const sameTaint = (a: Taint, b: Taint) => a.key === b.key && (a.value ?? '') === (b.value ?? '') && a.effect === b.effect;
 
 /** The node's taints after the change: other taints keep their place (and timeAdded); a replaced one keeps its slot. */
-export function changedTaints(current: readonly V1Taint[], change: NodeChange): V1Taint[] {
+export function changedTaints(current: readonly Taint[], change: NodeChange): Taint[] {
   const removed = new Set(change.removeTaintKeys ?? []);
   const taints = current.filter((t) => !removed.has(t.key));
   for (const taint of change.addTaints ?? []) {
-    const wanted: V1Taint = { key: taint.key, effect: taint.effect, ...(taint.value ? { value: taint.value } : {}) };
+    const wanted: Taint = { key: taint.key, effect: taint.effect, ...(taint.value ? { value: taint.value } : {}) };
     const at = taints.findIndex((t) => t.key === taint.key && t.effect === taint.effect);
     if (at === -1) taints.push(wanted);
     else if (!sameTaint(taints[at]!, wanted)) taints[at] = wanted;
@@ -36,9 +34,9 @@ export function changedTaints(current: readonly V1Taint[], change: NodeChange): 
 }
 
 /** The merge patch that makes `node` what `change` asks, or undefined when it already is. */
-export function nodePatch(node: V1Node, change: NodeChange): NodePatch | undefined {
+export function nodePatch(node: Node, change: NodeChange): NodePatch | undefined {
   const resourceVersion = node.metadata?.resourceVersion ?? '';
-  const spec: { unschedulable?: true | null; taints?: WireTaint[] | null } = {};
+  const spec: { unschedulable?: true | null; taints?: Taint[] | null } = {};
 
   if (change.unschedulable !== undefined && change.unschedulable !== (node.spec?.unschedulable === true)) {
     // null removes the field, as kubectl uncordon leaves it: false is the default.

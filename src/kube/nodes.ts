@@ -1,17 +1,19 @@
 // Nodes: the list, optimistic read-modify-write changes (cordon, taints, annotations), and
 // deletion.
 
-import type { V1Node } from '@kubernetes/client-node';
 import type { NodeChange, NodeObservation } from '../ports/index.js';
 import { backoff, type Caller } from './call.js';
 import { nodePatch } from './node-change.js';
 import { nodeObservation } from './observe.js';
-import { listAll } from './paging.js';
+import { listResource } from './paging.js';
 import type { Sleep } from './rate-limiter.js';
-import { type Clients, JSON_PATCH, MERGE_PATCH } from './transport.js';
+import { JSON_PATCH, type KubeApi, MERGE_PATCH, resourcePath } from './transport.js';
+import type { Node } from './wire.js';
 import { RemoteError } from '../errors.js';
 
-export type NodeDeps = { readonly clients: Clients; readonly call: Caller; readonly sleep: Sleep; readonly random: () => number };
+export type NodeDeps = { readonly api: KubeApi; readonly call: Caller; readonly sleep: Sleep; readonly random: () => number };
+
+const nodePath = (name?: string) => resourcePath('v1', 'nodes', name !== undefined ? { name } : {});
 
 /** Read-modify-write rounds before a 409 Conflict is reported (client-go's DefaultRetry has 5). */
 export const CONFLICT_ATTEMPTS = 5;
@@ -20,8 +22,7 @@ const CONFLICT_PAUSE = { attempts: CONFLICT_ATTEMPTS, baseDelayMs: 10, maxDelayM
 const CONFLICT = Symbol('conflict');
 
 export async function listNodes(deps: NodeDeps): Promise<NodeObservation[]> {
-  const nodes = await listAll<V1Node>(deps.call, { operation: 'list nodes' }, (limit, token) =>
-    deps.clients.core.listNode({ limit, ...(token ? { _continue: token } : {}) }));
+  const nodes = await listResource<Node>(deps, { operation: 'list nodes' }, nodePath());
   return nodes.map(nodeObservation);
 }
 
@@ -33,9 +34,9 @@ export async function listNodes(deps: NodeDeps): Promise<NodeObservation[]> {
 export async function changeNode(deps: NodeDeps, name: string, change: NodeChange): Promise<NodeObservation> {
   const guarded = guardedPatch(change);
   if (guarded) {
-    const written = await deps.call<V1Node | typeof CONFLICT>(
+    const written = await deps.call<Node | typeof CONFLICT>(
       { operation: 'patch nodes', target: name },
-      () => deps.clients.core.patchNode({ name, body: guarded }, JSON_PATCH),
+      () => deps.api.request<Node>('PATCH', nodePath(name), { body: guarded, contentType: JSON_PATCH }),
       // 422 Invalid: a `test` operation failed (the patch itself is well formed).
       (failure) => (failure.status === 422 ? CONFLICT : undefined),
     );
@@ -43,14 +44,14 @@ export async function changeNode(deps: NodeDeps, name: string, change: NodeChang
     return nodeObservation(written);
   }
   for (let attempt = 1; ; attempt++) {
-    const node = await deps.call({ operation: 'get nodes', target: name }, () => deps.clients.core.readNode({ name }));
+    const node = await deps.call({ operation: 'get nodes', target: name }, () => deps.api.request<Node>('GET', nodePath(name)));
     const expected = Object.entries(change.expectAnnotations ?? {}).find(([key, value]) => node.metadata?.annotations?.[key] !== value);
     if (expected) throw markChanged(name, expected[0]);
     const patch = nodePatch(node, change);
     if (!patch) return nodeObservation(node);
-    const written = await deps.call<V1Node | typeof CONFLICT>(
+    const written = await deps.call<Node | typeof CONFLICT>(
       { operation: 'patch nodes', target: name },
-      () => deps.clients.core.patchNode({ name, body: patch }, MERGE_PATCH),
+      () => deps.api.request<Node>('PATCH', nodePath(name), { body: patch, contentType: MERGE_PATCH }),
       (failure) => (failure.status === 409 && failure.reason !== 'AlreadyExists' && attempt < CONFLICT_ATTEMPTS ? CONFLICT : undefined),
     );
     if (written !== CONFLICT) return nodeObservation(written);
@@ -62,7 +63,7 @@ export async function deleteNode(deps: NodeDeps, name: string): Promise<'deleted
   return deps.call<'deleted' | 'gone'>(
     { operation: 'delete nodes', target: name },
     async () => {
-      await deps.clients.core.deleteNode({ name });
+      await deps.api.request('DELETE', nodePath(name));
       return 'deleted';
     },
     (failure) => (failure.status === 404 ? 'gone' : undefined),

@@ -1,18 +1,7 @@
-// client-node objects → the observations of src/ports/observation.ts. Pure: no I/O, no
-// clock. Quantities become base units (millicores, bytes), times epoch milliseconds.
+// Kubernetes objects (wire.ts) → the observations of src/ports/observation.ts. Pure: no
+// I/O, no clock. Quantities become base units (millicores, bytes), times epoch milliseconds.
 
-import type {
-  V1Container,
-  V1Deployment,
-  V1LabelSelector,
-  V1Node,
-  V1Pod,
-  V1PodDisruptionBudget,
-  V1StatefulSet,
-  V1Taint,
-  V1Toleration,
-  V2HorizontalPodAutoscaler,
-} from '@kubernetes/client-node';
+import type * as wire from './wire.js';
 import type {
   HpaObservation,
   LabelSelector,
@@ -33,7 +22,8 @@ const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
 type Quantities = { readonly [name: string]: string } | undefined;
 
-const ms = (time: Date | undefined): number | undefined => (time === undefined ? undefined : new Date(time).getTime());
+/** metav1.Time is RFC 3339 text on the wire. */
+const ms = (time: string | undefined): number | undefined => (time === undefined ? undefined : Date.parse(time));
 
 function resources(quantities: Quantities): Resources {
   return {
@@ -46,11 +36,11 @@ const add = (a: Resources, b: Resources): Resources => ({ cpuMilli: a.cpuMilli +
 const max = (a: Resources, b: Resources): Resources => ({ cpuMilli: Math.max(a.cpuMilli, b.cpuMilli), memoryBytes: Math.max(a.memoryBytes, b.memoryBytes) });
 const ZERO: Resources = { cpuMilli: 0, memoryBytes: 0 };
 
-export function toTaint(taint: V1Taint): Taint {
+export function toTaint(taint: wire.Taint): Taint {
   return { key: taint.key, ...(taint.value ? { value: taint.value } : {}), effect: taint.effect as Taint['effect'] };
 }
 
-export function nodeObservation(node: V1Node): NodeObservation {
+export function nodeObservation(node: wire.Node): NodeObservation {
   const providerId = node.spec?.providerID || undefined;
   const parsed = parseProviderId(providerId);
   const labels = node.metadata?.labels ?? {};
@@ -79,8 +69,8 @@ export function nodeObservation(node: V1Node): NodeObservation {
  * when larger, what any init container needs while it runs beside the sidecars started
  * before it; plus the RuntimeClass overhead.
  */
-export function podRequests(pod: V1Pod): Resources {
-  const of = (container: V1Container) => resources(container.resources?.requests);
+export function podRequests(pod: wire.Pod): Resources {
+  const of = (container: wire.Container) => resources(container.resources?.requests);
   let sidecars = ZERO;
   let initPeak = ZERO;
   for (const init of pod.spec?.initContainers ?? []) {
@@ -97,7 +87,7 @@ export function podRequests(pod: V1Pod): Resources {
 
 const PHASES = new Set(['Pending', 'Running', 'Succeeded', 'Failed', 'Unknown']);
 
-function toToleration(t: V1Toleration): Toleration {
+function toToleration(t: wire.Toleration): Toleration {
   return {
     ...(t.key ? { key: t.key } : {}),
     ...(t.operator ? { operator: t.operator as Toleration['operator'] } : {}),
@@ -107,7 +97,7 @@ function toToleration(t: V1Toleration): Toleration {
   };
 }
 
-export function podObservation(pod: V1Pod): PodObservation {
+export function podObservation(pod: wire.Pod): PodObservation {
   const meta = pod.metadata;
   const owner = meta?.ownerReferences?.find((o) => o.controller === true);
   const phase = pod.status?.phase;
@@ -134,7 +124,7 @@ export function podObservation(pod: V1Pod): PodObservation {
   };
 }
 
-export function hpaObservation(hpa: V2HorizontalPodAutoscaler): HpaObservation {
+export function hpaObservation(hpa: wire.HorizontalPodAutoscaler): HpaObservation {
   return {
     namespace: hpa.metadata?.namespace ?? '',
     name: hpa.metadata?.name ?? '',
@@ -145,13 +135,13 @@ export function hpaObservation(hpa: V2HorizontalPodAutoscaler): HpaObservation {
 }
 
 /** Whether an autoscaler's scaleTargetRef is this apps/v1 workload. */
-export function targets(hpa: V2HorizontalPodAutoscaler, kind: WorkloadKind, namespace: string, name: string): boolean {
+export function targets(hpa: wire.HorizontalPodAutoscaler, kind: WorkloadKind, namespace: string, name: string): boolean {
   const ref = hpa.spec?.scaleTargetRef;
   const group = ref?.apiVersion?.includes('/') ? ref.apiVersion.split('/')[0] : '';
   return hpa.metadata?.namespace === namespace && ref?.kind === kind && ref.name === name && group === 'apps';
 }
 
-export function workloadObservation(kind: WorkloadKind, object: V1Deployment | V1StatefulSet, hpa: HpaObservation | undefined): WorkloadObservation {
+export function workloadObservation(kind: WorkloadKind, object: wire.Workload, hpa: HpaObservation | undefined): WorkloadObservation {
   return {
     kind,
     namespace: object.metadata?.namespace ?? '',
@@ -165,7 +155,7 @@ export function workloadObservation(kind: WorkloadKind, object: V1Deployment | V
   };
 }
 
-function toSelector(selector: V1LabelSelector): LabelSelector {
+function toSelector(selector: wire.LabelSelector): LabelSelector {
   return {
     ...(selector.matchLabels ? { matchLabels: selector.matchLabels } : {}),
     ...(selector.matchExpressions
@@ -187,7 +177,7 @@ function toSelector(selector: V1LabelSelector): LabelSelector {
  * disruption controller has not caught up with (observedGeneration behind generation)
  * allows nothing, as the eviction API then refuses too: fail closed.
  */
-export function pdbObservation(pdb: V1PodDisruptionBudget): PdbObservation | undefined {
+export function pdbObservation(pdb: wire.PodDisruptionBudget): PdbObservation | undefined {
   if (!pdb.spec?.selector) return undefined;
   const generation = pdb.metadata?.generation;
   const stale = generation !== undefined && (pdb.status?.observedGeneration ?? 0) < generation;

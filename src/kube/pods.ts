@@ -2,29 +2,30 @@
 // promises. Evictions and deletes carry the pod's UID as precondition, so a pod replaced
 // under the same name (a StatefulSet's) is reported gone and never touched.
 
-import type { V1Pod } from '@kubernetes/client-node';
 import type { EvictionResult, PodObservation, PodRef } from '../ports/index.js';
 import type { Caller } from './call.js';
 import { type KubeFailure, hasCause } from './failure.js';
 import { podObservation } from './observe.js';
-import { listAll } from './paging.js';
-import type { Clients } from './transport.js';
+import { listResource } from './paging.js';
+import { type KubeApi, resourcePath } from './transport.js';
+import type { Pod } from './wire.js';
 
-export type PodDeps = { readonly clients: Clients; readonly call: Caller };
+export type PodDeps = { readonly api: KubeApi; readonly call: Caller };
 
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
+const podPath = (namespace: string, name: string, subresource?: string) => resourcePath('v1', 'pods', { namespace, name, ...(subresource ? { subresource } : {}) });
 
 export async function listPods(deps: PodDeps, fieldSelector?: string): Promise<PodObservation[]> {
-  const pods = await listAll<V1Pod>(deps.call, { operation: 'list pods', ...(fieldSelector ? { target: fieldSelector } : {}) }, (limit, token) =>
-    deps.clients.core.listPodForAllNamespaces({ limit, ...(token ? { _continue: token } : {}), ...(fieldSelector ? { fieldSelector } : {}) }));
+  const site = { operation: 'list pods', ...(fieldSelector ? { target: fieldSelector } : {}) };
+  const pods = await listResource<Pod>(deps, site, resourcePath('v1', 'pods'), fieldSelector ? { fieldSelector } : {});
   return pods.map(podObservation);
 }
 
 export async function getPod(deps: PodDeps, namespace: string, name: string): Promise<PodObservation | undefined> {
   const pod = await deps.call(
     { operation: 'get pods', target: key(namespace, name) },
-    () => deps.clients.core.readNamespacedPod({ namespace, name }),
-    (failure): V1Pod | null | undefined => (failure.status === 404 ? null : undefined),
+    () => deps.api.request<Pod>('GET', podPath(namespace, name)),
+    (failure): Pod | null | undefined => (failure.status === 404 ? null : undefined),
   );
   return pod ? podObservation(pod) : undefined;
 }
@@ -58,9 +59,7 @@ export async function evictPod(deps: PodDeps, pod: PodRef, gracePeriodSeconds?: 
   return deps.call<EvictionResult>(
     { operation: 'create pods/eviction', target: key(namespace, name) },
     async () => {
-      await deps.clients.core.createNamespacedPodEviction({
-        namespace,
-        name,
+      await deps.api.request('POST', podPath(namespace, name, 'eviction'), {
         body: {
           apiVersion: 'policy/v1',
           kind: 'Eviction',
@@ -79,7 +78,7 @@ export async function deletePod(deps: PodDeps, pod: PodRef, gracePeriodSeconds: 
   return deps.call<'deleted' | 'gone'>(
     { operation: 'delete pods', target: key(namespace, name) },
     async () => {
-      await deps.clients.core.deleteNamespacedPod({ namespace, name, body: { preconditions: { uid }, gracePeriodSeconds } });
+      await deps.api.request('DELETE', podPath(namespace, name), { body: { preconditions: { uid }, gracePeriodSeconds } });
       return 'deleted';
     },
     (failure) => (failure.status === 404 || failure.status === 409 ? 'gone' : undefined),

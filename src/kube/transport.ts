@@ -1,110 +1,52 @@
-// The API clients the adapter talks through, all sharing one client-node Configuration
-// whose one middleware every request passes: it takes a token from the rate limiter, then
-// sets the User-Agent, the X-Scalerd-Client header (the simulator's recorder attributes
-// mutations by it) and the request timeout.
-//
-// The same middleware swaps client-node's agent for a kept-alive one: client-node 1.x
-// builds a new Agent for every request (KubeConfig.applySecurityAuthentication), so every
-// call opened a new TCP connection and, against a real API server, a new TLS handshake —
-// 500 evictions, 500 handshakes. One keep-alive agent per TLS identity instead (a client
-// certificate rotated by an exec plugin gets a new one); proxy agents are left alone.
-//
-// One middleware, not three: client-node 1.x runs a call's post-middlewares over
-// `configuration.middleware.reverse()`, which reverses the shared array in place, so with
-// several middlewares their order flips from one call to the next. And the timeout must
-// start after the limiter's wait, not before it.
+// The API as the adapter calls it: every request first takes a token from the rate
+// limiter, then carries the User-Agent and the X-Scalerd-Client header (the simulator's
+// recorder attributes mutations by it), and gets its time limit. IMPORTANT: the limit
+// starts after the limiter's wait, not before it, or a request queued behind a burst
+// would time out without ever being sent. A watch bypasses the limiter and has no limit:
+// it is one long-lived request, not a stream of them (its caller watches for silence).
 
-import {
-  AppsV1Api,
-  AutoscalingV2Api,
-  CoordinationV1Api,
-  CoreV1Api,
-  type KubeConfig,
-  type Middleware,
-  PatchStrategy,
-  PolicyV1Api,
-  type RequestContext,
-  type ResponseContext,
-  ServerConfiguration,
-  createConfiguration,
-  setHeaderOptions,
-} from '@kubernetes/client-node';
-import http from 'node:http';
-import https from 'node:https';
-import { KubeConfigError } from './config.js';
+import { systemClock } from '../clock.js';
 import type { TokenBucket } from './rate-limiter.js';
+import { type Method, type Query, type RequestOptions, createRestClient } from './rest.js';
+import type { KubeTarget } from './target.js';
 
-/** client-node 1.x sends an object body as a JSON patch unless the content type says otherwise. */
-export const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-export const JSON_PATCH = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
+export const MERGE_PATCH = 'application/merge-patch+json';
+export const JSON_PATCH = 'application/json-patch+json';
 
-export type Clients = {
-  readonly core: CoreV1Api;
-  readonly apps: AppsV1Api;
-  readonly policy: PolicyV1Api;
-  readonly autoscaling: AutoscalingV2Api;
-  readonly coordination: CoordinationV1Api;
+export type KubeApi = {
+  request<T>(method: Method, path: string, options?: Omit<RequestOptions, 'signal'>): Promise<T>;
+  /** A watch stream (`watch=true` is added), line by line, until the server ends it or `signal` aborts. */
+  watch(path: string, query: Query, signal: AbortSignal, onLine: (line: string) => void): Promise<void>;
 };
 
 export type TransportOptions = {
-  readonly kubeConfig: KubeConfig;
+  readonly target: KubeTarget;
   readonly limiter: TokenBucket;
   readonly userAgent: string;
   readonly clientId: string | undefined;
   readonly requestTimeoutMs: number;
 };
 
-export function createClients(options: TransportOptions): Clients {
-  const keptAlive = keepAliveAgents();
-  const cluster = options.kubeConfig.getCurrentCluster();
-  if (!cluster?.server) throw new KubeConfigError('the kubeconfig\'s current context has no cluster with a server');
-  const middleware: Middleware = {
-    async pre(context: RequestContext): Promise<RequestContext> {
-      await options.limiter.take();
-      const agent = keptAlive(context.getAgent());
-      if (agent) context.setAgent(agent);
-      context.setHeaderParam('User-Agent', options.userAgent);
-      if (options.clientId) context.setHeaderParam('X-Scalerd-Client', options.clientId);
-      context.setSignal(AbortSignal.timeout(options.requestTimeoutMs));
-      return context;
-    },
-    async post(context: ResponseContext): Promise<ResponseContext> {
-      return context;
-    },
-  };
-  const configuration = createConfiguration({
-    baseServer: new ServerConfiguration(cluster.server, {}),
-    authMethods: { default: options.kubeConfig },
-    promiseMiddleware: [middleware],
+export function createApi(options: TransportOptions): KubeApi {
+  const rest = createRestClient(options.target, {
+    headers: { 'User-Agent': options.userAgent, ...(options.clientId ? { 'X-Scalerd-Client': options.clientId } : {}) },
+    // Credentials expire in real time, whatever clock the adapter's limiter runs on.
+    clock: systemClock,
   });
   return {
-    core: new CoreV1Api(configuration),
-    apps: new AppsV1Api(configuration),
-    policy: new PolicyV1Api(configuration),
-    autoscaling: new AutoscalingV2Api(configuration),
-    coordination: new CoordinationV1Api(configuration),
+    async request<T>(method: Method, path: string, request: Omit<RequestOptions, 'signal'> = {}): Promise<T> {
+      await options.limiter.take();
+      return rest.request<T>(method, path, { ...request, signal: AbortSignal.timeout(options.requestTimeoutMs) });
+    },
+    watch: (path, query, signal, onLine) => rest.stream(path, { query: { watch: true, ...query }, signal, onLine }),
   };
 }
 
-type AgentOptions = https.AgentOptions & http.AgentOptions;
-
-/** A kept-alive stand-in for client-node's per-request agent, one per distinct TLS identity; undefined to keep the agent given. */
-function keepAliveAgents(): (agent: unknown) => http.Agent | undefined {
-  const agents = new Map<string, http.Agent>();
-  return (agent) => {
-    // Exactly Node's agents: a proxy agent (a subclass) carries its own connection logic.
-    const secure = agent?.constructor === https.Agent;
-    if (!secure && agent?.constructor !== http.Agent) return undefined;
-    const given = (agent as http.Agent & { options: AgentOptions }).options;
-    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = given;
-    const identity = JSON.stringify([secure, ca, cert, key, pfx, passphrase, rejectUnauthorized, servername]);
-    let kept = agents.get(identity);
-    if (!kept) {
-      const tls = { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername };
-      const defined = Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined));
-      kept = secure ? new https.Agent({ ...defined, keepAlive: true }) : new http.Agent({ keepAlive: true });
-      agents.set(identity, kept);
-    }
-    return kept;
-  };
+/** The path of a resource: core (v1) under /api, the groups under /apis; names are escaped. */
+export function resourcePath(groupVersion: string, resource: string, ref: { namespace?: string; name?: string; subresource?: string } = {}): string {
+  const root = groupVersion === 'v1' ? '/api/v1' : `/apis/${groupVersion}`;
+  const namespace = ref.namespace !== undefined ? `/namespaces/${encodeURIComponent(ref.namespace)}` : '';
+  const name = ref.name !== undefined ? `/${encodeURIComponent(ref.name)}` : '';
+  const subresource = ref.subresource !== undefined ? `/${ref.subresource}` : '';
+  return `${root}${namespace}/${resource}${name}${subresource}`;
 }

@@ -2,27 +2,30 @@
 // annotations, and the disruption budgets. Reads are a few list calls per namespace, not
 // one call per workload.
 
-import type { V1Deployment, V1PodDisruptionBudget, V1StatefulSet, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type { PdbObservation, WorkloadKind, WorkloadObservation, WorkloadRef } from '../ports/index.js';
 import type { Caller } from './call.js';
 import { hpaObservation, pdbObservation, targets, workloadObservation } from './observe.js';
-import { listAll } from './paging.js';
-import { type Clients, MERGE_PATCH } from './transport.js';
+import { listResource } from './paging.js';
+import { type KubeApi, MERGE_PATCH, resourcePath } from './transport.js';
+import type { HorizontalPodAutoscaler, PodDisruptionBudget, Workload } from './wire.js';
 
-export type WorkloadDeps = { readonly clients: Clients; readonly call: Caller };
+export type WorkloadDeps = { readonly api: KubeApi; readonly call: Caller };
 
 export type WorkloadQuery = { readonly namespace: string; readonly name: string; readonly kind?: WorkloadKind };
 
-type Namespace = { deployments: V1Deployment[]; statefulSets: V1StatefulSet[]; hpas: V2HorizontalPodAutoscaler[] };
+type Namespace = { deployments: Workload[]; statefulSets: Workload[]; hpas: HorizontalPodAutoscaler[] };
 
-const page = (limit: number, token: string | undefined) => ({ limit, ...(token ? { _continue: token } : {}) });
+const APPS = 'apps/v1';
+const AUTOSCALING = 'autoscaling/v2';
+const HPAS = 'horizontalpodautoscalers';
 
 async function readNamespace(deps: WorkloadDeps, namespace: string, kinds: ReadonlySet<WorkloadKind>): Promise<Namespace> {
-  const { apps, autoscaling } = deps.clients;
+  const list = <T>(groupVersion: string, resource: string) =>
+    listResource<T>(deps, { operation: `list ${resource}`, target: namespace }, resourcePath(groupVersion, resource, { namespace }));
   const [deployments, statefulSets, hpas] = await Promise.all([
-    kinds.has('Deployment') ? listAll(deps.call, { operation: 'list deployments', target: namespace }, (l, t) => apps.listNamespacedDeployment({ namespace, ...page(l, t) })) : [],
-    kinds.has('StatefulSet') ? listAll(deps.call, { operation: 'list statefulsets', target: namespace }, (l, t) => apps.listNamespacedStatefulSet({ namespace, ...page(l, t) })) : [],
-    listAll(deps.call, { operation: 'list horizontalpodautoscalers', target: namespace }, (l, t) => autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, ...page(l, t) })),
+    kinds.has('Deployment') ? list<Workload>(APPS, 'deployments') : [],
+    kinds.has('StatefulSet') ? list<Workload>(APPS, 'statefulsets') : [],
+    list<HorizontalPodAutoscaler>(AUTOSCALING, HPAS),
   ]);
   return { deployments, statefulSets, hpas };
 }
@@ -45,7 +48,7 @@ export async function getWorkloads(deps: WorkloadDeps, refs: readonly WorkloadQu
   const seen = new Set<string>();
   for (const ref of refs) {
     const ns = namespaces.get(ref.namespace)!;
-    const found: { kind: WorkloadKind; object: V1Deployment | V1StatefulSet }[] = [];
+    const found: { kind: WorkloadKind; object: Workload }[] = [];
     const deployment = ref.kind !== 'StatefulSet' ? ns.deployments.find((d) => d.metadata?.name === ref.name) : undefined;
     const statefulSet = ref.kind !== 'Deployment' ? ns.statefulSets.find((s) => s.metadata?.name === ref.name) : undefined;
     if (deployment) found.push({ kind: 'Deployment', object: deployment });
@@ -66,24 +69,18 @@ export async function getWorkloads(deps: WorkloadDeps, refs: readonly WorkloadQu
 const resourceOf = (kind: WorkloadKind) => (kind === 'Deployment' ? 'deployments' : 'statefulsets');
 
 export async function scaleWorkload(deps: WorkloadDeps, ref: WorkloadRef, replicas: number): Promise<void> {
-  const { apps } = deps.clients;
   const { namespace, name } = ref;
-  const body = { spec: { replicas } };
+  const path = resourcePath(APPS, resourceOf(ref.kind), { namespace, name, subresource: 'scale' });
   await deps.call({ operation: `patch ${resourceOf(ref.kind)}/scale`, target: `${namespace}/${name}` }, () =>
-    ref.kind === 'Deployment'
-      ? apps.patchNamespacedDeploymentScale({ namespace, name, body }, MERGE_PATCH)
-      : apps.patchNamespacedStatefulSetScale({ namespace, name, body }, MERGE_PATCH));
+    deps.api.request('PATCH', path, { body: { spec: { replicas } }, contentType: MERGE_PATCH }));
 }
 
 export async function annotateWorkload(deps: WorkloadDeps, ref: WorkloadRef, annotations: Readonly<Record<string, string | null>>): Promise<void> {
   if (Object.keys(annotations).length === 0) return;
-  const { apps } = deps.clients;
   const { namespace, name } = ref;
-  const body = { metadata: { annotations } };
+  const path = resourcePath(APPS, resourceOf(ref.kind), { namespace, name });
   await deps.call({ operation: `patch ${resourceOf(ref.kind)}`, target: `${namespace}/${name}` }, () =>
-    ref.kind === 'Deployment'
-      ? apps.patchNamespacedDeployment({ namespace, name, body }, MERGE_PATCH)
-      : apps.patchNamespacedStatefulSet({ namespace, name, body }, MERGE_PATCH));
+    deps.api.request('PATCH', path, { body: { metadata: { annotations } }, contentType: MERGE_PATCH }));
 }
 
 export type HpaChange = {
@@ -103,12 +100,11 @@ export async function changeHpa(deps: WorkloadDeps, namespace: string, name: str
     ...(Object.keys(spec).length > 0 ? { spec } : {}),
   };
   if (Object.keys(body).length === 0) return;
-  await deps.call({ operation: 'patch horizontalpodautoscalers', target: `${namespace}/${name}` }, () =>
-    deps.clients.autoscaling.patchNamespacedHorizontalPodAutoscaler({ namespace, name, body }, MERGE_PATCH));
+  await deps.call({ operation: `patch ${HPAS}`, target: `${namespace}/${name}` }, () =>
+    deps.api.request('PATCH', resourcePath(AUTOSCALING, HPAS, { namespace, name }), { body, contentType: MERGE_PATCH }));
 }
 
 export async function listPdbs(deps: WorkloadDeps): Promise<PdbObservation[]> {
-  const pdbs = await listAll<V1PodDisruptionBudget>(deps.call, { operation: 'list poddisruptionbudgets' }, (limit, token) =>
-    deps.clients.policy.listPodDisruptionBudgetForAllNamespaces(page(limit, token)));
+  const pdbs = await listResource<PodDisruptionBudget>(deps, { operation: 'list poddisruptionbudgets' }, resourcePath('policy/v1', 'poddisruptionbudgets'));
   return pdbs.map(pdbObservation).filter((p): p is PdbObservation => p !== undefined);
 }

@@ -1,5 +1,5 @@
-// The Kubernetes cluster as scalerd needs it. Implemented over @kubernetes/client-node in
-// src/kube; the planner and the actuator only know this interface.
+// The Kubernetes cluster as scalerd needs it. Implemented over the API server's REST
+// interface in src/kube; the planner and the actuator only know this interface.
 //
 // Errors: remote failures after the adapter's own retries throw a RemoteError
 // (src/errors.ts). Outcomes that are part of the protocol — a pod already gone, an

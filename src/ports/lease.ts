@@ -1,5 +1,5 @@
 // The coordination.k8s.io/v1 Lease the daemon's leader election is held on, as plain data.
-// Implemented over client-node in src/kube/leases.ts; the elector (src/daemon/leader.ts)
+// Implemented over the API in src/kube/leases.ts; the elector (src/daemon/leader.ts)
 // only knows this interface, so it runs against a fake as well as the API server.
 //
 // Semantics: every write is a compare-and-swap on resourceVersion, which is what makes two

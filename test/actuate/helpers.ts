@@ -59,9 +59,9 @@ export const OPTIONS: ExecuteOptionsInput = { settleMs: 5_000, pollMs: 500, drai
 export async function startBed(scenario: Scenario, workloads: Workload[] = []): Promise<Bed> {
   const sim = await startSim({ scenario, speed: SPEED, startAt: START });
   const sleep = (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal);
-  const kubeConfig = loadKubeConfig({ kubeconfig: kubeconfigFile(sim) });
-  const cluster = createCluster({ kubeConfig, clientId: CLIENT_ID, clock: sim.clock, sleep });
-  const arrange = createCluster({ kubeConfig, clientId: 'test-arrange', clock: sim.clock, sleep });
+  const target = loadKubeConfig({ kubeconfig: kubeconfigFile(sim) });
+  const cluster = createCluster({ target, clientId: CLIENT_ID, clock: sim.clock, sleep });
+  const arrange = createCluster({ target, clientId: 'test-arrange', clock: sim.clock, sleep });
   const cloud = createCloud({
     region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: 'test-secret' },
     version: '0.0.0-test', retryDelayScale: 0.001,

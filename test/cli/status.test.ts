@@ -36,7 +36,7 @@ describe('scalerd status', () => {
     const connection = ['--schedule', 'schedules/example.json', '--kubeconfig', kubeconfigFile(s), '--aws-region', s.region, '--aws-endpoint', s.awsEndpoint];
     // A node a scalerd (the daemon, elsewhere) is draining, and an override on the replicas.
     const node = s.store.list('nodes')[0]!.metadata.name;
-    await createCluster({ kubeConfig: loadKubeConfig({ kubeconfig: kubeconfigFile(s) }), clientId: 'test' }).changeNode(node, markChange('scalerd', NIGHT));
+    await createCluster({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(s) }), clientId: 'test' }).changeNode(node, markChange('scalerd', NIGHT));
     expect((await run('override', 'set', ...connection.slice(0, 4), '--replicas', 'shop/web=5', '--for', '2h', '--reason', 'campaign')).code).toBe(0);
 
     const text = await run('status', ...connection);

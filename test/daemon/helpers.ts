@@ -40,7 +40,7 @@ export type DaemonBed = {
 export async function startDaemonBed(startAt: number, more: Partial<DaemonOptions> | ((sim: Sim) => Partial<DaemonOptions>) = {}, schedule = 'schedules/example.json'): Promise<DaemonBed> {
   const sim = await startDemoSim({ speed: SPEED, startAt });
   const sleep = (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal);
-  const cluster = createCluster({ kubeConfig: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clientId: 'scalerd-daemon-test', clock: sim.clock, sleep });
+  const cluster = createCluster({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clientId: 'scalerd-daemon-test', clock: sim.clock, sleep });
   const cloud = createCloud({ region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: 'AKIDDAEMONTEST', secretAccessKey: 'test' }, version: '0.0.0-test', retryDelayScale: 0.001 });
   const schedulePath = join(tempDir('scalerd-daemon-'), 'schedule.json');
   copyFileSync(schedule, schedulePath);

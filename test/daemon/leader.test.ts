@@ -56,7 +56,7 @@ const sleep = (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal);
 
 /** A lease store as one daemon builds it: its own adapter, on the simulator's clock. */
 function storeFor(id: string): LeaseStore {
-  return createLeaseStore(createKubeDeps({ kubeConfig: loadKubeConfig({ kubeconfig }), clientId: id, clock: sim.clock, sleep }));
+  return createLeaseStore(createKubeDeps({ target: loadKubeConfig({ kubeconfig }), clientId: id, clock: sim.clock, sleep }));
 }
 
 function candidate(id: string, more: Partial<LeaderElectorOptions> = {}): Candidate {

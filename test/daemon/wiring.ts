@@ -9,18 +9,17 @@ import type { DaemonOptions } from '../../src/daemon/daemon.js';
 import type { Sim } from '../../src/sim/index.js';
 import { kubeconfigFile } from '../kube/helpers.js';
 
-export function kubeOf(sim: Sim): { deps: KubeDeps; kubeConfig: ReturnType<typeof loadKubeConfig> } {
-  const kubeConfig = loadKubeConfig({ kubeconfig: kubeconfigFile(sim) });
-  const deps = createKubeDeps({ kubeConfig, clientId: 'scalerd-daemon-test', clock: sim.clock, sleep: (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal) });
-  return { deps, kubeConfig };
+export function kubeOf(sim: Sim): { deps: KubeDeps } {
+  const deps = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clientId: 'scalerd-daemon-test', clock: sim.clock, sleep: (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal) });
+  return { deps };
 }
 
 export function wiring(sim: Sim, options: { limit?: number; identity?: string } = {}): Partial<DaemonOptions> {
-  const { deps, kubeConfig } = kubeOf(sim);
+  const { deps } = kubeOf(sim);
   return {
     namespace: 'scalerd',
     events: createEventSink(deps, { instance: options.identity ?? 'test' }),
-    history: createHistoryStore({ configMaps: createConfigMaps(deps, kubeConfig), namespace: 'scalerd', sleep: (ms) => sim.clock.sleep(ms), ...(options.limit !== undefined ? { limit: options.limit } : {}) }),
+    history: createHistoryStore({ configMaps: createConfigMaps(deps), namespace: 'scalerd', sleep: (ms) => sim.clock.sleep(ms), ...(options.limit !== undefined ? { limit: options.limit } : {}) }),
   };
 }
 

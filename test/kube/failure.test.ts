@@ -1,18 +1,18 @@
-// Classifying client-node's failures at the boundary, and the eviction answers that are
+// Classifying the REST layer's failures at the boundary, and the eviction answers that are
 // outcomes: the tables of src/kube/failure.ts and src/kube/pods.ts, answer by answer.
 
-import { AbortError, ApiException, FetchError } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { createCaller } from '../../src/kube/call.js';
 import { isRetryable, retryHere, toFailure, toRemoteError } from '../../src/kube/failure.js';
 import { evictionOutcome } from '../../src/kube/pods.js';
+import { KubeConnectionError, KubeCredentialError, KubeResponseError, KubeTimeoutError, parseStatus } from '../../src/kube/rest-errors.js';
 import { isRemoteError } from '../../src/errors.js';
 
-/** What client-node 1.x throws for an error answer: the body is the Status as raw JSON text. */
-const apiError = (code: number, reason: string, message: string, extra: { causes?: object[]; headers?: Record<string, string> } = {}) =>
-  new ApiException<string>(code, 'Unknown API Status Code!', JSON.stringify({
+/** What the REST layer throws for an error answer: the Status parsed from the body, Retry-After as sent. */
+const apiError = (code: number, reason: string, message: string, extra: { causes?: object[]; retryAfter?: string } = {}) =>
+  new KubeResponseError(code, parseStatus(JSON.stringify({
     kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code, ...(extra.causes ? { details: { causes: extra.causes } } : {}),
-  }), extra.headers ?? { 'content-type': 'application/json' });
+  })), extra.retryAfter);
 
 const classify = (error: unknown) => {
   const failure = toFailure(error)!;
@@ -37,26 +37,30 @@ describe('classifying a failure', () => {
     expect(classify(apiError(code, reason, 'x'))).toEqual({ here, later });
   });
 
-  it('retries timeouts and connection failures', () => {
-    expect(classify(new AbortError('The operation was aborted.'))).toEqual({ here: true, later: true });
-    expect(toFailure(new AbortError('x'))?.kind).toBe('timeout');
-    const refused = new FetchError('request to http://127.0.0.1:1/api/v1/nodes failed, reason: connect ECONNREFUSED 127.0.0.1:1', 'system', { code: 'ECONNREFUSED' } as never);
-    expect(toFailure(refused)).toMatchObject({ kind: 'connection', message: expect.stringMatching(/^ECONNREFUSED/) });
+  it('retries timeouts, connection failures and credentials that could not be had', () => {
+    expect(classify(new KubeTimeoutError())).toEqual({ here: true, later: true });
+    expect(toFailure(new KubeTimeoutError())).toEqual({ kind: 'timeout', message: 'the request timed out', causes: [] });
+    const refused = new KubeConnectionError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1');
+    expect(toFailure(refused)).toMatchObject({ kind: 'connection', message: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1' });
     expect(classify(refused)).toEqual({ here: true, later: true });
+    const plugin = new KubeCredentialError('the exec plugin aws of the user "eks" failed (exit 255)');
+    expect(toFailure(plugin)).toMatchObject({ kind: 'credentials', message: plugin.message });
+    expect(classify(plugin)).toEqual({ here: true, later: true });
   });
 
-  it('lets a bug through instead of dressing it as a remote failure', () => {
+  it('lets a bug, or the caller\'s own abort, through instead of dressing it as a remote failure', () => {
     expect(toFailure(new TypeError('x is undefined'))).toBeUndefined();
+    expect(toFailure(new DOMException('This operation was aborted', 'AbortError'))).toBeUndefined();
   });
 
   it('reads the Status (reason, message, causes) and Retry-After in seconds', () => {
-    const failure = toFailure(apiError(429, 'TooManyRequests', 'slow down', { headers: { 'Retry-After': '3' }, causes: [{ reason: 'X', message: 'y' }] }));
+    const failure = toFailure(apiError(429, 'TooManyRequests', 'slow down', { retryAfter: '3', causes: [{ reason: 'X', message: 'y' }] }));
     expect(failure).toEqual({ kind: 'response', status: 429, reason: 'TooManyRequests', message: 'slow down', causes: [{ reason: 'X', message: 'y' }], retryAfterMs: 3_000 });
   });
 
   it('classifies an answer that is not a Status by its code (a 401 has no body; a proxy sends HTML)', () => {
-    expect(toFailure(new ApiException(401, 'Unauthorized', undefined, {}))).toMatchObject({ status: 401, message: expect.stringMatching(/Unauthorized/) });
-    const html = toFailure(new ApiException(502, 'Unknown API Status Code!', '<html>Bad Gateway</html>', {}))!;
+    expect(toFailure(new KubeResponseError(401, parseStatus(''), undefined))).toMatchObject({ status: 401, message: expect.stringMatching(/Unauthorized/) });
+    const html = toFailure(new KubeResponseError(502, parseStatus('<html>Bad Gateway</html>'), undefined))!;
     expect(html).toMatchObject({ status: 502, message: 'HTTP 502' });
     expect(retryHere(html)).toBe(true);
   });
@@ -77,7 +81,7 @@ describe('the caller', () => {
     let n = 0;
     const error = await call({ operation: 'list pods' }, async () => {
       n++;
-      throw n === 2 ? apiError(429, 'TooManyRequests', 'wait', { headers: { 'retry-after': '0.2' } }) : apiError(503, 'ServiceUnavailable', 'down');
+      throw n === 2 ? apiError(429, 'TooManyRequests', 'wait', { retryAfter: '0.2' }) : apiError(503, 'ServiceUnavailable', 'down');
     }).catch((e: unknown) => e);
     expect(n).toBe(4);
     expect(delays).toEqual([100, 200, 250]); // 100·2⁰, Retry-After 0.2 s, then min(250, 400)
@@ -89,7 +93,7 @@ describe('the caller', () => {
     let n = 0;
     await expect(call({ operation: 'get pods', target: 'a/b' }, async () => { n++; throw apiError(422, 'Invalid', 'bad'); })).rejects.toMatchObject({ detail: { retryable: false, status: 422 } });
     expect(n).toBe(1);
-    await expect(call({ operation: 'get pods' }, async () => { n++; throw apiError(429, 'TooManyRequests', 'later', { headers: { 'retry-after': '60' } }); })).rejects.toMatchObject({ detail: { retryable: true, status: 429 } });
+    await expect(call({ operation: 'get pods' }, async () => { n++; throw apiError(429, 'TooManyRequests', 'later', { retryAfter: '60' }); })).rejects.toMatchObject({ detail: { retryable: true, status: 429 } });
     expect(n).toBe(2);
   });
 
@@ -107,7 +111,7 @@ describe('an eviction\'s answers', () => {
     ['409 Conflict on the UID precondition', apiError(409, 'Conflict', 'Precondition failed: UID in precondition: a, UID in object meta: b'), { kind: 'gone' }],
     ['429 from a budget (no Retry-After)', apiError(429, 'TooManyRequests', 'Cannot evict pod as it would violate the pod\'s disruption budget.', { causes: [{ reason: 'DisruptionBudget', message: 'The disruption budget web needs 2 healthy pods and has 2 currently' }] }),
       { kind: 'blocked', retryAfterMs: 0, message: 'Cannot evict pod as it would violate the pod\'s disruption budget. (The disruption budget web needs 2 healthy pods and has 2 currently)' }],
-    ['429 with Retry-After 10', apiError(429, 'TooManyRequests', 'not observed yet', { headers: { 'retry-after': '10' } }), { kind: 'blocked', retryAfterMs: 10_000, message: 'not observed yet' }],
+    ['429 with Retry-After 10', apiError(429, 'TooManyRequests', 'not observed yet', { retryAfter: '10' }), { kind: 'blocked', retryAfterMs: 10_000, message: 'not observed yet' }],
     ['500 for two budgets', apiError(500, 'InternalError', 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.'),
       { kind: 'multiple-budgets', message: 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.' }],
     ['403 NamespaceTerminating', apiError(403, 'Forbidden', 'unable to create new content in namespace x because it is being terminated', { causes: [{ reason: 'NamespaceTerminating', message: 'namespace x is being terminated', field: 'metadata.namespace' }] }), { kind: 'namespace-terminating' }],

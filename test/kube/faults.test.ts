@@ -83,9 +83,9 @@ describe('faults', () => {
   });
 
   it('retries a refused connection, then reports it retryable, and never shows the bearer token', async () => {
-    const kubeConfig = loadKubeConfig({ kubeconfig: kubeconfigFile(t.sim, t.sim.kubeconfig.replace(t.sim.server, 'http://127.0.0.1:1').replace('token: simulator', `token: ${SECRET}`)) });
+    const target = loadKubeConfig({ kubeconfig: kubeconfigFile(t.sim, t.sim.kubeconfig.replace(t.sim.server, 'http://127.0.0.1:1').replace('token: simulator', `token: ${SECRET}`)) });
     const recording = recordingSleep();
-    const error = await failure(createCluster({ kubeConfig, sleep: recording.sleep, retry: { attempts: 3 } }).listNodes());
+    const error = await failure(createCluster({ target, sleep: recording.sleep, retry: { attempts: 3 } }).listNodes());
     expect(isRemoteError(error) && error.detail).toEqual({ operation: 'list nodes', retryable: true });
     expect((error as Error).message).toMatch(/^Kubernetes list nodes failed \(after 3 attempts\): ECONNREFUSED: /);
     expect(recording.delays).toHaveLength(2);
@@ -93,8 +93,8 @@ describe('faults', () => {
   });
 
   it('never puts the bearer token in an error from an answer', async () => {
-    const kubeConfig = loadKubeConfig({ kubeconfig: kubeconfigFile(t.sim, t.sim.kubeconfig.replace('token: simulator', `token: ${SECRET}`)) });
-    const cluster = createCluster({ kubeConfig, retry: { attempts: 1 } });
+    const target = loadKubeConfig({ kubeconfig: kubeconfigFile(t.sim, t.sim.kubeconfig.replace('token: simulator', `token: ${SECRET}`)) });
+    const cluster = createCluster({ target, retry: { attempts: 1 } });
     t.sim.faults.addRequestFault({ api: 'kube', operation: 'list pods', error: 500 });
     expectNoSecret(await failure(cluster.listPods()));
     expectNoSecret(await failure(cluster.changeNode('no-such-node', { unschedulable: true })));

@@ -50,22 +50,22 @@ export type KubeTestbed = {
   apps: AppsV1Api;
   policy: PolicyV1Api;
   /** Another adapter on the same simulator, with other options. */
-  clusterWith(options: Omit<CreateClusterOptions, 'kubeConfig'>): Cluster;
+  clusterWith(options: Omit<CreateClusterOptions, 'target'>): Cluster;
 };
 
 /**
  * One simulator per test file (small.json unless `scenario` says otherwise), started in
  * beforeAll and stopped in afterAll; tests work on objects of their own.
  */
-export function useKubeSim(options: { scenario?: () => Promise<Scenario>; cluster?: Omit<CreateClusterOptions, 'kubeConfig'> } & Omit<SimOptions, 'scenario'> = {}): KubeTestbed {
+export function useKubeSim(options: { scenario?: () => Promise<Scenario>; cluster?: Omit<CreateClusterOptions, 'target'> } & Omit<SimOptions, 'scenario'> = {}): KubeTestbed {
   const holder = {} as KubeTestbed;
   beforeAll(async () => {
     const { scenario, cluster: clusterOptions, ...rest } = options;
     const simOptions: SimOptions = { manualClock: true, startAt: START, ...rest };
     const sim = await startSim(rest.nodes !== undefined ? simOptions : { ...simOptions, scenario: await (scenario ?? smallScenario)() });
-    const kubeConfig = loadKubeConfig({ kubeconfig: kubeconfigFile(sim) });
-    const clusterWith = (more: Omit<CreateClusterOptions, 'kubeConfig'>) =>
-      createCluster({ kubeConfig, clientId: CLIENT_ID, retry: { baseDelayMs: 1, maxDelayMs: 2_000 }, ...more });
+    const target = loadKubeConfig({ kubeconfig: kubeconfigFile(sim) });
+    const clusterWith = (more: Omit<CreateClusterOptions, 'target'>) =>
+      createCluster({ target, clientId: CLIENT_ID, retry: { baseDelayMs: 1, maxDelayMs: 2_000 }, ...more });
     const kc = new KubeConfig();
     kc.loadFromString(sim.kubeconfig);
     Object.assign(holder, {

@@ -1,11 +1,11 @@
 // The merge patch a NodeChange becomes: only what changes, other taints kept in place,
 // the resourceVersion always carried, nothing at all when the node already is as asked.
 
-import type { V1Node } from '@kubernetes/client-node';
+import type { Node } from '../../src/kube/wire.js';
 import { describe, expect, it } from 'vitest';
 import { changedTaints, nodePatch } from '../../src/kube/node-change.js';
 
-const node = (spec: V1Node['spec'] = {}, annotations?: Record<string, string>): V1Node => ({
+const node = (spec: Node['spec'] = {}, annotations?: Record<string, string>): Node => ({
   metadata: { name: 'n1', resourceVersion: '42', ...(annotations ? { annotations } : {}) },
   spec,
 });
@@ -23,7 +23,7 @@ describe('nodePatch', () => {
   it('keeps the other taints, in place and with their timeAdded (to the second)', () => {
     const current = node({ taints: [
       { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' },
-      { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: new Date('2026-03-02T09:00:00.000Z') },
+      { key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: '2026-03-02T09:00:00Z' },
     ] });
     expect(nodePatch(current, { addTaints: [draining] })?.spec?.taints).toEqual([
       { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' },

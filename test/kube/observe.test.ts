@@ -1,6 +1,6 @@
-// SDK objects → observations, field by field as src/ports/observation.ts documents them.
+// API objects → observations, field by field as src/ports/observation.ts documents them.
 
-import type { V1Node, V1Pod, V1PodDisruptionBudget, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { HorizontalPodAutoscaler, Node, Pod, PodDisruptionBudget } from '../../src/kube/wire.js';
 import { describe, expect, it } from 'vitest';
 import { nodeObservation, pdbObservation, podObservation, podRequests, targets } from '../../src/kube/observe.js';
 
@@ -11,9 +11,9 @@ const container = (name: string, cpu?: string, memory?: string, restartPolicy?: 
 });
 
 describe('nodes', () => {
-  const base: V1Node = {
-    metadata: { name: 'ip-10-0-1-1', uid: 'u1', resourceVersion: '7', creationTimestamp: new Date('2026-03-02T08:00:00Z'), labels: { 'topology.kubernetes.io/zone': 'eu-west-1a' } },
-    spec: { providerID: 'aws:///eu-west-1a/i-0abc123', taints: [{ key: 'k', effect: 'NoSchedule', timeAdded: new Date(0) }], unschedulable: true },
+  const base: Node = {
+    metadata: { name: 'ip-10-0-1-1', uid: 'u1', resourceVersion: '7', creationTimestamp: '2026-03-02T08:00:00Z', labels: { 'topology.kubernetes.io/zone': 'eu-west-1a' } },
+    spec: { providerID: 'aws:///eu-west-1a/i-0abc123', taints: [{ key: 'k', effect: 'NoSchedule', timeAdded: '1970-01-01T00:00:00Z' }], unschedulable: true },
     status: { allocatable: { cpu: '1930m', memory: '7Gi', pods: '29' }, conditions: [{ type: 'MemoryPressure', status: 'False' }, { type: 'Ready', status: 'True' }] },
   };
 
@@ -37,10 +37,12 @@ describe('nodes', () => {
 });
 
 describe('pods', () => {
-  const pod: V1Pod = {
+  // A volume of a kind the adapter does not read, as the API sends it.
+  const configMapVolume = { name: 'cfg', configMap: { name: 'x' } };
+  const pod: Pod = {
     metadata: {
       namespace: 'shop', name: 'web-1', uid: 'p1', labels: { app: 'web' },
-      deletionTimestamp: new Date('2026-03-02T09:00:30Z'),
+      deletionTimestamp: '2026-03-02T09:00:30Z',
       ownerReferences: [
         { apiVersion: 'v1', kind: 'ConfigMap', name: 'not-the-controller', uid: 'c0' },
         { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-abc', uid: 'rs1', controller: true },
@@ -51,7 +53,7 @@ describe('pods', () => {
       nodeSelector: { disk: 'ssd' },
       tolerations: [{ key: 'k', operator: 'Exists', effect: 'NoSchedule' }, { operator: 'Exists' }],
       containers: [container('a', '250m', '256Mi'), container('b', '0.5', '1Gi')],
-      volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory' } }, { name: 'cfg', configMap: { name: 'x' } }],
+      volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory' } }, configMapVolume],
     },
     status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
   };
@@ -99,7 +101,7 @@ describe('pods', () => {
 });
 
 describe('budgets and autoscalers', () => {
-  const pdb = (extra: Partial<V1PodDisruptionBudget> = {}): V1PodDisruptionBudget => ({
+  const pdb = (extra: Partial<PodDisruptionBudget> = {}): PodDisruptionBudget => ({
     metadata: { namespace: 'shop', name: 'web', generation: 2 },
     spec: { selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a'] }] } },
     status: { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3, observedGeneration: 2 },
@@ -121,7 +123,7 @@ describe('budgets and autoscalers', () => {
   });
 
   it('matches an autoscaler to its apps/v1 target only', () => {
-    const hpa = (apiVersion: string, kind = 'Deployment'): V2HorizontalPodAutoscaler => ({ metadata: { namespace: 'shop', name: 'h' }, spec: { maxReplicas: 5, scaleTargetRef: { apiVersion, kind, name: 'web' } } });
+    const hpa = (apiVersion: string, kind = 'Deployment'): HorizontalPodAutoscaler => ({ metadata: { namespace: 'shop', name: 'h' }, spec: { maxReplicas: 5, scaleTargetRef: { apiVersion, kind, name: 'web' } } });
     expect(targets(hpa('apps/v1'), 'Deployment', 'shop', 'web')).toBe(true);
     expect(targets(hpa('apps/v1'), 'Deployment', 'other', 'web')).toBe(false);
     expect(targets(hpa('apps/v1', 'StatefulSet'), 'Deployment', 'shop', 'web')).toBe(false);

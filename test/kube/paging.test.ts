@@ -1,25 +1,25 @@
 // Paging with continue tokens, and the fresh start after 410 Expired. The simulator's
 // tokens never expire, so the restart is tested here with pages made up.
 
-import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { createCaller } from '../../src/kube/call.js';
 import { MAX_RESTARTS, type Page, listAll } from '../../src/kube/paging.js';
+import { KubeResponseError, parseStatus } from '../../src/kube/rest-errors.js';
 
 const call = createCaller({ policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {} });
 const site = { operation: 'list pods' };
 
-const expired = () => new ApiException(410, 'Unknown API Status Code!', JSON.stringify({
+const expired = () => new KubeResponseError(410, parseStatus(JSON.stringify({
   kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410,
   message: 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
-}), {});
+})), undefined);
 
 describe('listAll', () => {
   it('asks 500 at a time and follows continue to the end', async () => {
     const asked: [number, string | undefined][] = [];
     const pages: Record<string, Page<number>> = {
-      start: { items: [1, 2], metadata: { _continue: 'a' } },
-      a: { items: [3], metadata: { _continue: 'b' } },
+      start: { items: [1, 2], metadata: { continue: 'a' } },
+      a: { items: [3], metadata: { continue: 'b' } },
       b: { items: [4], metadata: {} },
     };
     const items = await listAll(call, site, async (limit, token) => {
@@ -35,7 +35,7 @@ describe('listAll', () => {
     const items = await listAll(call, site, async (_limit, token) => {
       if (!token) {
         listing++;
-        return { items: [`first-of-${listing}`], metadata: { _continue: 'next' } };
+        return { items: [`first-of-${listing}`], metadata: { continue: 'next' } };
       }
       if (listing === 1) throw expired();
       return { items: [`second-of-${listing}`] };
@@ -48,7 +48,7 @@ describe('listAll', () => {
     await expect(listAll(call, site, async (_limit, token) => {
       if (token) throw expired();
       firstPages++;
-      return { items: [], metadata: { _continue: 'next' } };
+      return { items: [], metadata: { continue: 'next' } };
     })).rejects.toMatchObject({ detail: { status: 410, reason: 'Expired', retryable: false } });
     expect(firstPages).toBe(MAX_RESTARTS + 1);
 

@@ -18,9 +18,8 @@ describe('watching the overrides', () => {
     const sim = await startSim({ scenario: { ...threeNodes(), namespaces: ['scalerd'] }, manualClock: true, startAt: START });
     const controller = new AbortController();
     try {
-      const kubeConfig = loadKubeConfig({ kubeconfig: kubeconfigFile(sim) });
-      const deps = createKubeDeps({ kubeConfig, clock: sim.clock });
-      const store = createOverrideStore({ configMaps: createConfigMaps(deps, kubeConfig, { timeoutSeconds: 1, retryDelayMs: 50 }), clock: sim.clock, sleep: deps.sleep });
+      const deps = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clock: sim.clock });
+      const store = createOverrideStore({ configMaps: createConfigMaps(deps, { timeoutSeconds: 1, retryDelayMs: 50 }), clock: sim.clock, sleep: deps.sleep });
       const seen: OverrideSet[] = [];
       const errors: Error[] = [];
       const watching = store.watch((set) => seen.push(set), { signal: controller.signal, onError: (e) => errors.push(e) });
@@ -57,9 +56,8 @@ describe('watching the overrides', () => {
   it('stops when its signal aborts', async () => {
     const sim = await startSim({ scenario: { ...threeNodes(), namespaces: ['scalerd'] }, manualClock: true, startAt: START });
     try {
-      const kubeConfig = loadKubeConfig({ kubeconfig: kubeconfigFile(sim) });
-      const deps = createKubeDeps({ kubeConfig, clock: sim.clock });
-      const configMaps = createConfigMaps(deps, kubeConfig);
+      const deps = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clock: sim.clock });
+      const configMaps = createConfigMaps(deps);
       const controller = new AbortController();
       let calls = 0;
       const watching = configMaps.watch('scalerd', 'scalerd-overrides', () => calls++, { signal: controller.signal });

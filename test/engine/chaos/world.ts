@@ -54,7 +54,7 @@ export async function startChaosWorld(target: number): Promise<ChaosWorld> {
     default: { capacity: { workers: group.desired } },
   }));
   const kubeconfig = kubeconfigFile(sim);
-  const cluster = createCluster({ kubeConfig: loadKubeConfig({ kubeconfig }), clientId: 'chaos-observer', clock: sim.clock });
+  const cluster = createCluster({ target: loadKubeConfig({ kubeconfig }), clientId: 'chaos-observer', clock: sim.clock });
   const cloud = createCloud({
     region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: 'AKIDCHAOSOBSERVER', secretAccessKey: 'test-secret' },
     version: '0.0.0-test', retryDelayScale: 0.001,
