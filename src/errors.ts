@@ -30,6 +30,7 @@ export const CODES = {
   SCALERD_ERR_SCENARIO_DUPLICATE_KEY: 'a property appears twice in one object of a scenario',
   SCALERD_ERR_SCENARIO_SCHEMA: 'a scenario value does not have the shape the schema requires',
   SCALERD_ERR_SCENARIO_INVALID: 'a scenario is inconsistent (sizes outside limits, names used twice)',
+  SCALERD_ERR_SCENARIO_USER_DATA: 'a node group\'s cloud-init user data cannot be read for its labels and taints',
   SCALERD_ERR_AWS_CONFIG: 'the AWS client configuration is invalid (region, endpoint, credentials)',
   SCALERD_ERR_AWS_CALL: 'an AWS API call failed',
   SCALERD_ERR_KUBE_CONFIG: 'no usable kubeconfig (flag, KUBECONFIG, ~/.kube/config or in-cluster)',

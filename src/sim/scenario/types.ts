@@ -23,6 +23,8 @@ export type ScenarioNodeGroup = {
   desired: number;
   instanceType?: string;
   allocatable: { cpu: Quantity; memory: Quantity; pods: number };
+  /** A cloud-init file (relative to the scenario file) whose JoinConfiguration gives labels and taints. */
+  userData?: string;
   labels?: Record<string, string>;
   taints?: Taint[];
   suspendedProcesses?: string[];
