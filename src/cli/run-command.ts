@@ -14,7 +14,7 @@ import { timerSleep, type Sleep } from '../actuate/index.js';
 import { createCloud } from '../aws/index.js';
 import type { Clock } from '../clock.js';
 import { startDaemon, type Leadership } from '../daemon/daemon.js';
-import { LeaderElector } from '../daemon/leader.js';
+import { LEASE_NAME, LeaderElector } from '../daemon/leader.js';
 import { createLogger, type Logger } from '../daemon/log.js';
 import { ScheduleSource } from '../daemon/schedule-source.js';
 import { clockTimers } from '../daemon/triggers.js';
@@ -115,7 +115,7 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
   let poke: (reason: string) => void = () => undefined;
   if (options.leaderElect) {
     elector = new LeaderElector({
-      store: createLeaseStore(deps), namespace: options.namespace, name: 'scalerd', identity, clock, sleep, log,
+      store: createLeaseStore(deps), namespace: options.namespace, name: LEASE_NAME, identity, clock, sleep, log,
       onStartedLeading: () => poke('leadership gained'),
       onStoppedLeading: () => poke('leadership lost'),
     });

@@ -51,6 +51,8 @@ export type LeaderElectorOptions = {
   readonly log?: LeaderLog;
 };
 
+/** The Lease the replicas elect on, in scalerd's namespace (deploy/role.yaml names it). */
+export const LEASE_NAME = 'scalerd';
 export const DEFAULT_LEASE_DURATION_MS = 15_000;
 export const DEFAULT_RENEW_DEADLINE_MS = 10_000;
 export const DEFAULT_RETRY_PERIOD_MS = 2_000;

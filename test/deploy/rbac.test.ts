@@ -1,0 +1,154 @@
+// Least privilege you can check: every Kubernetes request the adapter can make, found by
+// calling every method of every port it implements against the simulator (which counts
+// requests as RBAC sees them: verb, resource, subresource), must be exactly what
+// CALLS lists, and deploy/'s ClusterRole and Role must grant exactly CALLS — no rule the
+// code does not use, no call without a rule.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HISTORY_CONFIG_MAP } from '../../src/daemon/history.js';
+import { LEASE_NAME } from '../../src/daemon/leader.js';
+import { clusterOver, createKubeDeps, loadKubeConfig } from '../../src/kube/index.js';
+import { createConfigMaps } from '../../src/kube/config-maps.js';
+import { createEventSink } from '../../src/kube/events.js';
+import { createLeaseStore } from '../../src/kube/leases.js';
+import { OVERRIDES_CONFIG_MAP } from '../../src/overrides/store.js';
+import { startSim, type Sim } from '../../src/sim/index.js';
+import { loadScenarioFile } from '../../src/sim/scenario/load.js';
+import { kubeconfigFile } from '../kube/helpers.js';
+import { render, type KubeObject } from './render.js';
+
+const NAMESPACE = 'scalerd';
+
+/**
+ * Every request, by where RBAC must allow it: cluster-wide (the ClusterRole), or only in
+ * scalerd's namespace on its own objects (the Role).
+ */
+const CALLS = {
+  cluster: [
+    ['', 'nodes', ['get', 'list', 'patch', 'delete']],
+    ['', 'pods', ['get', 'list', 'delete']],
+    ['', 'pods/eviction', ['create']],
+    ['', 'events', ['create', 'patch']],
+    ['apps', 'deployments', ['list', 'patch']],
+    ['apps', 'statefulsets', ['list', 'patch']],
+    ['apps', 'deployments/scale', ['patch']],
+    ['apps', 'statefulsets/scale', ['patch']],
+    ['autoscaling', 'horizontalpodautoscalers', ['list', 'patch']],
+    ['policy', 'poddisruptionbudgets', ['list']],
+  ],
+  namespace: [
+    ['coordination.k8s.io', 'leases', ['get', 'create', 'update']],
+    ['', 'configmaps', ['get', 'list', 'watch', 'create', 'update']],
+  ],
+} as const;
+
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+type Grant = `${string} ${string} ${string}`;
+
+const expand = (calls: readonly (readonly [string, string, readonly string[]])[]): Grant[] =>
+  calls.flatMap(([group, resource, verbs]) => verbs.map((verb): Grant => `${verb} ${group || 'core'} ${resource}`)).sort();
+const granted = (rules: readonly Rule[]): Grant[] =>
+  rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v): Grant => `${v} ${g || 'core'} ${res}`)))).sort();
+
+let sim: Sim;
+const exercised = new Set<string>();
+
+beforeAll(async () => {
+  const loaded = await loadScenarioFile('scenarios/small.json');
+  if (!loaded.ok) throw new Error('scenarios/small.json does not load');
+  // An HPA on web, so the HPA calls have something to act on.
+  const scenario = { ...loaded.scenario, namespaces: [NAMESPACE], workloads: loaded.scenario.workloads!.map((w) => (w.name === 'web' ? { ...w, hpa: { min: 2, max: 5 } } : w)) };
+  sim = await startSim({ scenario });
+  const deps = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clientId: 'rbac-test' });
+  const cluster = clusterOver(deps);
+  const leases = createLeaseStore(deps);
+  const configMaps = createConfigMaps(deps);
+  const events = createEventSink(deps);
+  const ports = { cluster, leases, configMaps, events } as const;
+
+  sim.recorder.clear();
+  const call = async <P extends keyof typeof ports, M extends keyof (typeof ports)[P]>(port: P, method: M, run: (p: (typeof ports)[P]) => Promise<unknown>) => {
+    exercised.add(`${port}.${String(method)}`);
+    await run(ports[port]);
+  };
+  const nodes = await cluster.listNodes();
+  const pods = await cluster.listPods();
+  exercised.add('cluster.listNodes').add('cluster.listPods');
+  const [victim, other] = nodes.map((n) => n.name);
+  const web = pods.filter((p) => p.name.startsWith('web-'));
+  await call('cluster', 'listPodsOnNode', (c) => c.listPodsOnNode(victim!));
+  await call('cluster', 'getPod', (c) => c.getPod(web[0]!.namespace, web[0]!.name));
+  await call('cluster', 'changeNode', async (c) => {
+    await c.changeNode(victim!, { unschedulable: true, annotations: { 'scalerd.io/test': 'a' } });
+    await c.changeNode(victim!, { annotations: { 'scalerd.io/test': 'b' }, expectAnnotations: { 'scalerd.io/test': 'a' } });
+  });
+  await call('cluster', 'evictPod', (c) => c.evictPod(web[0]!, 1));
+  await call('cluster', 'deletePod', (c) => c.deletePod(web[1]!, 0));
+  await call('cluster', 'deleteNode', (c) => c.deleteNode(other!));
+  const refs = [{ kind: 'Deployment', namespace: 'shop', name: 'web' }, { kind: 'StatefulSet', namespace: 'shop', name: 'search' }] as const;
+  await call('cluster', 'getWorkloads', (c) => c.getWorkloads(refs));
+  await call('cluster', 'scaleWorkload', async (c) => { for (const ref of refs) await c.scaleWorkload(ref, 3); });
+  await call('cluster', 'annotateWorkload', async (c) => { for (const ref of refs) await c.annotateWorkload(ref, { 'scalerd.io/test': 'x' }); });
+  await call('cluster', 'changeHpa', (c) => c.changeHpa('shop', 'web', { minReplicas: 3 }));
+  await call('cluster', 'listPdbs', (c) => c.listPdbs());
+  await call('leases', 'get', (l) => l.get(NAMESPACE, LEASE_NAME));
+  await call('leases', 'create', (l) => l.create({ namespace: NAMESPACE, name: LEASE_NAME, holderIdentity: 'a', leaseDurationSeconds: 15, resourceVersion: '' }));
+  await call('leases', 'update', async (l) => { const lease = await l.get(NAMESPACE, LEASE_NAME); await l.update({ ...lease!, holderIdentity: 'b' }); });
+  const content = { data: { a: '1' }, labels: {}, annotations: {} };
+  await call('configMaps', 'create', (m) => m.create(NAMESPACE, OVERRIDES_CONFIG_MAP, content));
+  await call('configMaps', 'update', async (m) => { const cm = await m.get(NAMESPACE, OVERRIDES_CONFIG_MAP); await m.update(NAMESPACE, OVERRIDES_CONFIG_MAP, { ...content, resourceVersion: cm!.resourceVersion }); });
+  await call('configMaps', 'get', (m) => m.get(NAMESPACE, HISTORY_CONFIG_MAP));
+  await call('configMaps', 'watch', async (m) => {
+    const stop = new AbortController();
+    let seen = 0;
+    const watching = m.watch(NAMESPACE, OVERRIDES_CONFIG_MAP, () => { seen++; }, { signal: stop.signal });
+    const deadline = Date.now() + 5_000;
+    // The first call comes from the list; the watch request follows it.
+    while ((seen === 0 || !sim.recorder.requests()['watch configmaps']) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    stop.abort();
+    await watching;
+  });
+  await call('events', 'emit', async (e) => {
+    const event = { regarding: { kind: 'Node', name: victim! }, type: 'Normal', reason: 'Test', message: 'same twice' } as const;
+    await e.emit(event);
+    await e.emit(event); // a repeat patches the count
+  });
+  for (const [name, port] of Object.entries(ports)) {
+    for (const method of Object.keys(port)) expect(exercised, `${name}.${method} is not exercised: add it above`).toContain(`${name}.${method}`);
+  }
+}, 60_000);
+
+afterAll(async () => sim?.stop());
+
+describe('RBAC: deploy/ grants exactly the calls the Kubernetes adapter makes', () => {
+  it('the adapter\'s requests are exactly CALLS (every port method called)', () => {
+    const made = Object.keys(sim.recorder.requests()).sort();
+    const listed = [...CALLS.cluster, ...CALLS.namespace].flatMap(([, resource, verbs]) => verbs.map((verb) => `${verb} ${resource}`)).sort();
+    expect(made).toEqual(listed);
+  });
+
+  it('the ClusterRole grants exactly the cluster-wide calls, for the service account', async () => {
+    const objects = await render();
+    const role = objects.find((o) => o.kind === 'ClusterRole') as KubeObject & { rules: Rule[] };
+    expect(role.rules.every((r) => r.resourceNames === undefined)).toBe(true);
+    expect(granted(role.rules)).toEqual(expand(CALLS.cluster));
+    const binding = objects.find((o) => o.kind === 'ClusterRoleBinding') as KubeObject & { roleRef: { name: string }; subjects: { kind: string; name: string; namespace: string }[] };
+    expect(binding.roleRef.name).toBe(role.metadata.name);
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'scalerd', namespace: NAMESPACE }]);
+  });
+
+  it('the Role grants exactly the namespace calls, by name wherever RBAC can match one', async () => {
+    const objects = await render();
+    const role = objects.find((o) => o.kind === 'Role') as KubeObject & { rules: Rule[] };
+    expect(role.metadata.namespace).toBe(NAMESPACE);
+    expect(granted(role.rules)).toEqual(expand(CALLS.namespace));
+    // create cannot name its object; every other verb is held to scalerd's own objects.
+    for (const rule of role.rules) {
+      if (rule.verbs.includes('create')) expect(rule.verbs).toEqual(['create']);
+      else expect(rule.resourceNames, JSON.stringify(rule)).toEqual(rule.resources.includes('leases') ? [LEASE_NAME] : [OVERRIDES_CONFIG_MAP, HISTORY_CONFIG_MAP]);
+    }
+    const binding = objects.find((o) => o.kind === 'RoleBinding') as KubeObject & { roleRef: { kind: string; name: string }; subjects: unknown[] };
+    expect(binding.roleRef).toMatchObject({ kind: 'Role', name: role.metadata.name });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'scalerd', namespace: NAMESPACE }]);
+  });
+});
