@@ -1,0 +1,55 @@
+# syntax=docker/dockerfile:1
+# scalerd's container image: the daemon (`scalerd run`) and the CLI, on Node 24 LTS.
+#
+#   docker build -t scalerd:0.1.0 .
+#   docker run --rm scalerd:0.1.0 --help
+#
+# Three stages: `build` compiles TypeScript with the dev dependencies; `deps` installs the
+# production dependencies only (no compiler, no test runner, no install scripts); the
+# final stage copies the two results onto a fresh base. Nothing of the build (sources,
+# npm's cache, dev dependencies) reaches the image.
+
+ARG NODE_MAJOR=24
+
+FROM node:${NODE_MAJOR}-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:${NODE_MAJOR}-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM node:${NODE_MAJOR}-bookworm-slim
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="scalerd" \
+      org.opencontainers.image.description="Schedule-driven sizing of Kubernetes clusters on AWS Auto Scaling groups, with safe scale-down" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.source="https://github.com/scalerd/scalerd"
+# tini as PID 1: it forwards SIGTERM to node and reaps the children node does not wait
+# for (a kubeconfig's exec credential plugin can leave some). Debian's package, pinned to
+# bookworm's version.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tini=0.19.0-1* \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY package.json ./
+COPY schedules ./schedules
+# A numeric user (not the image's "node"), so that runAsNonRoot can verify it; nothing is
+# written to the filesystem at run time, so a read-only root filesystem works.
+USER 65532:65532
+EXPOSE 8080
+# The daemon's settings come from SCALERD_* variables (see README, "Configuration"); the
+# command line is the same on a host: node dist/cli/main.js run.
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/cli/main.js"]
+CMD ["run"]
