@@ -45,6 +45,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY package.json ./
 COPY schedules ./schedules
+COPY deployer ./deployer
 # A numeric user (not the image's "node"), so that runAsNonRoot can verify it; nothing is
 # written to the filesystem at run time, so a read-only root filesystem works.
 USER 65532:65532

@@ -44,6 +44,17 @@ export const CODES = {
   SCALERD_WARN_OVERRIDE_CLAMPED: "an override value is outside the schedule's limits; the limit is applied",
   SCALERD_WARN_OVERRIDE_IGNORED: 'an override names a node group or workload the schedule does not declare',
   SCALERD_ERR_HISTORY_CONFLICT: 'the history ConfigMap kept changing during a write; the entry was not written',
+  SCALERD_ERR_DESCRIPTOR_READ: 'the descriptor file cannot be read',
+  SCALERD_ERR_DESCRIPTOR_JSON: 'the descriptor is not valid JSON',
+  SCALERD_ERR_DESCRIPTOR_DUPLICATE_KEY: 'a property appears twice in one object of a descriptor',
+  SCALERD_ERR_DESCRIPTOR_SCHEMA: 'a descriptor value does not have the shape the schema requires',
+  SCALERD_ERR_DESCRIPTOR_PORT: 'a descriptor declares no TCP port, a port twice, or a health check port no container declares',
+  SCALERD_ERR_DESCRIPTOR_DUPLICATE_NAME: 'two containers of a descriptor have the same name',
+  SCALERD_ERR_DESCRIPTOR_ENV: 'a descriptor sets a variable the deployer sets (APP_NAME, APP_VERSION, POD_NAME, POD_NAMESPACE)',
+  SCALERD_ERR_DESCRIPTOR_HEALTH_CHECK: "a health check's deadline is too short for its successes and interval",
+  SCALERD_ERR_DESCRIPTOR_WEBHOOK: 'a webhook URL cannot be parsed',
+  SCALERD_ERR_DESCRIPTOR_VERSION: 'version "auto" would go past the largest version, 999999999',
+  SCALERD_WARN_DESCRIPTOR_PORT_UNDECLARED: 'the health check port is a number that no container declares',
 } as const;
 
 export type Code = keyof typeof CODES;

@@ -7,3 +7,4 @@ export { type KubeConfigEnvironment, KubeConfigError, type KubeConfigOptions, SE
 export type { KubeCluster, KubeTarget, KubeUser } from './target.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './call.js';
 export { type Sleep, TokenBucket } from './rate-limiter.js';
+export { type DeployerDeps, createDeployerCluster } from './deployer.js';

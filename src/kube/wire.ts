@@ -24,7 +24,7 @@ export type ListMeta = { readonly resourceVersion?: string; readonly continue?: 
 export type List<T> = { readonly metadata?: ListMeta; readonly items: T[] };
 
 type Quantities = Readonly<Record<string, string>>;
-type Condition = { readonly type: string; readonly status: string };
+type Condition = { readonly type: string; readonly status: string; readonly reason?: string };
 
 export type Taint = { readonly key: string; readonly value?: string; readonly effect: string; readonly timeAdded?: string };
 
@@ -34,7 +34,21 @@ export type Node = {
   readonly status?: { readonly conditions?: readonly Condition[]; readonly allocatable?: Quantities };
 };
 
-export type Container = { readonly resources?: { readonly requests?: Quantities }; readonly restartPolicy?: string };
+export type ContainerPort = { readonly name?: string; readonly containerPort: number; readonly protocol?: string };
+
+export type Container = {
+  readonly name?: string;
+  readonly resources?: { readonly requests?: Quantities };
+  readonly restartPolicy?: string;
+  readonly ports?: readonly ContainerPort[];
+};
+
+export type ContainerStatus = {
+  readonly name: string;
+  readonly ready?: boolean;
+  readonly restartCount?: number;
+  readonly state?: { readonly waiting?: { readonly reason?: string }; readonly running?: object; readonly terminated?: { readonly reason?: string } };
+};
 
 export type Toleration = {
   readonly key?: string;
@@ -60,15 +74,30 @@ export type Pod = {
     readonly nodeSelector?: Readonly<Record<string, string>>;
     readonly volumes?: readonly Volume[];
   };
-  readonly status?: { readonly phase?: string; readonly conditions?: readonly Condition[] };
+  readonly status?: {
+    readonly phase?: string;
+    readonly conditions?: readonly Condition[];
+    readonly podIP?: string;
+    readonly containerStatuses?: readonly ContainerStatus[];
+  };
 };
 
-/** A Deployment or a StatefulSet: what scaling reads of either. */
+/** A Deployment or a StatefulSet: what scaling reads of either, and the deployer of its Deployments. */
 export type Workload = {
   readonly metadata?: ObjectMeta;
   readonly spec?: { readonly replicas?: number };
-  readonly status?: { readonly readyReplicas?: number; readonly availableReplicas?: number };
+  readonly status?: {
+    readonly observedGeneration?: number;
+    readonly replicas?: number;
+    readonly readyReplicas?: number;
+    readonly availableReplicas?: number;
+    readonly updatedReplicas?: number;
+    readonly conditions?: readonly Condition[];
+  };
 };
+
+/** core/v1 Service: the deployer reads only its metadata back. */
+export type Service = { readonly metadata?: ObjectMeta };
 
 export type HorizontalPodAutoscaler = {
   readonly metadata?: ObjectMeta;
