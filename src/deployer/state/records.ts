@@ -1,0 +1,62 @@
+// What the deployer keeps in etcd about its deployments, so that any deployer process
+// (a restarted one included) can resume or roll back, and the REST API can answer:
+//
+//   /scalerd/deployer/deployments/<ns>/<app>/<id>        the record (JSON), rewritten per phase
+//   /scalerd/deployer/logs/<ns>/<app>/<id>/<seq>          one log line per key, appended, never rewritten
+//   /scalerd/deployer/locks/<ns>/<app>                    the running deployment's id, on a lease
+//   /scalerd/deployer/descriptors/<ns>/<app>              the descriptor last deployed or stored
+//
+// Ids sort by time (`20261126T061502Z-3f9a`), so a prefix read lists an app's history in
+// order; at most `historyLimit` records per app are kept, the oldest pruned with their logs.
+
+export const ROOT = '/scalerd/deployer';
+
+export type DeploymentStatus = 'RUNNING' | 'SUCCESS' | 'FAILURE';
+
+/** Where a deployment is; the engine resumes from here after a crash. */
+export type Phase =
+  | 'accepted' | 'creating' | 'waiting-ready' | 'health-checking' | 'registering' | 'waiting-lb'
+  | 'switching' | 'verifying' | 'draining' | 'rolling-back' | 'done';
+
+export type DeploymentRecord = {
+  readonly id: string;
+  readonly namespace: string;
+  readonly app: string;
+  readonly version: number;
+  /** The version serving when it started, if any: what a rollback returns to. */
+  readonly previousVersion: number | undefined;
+  readonly frontends: readonly string[];
+  readonly phase: Phase;
+  readonly status: DeploymentStatus;
+  /** Why it failed or was rolled back. */
+  readonly reason?: string;
+  /** Set once traffic moved to the new version: a failure after this switches back. */
+  readonly switched: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** Each phase with when it began. */
+  readonly phases: readonly { readonly phase: Phase; readonly at: number }[];
+  /** The descriptor as deployed (JSON), so a resume needs nothing else. */
+  readonly descriptor: unknown;
+};
+
+export const deploymentKey = (ns: string, app: string, id: string) => `${ROOT}/deployments/${ns}/${app}/${id}`;
+export const deploymentsPrefix = (ns?: string, app?: string) => `${ROOT}/deployments/${ns === undefined ? '' : `${ns}/${app === undefined ? '' : `${app}/`}`}`;
+export const logPrefix = (ns: string, app: string, id: string) => `${ROOT}/logs/${ns}/${app}/${id}/`;
+export const logKey = (ns: string, app: string, id: string, seq: number) => `${logPrefix(ns, app, id)}${String(seq).padStart(8, '0')}`;
+export const lockKey = (ns: string, app: string) => `${ROOT}/locks/${ns}/${app}`;
+export const descriptorKey = (ns: string, app: string) => `${ROOT}/descriptors/${ns}/${app}`;
+
+/** One line of a deployment's log. */
+export type LogLine = { readonly at: number; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+
+/** A time-sortable id: UTC to the second, then 4 hex digits against collisions. */
+export function newDeploymentId(now: number, random: () => number = Math.random): string {
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return `${stamp}-${Math.floor(random() * 0x10000).toString(16).padStart(4, '0')}`;
+}
+
+/** The record after entering `phase` at `now`. */
+export function enter(record: DeploymentRecord, phase: Phase, now: number, more: Partial<Pick<DeploymentRecord, 'status' | 'reason' | 'switched'>> = {}): DeploymentRecord {
+  return { ...record, ...more, phase, updatedAt: now, phases: [...record.phases, { phase, at: now }] };
+}
