@@ -13,6 +13,10 @@ import { KubeApi } from './kube/api.js';
 import { Store } from './kube/store.js';
 import { kubeconfigYaml } from './kubeconfig.js';
 import { guardDisruptionBudgets } from './pdb-guard.js';
+import type { BackoffTimings } from './process/container.js';
+import type { ProbeTimings } from './process/probe.js';
+import { ProcessRuntime } from './process/runtime.js';
+import { DEFAULT_PROCESSES, type ProcessTable, checkProcessTable } from './process/table.js';
 import { DEFAULT_NODE_TIMINGS, NodeLifecycle, type NodeGroupSettings, type NodeTimings } from './node-lifecycle.js';
 import { Recorder } from './recorder.js';
 import { seedObjects } from './scenario/seed.js';
@@ -36,6 +40,15 @@ export type SimOptions = {
   readonly port?: number;
   /** Also write the kubeconfig to this file. */
   readonly kubeconfigOut?: string;
+  /**
+   * Container images whose pods run as real local processes, by image name without tag
+   * (src/sim/process/README.md). Default: the test app (`scalerd/test-app` runs
+   * examples/test-app/server.mjs) on a real or accelerated clock; none on a manual clock,
+   * where every pod stays simulated unless a table is given.
+   */
+  readonly processes?: ProcessTable;
+  /** Real-time probe and restart back-off timings of those pods. */
+  readonly processTimings?: { readonly probes?: Partial<ProbeTimings>; readonly backoff?: Partial<BackoffTimings> };
 };
 
 export type Sim = {
@@ -53,6 +66,9 @@ export type Sim = {
   readonly faults: Faults;
   readonly store: Store;
   readonly aws: AwsModel;
+  /** The pods running real processes: their pids, IPs, states and output. */
+  readonly processes: ProcessRuntime;
+  /** Stops serving and kills every process it started. */
   stop(): Promise<void>;
 };
 
@@ -60,6 +76,7 @@ export const SIM_CREDENTIALS = { accessKeyId: 'AKIDSIMULATOR', secretAccessKey: 
 
 export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const scenario = options.scenario ?? syntheticScenario(options.nodes ?? 3, options.podsPerNode ?? 10);
+  const table = checkProcessTable(options.processes ?? (options.manualClock ? {} : DEFAULT_PROCESSES));
   const region = scenario.region ?? 'eu-west-1';
   const clock = new SimClock({ speed: options.speed ?? 1, manual: options.manualClock ?? false, ...(options.startAt !== undefined ? { start: options.startAt } : {}) });
   const faults = new Faults();
@@ -78,7 +95,8 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     settingsOf: (group) => settings.get(group) ?? { labels: {}, taints: [], allocatable: { cpu: '2', memory: '8Gi', pods: 110 } },
   });
   const aws = new AwsModel({ clock, faults, recorder, observer: nodes, region, timings: awsTimings });
-  const controllers = startControllers({ store, clock, faults, recorder, timings: podTimings });
+  const processes = new ProcessRuntime({ store, clock, faults, recorder }, { table, ...options.processTimings });
+  const controllers = startControllers({ store, clock, faults, recorder, timings: podTimings, processes });
 
   // The cluster was running before the simulator started: instances are InService, nodes
   // Ready, pods Running, with no start-up delays.
@@ -102,7 +120,10 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const stopGuard = guardDisruptionBudgets({ store, clock, recorder });
 
   const api = new KubeApi({ store, clock, faults, recorder });
-  const server: Server = createSimServer({ api, clock, faults, recorder, aws: createAwsHandler(aws, { faults, recorder }) });
+  const server: Server = createSimServer({
+    api, clock, faults, recorder, aws: createAwsHandler(aws, { faults, recorder }),
+    logs: (namespace, pod, container, previous) => processes.logs(namespace, pod, container, previous),
+  });
   const url = await listen(server, options.port ?? 0);
   const kubeconfig = kubeconfigYaml(url);
   if (options.kubeconfigOut) await writeFile(options.kubeconfigOut, kubeconfig, { mode: 0o600 });
@@ -119,10 +140,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     faults,
     store,
     aws,
+    processes,
     async stop() {
       stopGuard();
       controllers.stop();
       clock.stop();
+      await processes.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -19,7 +19,29 @@ export type ClusterTimings = {
 
 export const DEFAULT_CLUSTER_TIMINGS: ClusterTimings = { podStartupMs: 2000, podExitMs: 1000, schedulerDelayMs: 0 };
 
-export type ClusterDeps = SimDeps & { readonly timings: ClusterTimings };
+export type ClusterDeps = SimDeps & { readonly timings: ClusterTimings; readonly processes?: PodProcesses };
+
+/**
+ * Pods whose containers run as real local processes (src/sim/process): the kubelet hands
+ * their start, status and termination over. Their processes live in real time; the
+ * kubelet keeps the simulated clock's part (when a pod starts, the grace period's end).
+ */
+export interface PodProcesses {
+  /** Whether any container of the pod runs as a process. */
+  runs(pod: KubeObject): boolean;
+  /** Gives the pod its IP, starts its processes and writes its status (Running, not yet Ready). */
+  start(pod: KubeObject): void;
+  /** Writes the pod's status again if it changed (its node's readiness, say). */
+  sync(pod: KubeObject): void;
+  /** SIGTERM to every process; false when none runs any more (the pod object can go now). */
+  terminate(pod: KubeObject): boolean;
+  /** SIGKILL to what still runs (the end of the grace period). */
+  kill(pod: KubeObject): void;
+  /** The pod object is gone: SIGKILL what still runs, forget the pod. */
+  forget(uid: string): void;
+  /** Called once a terminating pod's processes have all exited; `killed`: a SIGKILL ended one. */
+  onStopped(listener: (key: string, uid: string, killed: boolean) => void): () => void;
+}
 
 export type Controller = {
   /** Store resource keys whose events onEvent receives. */

@@ -8,7 +8,7 @@ import { RESOURCES, resourceKey } from '../kube/resources.js';
 import type { Store, StoreEvent } from '../kube/store.js';
 import type { Recorder } from '../recorder.js';
 import type { SimClock } from '../sim-clock.js';
-import { type ClusterDeps, type ClusterTimings, type Controller, DEFAULT_CLUSTER_TIMINGS } from './controller.js';
+import { type ClusterDeps, type ClusterTimings, type Controller, DEFAULT_CLUSTER_TIMINGS, type PodProcesses } from './controller.js';
 import { createDaemonSetController } from './daemonset.js';
 import { createDeploymentController } from './deployment.js';
 import { createGarbageCollector } from './garbage-collector.js';
@@ -20,7 +20,7 @@ import { createReplicaSetController } from './replicaset.js';
 import { createScheduler } from './scheduler.js';
 import { createStatefulSetController } from './statefulset.js';
 
-export { ANNOTATIONS, type ClusterTimings, DEFAULT_CLUSTER_TIMINGS } from './controller.js';
+export { ANNOTATIONS, type ClusterTimings, DEFAULT_CLUSTER_TIMINGS, type PodProcesses } from './controller.js';
 export { templateHash } from './objects.js';
 
 export type ControllerDeps = {
@@ -29,6 +29,8 @@ export type ControllerDeps = {
   readonly faults: Faults;
   readonly recorder: Recorder;
   readonly timings?: Partial<ClusterTimings>;
+  /** Pods that run real processes (the kubelet hands them over); none without it. */
+  readonly processes?: PodProcesses;
 };
 
 export type RunningControllers = {
@@ -47,7 +49,7 @@ const MAX_SETTLE_ROUNDS = 10_000;
 
 export function startControllers(deps: ControllerDeps): RunningControllers {
   const timings = { ...DEFAULT_CLUSTER_TIMINGS, ...deps.timings };
-  const cluster: ClusterDeps = { store: deps.store, clock: deps.clock, faults: deps.faults, recorder: deps.recorder, timings };
+  const cluster: ClusterDeps = { store: deps.store, clock: deps.clock, faults: deps.faults, recorder: deps.recorder, timings, ...(deps.processes ? { processes: deps.processes } : {}) };
   installIndexes(deps.store);
   // The order is the order each store event reaches them: the garbage collector first
   // learns of new owners, the scheduler's node accounting sees a pod before anyone acts on it.

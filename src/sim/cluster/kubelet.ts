@@ -2,6 +2,11 @@
 // deleted pods within their grace period, finishes run-to-completion pods, and keeps pod
 // readiness in step with node readiness. Nothing happens on a node that is not Ready:
 // its kubelet is down, so pods there neither start nor finish terminating.
+//
+// Pods that run real processes (deps.processes) start at once, unless their start-up
+// annotation says otherwise, and are handed over: their status comes from their processes
+// and probes; deleting one sends SIGTERM now and SIGKILL at the end of its grace period
+// (on this clock), and the object goes once the processes have exited.
 
 import type { KubeObject, StoreEvent } from '../kube/store.js';
 import type { Timer } from '../sim-clock.js';
@@ -11,7 +16,8 @@ import { podsOnNode } from './indexes.js';
 import { PodIpAllocator, readinessStatus, startedStatus, succeededStatus } from './pod-status.js';
 import { WorkQueue, eachKey } from './queue.js';
 
-type Plan = { uid: string; kind: 'start' | 'exit' | 'finish'; at: number; timer: Timer | undefined; killed?: boolean };
+/** `grace`: the grace period (s) a process pod's SIGKILL was timed from, to the millisecond. */
+type Plan = { uid: string; kind: 'start' | 'exit' | 'finish'; at: number; timer: Timer | undefined; killed?: boolean; grace?: number };
 
 const annotation = (pod: KubeObject, name: string) => pod.metadata.annotations?.[name];
 
@@ -27,13 +33,14 @@ export function instanceIdOf(node: KubeObject | undefined): string {
 }
 
 export function createKubelet(deps: ClusterDeps): Controller {
-  const { store, clock, faults, recorder, timings } = deps;
+  const { store, clock, faults, recorder, timings, processes } = deps;
   const plans = new Map<string, Plan>();
   const nodeReady = new Map<string, boolean>();
   /** Pods marked not ready because their node was not (by uid): only those are marked ready again. */
   const heldDown = new Set<string>();
   const ips = new PodIpAllocator();
   const queue = new WorkQueue(clock, 0, eachKey(examine));
+  const unsubscribeProcesses = processes?.onStopped(processesStopped);
 
   function cancel(key: string): void {
     clock.cancel(plans.get(key)?.timer);
@@ -41,13 +48,13 @@ export function createKubelet(deps: ClusterDeps): Controller {
   }
 
   /** Keeps one timer per pod: an unchanged plan keeps its timer. */
-  function plan(key: string, pod: KubeObject, kind: Plan['kind'], at: number, armed: boolean, killed?: boolean): void {
+  function plan(key: string, pod: KubeObject, kind: Plan['kind'], at: number, armed: boolean, killed?: boolean, grace?: number): void {
     const current = plans.get(key);
     if (current && current.kind === kind && current.at === at && Boolean(current.timer) === armed) return;
     clock.cancel(current?.timer);
     const uid = pod.metadata.uid;
     const timer = armed ? clock.after(at - clock.now(), () => fire(key, uid)) : undefined;
-    plans.set(key, { uid, kind, at, timer, ...(killed ? { killed } : {}) });
+    plans.set(key, { uid, kind, at, timer, ...(killed ? { killed } : {}), ...(grace !== undefined ? { grace } : {}) });
   }
 
   function examine(key: string): void {
@@ -63,10 +70,12 @@ export function createKubelet(deps: ClusterDeps): Controller {
     if (phase === 'Pending') {
       if (!ready) return cancel(key);
       const current = plans.get(key);
-      const at = current?.kind === 'start' ? current.at : clock.now() + (seconds(pod, ANNOTATIONS.startupSeconds) ?? timings.podStartupMs);
+      const startup = seconds(pod, ANNOTATIONS.startupSeconds) ?? (processes?.runs(pod) ? 0 : timings.podStartupMs);
+      const at = current?.kind === 'start' ? current.at : clock.now() + startup;
       return plan(key, pod, 'start', at, true);
     }
     if (phase !== 'Running') return;
+    if (processes?.runs(pod)) return processes.sync(pod);
     const uid = pod.metadata.uid;
     const podReady = findCondition(pod, 'Ready')?.status === 'True';
     const setReady = (value: boolean) => rewrite(store, 'pods', pod, (p) => ({ ...p, status: readinessStatus(p, value, clock.now()) }));
@@ -88,20 +97,31 @@ export function createKubelet(deps: ClusterDeps): Controller {
     if (faults.behaves('podsNeverTerminate', key)) return cancel(key);
     const deadline = Date.parse(pod.metadata.deletionTimestamp!);
     const current = plans.get(key);
+    // Real processes get their grace period from the moment they are sent SIGTERM, to the
+    // millisecond (deletionTimestamp has whole seconds); a later delete may shorten it.
+    const grace = pod.metadata.deletionGracePeriodSeconds ?? 0;
     let at: number;
     let killed = false;
+    let timedFrom: number | undefined;
     if (current?.kind === 'exit') {
-      at = Math.min(current.at, deadline);
+      timedFrom = current.grace === undefined ? undefined : Math.min(current.grace, grace);
+      const end = current.grace === undefined ? deadline : grace < current.grace ? clock.now() + grace * 1000 : current.at;
+      at = Math.min(current.at, end);
       killed = Boolean(current.killed) || at < current.at;
     } else if (phaseOf(pod) === 'Pending' || isTerminal(pod)) {
       at = clock.now(); // no process to stop
+    } else if (processes?.runs(pod)) {
+      // SIGTERM now; processesStopped() removes the pod when they have exited, or SIGKILL at the end of the grace period.
+      killed = processes.terminate(pod);
+      at = killed ? clock.now() + grace * 1000 : clock.now();
+      timedFrom = grace;
     } else {
       const ignores = annotation(pod, ANNOTATIONS.ignoreSigterm) === 'true';
       const exits = clock.now() + timings.podExitMs;
       at = ignores ? deadline : Math.min(exits, deadline);
       killed = ignores || exits > deadline;
     }
-    plan(key, pod, 'exit', at, ready, killed);
+    plan(key, pod, 'exit', at, ready, killed, timedFrom);
   }
 
   function fire(key: string, uid: string): void {
@@ -111,28 +131,43 @@ export function createKubelet(deps: ClusterDeps): Controller {
     entry.timer = undefined;
     const nodeName = spec(pod).nodeName as string | undefined;
     const node = nodeName ? store.get('nodes', undefined, nodeName) : undefined;
-    const { namespace, name } = pod.metadata;
     if (entry.kind === 'exit') {
       if (faults.behaves('podsNeverTerminate', key) || !isNodeReady(node)) return; // stays Terminating
       plans.delete(key);
-      // A SIGKILL at the end of the pod's own grace period is how Kubernetes ends a pod that
-      // ignores SIGTERM: it was given all the time it asked for. Only a deleter that cut
-      // the grace period short killed it ungracefully.
-      const given = pod.metadata.deletionGracePeriodSeconds ?? 0;
-      const asked = (spec(pod).terminationGracePeriodSeconds as number | undefined) ?? 30;
-      if (entry.killed && given < asked) {
-        recorder.record({ kind: 'pod-killed', at: clock.now(), pod: key, node: node?.metadata.name ?? '', instanceId: instanceIdOf(node), cause: `grace period cut short (${given} s of ${asked} s): SIGKILL` });
-      }
-      store.delete('pods', namespace, name);
-      return;
+      // Real processes still running at the deadline: SIGKILL; the pod goes when they are gone.
+      if (entry.killed && processes?.runs(pod)) return processes.kill(pod);
+      return remove(pod, node, Boolean(entry.killed));
     }
     plans.delete(key);
     if (!isNodeReady(node) || isDeleting(pod)) return queue.add(key);
     if (entry.kind === 'start' && phaseOf(pod) === 'Pending') {
+      if (processes?.runs(pod)) return processes.start(pod);
       rewrite(store, 'pods', pod, (p) => ({ ...p, status: startedStatus(p, node, ips.allocate(), clock.now()) }));
     } else if (entry.kind === 'finish' && phaseOf(pod) === 'Running') {
       rewrite(store, 'pods', pod, (p) => ({ ...p, status: succeededStatus(p, clock.now()) }));
     }
+  }
+
+  /** The end of a pod's termination: the object goes. */
+  function remove(pod: KubeObject, node: KubeObject | undefined, killed: boolean): void {
+    // A SIGKILL at the end of the pod's own grace period is how Kubernetes ends a pod that
+    // ignores SIGTERM: it was given all the time it asked for. Only a deleter that cut
+    // the grace period short killed it ungracefully.
+    const given = pod.metadata.deletionGracePeriodSeconds ?? 0;
+    const asked = (spec(pod).terminationGracePeriodSeconds as number | undefined) ?? 30;
+    if (killed && given < asked) {
+      recorder.record({ kind: 'pod-killed', at: clock.now(), pod: keyOf(pod), node: node?.metadata.name ?? '', instanceId: instanceIdOf(node), cause: `grace period cut short (${given} s of ${asked} s): SIGKILL` });
+    }
+    store.delete('pods', pod.metadata.namespace, pod.metadata.name);
+  }
+
+  /** A terminating pod's processes have all exited (in real time): the object goes now. */
+  function processesStopped(key: string, uid: string, killed: boolean): void {
+    const pod = store.getByKey('pods', key);
+    if (!pod || pod.metadata.uid !== uid || !isDeleting(pod)) return;
+    cancel(key);
+    const nodeName = spec(pod).nodeName as string | undefined;
+    remove(pod, nodeName ? store.get('nodes', undefined, nodeName) : undefined, killed);
   }
 
   function onNode(event: StoreEvent): void {
@@ -156,6 +191,7 @@ export function createKubelet(deps: ClusterDeps): Controller {
       if (event.type !== 'DELETED') return queue.add(key);
       cancel(key);
       heldDown.delete(event.object.metadata.uid);
+      processes?.forget(event.object.metadata.uid);
     },
     settle() {
       const starting = [...plans].filter(([, p]) => p.kind === 'start' && p.timer);
@@ -166,6 +202,7 @@ export function createKubelet(deps: ClusterDeps): Controller {
       return starting.length > 0;
     },
     stop() {
+      unsubscribeProcesses?.();
       for (const key of [...plans.keys()]) cancel(key);
     },
   };

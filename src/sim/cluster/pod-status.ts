@@ -21,9 +21,9 @@ export class PodIpAllocator {
 /** Container ids look like containerd's (64 hex digits): a random prefix per simulator and a counter. */
 const idPrefix = randomBytes(20).toString('hex');
 let containers = 0;
-const containerId = () => `containerd://${idPrefix}${(++containers).toString(16).padStart(24, '0')}`;
+export const newContainerId = (): string => `containerd://${idPrefix}${(++containers).toString(16).padStart(24, '0')}`;
 
-function withConditions(pod: KubeObject, updates: Condition[], now: number): Condition[] {
+export function withConditions(pod: KubeObject, updates: Condition[], now: number): Condition[] {
   let conditions = (status(pod).conditions ?? []) as Condition[];
   for (const c of updates) conditions = setCondition(conditions, c, now);
   return conditions;
@@ -43,16 +43,27 @@ export function startedStatus(pod: KubeObject, node: KubeObject | undefined, ip:
     podIP: ip,
     podIPs: [{ ip }],
     startTime: previous.startTime ?? at,
-    ...((s.initContainers ?? []).length > 0 ? {
-      initContainerStatuses: (s.initContainers as Loose[]).map((c) => ({
-        name: c.name, image: c.image, imageID: '', containerID: containerId(), ready: true, restartCount: 0, started: false,
-        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: at, finishedAt: at, containerID: '' } }, lastState: {},
-      })),
-    } : {}),
-    containerStatuses: ((s.containers ?? []) as Loose[]).map((c) => ({
-      name: c.name, image: c.image, imageID: '', containerID: containerId(), ready: true, restartCount: 0, started: true,
-      state: { running: { startedAt: at } }, lastState: {},
+    ...initContainerStatuses(s, at),
+    containerStatuses: ((s.containers ?? []) as Loose[]).map((c) => runningContainerStatus(c, at)),
+  };
+}
+
+/** Init containers that ran to completion at `at` (the simulator does not run them). */
+export function initContainerStatuses(podSpec: Loose, at: string): Loose {
+  if ((podSpec.initContainers ?? []).length === 0) return {};
+  return {
+    initContainerStatuses: (podSpec.initContainers as Loose[]).map((c) => ({
+      name: c.name, image: c.image, imageID: '', containerID: newContainerId(), ready: true, restartCount: 0, started: false,
+      state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: at, finishedAt: at, containerID: '' } }, lastState: {},
     })),
+  };
+}
+
+/** A simulated container: running and ready since `at`. */
+export function runningContainerStatus(container: Loose, at: string): Loose {
+  return {
+    name: container.name, image: container.image, imageID: '', containerID: newContainerId(), ready: true, restartCount: 0, started: true,
+    state: { running: { startedAt: at } }, lastState: {},
   };
 }
 

@@ -15,7 +15,11 @@ import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { KubeObject, StoreEvent } from './store.js';
 import { toTable, wantsTable } from './table.js';
 
-export type KubeHttpDeps = { api: KubeApi; clock: Clock; faults: Faults; recorder: Recorder; bookmarkIntervalMs?: number };
+export type KubeHttpDeps = {
+  api: KubeApi; clock: Clock; faults: Faults; recorder: Recorder; bookmarkIntervalMs?: number;
+  /** What a pod's container wrote (pods/log), if it runs a real process; undefined: no such run. */
+  logs?: (namespace: string, pod: string, container: string, previous: boolean) => string | undefined;
+};
 
 type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
@@ -95,6 +99,7 @@ async function handleResource(deps: KubeHttpDeps, target: ResourceRoute, url: UR
   };
   switch (verb) {
     case 'get':
+      if (target.subresource === 'log') return sendLog(deps, res, target, query);
       return sendObject(deps, res, req, target, api.get(target));
     case 'list': {
       const result = api.list(target, query);
@@ -149,6 +154,29 @@ function sendObject(deps: KubeHttpDeps, res: ServerResponse, req: IncomingMessag
     return send(res, 200, toTable(resourceKey(target.type), [object], deps.clock.now(), { resourceVersion: object.metadata.resourceVersion }));
   }
   send(res, 200, object);
+}
+
+/**
+ * GET pods/{name}/log: the output of a pod's real process (src/sim/process), as text; a
+ * simulated container has written nothing. `follow` is not supported: what there is
+ * comes back at once.
+ */
+function sendLog(deps: KubeHttpDeps, res: ServerResponse, target: ResourceRoute, query: URLSearchParams): void {
+  const pod = deps.api.get(target);
+  const names = (((pod.spec ?? {}) as { containers?: { name: string }[] }).containers ?? []).map((c) => c.name);
+  const asked = query.get('container');
+  const { name } = pod.metadata;
+  if (asked === null && names.length !== 1) throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
+  const container = asked ?? names[0]!;
+  if (!names.includes(container)) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
+  const previous = query.get('previous') === 'true';
+  let text = deps.logs?.(pod.metadata.namespace!, name, container, previous);
+  if (text === undefined && previous) throw new ApiError(400, 'BadRequest', `previous terminated container "${container}" in pod "${name}" not found`);
+  text ??= '';
+  const tail = Number(query.get('tailLines') ?? NaN);
+  if (Number.isInteger(tail) && tail >= 0) text = tail === 0 ? '' : text.split(/(?<=\n)/).slice(-tail).join('');
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function watch(deps: KubeHttpDeps, target: ResourceRoute, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {

@@ -8,9 +8,15 @@ type Column = { name: string; type: string; format?: string; priority?: number; 
 const age: Column = { name: 'Age', type: 'string', cell: (o, now) => humanDuration(now - Date.parse(o.metadata.creationTimestamp)) };
 const name: Column = { name: 'Name', type: 'string', format: 'name', cell: (o) => o.metadata.name };
 
+type ContainerStatusLike = {
+  ready?: boolean;
+  restartCount?: number;
+  state?: { waiting?: { reason?: string }; running?: unknown; terminated?: { reason?: string; exitCode?: number; signal?: number } };
+  lastState?: { terminated?: { finishedAt?: string } };
+};
 type PodLike = {
   spec?: { nodeName?: string; containers?: unknown[]; readinessGates?: unknown[] };
-  status?: { phase?: string; podIP?: string; reason?: string; containerStatuses?: { ready?: boolean; restartCount?: number }[] };
+  status?: { phase?: string; podIP?: string; reason?: string; conditions?: { type: string; status: string }[]; containerStatuses?: ContainerStatusLike[] };
 };
 type NodeLike = {
   spec?: { unschedulable?: boolean };
@@ -26,7 +32,7 @@ const COLUMNS: Record<string, Column[]> = {
       return `${(p.status?.containerStatuses ?? []).filter((c) => c.ready).length}/${total}`;
     } },
     { name: 'Status', type: 'string', cell: (o) => podStatus(o) },
-    { name: 'Restarts', type: 'string', cell: (o) => String(((o as unknown as PodLike).status?.containerStatuses ?? []).reduce((n, c) => n + (c.restartCount ?? 0), 0)) },
+    { name: 'Restarts', type: 'string', cell: (o, now) => podRestarts(o, now) },
     age,
     { name: 'IP', type: 'string', priority: 1, cell: (o) => (o as unknown as PodLike).status?.podIP ?? '<none>' },
     { name: 'Node', type: 'string', priority: 1, cell: (o) => (o as unknown as PodLike).spec?.nodeName ?? '<none>' },
@@ -98,15 +104,31 @@ function formatMap(map: Record<string, string> | undefined): string {
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(',') : '<none>';
 }
 
+/** The STATUS column as the API server's pod printer words it: a container's waiting or terminated reason wins over the phase. */
 function podStatus(o: KubeObject): string {
   const p = o as unknown as PodLike;
   if (o.metadata.deletionTimestamp) return 'Terminating';
   if (p.status?.reason) return p.status.reason;
   const phase = p.status?.phase ?? 'Pending';
-  if (phase === 'Succeeded') return 'Completed';
-  if (phase === 'Failed') return 'Error';
-  if (phase === 'Pending' && p.spec?.nodeName) return 'ContainerCreating';
-  return phase;
+  let reason = phase === 'Succeeded' ? 'Completed' : phase === 'Failed' ? 'Error' : phase === 'Pending' && p.spec?.nodeName ? 'ContainerCreating' : phase;
+  let hasRunning = false;
+  for (const c of [...(p.status?.containerStatuses ?? [])].reverse()) {
+    const { waiting, terminated, running } = c.state ?? {};
+    if (waiting?.reason) reason = waiting.reason;
+    else if (terminated?.reason) reason = terminated.reason;
+    else if (terminated) reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode ?? 0}`;
+    else if (c.ready && running) hasRunning = true;
+  }
+  if (reason === 'Completed' && hasRunning) reason = p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
+  return reason;
+}
+
+/** The RESTARTS column: the count, and how long ago the last restart was ("3 (12s ago)"), as kubectl 1.32 prints it. */
+function podRestarts(o: KubeObject, now: number): string {
+  const statuses = (o as unknown as PodLike).status?.containerStatuses ?? [];
+  const restarts = statuses.reduce((n, c) => n + (c.restartCount ?? 0), 0);
+  const last = Math.max(0, ...statuses.map((c) => Date.parse(c.lastState?.terminated?.finishedAt ?? '') || 0));
+  return last > 0 ? `${restarts} (${humanDuration(now - last)} ago)` : String(restarts);
 }
 
 export function toTable(resource: string, objects: readonly KubeObject[], now: number, listMeta: Record<string, unknown>): object {
