@@ -55,6 +55,11 @@ export const CODES = {
   SCALERD_ERR_DESCRIPTOR_WEBHOOK: 'a webhook URL cannot be parsed',
   SCALERD_ERR_DESCRIPTOR_VERSION: 'version "auto" would go past the largest version, 999999999',
   SCALERD_WARN_DESCRIPTOR_PORT_UNDECLARED: 'the health check port is a number that no container declares',
+  SCALERD_ERR_LB_ETCD: 'lb-sync cannot read or write /scalerd/lb/ in etcd; it retries',
+  SCALERD_ERR_LB_ENTRY: 'an entry under /scalerd/lb/ is invalid; lb-sync leaves it out and reports why in its status',
+  SCALERD_ERR_LB_CONFIG_CHECK: 'haproxy -c rejected the rendered configuration; haproxy keeps the one it runs',
+  SCALERD_ERR_LB_RELOAD: 'haproxy did not confirm a reload; the old worker keeps serving',
+  SCALERD_ERR_LB_HAPROXY: "haproxy's admin or master socket cannot be reached or refused a command; lb-sync retries",
 } as const;
 
 export type Code = keyof typeof CODES;

@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   run: async () => (await import('./run-command.js')).registerRun,
   status: async () => (await import('./status-command.js')).registerStatus,
   history: async () => (await import('./history-command.js')).registerHistory,
+  'lb-sync': async () => (await import('./lb-sync-command.js')).registerLbSync,
 };
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

@@ -1,0 +1,54 @@
+// lb-sync's settings, checked when it starts rather than at first use: the paths end up
+// in haproxy.cfg, so they must be absolute and hold nothing haproxy's parser reads
+// specially; the bind address must be one haproxy can listen on.
+
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
+
+const usage = (message: string): UsageError => new UsageError('SCALERD_ERR_CLI_USAGE', message);
+
+/** `http://a:2379,http://b:2379` → the URLs; each must be http(s) with a host. */
+export function parseEtcdHosts(value: string): string[] {
+  const hosts = value.split(',').map((h) => h.trim()).filter((h) => h !== '');
+  if (hosts.length === 0) throw usage('--etcd needs at least one URL, such as http://127.0.0.1:2379');
+  for (const host of hosts) {
+    let url: URL;
+    try {
+      url = new URL(host);
+    } catch {
+      throw usage(`--etcd: "${host}" is not a URL (such as http://127.0.0.1:2379)`);
+    }
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') throw usage(`--etcd: "${host}" must be an http:// or https:// URL with a host`);
+  }
+  return hosts;
+}
+
+/** `127.0.0.1:8000`, `[::1]:8000`, `0.0.0.0:80` → host and port. */
+export function parseBind(value: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(value);
+  const host = m?.[1] ?? m?.[2];
+  const port = Number(m?.[3]);
+  if (!m || host === undefined || isIP(host) === 0 || !(port >= 1 && port <= 65_535)) {
+    throw usage(`--bind: "${value}" must be <IPv4>:<port> or [<IPv6>]:<port>, such as 127.0.0.1:8000`);
+  }
+  return { host, port };
+}
+
+/** An absolute path safe to write into haproxy.cfg (no whitespace, quotes, backslash, `#`, `$`, commas). */
+export function haproxyPath(flag: string, value: string): string {
+  const path = isAbsolute(value) ? value : resolve(value);
+  if (/[\s'"\\#$,]/.test(path)) throw usage(`${flag}: "${path}" holds a character haproxy.cfg cannot take as it is (whitespace, quote, backslash, #, $ or comma)`);
+  return path;
+}
+
+/** The config file's directory must exist and be writable: hosts.map and server-state go there too. */
+export async function checkConfigDir(configFile: string): Promise<void> {
+  try {
+    await access(dirname(configFile), constants.W_OK);
+  } catch (error) {
+    throw usage(`--haproxy-config: cannot write in ${dirname(configFile)}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,386 @@
+// Real infrastructure for the deployer's tests, all on loopback: etcd (Debian's
+// /usr/bin/etcd), haproxy in master-worker mode (/usr/sbin/haproxy), small HTTP servers
+// standing in for an app's pods (on 127.0.0.x, one address each), and a bounded load
+// generator that counts answers by status and version. Every start has a deadline and
+// every process a stop(); callers stop them in afterAll.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer, request, Agent, type Server } from 'node:http';
+import { connect, createServer as createTcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LbSync } from '../../src/deployer/lb/index.js';
+
+export const LOOPBACK = '127.0.0.1';
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `scalerd-${prefix}-`));
+}
+
+/** A port free on `host` right now (the OS picks it; a tiny window remains before the caller binds). */
+export function freePort(host = LOOPBACK): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createTcpServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+type Spawned = { readonly child: ChildProcess; output(): string; readonly exited: Promise<number | null> };
+
+function spawnLogged(command: string, args: readonly string[]): Spawned {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => { output = (output + chunk.toString('utf8')).slice(-20_000); };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function stopProcess(spawned: Spawned, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000): Promise<void> {
+  if (spawned.child.exitCode !== null || spawned.child.signalCode !== null) return;
+  spawned.child.kill(signal);
+  const timer = setTimeout(() => spawned.child.kill('SIGKILL'), graceMs);
+  await spawned.exited;
+  clearTimeout(timer);
+}
+
+// --- etcd --------------------------------------------------------------------------
+
+export type EtcdServer = {
+  /** The client URL, http://127.0.0.1:<port>. */
+  readonly url: string;
+  readonly port: number;
+  readonly peerPort: number;
+  readonly dataDir: string;
+  output(): string;
+  /** Stops etcd (SIGTERM) and removes its data directory unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+  /** Stops it keeping the data, and starts it again on the same ports and data: a new handle. */
+  restart(): Promise<EtcdServer>;
+};
+
+/** etcd on loopback with its own data directory; resolves once /health answers. */
+export async function startEtcd(options: { port?: number; peerPort?: number; dataDir?: string; timeoutMs?: number } = {}): Promise<EtcdServer> {
+  const port = options.port ?? await freePort();
+  const peer = options.peerPort ?? await freePort();
+  const dataDir = options.dataDir ?? await tempDir('etcd');
+  const url = `http://${LOOPBACK}:${port}`;
+  const peerUrl = `http://${LOOPBACK}:${peer}`;
+  const spawned = spawnLogged('etcd', [
+    '--name', 'default', '--data-dir', dataDir,
+    '--listen-client-urls', url, '--advertise-client-urls', url,
+    '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl,
+    '--initial-cluster', `default=${peerUrl}`, '--log-level', 'error', '--logger', 'zap',
+  ]);
+  const etcd: EtcdServer = {
+    url, port, peerPort: peer, dataDir, output: spawned.output,
+    async stop(stopOptions = {}) {
+      await stopProcess(spawned);
+      if (!stopOptions.keepData) await rm(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await etcd.stop({ keepData: true });
+      return startEtcd({ port, peerPort: peer, dataDir, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    },
+  };
+  try {
+    await waitFor('etcd to answer /health', async () => {
+      if (spawned.child.exitCode !== null) throw new Error(`etcd exited: ${spawned.output()}`);
+      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(500) });
+      const body = (await response.json()) as { health?: string };
+      return body.health === 'true' ? true : undefined;
+    }, options.timeoutMs ?? 15_000, 50);
+  } catch (error) {
+    await etcd.stop();
+    throw error;
+  }
+  return etcd;
+}
+
+// --- haproxy -----------------------------------------------------------------------
+
+/** Where a test's haproxy keeps its files and sockets. */
+export const haproxyPaths = (dir: string) => ({
+  configFile: join(dir, 'haproxy.cfg'),
+  adminSocket: join(dir, 'admin.sock'),
+  masterSocket: join(dir, 'master.sock'),
+  pidFile: join(dir, 'haproxy.pid'),
+});
+
+export type Haproxy = ReturnType<typeof haproxyPaths> & {
+  readonly dir: string;
+  readonly host: string;
+  readonly port: number;
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  readonly masterPid: number;
+  /** The current worker's pid (show info on the admin socket). */
+  workerPid(): Promise<number>;
+  /** One command on the admin socket. */
+  admin(command: string): Promise<string>;
+  output(): string;
+  /** Stops haproxy (SIGTERM to the master) and removes `dir` unless told not to. */
+  stop(): Promise<void>;
+};
+
+/** Sends one command line to a haproxy CLI socket and returns the answer. */
+export function haproxyCommand(socket: string, command: string, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const s = connect(socket);
+    const timer = setTimeout(() => { s.destroy(); reject(new Error(`${command}: no answer on ${socket}`)); }, timeoutMs);
+    s.on('data', (d) => { out += d.toString('utf8'); });
+    s.on('error', (e) => { clearTimeout(timer); reject(e); });
+    s.on('close', (hadError) => { clearTimeout(timer); if (!hadError) resolve(out); });
+    s.end(`${command}\n`);
+  });
+}
+
+/**
+ * haproxy -W -S <dir>/master.sock -f <dir>/haproxy.cfg in the foreground (the master is
+ * this child). When the config does not exist yet it is lb-sync's empty one, bound to
+ * 127.0.0.1:<port>. Resolves once the worker answers on the admin socket.
+ */
+export async function startHaproxy(options: { dir: string; port?: number; timeoutMs?: number; /** Removed by stop() unless false. */ removeDir?: boolean }): Promise<Haproxy> {
+  const paths = haproxyPaths(options.dir);
+  const port = options.port ?? await freePort();
+  await LbSync.bootstrap({ configFile: paths.configFile, adminSocket: paths.adminSocket, bind: { host: LOOPBACK, port } });
+  const spawned = spawnLogged('haproxy', ['-W', '-S', paths.masterSocket, '-f', paths.configFile, '-p', paths.pidFile]);
+  const admin = (command: string) => haproxyCommand(paths.adminSocket, command);
+  const workerPid = async () => Number(/^Pid: (\d+)$/m.exec(await admin('show info'))?.[1]);
+  const haproxy: Haproxy = {
+    ...paths, dir: options.dir, host: LOOPBACK, port, url: `http://${LOOPBACK}:${port}`, masterPid: spawned.child.pid!,
+    workerPid, admin, output: spawned.output,
+    async stop() {
+      await stopProcess(spawned);
+      if (options.removeDir !== false) await rm(options.dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await waitFor('haproxy to answer on its admin socket', async () => {
+      if (spawned.child.exitCode !== null) throw new Error(`haproxy exited: ${spawned.output()}`);
+      return (await workerPid()) > 0 ? true : undefined;
+    }, options.timeoutMs ?? 10_000);
+  } catch (error) {
+    await haproxy.stop();
+    throw error;
+  }
+  return haproxy;
+}
+
+// --- backend servers (an app's pods) -----------------------------------------------
+
+export type BackendServer = {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  readonly version: string;
+  /** Requests served on / (health checks not counted). */
+  requests(): number;
+  /** false: /health answers 503. */
+  setHealthy(healthy: boolean): void;
+};
+
+export type BackendServers = {
+  readonly version: string;
+  readonly servers: readonly BackendServer[];
+  /** As lb-sync's backend entry wants them: [{ name, address, port }]. */
+  entries(): { name: string; address: string; port: number }[];
+  stop(): Promise<void>;
+};
+
+let nextAddress = 10;
+
+/**
+ * `n` HTTP servers, each on an address of its own in 127.0.0.0/8: GET /health answers 200
+ * {"healthy":true,"version"}, anything else 200 with the version as body and X-Version.
+ */
+export async function startBackendServers(n: number, version: string, options: { namePrefix?: string } = {}): Promise<BackendServers> {
+  const started: { server: Server; backend: BackendServer }[] = [];
+  for (let i = 0; i < n; i++) {
+    const address = `127.0.0.${nextAddress}`;
+    nextAddress = nextAddress >= 250 ? 10 : nextAddress + 1;
+    let healthy = true;
+    let requests = 0;
+    const name = `${options.namePrefix ?? `app-${version}`}-${i}`;
+    const server = createHttpServer((req, res) => {
+      if (req.url === '/health') {
+        res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ healthy, version }));
+        return;
+      }
+      requests += 1;
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-version': version, 'x-server': name });
+      res.end(version);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, address, () => resolve());
+    });
+    const port = (server.address() as { port: number }).port;
+    started.push({ server, backend: { name, address, port, version, requests: () => requests, setHealthy: (h) => { healthy = h; } } });
+  }
+  return {
+    version,
+    servers: started.map((s) => s.backend),
+    entries: () => started.map(({ backend: { name, address, port } }) => ({ name, address, port })),
+    async stop() {
+      await Promise.all(started.map(({ server }) => new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      })));
+    },
+  };
+}
+
+// --- load ---------------------------------------------------------------------------
+
+export type Sample = {
+  readonly sentAt: number;
+  readonly doneAt: number;
+  /** HTTP status; 0 when the request failed without one. */
+  readonly status: number;
+  readonly version?: string;
+  readonly error?: string;
+  readonly keepAlive: boolean;
+};
+
+export type LoadReport = {
+  readonly total: number;
+  /** Not 2xx, or no answer at all (refused, reset, timed out). */
+  readonly failed: number;
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly byVersion: Readonly<Record<string, number>>;
+  /** The first 20 failures, for the assertion's message. */
+  readonly failures: readonly Sample[];
+  readonly samples: readonly Sample[];
+  readonly durationMs: number;
+};
+
+export type LoadOptions = {
+  /** haproxy's address, http://127.0.0.1:<port>. */
+  readonly url: string;
+  /** The Host header: which frontend. */
+  readonly host: string;
+  /** Clients that reuse one connection each (default 4). */
+  readonly keepAliveClients?: number;
+  /** Clients that open a new connection per request (default 2). */
+  readonly newConnectionClients?: number;
+  /** The load stops by itself after this long (default 30 s) … */
+  readonly maxDurationMs?: number;
+  /** … or this many requests (default 200,000). */
+  readonly maxRequests?: number;
+  /** One request's timeout (default 2 s). */
+  readonly timeoutMs?: number;
+};
+
+export type Load = {
+  /** Requests answered so far. */
+  count(): number;
+  /** Samples so far. */
+  samples(): readonly Sample[];
+  /** Stops sending and resolves with the report once the requests in flight have ended. */
+  stop(): Promise<LoadReport>;
+};
+
+function once(url: URL, host: string, agent: Agent | false, timeoutMs: number): Promise<Sample> {
+  const sentAt = Date.now();
+  const keepAlive = agent !== false;
+  return new Promise((resolve) => {
+    const req = request(url, { agent, headers: { host, ...(keepAlive ? {} : { connection: 'close' }) }, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const version = res.headers['x-version'];
+        resolve({ sentAt, doneAt: Date.now(), status: res.statusCode ?? 0, keepAlive, ...(typeof version === 'string' ? { version } : {}) });
+      });
+      res.on('error', (error) => resolve({ sentAt, doneAt: Date.now(), status: 0, error: error.message, keepAlive }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ sentAt, doneAt: Date.now(), status: 0, error: `${error.code ?? ''} ${error.message}`, keepAlive }));
+    req.end();
+  });
+}
+
+/** One GET with a Host header (fetch cannot set Host), on a new connection. */
+export async function httpGet(baseUrl: string, host: string, path = '/'): Promise<{ status: number; body: string; version?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL(path, baseUrl), { agent: false, headers: { host }, timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => { body += c; }).on('end', () => {
+        const version = res.headers['x-version'];
+        resolve({ status: res.statusCode ?? 0, body, ...(typeof version === 'string' ? { version } : {}) });
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Constant load through haproxy, bounded in time and count; each client sends its next request when the last one ends. */
+export function startLoad(options: LoadOptions): Load {
+  const url = new URL('/', options.url);
+  const samples: Sample[] = [];
+  const started = Date.now();
+  const deadline = started + (options.maxDurationMs ?? 30_000);
+  const maxRequests = options.maxRequests ?? 200_000;
+  const timeoutMs = options.timeoutMs ?? 2000;
+  let stopped = false;
+  const agents: Agent[] = [];
+  const client = async (agent: Agent | false) => {
+    while (!stopped && Date.now() < deadline && samples.length < maxRequests) samples.push(await once(url, options.host, agent, timeoutMs));
+  };
+  const clients = [
+    ...Array.from({ length: options.keepAliveClients ?? 4 }, () => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      agents.push(agent);
+      return client(agent);
+    }),
+    ...Array.from({ length: options.newConnectionClients ?? 2 }, () => client(false)),
+  ];
+  const all = Promise.all(clients);
+  return {
+    count: () => samples.length,
+    samples: () => samples,
+    async stop() {
+      stopped = true;
+      await all;
+      for (const agent of agents) agent.destroy();
+      return report(samples, Date.now() - started);
+    },
+  };
+}
+
+export function report(samples: readonly Sample[], durationMs: number): LoadReport {
+  const byStatus: Record<string, number> = {};
+  const byVersion: Record<string, number> = {};
+  const failures: Sample[] = [];
+  for (const s of samples) {
+    byStatus[String(s.status)] = (byStatus[String(s.status)] ?? 0) + 1;
+    if (s.version !== undefined) byVersion[s.version] = (byVersion[s.version] ?? 0) + 1;
+    if (s.status < 200 || s.status > 299) failures.push(s);
+  }
+  return { total: samples.length, failed: failures.length, byStatus, byVersion, failures: failures.slice(0, 20), samples, durationMs };
+}
