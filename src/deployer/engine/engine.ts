@@ -112,10 +112,17 @@ export class Deployment {
     }
   }
 
-  /** Until every pod of the version is Ready with an IP; a crash-looping pod fails at once. */
+  /**
+   * Until every pod of the version is Ready with an IP; a crash-looping pod fails at once.
+   * The readiness probe asks the health endpoint too, so an unhealthy version never turns
+   * Ready: once every pod runs, not being Ready for longer than the health check's deadline
+   * fails with what the health endpoint says, instead of waiting out the ready deadline.
+   */
   async #waitReady(signal: AbortSignal): Promise<BackendServer[]> {
     const deadline = this.deps.now() + this.deps.timings.readyDeadlineMs;
     const wanted = this.descriptor.replicas;
+    const check = this.descriptor.healthCheck;
+    let runningSince: number | undefined;
     for (;;) {
       const pods = (await this.deps.cluster.listVersionPods(this.#ref)).filter((p) => !p.terminating);
       const crashing = pods.find((p) => p.waitingReason === 'CrashLoopBackOff' || p.phase === 'Failed');
@@ -124,6 +131,16 @@ export class Deployment {
       if (ready.length >= wanted) {
         await this.log(`${ready.length} pods Ready`);
         return this.#serversOf(ready.slice(0, wanted));
+      }
+      const running = pods.filter((p) => p.phase === 'Running' && p.podIP);
+      runningSince = running.length >= wanted ? (runningSince ?? this.deps.now()) : undefined;
+      if (check.enabled && runningSince !== undefined && this.deps.now() - runningSince > check.deadlineMs) {
+        const probe = (this.deps.probe ?? httpProbe)(check.expectVersion ? String(this.#record.version) : undefined);
+        const said = await Promise.all(running.filter((p) => !p.ready).map(async (p) => {
+          const verdict = await probe(`http://${p.podIP}:${check.port}${check.path}`, check.timeoutMs, signal);
+          return `${p.name}: ${verdict.ok ? 'passes its health check now' : verdict.reason}`;
+        }));
+        throw new DeployFailure(`pods running but not Ready after ${check.deadlineMs} ms: ${said.join('; ')}`);
       }
       if (this.deps.now() > deadline) throw new DeployFailure(`${ready.length} of ${wanted} pods Ready after ${this.deps.timings.readyDeadlineMs} ms`);
       await this.deps.wait(this.deps.timings.pollMs, signal);

@@ -1,0 +1,2 @@
+export * from './records.js';
+export { DeployerStore, type HeldLock, type LockResult } from './etcd-store.js';

@@ -1,0 +1,116 @@
+// The deployer's state in a real etcd (Debian's, on loopback): the per-app lock, records
+// with bounded history, append-only logs, and the load balancer's intents and reports.
+
+import { Etcd3 } from 'etcd3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendStatusKey, frontendStatusKey } from '../../../src/deployer/lb/layout.js';
+import { etcdLoadBalancer } from '../../../src/deployer/state/etcd-lb.js';
+import { DeployerStore } from '../../../src/deployer/state/etcd-store.js';
+import { type DeploymentRecord, newDeploymentId } from '../../../src/deployer/state/records.js';
+import { startEtcd, type EtcdServer } from '../infra.js';
+
+let server: EtcdServer;
+let etcd: Etcd3;
+
+beforeAll(async () => {
+  server = await startEtcd();
+  etcd = new Etcd3({ hosts: server.url });
+}, 30_000);
+
+afterAll(async () => {
+  etcd?.close();
+  await server?.stop();
+});
+
+const record = (id: string, app = 'web'): DeploymentRecord => ({
+  id, namespace: 'shop', app, version: 2, previousVersion: 1, frontends: ['shop.example.com'], phase: 'accepted', status: 'RUNNING',
+  switched: false, createdAt: 0, updatedAt: 0, phases: [], descriptor: {},
+});
+
+describe('DeployerStore', () => {
+  it('one deployment per app holds the lock; a second learns whose it is; release frees it', async () => {
+    const store = new DeployerStore(etcd, { lockTtlSeconds: 5, historyLimit: 10 });
+    const first = await store.acquire('shop', 'web', 'deploy-a');
+    expect(first.ok).toBe(true);
+    expect(await store.acquire('shop', 'web', 'deploy-b')).toEqual({ ok: false, holder: 'deploy-a' });
+    expect(await store.lockHolder('shop', 'web')).toBe('deploy-a');
+    // Another app is not blocked.
+    const other = await store.acquire('shop', 'cart', 'deploy-c');
+    expect(other.ok).toBe(true);
+    if (first.ok) await first.lock.release();
+    if (other.ok) await other.lock.release();
+    expect(await store.lockHolder('shop', 'web')).toBeUndefined();
+    const again = await store.acquire('shop', 'web', 'deploy-b');
+    expect(again.ok).toBe(true);
+    if (again.ok) await again.lock.release();
+  });
+
+  it('a lock whose holder died (its lease not kept alive) frees itself after the TTL', async () => {
+    const lease = etcd.lease(1, { autoKeepAlive: false });
+    await etcd.put('/scalerd/deployer/locks/shop/dead').value('crashed').lease(await lease.grant());
+    const store = new DeployerStore(etcd, { lockTtlSeconds: 5, historyLimit: 10 });
+    expect(await store.acquire('shop', 'dead', 'next')).toEqual({ ok: false, holder: 'crashed' });
+    const deadline = Date.now() + 10_000;
+    let result = await store.acquire('shop', 'dead', 'next');
+    while (!result.ok && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      result = await store.acquire('shop', 'dead', 'next');
+    }
+    expect(result.ok).toBe(true);
+    if (result.ok) await result.lock.release();
+  });
+
+  it('keeps the newest records per app, and their logs line by line in order', async () => {
+    const store = new DeployerStore(etcd, { lockTtlSeconds: 5, historyLimit: 3 });
+    const ids = [1, 2, 3, 4, 5].map((i) => newDeploymentId(Date.UTC(2026, 10, 26, 6, 0, i), () => 0));
+    for (const id of ids) {
+      await store.create(record(id, 'hist'));
+      await store.log(record(id, 'hist'), { at: 1, level: 'info', message: `${id} one` });
+      await store.log(record(id, 'hist'), { at: 2, level: 'info', message: `${id} two` });
+    }
+    expect((await store.list('shop', 'hist')).map((r) => r.id)).toEqual(ids.slice(2));
+    expect(await store.logs('shop', 'hist', ids[0]!)).toEqual([]);
+    expect((await store.logs('shop', 'hist', ids[4]!)).map((l) => l.message)).toEqual([`${ids[4]} one`, `${ids[4]} two`]);
+    // A restarted deployer (a new store) continues a log after its last line.
+    await new DeployerStore(etcd, { lockTtlSeconds: 5, historyLimit: 3 }).log(record(ids[4]!, 'hist'), { at: 3, level: 'warn', message: 'resumed' });
+    expect((await store.logs('shop', 'hist', ids[4]!)).map((l) => l.message)).toEqual([`${ids[4]} one`, `${ids[4]} two`, 'resumed']);
+    expect(ids[0]).toBe('20261126T060001Z-0000');
+  });
+});
+
+describe('etcdLoadBalancer', () => {
+  const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const lb = () => etcdLoadBalancer(etcd, { now: Date.now, wait, pollMs: 20 });
+  const signal = new AbortController().signal;
+
+  it('switches a hostname only from the revision it read: a stale switch changes nothing', async () => {
+    const balancer = lb();
+    expect(await balancer.frontend('cas.example.com')).toEqual({ backend: undefined, revision: 0 });
+    const first = await balancer.switchFrontend('cas.example.com', 'shop.web.1', 0);
+    expect(first).toBeGreaterThan(0);
+    expect(await balancer.switchFrontend('cas.example.com', 'shop.web.9', 0)).toBeUndefined();
+    const second = await balancer.switchFrontend('cas.example.com', 'shop.web.2', first!);
+    expect(await balancer.frontend('cas.example.com')).toEqual({ backend: 'shop.web.2', revision: second });
+    expect(balancer.versionOf('shop', 'web', 'shop.web.2')).toBe(2);
+    expect(balancer.versionOf('shop', 'web', 'shop.webshop.2')).toBeUndefined();
+  });
+
+  it('waits for lb-sync\'s reports: every server UP for the registered content, a switch served at its revision', async () => {
+    const balancer = lb();
+    await balancer.register('shop.web.3', [{ name: 'web-3-a', address: '127.0.0.9', port: 8080 }], '/health');
+    const pending = await balancer.serversUp('shop.web.3', ['web-3-a'], 100, signal);
+    expect(pending).toEqual({ ok: false, reason: 'lb-sync has not reported backend shop.web.3' });
+    const intent = Number((await etcd.get('/scalerd/lb/backends/shop.web.3').exec()).kvs[0]!.mod_revision);
+    await etcd.put(backendStatusKey('shop.web.3')).value(JSON.stringify({ servers: { 'web-3-a': 'DOWN' }, revision: intent, at: 1 }));
+    expect(await balancer.serversUp('shop.web.3', ['web-3-a'], 100, signal)).toEqual({ ok: false, reason: 'not UP in haproxy: web-3-a (DOWN)' });
+    setTimeout(() => void etcd.put(backendStatusKey('shop.web.3')).value(JSON.stringify({ servers: { 'web-3-a': 'UP' }, revision: intent, at: 2 })).exec(), 100);
+    expect(await balancer.serversUp('shop.web.3', ['web-3-a'], 5000, signal)).toEqual({ ok: true });
+
+    const revision = await balancer.switchFrontend('ack.example.com', 'shop.web.3', 0);
+    expect(await balancer.frontendApplied('ack.example.com', revision!, 100, signal)).toMatchObject({ ok: false });
+    await etcd.put(frontendStatusKey('ack.example.com')).value(JSON.stringify({ backend: 'shop.web.3', revision, at: 3 }));
+    expect(await balancer.frontendApplied('ack.example.com', revision!, 1000, signal)).toEqual({ ok: true });
+    await balancer.unregister('shop.web.3');
+    expect((await etcd.get('/scalerd/lb/backends/shop.web.3').exec()).kvs).toEqual([]);
+  });
+});
