@@ -6,7 +6,7 @@
 
 import type { Etcd3, Lease } from 'etcd3';
 import {
-  type DeploymentRecord, type LogLine, deploymentKey, deploymentsPrefix, descriptorKey, lockKey, logKey, logPrefix,
+  DESCRIPTORS_PREFIX, type DeploymentRecord, type LogLine, deploymentKey, deploymentsPrefix, descriptorKey, lockKey, logKey, logPrefix,
 } from './records.js';
 
 export type LockResult = { readonly ok: true; readonly lock: HeldLock } | { readonly ok: false; readonly holder: string };
@@ -91,5 +91,37 @@ export class DeployerStore {
 
   async saveDescriptor(namespace: string, app: string, descriptor: unknown): Promise<void> {
     await this.etcd.put(descriptorKey(namespace, app)).value(JSON.stringify(descriptor));
+  }
+
+  async descriptor(namespace: string, app: string): Promise<unknown> {
+    const text = await this.etcd.get(descriptorKey(namespace, app)).string();
+    return text === null ? undefined : JSON.parse(text);
+  }
+
+  async descriptors(): Promise<unknown[]> {
+    const all = await this.etcd.getAll().prefix(DESCRIPTORS_PREFIX).strings();
+    return Object.entries(all).sort(([a], [b]) => a.localeCompare(b)).map(([, text]) => JSON.parse(text));
+  }
+
+  /** False when there was none. */
+  async deleteDescriptor(namespace: string, app: string): Promise<boolean> {
+    const result = await this.etcd.delete().key(descriptorKey(namespace, app)).exec();
+    return Number(result.deleted) > 0;
+  }
+
+  /** Whether etcd answers with a leader within `timeoutMs`; the reason when it does not. */
+  async reachable(timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<{ ok: false; reason: string }>((resolve) => { timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs); });
+    try {
+      return await Promise.race([
+        this.etcd.maintenance.status().then((status) => (status.leader && status.leader !== '0' ? { ok: true as const } : { ok: false as const, reason: 'etcd has no leader' })),
+        timeout,
+      ]);
+    } catch (error) {
+      return { ok: false, reason: (error as Error).message };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

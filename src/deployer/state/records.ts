@@ -45,7 +45,8 @@ export const deploymentsPrefix = (ns?: string, app?: string) => `${ROOT}/deploym
 export const logPrefix = (ns: string, app: string, id: string) => `${ROOT}/logs/${ns}/${app}/${id}/`;
 export const logKey = (ns: string, app: string, id: string, seq: number) => `${logPrefix(ns, app, id)}${String(seq).padStart(8, '0')}`;
 export const lockKey = (ns: string, app: string) => `${ROOT}/locks/${ns}/${app}`;
-export const descriptorKey = (ns: string, app: string) => `${ROOT}/descriptors/${ns}/${app}`;
+export const DESCRIPTORS_PREFIX = `${ROOT}/descriptors/`;
+export const descriptorKey = (ns: string, app: string) => `${DESCRIPTORS_PREFIX}${ns}/${app}`;
 
 /** One line of a deployment's log. */
 export type LogLine = { readonly at: number; readonly level: 'info' | 'warn' | 'error'; readonly message: string };

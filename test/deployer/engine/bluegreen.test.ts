@@ -3,75 +3,26 @@
 // processes on loopback pod IPs, and constant load through haproxy (keep-alive and new
 // connections) while versions are deployed.
 
-import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkDescriptorText, type Descriptor } from '../../../src/deployer/descriptor/index.js';
-import { DEFAULT_TIMINGS, Deployment, type EngineDeps } from '../../../src/deployer/engine/engine.js';
-import { etcdLoadBalancer } from '../../../src/deployer/state/etcd-lb.js';
-import { DeployerStore } from '../../../src/deployer/state/etcd-store.js';
+import { Deployment, type EngineDeps } from '../../../src/deployer/engine/engine.js';
 import { type DeploymentRecord, newDeploymentId } from '../../../src/deployer/state/records.js';
-import { createDeployerCluster, createKubeDeps, loadKubeConfig } from '../../../src/kube/index.js';
-import { startSim, type Sim } from '../../../src/sim/index.js';
+import { HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../bed.js';
 import { httpGet, startLoad } from '../infra.js';
-import { startWorld, type LbWorld } from '../lb/helpers.js';
-import { kubeconfigFile } from '../../kube/helpers.js';
 
-const HOST = 'hello.test';
-let world: LbWorld;
-let sim: Sim;
-let etcd: Etcd3;
+let bed: DeployerBed;
 let deps: EngineDeps;
 let lbUrl = '';
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve, reject) => {
-  const timer = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
-});
-
 beforeAll(async () => {
-  world = await startWorld();
-  world.startSync();
-  sim = await startSim({ nodes: 3, podsPerNode: 0, speed: 10 });
-  etcd = new Etcd3({ hosts: world.etcd.url });
-  lbUrl = `http://${world.haproxy.host}:${world.haproxy.port}`;
-  const kube = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clientId: 'deployer-test' });
-  const store = new DeployerStore(etcd, { lockTtlSeconds: 10, historyLimit: 20 });
-  deps = {
-    cluster: createDeployerCluster(kube),
-    lb: etcdLoadBalancer(etcd, { now: Date.now, wait: sleep, pollMs: 50 }),
-    records: store,
-    look: async (host) => {
-      try {
-        const answer = await httpGet(lbUrl, host);
-        return answer.status === 200 && answer.version ? { version: answer.version } : { error: `HTTP ${answer.status}` };
-      } catch (error) {
-        return { error: (error as Error).message };
-      }
-    },
-    now: Date.now,
-    wait: sleep,
-    timings: { ...DEFAULT_TIMINGS, readyDeadlineMs: 30_000, lbDeadlineMs: 15_000, verifyDeadlineMs: 10_000, pollMs: 100 },
-  };
+  bed = await startDeployerBed();
+  lbUrl = bed.lbUrl;
+  deps = { ...bed.engine, records: bed.store() };
 }, 60_000);
 
-afterAll(async () => {
-  etcd?.close();
-  await sim?.stop();
-  await world?.stop();
-});
-
-function descriptor(version: number, env: Record<string, string> = {}): Descriptor {
-  const result = checkDescriptorText(JSON.stringify({
-    namespace: 'default', appName: 'hello', version, replicas: 2, frontends: [HOST], drainDelayMs: 1000,
-    healthCheck: { intervalMs: 200, timeoutMs: 500, successes: 2, deadlineMs: 6000 },
-    podSpec: { containers: [{ name: 'app', image: 'scalerd/test-app:1', ports: [{ name: 'http', containerPort: 8080 }], env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
-  }), 'inline');
-  if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
-  return result.descriptor;
-}
+afterAll(async () => bed?.stop());
 
 async function deploy(version: number, env: Record<string, string> = {}): Promise<DeploymentRecord> {
-  const d = descriptor(version, env);
+  const d = helloDescriptor(version, env);
   const live = await deps.lb.frontend(HOST);
   const now = Date.now();
   const record: DeploymentRecord = {

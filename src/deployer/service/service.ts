@@ -1,0 +1,198 @@
+// The deployer as its API and CLI see it: one deployment per app at a time (the etcd lock;
+// a second gets 'conflict' naming the running one), a precondition check before anything
+// changes, the version and the version it replaces worked out from what runs, the engine
+// run in the background on the lock's lease, webhooks told the outcome, and on start the
+// deployments a dead deployer left RUNNING resumed (completed or rolled back).
+
+import type { Logger } from 'pino';
+import { type Descriptor, newestVersion, resolveVersion } from '../descriptor/index.js';
+import { Deployment, type EngineDeps } from '../engine/engine.js';
+import { type DeployerStore, type DeploymentRecord, type LogLine, newDeploymentId } from '../state/index.js';
+import { type Deployer, DeployerError } from './types.js';
+import { notify } from './webhooks.js';
+
+export type DeployerServiceOptions = {
+  readonly store: DeployerStore;
+  /** The engine's dependencies; its records are the store. */
+  readonly engine: Omit<EngineDeps, 'records'>;
+  readonly log: Logger;
+  /** Time to wait for etcd in the precondition check (default 3 s). */
+  readonly preflightTimeoutMs?: number;
+  /** Between looks at a followed deployment's log (default 250 ms). */
+  readonly followPollMs?: number;
+};
+
+export class DeployerService implements Deployer {
+  readonly #running = new Set<Promise<unknown>>();
+
+  constructor(private readonly o: DeployerServiceOptions) {}
+
+  async deploy(descriptor: Descriptor): Promise<DeploymentRecord> {
+    const { namespace, appName: app } = descriptor;
+    await this.#preflight();
+    const now = this.o.engine.now();
+    const id = newDeploymentId(now);
+    const acquired = await this.o.store.acquire(namespace, app, id);
+    if (!acquired.ok) throw new DeployerError('conflict', `${namespace}/${app} has a deployment under way: ${acquired.holder}`, { running: acquired.holder });
+    let record: DeploymentRecord;
+    try {
+      const { version, previousVersion } = await this.#versions(descriptor);
+      record = {
+        id, namespace, app, version, previousVersion, frontends: descriptor.frontends, phase: 'accepted', status: 'RUNNING',
+        switched: false, createdAt: now, updatedAt: now, phases: [{ phase: 'accepted', at: now }], descriptor,
+      };
+      await this.o.store.create(record);
+      await this.o.store.saveDescriptor(namespace, app, descriptor);
+      await this.o.store.log(record, { at: now, level: 'info', message: `deploying ${namespace}/${app} version ${version}${previousVersion === undefined ? '' : ` to replace version ${previousVersion}`}` });
+    } catch (error) {
+      await acquired.lock.release();
+      throw error;
+    }
+    this.#background(record, descriptor, acquired.lock, (deployment, signal) => deployment.run(signal));
+    return record;
+  }
+
+  /** Resumes every deployment left RUNNING, each once its app's lock is free (a dead holder's lease expires). */
+  async resumeAll(signal: AbortSignal): Promise<void> {
+    for (const record of (await this.o.store.list()).filter((r) => r.status === 'RUNNING')) {
+      for (;;) {
+        signal.throwIfAborted();
+        const acquired = await this.o.store.acquire(record.namespace, record.app, record.id);
+        if (acquired.ok) {
+          this.o.log.warn({ event: 'deploy-resume', deployment: record.id, phase: record.phase }, `resuming ${record.namespace}/${record.app} ${record.id} from ${record.phase}`);
+          this.#background(record, record.descriptor as Descriptor, acquired.lock, (deployment, s) => deployment.resume(s));
+          break;
+        }
+        if (acquired.holder === record.id || (await this.o.store.get(record.namespace, record.app, acquired.holder))?.status !== 'RUNNING') {
+          // Its own lock from the dead process (or a stale one): wait for the lease to expire.
+          await this.o.engine.wait(500, signal);
+          continue;
+        }
+        break; // another live deployer runs this app
+      }
+    }
+  }
+
+  async rollback(namespace: string, app: string): Promise<DeploymentRecord> {
+    const done = (await this.o.store.list(namespace, app)).filter((r) => r.status === 'SUCCESS' && r.phases.some((p) => p.phase === 'switching'));
+    const previous = done.at(-2);
+    if (!previous) throw new DeployerError('not-found', `${namespace}/${app} has no earlier successful deployment to return to`);
+    return this.deploy({ ...(previous.descriptor as Descriptor), version: 'auto' });
+  }
+
+  async undeploy(namespace: string, app: string): Promise<DeploymentRecord> {
+    await this.#preflight();
+    const { cluster, lb, now } = this.o.engine;
+    const versions = await cluster.listVersions(namespace, app);
+    const descriptor = (await this.o.store.descriptor(namespace, app)) as Descriptor | undefined;
+    if (versions.length === 0 && !descriptor) throw new DeployerError('not-found', `${namespace}/${app} is not deployed`);
+    const id = newDeploymentId(now());
+    const acquired = await this.o.store.acquire(namespace, app, id);
+    if (!acquired.ok) throw new DeployerError('conflict', `${namespace}/${app} has a deployment under way: ${acquired.holder}`, { running: acquired.holder });
+    try {
+      const frontends = descriptor?.frontends ?? [];
+      let record: DeploymentRecord = {
+        id, namespace, app, version: newestVersion(versions.map((v) => v.version)) ?? 0, previousVersion: undefined, frontends, phase: 'rolling-back',
+        status: 'RUNNING', reason: 'undeploy', switched: false, createdAt: now(), updatedAt: now(), phases: [{ phase: 'rolling-back', at: now() }], descriptor,
+      };
+      await this.o.store.create(record);
+      for (const host of frontends) {
+        const live = await lb.frontend(host);
+        if (lb.versionOf(namespace, app, live.backend) !== undefined) await lb.switchFrontend(host, undefined, live.revision);
+      }
+      for (const { version } of versions) {
+        await lb.unregister(lb.backendId(namespace, app, version));
+        await cluster.deleteService({ namespace, app, version });
+        await cluster.deleteDeployment({ namespace, app, version });
+        await this.o.store.log(record, { at: now(), level: 'info', message: `version ${version} removed` });
+      }
+      await this.o.store.deleteDescriptor(namespace, app);
+      record = { ...record, phase: 'done', status: 'SUCCESS', updatedAt: now(), phases: [...record.phases, { phase: 'done', at: now() }] };
+      await this.o.store.save(record);
+      return record;
+    } finally {
+      await acquired.lock.release();
+    }
+  }
+
+  get(namespace: string, app: string, id: string): Promise<DeploymentRecord | undefined> {
+    return this.o.store.get(namespace, app, id);
+  }
+
+  list(namespace?: string, app?: string): Promise<DeploymentRecord[]> {
+    return this.o.store.list(namespace, app);
+  }
+
+  logs(namespace: string, app: string, id: string): Promise<LogLine[]> {
+    return this.o.store.logs(namespace, app, id);
+  }
+
+  async follow(namespace: string, app: string, id: string, onLine: (line: LogLine) => void, signal: AbortSignal): Promise<DeploymentRecord | undefined> {
+    let seen = 0;
+    for (;;) {
+      const record = await this.o.store.get(namespace, app, id);
+      const lines = await this.o.store.logs(namespace, app, id);
+      for (const line of lines.slice(seen)) onLine(line);
+      seen = lines.length;
+      if (!record || record.status !== 'RUNNING' || signal.aborted) return record;
+      await this.o.engine.wait(this.o.followPollMs ?? 250, signal).catch(() => undefined);
+    }
+  }
+
+  async putDescriptor(descriptor: Descriptor): Promise<void> {
+    await this.o.store.saveDescriptor(descriptor.namespace, descriptor.appName, descriptor);
+  }
+
+  async getDescriptor(namespace: string, app: string): Promise<Descriptor | undefined> {
+    return (await this.o.store.descriptor(namespace, app)) as Descriptor | undefined;
+  }
+
+  async listDescriptors(): Promise<Descriptor[]> {
+    return (await this.o.store.descriptors()) as Descriptor[];
+  }
+
+  deleteDescriptor(namespace: string, app: string): Promise<boolean> {
+    return this.o.store.deleteDescriptor(namespace, app);
+  }
+
+  /** Until every background deployment has ended (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+  }
+
+  async #preflight(): Promise<void> {
+    const etcd = await this.o.store.reachable(this.o.preflightTimeoutMs ?? 3_000);
+    if (!etcd.ok) throw new DeployerError('precondition', `etcd cannot be reached (${etcd.reason}); nothing was changed`);
+  }
+
+  /** The version to deploy and the one it replaces: what every hostname points at now, which must agree. */
+  async #versions(descriptor: Descriptor): Promise<{ version: number; previousVersion: number | undefined }> {
+    const { namespace, appName: app } = descriptor;
+    const { cluster, lb } = this.o.engine;
+    const live = await Promise.all(descriptor.frontends.map(async (host) => ({ host, frontend: await lb.frontend(host) })));
+    const serving = new Set(live.map(({ frontend }) => frontend.backend));
+    if (serving.size > 1) throw new DeployerError('precondition', `the hostnames point at different backends (${live.map(({ host, frontend }) => `${host} → ${frontend.backend ?? 'none'}`).join(', ')}); make them agree first`);
+    const backend = [...serving][0];
+    const previousVersion = lb.versionOf(namespace, app, backend);
+    if (backend !== undefined && previousVersion === undefined) throw new DeployerError('conflict', `${descriptor.frontends.join(', ')} is served by ${backend}, not by ${namespace}/${app}`);
+    const present = (await cluster.listVersions(namespace, app)).map((v) => v.version);
+    const known = (await this.o.store.list(namespace, app)).map((r) => r.version);
+    const version = resolveVersion(descriptor.version, newestVersion([...present, ...known]));
+    if (present.includes(version)) throw new DeployerError('conflict', `${namespace}/${app} version ${version} exists already; deploy "auto" or a new number`);
+    return { version, previousVersion };
+  }
+
+  #background(record: DeploymentRecord, descriptor: Descriptor, lock: { lost: AbortSignal; release(): Promise<void> }, work: (d: Deployment, s: AbortSignal) => Promise<DeploymentRecord>): void {
+    const deployment = new Deployment({ ...this.o.engine, records: this.o.store }, record, descriptor);
+    const running = (async () => {
+      await notify(descriptor.webhooks, 'started', record, this.o.log);
+      const done = await work(deployment, lock.lost);
+      await notify(descriptor.webhooks, done.status === 'SUCCESS' ? 'succeeded' : done.switched ? 'rolled-back' : 'failed', done, this.o.log);
+      this.o.log.info({ event: 'deploy-done', deployment: done.id, status: done.status, reason: done.reason }, `${done.namespace}/${done.app} version ${done.version}: ${done.status}${done.reason ? ` (${done.reason})` : ''}`);
+    })()
+      .catch((error: unknown) => this.o.log.error({ event: 'deploy-stopped', deployment: record.id, err: error }, `${record.namespace}/${record.app} ${record.id} stopped; a restarted deployer resumes it`))
+      .finally(() => lock.release().catch(() => undefined));
+    this.#running.add(running);
+    void running.finally(() => this.#running.delete(running));
+  }
+}
