@@ -60,6 +60,20 @@ export const CODES = {
   SCALERD_ERR_LB_CONFIG_CHECK: 'haproxy -c rejected the rendered configuration; haproxy keeps the one it runs',
   SCALERD_ERR_LB_RELOAD: 'haproxy did not confirm a reload; the old worker keeps serving',
   SCALERD_ERR_LB_HAPROXY: "haproxy's admin or master socket cannot be reached or refused a command; lb-sync retries",
+  SCALERD_ERR_API_TOKEN: 'the deployer API token is missing, too short, or its file cannot be read',
+  SCALERD_ERR_API_UNAUTHORIZED: 'a deployer API request has no bearer token, or a wrong one',
+  SCALERD_ERR_API_WEBHOOK_SECRET: 'a registry webhook call has no X-Scalerd-Webhook-Secret header, or a wrong one',
+  SCALERD_ERR_API_BODY_TOO_LARGE: 'a request body is larger than the deployer API accepts',
+  SCALERD_ERR_API_JSON: 'a request body is not valid JSON; the details say where',
+  SCALERD_ERR_API_REQUEST: 'a request is malformed: a body of the wrong shape, a path and body that disagree, a bad name or query parameter',
+  SCALERD_ERR_API_ROUTE: 'the deployer API has no such route',
+  SCALERD_ERR_API_METHOD: 'the route does not take that method; the Allow header lists those it takes',
+  SCALERD_ERR_API_NOT_FOUND: 'no descriptor, deployment or app with that namespace, name or id',
+  SCALERD_ERR_API_CONFLICT: 'the descriptor exists already, or the app has a deployment under way (details.running names it)',
+  SCALERD_ERR_API_PRECONDITION: 'the deployer cannot act now (etcd or the cluster cannot be reached, the hostnames disagree); nothing was changed',
+  SCALERD_ERR_API_INVALID: 'the descriptor is invalid; details.diagnostics says where and why',
+  SCALERD_ERR_API_INTERNAL: 'the deployer failed unexpectedly; its log says why',
+  SCALERD_ERR_API_CALL: 'a call to the deployer API failed: it cannot be reached, or it answered with an error',
 } as const;
 
 export type Code = keyof typeof CODES;

@@ -21,6 +21,9 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   status: async () => (await import('./status-command.js')).registerStatus,
   history: async () => (await import('./history-command.js')).registerHistory,
   'lb-sync': async () => (await import('./lb-sync-command.js')).registerLbSync,
+  deploy: async () => (await import('./deploy-command.js')).registerDeploy,
+  deployments: async () => (await import('./deployments-command.js')).registerDeployments,
+  deployer: async () => (await import('./deployer-command.js')).registerDeployer,
 };
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;

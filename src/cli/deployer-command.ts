@@ -1,0 +1,89 @@
+// `scalerd deployer`: the blue/green deployer's server. Serves the REST API (bearer token;
+// the registry webhook with its own secret), runs deployments with the app's lock in etcd,
+// and on start resumes or rolls back every deployment a previous deployer left running.
+// Every flag can come from SCALERD_DEPLOYER_<FLAG>. SIGTERM stops taking requests; a
+// deployment under way stops between steps and the next deployer resumes it.
+
+import { readFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+import { type Command, Option } from 'commander';
+import { Etcd3 } from 'etcd3';
+import { createLogger } from '../daemon/log.js';
+import { createDeployerApi } from '../deployer/api/index.js';
+import { DEFAULT_TIMINGS } from '../deployer/engine/engine.js';
+import { lookThrough } from '../deployer/engine/look.js';
+import { parseListen } from '../daemon/http.js';
+import { parseEtcdHosts } from '../deployer/lb/index.js';
+import { DeployerService } from '../deployer/service/service.js';
+import { etcdLoadBalancer } from '../deployer/state/etcd-lb.js';
+import { DeployerStore } from '../deployer/state/etcd-store.js';
+import { UsageError } from '../errors.js';
+import { createDeployerCluster } from '../kube/index.js';
+import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { addKubeOptions, connectKube, type KubeOptions } from './kube-options.js';
+
+type Options = KubeOptions & {
+  etcd?: string; lbUrl?: string; listen: string; tokenFile?: string; webhookSecretFile?: string;
+  lockTtl: number; history: number; logLevel: string; logFormat?: 'json' | 'pretty';
+};
+
+const env = (flag: Option, name: string) => flag.env(`SCALERD_DEPLOYER_${name}`);
+const wait = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
+
+export function registerDeployer(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
+  addKubeOptions(program
+    .command('deployer')
+    .description('serve the blue/green deployer: REST API, deployments with their state in etcd, resume after a restart'))
+    .addOption(env(new Option('--etcd <urls>', 'etcd client URLs, comma-separated'), 'ETCD'))
+    .addOption(env(new Option('--lb-url <url>', 'haproxy\'s HTTP frontend, to verify a switch as clients see it'), 'LB_URL'))
+    .addOption(env(new Option('--listen <[host]:port>', 'the REST API').default('127.0.0.1:8081'), 'LISTEN'))
+    .addOption(env(new Option('--token-file <file>', 'the API\'s bearer token (or SCALERD_DEPLOYER_TOKEN)'), 'TOKEN_FILE'))
+    .addOption(env(new Option('--webhook-secret-file <file>', 'enables the registry webhook with this secret (or SCALERD_DEPLOYER_WEBHOOK_SECRET)'), 'WEBHOOK_SECRET_FILE'))
+    .addOption(env(new Option('--lock-ttl <seconds>', 'an app\'s lock outlives a dead deployer this long').default(15).argParser(Number), 'LOCK_TTL'))
+    .addOption(env(new Option('--history <n>', 'deployments kept per app').default(20).argParser(Number), 'HISTORY'))
+    .addOption(env(new Option('--log-level <level>', 'debug, info, warn or error').default('info'), 'LOG_LEVEL'))
+    .addOption(env(new Option('--log-format <format>', 'json or pretty (default: pretty on a terminal)').choices(['json', 'pretty']), 'LOG_FORMAT'))
+    .action(async (options: Options) => setExit(await runDeployer(options, io)));
+}
+
+async function secret(file: string | undefined, variable: string, what: string): Promise<string | undefined> {
+  const text = file !== undefined ? await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError('SCALERD_ERR_CLI_USAGE', `the ${what} file ${file} cannot be read (${error.code ?? error.message})`);
+  }) : process.env[variable];
+  return text?.trim() || undefined;
+}
+
+async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
+  if (!options.etcd) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'deployer needs --etcd <urls> (or SCALERD_DEPLOYER_ETCD)');
+  if (!options.lbUrl) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'deployer needs --lb-url <url> (or SCALERD_DEPLOYER_LB_URL): haproxy\'s frontend, to verify switches');
+  const token = await secret(options.tokenFile, 'SCALERD_DEPLOYER_TOKEN', 'token');
+  if (!token) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'deployer needs a bearer token: --token-file <file> or SCALERD_DEPLOYER_TOKEN');
+  const webhookSecret = await secret(options.webhookSecretFile, 'SCALERD_DEPLOYER_WEBHOOK_SECRET', 'webhook secret');
+  // As `scalerd run --listen`: [host]:port, all interfaces without a host.
+  const listen = parseListen(options.listen);
+  const log = createLogger({ level: options.logLevel, ...(options.logFormat ? { pretty: options.logFormat === 'pretty' } : {}) });
+
+  const etcd = new Etcd3({ hosts: parseEtcdHosts(options.etcd) });
+  const { deps } = connectKube(options, io, 'scalerd-deployer');
+  const now = () => io.clock.now();
+  const deployer = new DeployerService({
+    store: new DeployerStore(etcd, { lockTtlSeconds: options.lockTtl, historyLimit: options.history }),
+    engine: { cluster: createDeployerCluster(deps), lb: etcdLoadBalancer(etcd, { now, wait }), look: lookThrough(options.lbUrl), now, wait, timings: DEFAULT_TIMINGS },
+    log,
+  });
+  const api = createDeployerApi({ deployer, token, ...(webhookSecret ? { webhookSecret } : {}), log });
+  const server = await api.listen(listen.host ?? '0.0.0.0', listen.port);
+  log.info({ event: 'listening', url: server.url }, `deployer API on ${server.url}`);
+
+  const stopping = new AbortController();
+  io.signal?.addEventListener('abort', () => stopping.abort(), { once: true });
+  const resuming = deployer.resumeAll(stopping.signal).catch((error: unknown) => {
+    if (!stopping.signal.aborted) log.error({ event: 'resume-failed', err: error }, `resuming deployments failed: ${(error as Error).message}`);
+  });
+  await new Promise<void>((resolve) => (stopping.signal.aborted ? resolve() : stopping.signal.addEventListener('abort', () => resolve(), { once: true })));
+  log.info({ event: 'stopping' }, 'stopping: no new requests; deployments under way stop between steps and resume in the next deployer');
+  await server.close();
+  await resuming;
+  etcd.close();
+  return EXIT.ok;
+}

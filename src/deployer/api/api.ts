@@ -1,0 +1,126 @@
+// The deployer's REST API as a node:http request handler: the route table, who may call
+// each route, and one error path. Mount it on a server of its own (`api.listen`) or on any
+// other (`createServer(api)`). docs/deployer-api.md lists the routes and their answers.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { listen as listenOn } from '../../daemon/http.js';
+import type { Deployer } from '../service/types.js';
+import { checkSecret, requireToken, requireWebhookSecret } from './auth.js';
+import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.js';
+import { deploymentRoutes } from './deployments.js';
+import { descriptorRoutes } from './descriptors.js';
+import { asApiError, ApiError, errorReply, INTERNAL, send } from './reply.js';
+import { checkParams, findRoute, handlerFor, type Route } from './router.js';
+import { webhookRoutes } from './webhook.js';
+
+export type DeployerApiOptions = {
+  readonly deployer: Deployer;
+  /** The bearer token every route but /healthz needs; at least 16 characters. */
+  readonly token: string;
+  /** The registry webhook's secret (X-Scalerd-Webhook-Secret); without one the webhook route is off (404). */
+  readonly webhookSecret?: string;
+  /** The largest request body, in bytes (default 1 MiB); a larger one is refused with 413. */
+  readonly maxBodyBytes?: number;
+  /** Between keep-alive comments on a log stream (default 15 s; 0: none). */
+  readonly heartbeatMs?: number;
+  readonly log: Logger;
+};
+
+export type DeployerApi = ((req: IncomingMessage, res: ServerResponse) => void) & {
+  /** Serves the API on its own server; port 0 picks a free one. */
+  listen(host: string, port: number): Promise<ListeningApi>;
+  /** Ends every open log stream (the deployments go on). */
+  close(): void;
+};
+
+export type ListeningApi = {
+  /** "http://127.0.0.1:41234". */
+  readonly url: string;
+  readonly port: number;
+  /** Ends the log streams, stops accepting, and resolves once every connection is closed. */
+  close(): Promise<void>;
+};
+
+/** Validates the options eagerly: a short token, a bad limit, fail here rather than at the first request. */
+export function createDeployerApi(options: DeployerApiOptions): DeployerApi {
+  const { deployer, token, webhookSecret, log } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  checkSecret(token, 'API token');
+  if (webhookSecret !== undefined) checkSecret(webhookSecret, 'webhook secret');
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) throw new RangeError(`maxBodyBytes must be a whole number of bytes above 0, not ${maxBodyBytes}`);
+  const closing = new AbortController();
+  const routes: readonly Route[] = [
+    { path: '/healthz', auth: 'none', methods: { GET: async () => ({ status: 200, body: { ok: true } }) } },
+    ...descriptorRoutes(deployer),
+    ...deploymentRoutes({ deployer, log, heartbeatMs: options.heartbeatMs ?? 15_000, closing: closing.signal }),
+    ...webhookRoutes(deployer, log),
+  ];
+
+  const authorize = (route: Route | undefined, req: IncomingMessage): void => {
+    if (route?.auth === 'none') return;
+    if (route?.auth !== 'webhook') return requireToken(req, token);
+    if (webhookSecret === undefined) throw new ApiError(404, 'SCALERD_ERR_API_ROUTE', 'the registry webhook is off: the deployer runs without a webhook secret');
+    requireWebhookSecret(req, webhookSecret);
+  };
+
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://deployer');
+    const found = findRoute(routes, url.pathname);
+    // IMPORTANT: authorize before anything else is told: which routes exist, or a name is bad.
+    authorize(found?.route, req);
+    if (!found) throw new ApiError(404, 'SCALERD_ERR_API_ROUTE', `no route ${url.pathname}: see docs/deployer-api.md`);
+    const handler = handlerFor(found.route, req.method);
+    const reply = await handler({ req, res, params: checkParams(found.raw), query: url.searchParams, text: () => readBody(req, maxBodyBytes) });
+    if (reply !== 'streamed') send(res, reply);
+  };
+
+  const fail = (error: unknown, req: IncomingMessage, res: ServerResponse): void => {
+    const refusal = asApiError(error);
+    const path = req.url?.split('?')[0];
+    if (res.headersSent || res.destroyed || req.socket.destroyed) {
+      log.warn({ event: 'api-failed-late', method: req.method, path, err: error }, `${req.method} ${path}: failed after its answer began, or its client went away`);
+      res.destroy();
+      return;
+    }
+    if (!refusal) log.error({ event: 'api-error', method: req.method, path, err: error }, `${req.method} ${path} failed`);
+    else if (refusal.status === 413) log.warn({ event: 'api-body-too-large', path, ...(refusal.details as object) }, `${req.method} ${path}: body over the limit, refused; the rest left unread`);
+    const reply = errorReply(refusal ?? INTERNAL);
+    // A body left unread (a 401 before it, a 413 in the middle): close rather than read it to its end.
+    send(res, req.complete ? reply : { ...reply, headers: { ...reply.headers, connection: 'close' } });
+  };
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    answer(req, res).catch((error: unknown) => fail(error, req, res));
+  };
+
+  return Object.assign(handler, {
+    close: () => closing.abort(),
+    listen: async (host: string, port: number): Promise<ListeningApi> => {
+      // Requests in flight finish on close; then every connection goes, idle keep-alive ones
+      // included (a client may hold one open that never carried a request).
+      let inFlight = 0;
+      let stopping = false;
+      const server = createServer((req, res) => {
+        inFlight += 1;
+        res.on('close', () => {
+          inFlight -= 1;
+          if (stopping && inFlight === 0) server.closeAllConnections();
+        });
+        handler(req, res);
+      });
+      const bound = await listenOn(server, `${host}:${port}`);
+      return {
+        url: `http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`,
+        port: bound.port,
+        close: async () => {
+          stopping = true;
+          closing.abort();
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          if (inFlight === 0) server.closeAllConnections();
+          await closed;
+        },
+      };
+    },
+  });
+}

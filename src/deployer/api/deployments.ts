@@ -1,0 +1,69 @@
+// /deployments and /apps: start a deployment from a descriptor (202 with Location), read
+// deployments (all, a namespace's or an app's history, oldest first; one with its
+// descriptor), their logs (a JSON array, or a live stream), and the app operations undeploy
+// and rollback. Refusals come from the deployer as DeployerErrors (conflict 409 with
+// details.running, precondition 412) and are mapped in reply.ts.
+
+import { parseDescriptor } from './body.js';
+import { ApiError, started, summary } from './reply.js';
+import { queryName, type Params, type Route } from './router.js';
+import { streamLogs, type StreamOptions } from './stream.js';
+
+async function existing(o: StreamOptions, { ns, app, id }: Params) {
+  const record = await o.deployer.get(ns, app, id);
+  if (!record) throw new ApiError(404, 'SCALERD_ERR_API_NOT_FOUND', `no deployment ${id} of ${ns}/${app}`);
+  return record;
+}
+
+export function deploymentRoutes(o: StreamOptions): Route[] {
+  const { deployer } = o;
+  return [
+    {
+      path: '/deployments', auth: 'token', methods: {
+        GET: async ({ query }) => {
+          const namespace = queryName(query, 'namespace', 'ns');
+          const app = queryName(query, 'app', 'app');
+          if (app !== undefined && namespace === undefined) throw new ApiError(400, 'SCALERD_ERR_API_REQUEST', 'app= needs namespace= too');
+          return { status: 200, body: (await deployer.list(namespace, app)).map(summary) };
+        },
+        POST: async ({ text }) => started(await deployer.deploy(parseDescriptor(await text()).descriptor)),
+      },
+    },
+    {
+      path: '/deployments/{ns}/{app}', auth: 'token', methods: {
+        GET: async ({ params }) => ({ status: 200, body: (await deployer.list(params.ns, params.app)).map(summary) }),
+      },
+    },
+    {
+      path: '/deployments/{ns}/{app}/{id}', auth: 'token', methods: {
+        GET: async ({ params }) => ({ status: 200, body: await existing(o, params) }),
+      },
+    },
+    {
+      path: '/deployments/{ns}/{app}/{id}/logs', auth: 'token', methods: {
+        GET: async ({ params }) => {
+          await existing(o, params);
+          return { status: 200, body: await deployer.logs(params.ns, params.app, params.id) };
+        },
+      },
+    },
+    {
+      path: '/deployments/{ns}/{app}/{id}/logs/stream', auth: 'token', methods: {
+        GET: async (call) => {
+          await existing(o, call.params);
+          return streamLogs(call, o);
+        },
+      },
+    },
+    {
+      path: '/apps/{ns}/{app}/undeploy', auth: 'token', methods: {
+        POST: async ({ params }) => started(await deployer.undeploy(params.ns, params.app)),
+      },
+    },
+    {
+      path: '/apps/{ns}/{app}/rollback', auth: 'token', methods: {
+        POST: async ({ params }) => started(await deployer.rollback(params.ns, params.app)),
+      },
+    },
+  ];
+}
