@@ -11,6 +11,7 @@ import { createDeployerCluster, createKubeDeps, loadKubeConfig } from '../../src
 import { startSim, type Sim } from '../../src/sim/index.js';
 import { kubeconfigFile } from '../kube/helpers.js';
 import { httpGet } from './infra.js';
+import type { LbSyncOptions } from '../../src/deployer/lb/index.js';
 import { startWorld, type LbWorld } from './lb/helpers.js';
 
 export const HOST = 'hello.test';
@@ -32,9 +33,10 @@ export type DeployerBed = {
   stop(): Promise<void>;
 };
 
-export async function startDeployerBed(): Promise<DeployerBed> {
+/** `sync`: lb-sync's options for this bed (a test's configHook, say). */
+export async function startDeployerBed(options: { sync?: Partial<LbSyncOptions> } = {}): Promise<DeployerBed> {
   const world = await startWorld();
-  world.startSync();
+  world.startSync(options.sync);
   const sim = await startSim({ nodes: 3, podsPerNode: 0, speed: 10 });
   const etcd = new Etcd3({ hosts: world.etcd.url });
   const lbUrl = `http://${world.haproxy.host}:${world.haproxy.port}`;

@@ -5,7 +5,7 @@
 
 import type { Etcd3 } from 'etcd3';
 import type { Awaited, BackendServer, Frontend, LoadBalancer } from '../engine/ports.js';
-import { type BackendStatus, type FrontendStatus, backendKey, backendStatusKey, frontendKey, frontendStatusKey } from '../lb/layout.js';
+import { type BackendStatus, CONFIG_STATUS_KEY, type ConfigStatus, type FrontendStatus, backendKey, backendStatusKey, frontendKey, frontendStatusKey } from '../lb/layout.js';
 
 type Wait = (ms: number, signal: AbortSignal) => Promise<void>;
 
@@ -18,12 +18,12 @@ export function etcdLoadBalancer(etcd: Etcd3, options: { now: () => number; wait
     return kv ? { value: JSON.parse(kv.value.toString()) as T, revision: Number(kv.mod_revision) } : undefined;
   }
 
-  /** Polls `check` until it says ok or the deadline passes; then the last reason. */
-  async function until(check: () => Promise<Awaited>, deadlineMs: number, signal: AbortSignal): Promise<Awaited> {
+  /** Polls `check` until it says ok, says waiting cannot help (final), or the deadline passes; then the last reason. */
+  async function until(check: () => Promise<Awaited & { final?: boolean }>, deadlineMs: number, signal: AbortSignal): Promise<Awaited> {
     const deadline = options.now() + deadlineMs;
     for (;;) {
-      const result = await check();
-      if (result.ok || options.now() > deadline) return result;
+      const { final, ...result } = await check();
+      if (result.ok || final || options.now() > deadline) return result;
       await options.wait(pollMs, signal);
     }
   }
@@ -54,7 +54,12 @@ export function etcdLoadBalancer(etcd: Etcd3, options: { now: () => number; wait
       return Number(result.header.revision);
     },
     serversUp: (id, names, deadlineMs, signal) => until(async () => {
-      const [status, intent] = await Promise.all([json<BackendStatus>(backendStatusKey(id)), json<unknown>(backendKey(id))]);
+      const [status, intent, config] = await Promise.all([json<BackendStatus>(backendStatusKey(id)), json<unknown>(backendKey(id)), json<ConfigStatus>(CONFIG_STATUS_KEY)]);
+      // A config rendered after the registration that haproxy -c refused: haproxy keeps the
+      // old one and will not load this backend; waiting longer cannot help.
+      if (intent && config && !config.value.ok && config.revision > intent.revision) {
+        return { ok: false, final: true, reason: `haproxy refused the configuration with backend ${id} (the old one keeps serving): ${config.value.error ?? 'no reason given'}` };
+      }
       if (!status || !intent) return { ok: false, reason: `lb-sync has not reported backend ${id}` };
       if (status.value.error) return { ok: false, reason: status.value.error };
       if ((status.value.revision ?? 0) < intent.revision) return { ok: false, reason: `haproxy does not run backend ${id} as registered yet` };
