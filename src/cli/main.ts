@@ -8,12 +8,13 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(process.exitCode ?? 0);
 });
 
-// The first Ctrl-C (or SIGTERM) stops the run between steps, so every node is left in a
-// state the next run resumes or rolls back; the second quits at once, like kubectl.
+// The first Ctrl-C (or SIGTERM) stops the run between steps, so what is in progress (a
+// node's drain, a deployment) is left in a state the next run resumes or rolls back; the
+// second quits at once, like kubectl. Each command says what it left, if anything.
 const interrupt = new AbortController();
 const onSignal = (signal: NodeJS.Signals) => {
   if (interrupt.signal.aborted) process.exit(130);
-  process.stderr.write(`${signal}: stopping after the calls in flight; nodes in progress stay marked for the next run (again to quit now)\n`);
+  process.stderr.write(`${signal}: stopping after the calls in flight; work in progress is left for the next run to resume (again to quit now)\n`);
   interrupt.abort();
 };
 process.on('SIGINT', onSignal);
