@@ -55,13 +55,16 @@ export function chooseTrigger(random: () => number, stage: Stage, before: readon
   // fire inside the request: the phase is written (or AWS has accepted the termination,
   // with its decrement) and the engine dies before it hears so; the Node delete comes
   // within milliseconds of the termination, so any delay would miss the window.
-  const termination = (): Trigger => on(random() < 0.5 ? 'terminating' : 'terminate', 2, 0, 2_500);
+  const termination = (patience = 2_500): Trigger => on(random() < 0.5 ? 'terminating' : 'terminate', 2, 0, patience);
 
   const markLanded = landed((k) => k.lastAct === 'mark');
   if (stage === 'untouched' && !landed((k) => k.stage === 'untouched' && k.lastAct === 'none')) return { kind: 'timed', afterMs: uniform(random, 0, 150) };
   if (stage !== 'removing' && !markLanded) return justMarked();
   if (stage === 'untouched' || (stage === 'choosing' && random() < 0.3)) return marking();
-  if (!landed((k) => k.lastAct === 'terminating' || k.lastAct === 'terminate') && random() < 0.5) return termination();
+  // Until one has landed, every later run waits longer for its termination: on a loaded
+  // machine a run reaches it later, and the backstop would otherwise kill it elsewhere.
+  if (!landed((k) => k.lastAct === 'terminating' || k.lastAct === 'terminate')) return termination(8_000);
+  if (!landed((k) => k.lastAct === 'evict' || k.lastAct === 'evict-refused')) return on('evict', 3, 0, 4_000);
   const r = random();
   if (r < 0.15) return { kind: 'timed', afterMs: uniform(random, 0, 400) };
   if (r < 0.4) return on('evict', 3, then(300));
