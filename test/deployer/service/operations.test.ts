@@ -1,0 +1,41 @@
+// Rollback to the previous version and undeploy, on the real bed.
+
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeployerService } from '../../../src/deployer/service/service.js';
+import { HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../bed.js';
+import { httpGet } from '../infra.js';
+
+let bed: DeployerBed;
+beforeAll(async () => {
+  bed = await startDeployerBed();
+}, 60_000);
+afterAll(async () => bed?.stop());
+
+describe('rollback and undeploy', () => {
+  it('rollback deploys the previous successful descriptor as a new version; undeploy removes every trace', async () => {
+    const s = new DeployerService({ store: bed.store(), engine: bed.engine, log: pino({ level: 'silent' }) });
+    const first = helloDescriptor('auto', {}, { replicas: 1 });
+    const second = helloDescriptor('auto', { RESPONSE_DELAY_MS: '1' }, { replicas: 1 });
+    await s.deploy(first);
+    await s.idle();
+    await s.deploy(second);
+    await s.idle();
+    expect((await httpGet(bed.lbUrl, HOST)).version).toBe('2');
+
+    const back = await s.rollback('default', 'hello');
+    await s.idle();
+    const done = (await s.get('default', 'hello', back.id))!;
+    expect(done).toMatchObject({ status: 'SUCCESS', version: 3, previousVersion: 2 });
+    // Version 1's spec, under a new number.
+    expect(done.descriptor).toMatchObject({ podSpec: first.podSpec, replicas: 1 });
+    expect((await httpGet(bed.lbUrl, HOST)).version).toBe('3');
+
+    const removed = await s.undeploy('default', 'hello');
+    expect(removed).toMatchObject({ status: 'SUCCESS', reason: 'undeploy', phase: 'done' });
+    expect(await bed.engine.lb.frontend(HOST)).toEqual({ backend: undefined, revision: 0 });
+    expect((await bed.engine.cluster.listVersions('default', 'hello')).filter((v) => !v.terminating)).toEqual([]);
+    expect(await s.getDescriptor('default', 'hello')).toBeUndefined();
+    await expect(s.undeploy('default', 'hello')).rejects.toMatchObject({ kind: 'not-found' });
+  }, 90_000);
+});
