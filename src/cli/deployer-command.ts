@@ -84,6 +84,7 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
   log.info({ event: 'stopping' }, 'stopping: no new requests; deployments under way stop between steps and resume in the next deployer');
   await server.close();
   await resuming;
+  await deployer.stop();
   etcd.close();
   return EXIT.ok;
 }

@@ -24,6 +24,7 @@ export type DeployerServiceOptions = {
 
 export class DeployerService implements Deployer {
   readonly #running = new Set<Promise<unknown>>();
+  readonly #stopping = new AbortController();
 
   constructor(private readonly o: DeployerServiceOptions) {}
 
@@ -32,6 +33,7 @@ export class DeployerService implements Deployer {
     await this.#preflight();
     const now = this.o.engine.now();
     const id = newDeploymentId(now);
+    if (this.#stopping.signal.aborted) throw new DeployerError('precondition', 'the deployer is stopping; deploy again in a moment');
     const acquired = await this.o.store.acquire(namespace, app, id);
     if (!acquired.ok) throw new DeployerError('conflict', `${namespace}/${app} has a deployment under way: ${acquired.holder}`, { running: acquired.holder });
     let record: DeploymentRecord;
@@ -160,6 +162,15 @@ export class DeployerService implements Deployer {
     while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
   }
 
+  /**
+   * Stops every deployment under way between two steps (each keeps its recorded phase, and
+   * the next deployer resumes it) and resolves once they have stopped; no new one starts.
+   */
+  async stop(): Promise<void> {
+    this.#stopping.abort(new Error('the deployer is stopping'));
+    await this.idle();
+  }
+
   async #preflight(): Promise<void> {
     const etcd = await this.o.store.reachable(this.o.preflightTimeoutMs ?? 3_000);
     if (!etcd.ok) throw new DeployerError('precondition', `etcd cannot be reached (${etcd.reason}); nothing was changed`);
@@ -186,7 +197,7 @@ export class DeployerService implements Deployer {
     const deployment = new Deployment({ ...this.o.engine, records: this.o.store }, record, descriptor);
     const running = (async () => {
       await notify(descriptor.webhooks, 'started', record, this.o.log);
-      const done = await work(deployment, lock.lost);
+      const done = await work(deployment, AbortSignal.any([lock.lost, this.#stopping.signal]));
       await notify(descriptor.webhooks, done.status === 'SUCCESS' ? 'succeeded' : done.switched ? 'rolled-back' : 'failed', done, this.o.log);
       this.o.log.info({ event: 'deploy-done', deployment: done.id, status: done.status, reason: done.reason }, `${done.namespace}/${done.app} version ${done.version}: ${done.status}${done.reason ? ` (${done.reason})` : ''}`);
     })()

@@ -38,4 +38,24 @@ describe('rollback and undeploy', () => {
     expect(await s.getDescriptor('default', 'hello')).toBeUndefined();
     await expect(s.undeploy('default', 'hello')).rejects.toMatchObject({ kind: 'not-found' });
   }, 90_000);
+
+  it('stop() halts a deployment between steps, keeps its phase, and the next deployer finishes it', async () => {
+    const log = pino({ level: 'silent' });
+    const first = new DeployerService({ store: bed.store({ lockTtlSeconds: 2 }), engine: bed.engine, log });
+    const started = await first.deploy(helloDescriptor('auto', {}, { replicas: 1 }));
+    // Stopped as soon as its pods are being waited for.
+    for (let i = 0; i < 200 && (await first.get('default', 'hello', started.id))!.phase === 'accepted'; i++) await new Promise((r) => setTimeout(r, 10));
+    await first.stop();
+    const stopped = (await first.get('default', 'hello', started.id))!;
+    expect(stopped.status).toBe('RUNNING');
+    expect(stopped.phase).not.toBe('done');
+    await expect(first.deploy(helloDescriptor('auto'))).rejects.toMatchObject({ kind: 'precondition' });
+
+    const next = new DeployerService({ store: bed.store({ lockTtlSeconds: 2 }), engine: bed.engine, log });
+    await next.resumeAll(new AbortController().signal);
+    await next.idle();
+    // Before its switch: rolled back, the app left as it was (undeployed above: no backend).
+    expect((await next.get('default', 'hello', started.id))!).toMatchObject({ phase: 'done', status: 'FAILURE' });
+    expect((await bed.engine.cluster.listVersions('default', 'hello')).filter((v) => !v.terminating)).toEqual([]);
+  }, 60_000);
 });
