@@ -7,7 +7,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { DeploymentSummary } from '../deployer/api/index.js';
 import { addApiOptions, connectApi, formatInstant, type ApiOptions } from './deploy-command.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
-import { renderTable } from './table.js';
+import { renderTable, formatDuration } from './table.js';
 import { outputFormat } from './validate-command.js';
 
 type Selector = { readonly namespace?: string; readonly app?: string };
@@ -60,9 +60,3 @@ function selector(value: string): Selector {
 }
 
 /** "8s", "3m12s", "1h04m". */
-function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}

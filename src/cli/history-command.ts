@@ -11,7 +11,7 @@ import { CLI_CLIENT_ID } from './engine-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { addKubeOptions, connectKube, positiveInteger, type KubeOptions } from './kube-options.js';
 import { namespaceArg } from './override-args.js';
-import { renderTable } from './table.js';
+import { renderTable, formatDuration } from './table.js';
 import { outputFormat } from './validate-command.js';
 
 type Options = KubeOptions & { number: number; namespace: string; output: 'text' | 'json' };
@@ -39,7 +39,7 @@ export function registerHistory(program: Command, io: CliIo, setExit: (code: Exi
     else {
       io.out(renderTable(['START (UTC)', 'DURATION', 'DIRECTION', 'OUTCOME', 'GROUPS', 'NODES -/+', 'REASON'], shown.map((e) => [
         e.start.replace(/\.\d{3}Z$/, 'Z'),
-        duration(Date.parse(e.end) - Date.parse(e.start)),
+        formatDuration(Date.parse(e.end) - Date.parse(e.start)),
         e.direction,
         e.outcome,
         Object.entries(e.groups).map(([g, c]) => `${g} ${c.from}→${c.to}`).join(', ') || '-',
@@ -59,9 +59,3 @@ function nodes(e: HistoryEntry): string {
 }
 
 /** "45s", "3m12s", "1h04m". */
-function duration(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-}

@@ -12,3 +12,11 @@ export function renderTable(header: readonly string[], rows: readonly (readonly 
     )
     .join('\n');
 }
+
+/** A duration as a table cell: 42s, 3m07s, 2h05m. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
