@@ -5,9 +5,9 @@
 // deployment under way stops between steps and the next deployer resumes it.
 
 import { readFile } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
 import { type Command, Option } from 'commander';
 import { Etcd3 } from 'etcd3';
+import { timerSleep as wait } from '../actuate/types.js';
 import { createLogger } from '../daemon/log.js';
 import { createDeployerApi } from '../deployer/api/index.js';
 import { DEFAULT_TIMINGS } from '../deployer/engine/engine.js';
@@ -28,7 +28,6 @@ type Options = KubeOptions & {
 };
 
 const env = (flag: Option, name: string) => flag.env(`SCALERD_DEPLOYER_${name}`);
-const wait = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
 
 export function registerDeployer(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   addKubeOptions(program

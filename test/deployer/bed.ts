@@ -1,8 +1,8 @@
 // The deployer's real test bed: etcd, haproxy with lb-sync (lb/helpers.ts), the simulated
 // cluster running the test app as real processes, and the engine's dependencies over them.
 
-import { setTimeout as delay } from 'node:timers/promises';
 import { Etcd3 } from 'etcd3';
+import { timerSleep } from '../../src/actuate/types.js';
 import { checkDescriptorText, type Descriptor } from '../../src/deployer/descriptor/index.js';
 import { DEFAULT_TIMINGS, type EngineDeps } from '../../src/deployer/engine/engine.js';
 import { etcdLoadBalancer } from '../../src/deployer/state/etcd-lb.js';
@@ -16,8 +16,8 @@ import { startWorld, type LbWorld } from './lb/helpers.js';
 
 export const HOST = 'hello.test';
 
-/** Rejects with the signal's reason when it aborts; leaves no listener behind on a long-lived signal. */
-export const sleep = (ms: number, signal: AbortSignal): Promise<void> => delay(ms, undefined, { signal });
+/** The product's sleep: rejects when the signal aborts, leaves no listener behind. */
+export const sleep = timerSleep;
 
 export const TEST_TIMINGS = { ...DEFAULT_TIMINGS, readyDeadlineMs: 30_000, lbDeadlineMs: 15_000, verifyDeadlineMs: 10_000, pollMs: 100 };
 

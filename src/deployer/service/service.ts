@@ -133,9 +133,9 @@ export class DeployerService implements Deployer {
     let seen = 0;
     for (;;) {
       const record = await this.o.store.get(namespace, app, id);
-      const lines = await this.o.store.logs(namespace, app, id);
-      for (const line of lines.slice(seen)) onLine(line);
-      seen = lines.length;
+      const lines = await this.o.store.logs(namespace, app, id, seen);
+      for (const line of lines) onLine(line);
+      seen += lines.length;
       if (!record || record.status !== 'RUNNING' || signal.aborted) return record;
       await this.o.engine.wait(this.o.followPollMs ?? 250, signal).catch(() => undefined);
     }

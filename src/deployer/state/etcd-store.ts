@@ -4,7 +4,7 @@
 // id, so a second deploy learns whom it waits for; a deployer that dies loses its lease
 // after `lockTtlSeconds`, and the lock with it.
 
-import type { Etcd3, Lease } from 'etcd3';
+import { type Etcd3, type Lease, Range } from 'etcd3';
 import {
   DESCRIPTORS_PREFIX, type DeploymentRecord, type LogLine, deploymentKey, deploymentsPrefix, descriptorKey, lockKey, logKey, logPrefix,
 } from './records.js';
@@ -84,8 +84,10 @@ export class DeployerStore {
     await this.etcd.put(logKey(record.namespace, record.app, record.id, seq)).value(JSON.stringify(line));
   }
 
-  async logs(namespace: string, app: string, id: string): Promise<LogLine[]> {
-    const all = await this.etcd.getAll().prefix(logPrefix(namespace, app, id)).strings();
+  /** The log from line `from` (0: all), so a follower reads only what is new. */
+  async logs(namespace: string, app: string, id: string, from = 0): Promise<LogLine[]> {
+    const range = new Range(logKey(namespace, app, id, from), Range.prefix(logPrefix(namespace, app, id)).end);
+    const all = await this.etcd.getAll().inRange(range).strings();
     return Object.entries(all).sort(([a], [b]) => a.localeCompare(b)).map(([, text]) => JSON.parse(text) as LogLine);
   }
 

@@ -74,6 +74,9 @@ describe('DeployerStore', () => {
     // A restarted deployer (a new store) continues a log after its last line.
     await new DeployerStore(etcd, { lockTtlSeconds: 5, historyLimit: 3 }).log(record(ids[4]!, 'hist'), { at: 3, level: 'warn', message: 'resumed' });
     expect((await store.logs('shop', 'hist', ids[4]!)).map((l) => l.message)).toEqual([`${ids[4]} one`, `${ids[4]} two`, 'resumed']);
+    // A follower reads from the line it has not seen yet.
+    expect((await store.logs('shop', 'hist', ids[4]!, 2)).map((l) => l.message)).toEqual(['resumed']);
+    expect(await store.logs('shop', 'hist', ids[4]!, 3)).toEqual([]);
     expect(ids[0]).toBe('20261126T060001Z-0000');
   });
 });
