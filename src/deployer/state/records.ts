@@ -6,7 +6,7 @@
 //   /scalerd/deployer/locks/<ns>/<app>                    the running deployment's id, on a lease
 //   /scalerd/deployer/descriptors/<ns>/<app>              the descriptor last deployed or stored
 //
-// Ids sort by time (`20261126T061502Z-3f9a`), so a prefix read lists an app's history in
+// Ids sort by time (`20261126T061502123Z-3f9a`), so a prefix read lists an app's history in
 // order; at most `historyLimit` records per app are kept, the oldest pruned with their logs.
 
 export const ROOT = '/scalerd/deployer';
@@ -51,9 +51,12 @@ export const descriptorKey = (ns: string, app: string) => `${DESCRIPTORS_PREFIX}
 /** One line of a deployment's log. */
 export type LogLine = { readonly at: number; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
 
-/** A time-sortable id: UTC to the second, then 4 hex digits against collisions. */
+/**
+ * A time-sortable id: UTC to the millisecond (two deployments of a second must still sort
+ * in order: rollback and the history limit go by it), then 4 hex digits against collisions.
+ */
 export function newDeploymentId(now: number, random: () => number = Math.random): string {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  const stamp = new Date(now).toISOString().replace(/[-:.]/g, '');
   return `${stamp}-${Math.floor(random() * 0x10000).toString(16).padStart(4, '0')}`;
 }
 

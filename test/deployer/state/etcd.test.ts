@@ -77,7 +77,7 @@ describe('DeployerStore', () => {
     // A follower reads from the line it has not seen yet.
     expect((await store.logs('shop', 'hist', ids[4]!, 2)).map((l) => l.message)).toEqual(['resumed']);
     expect(await store.logs('shop', 'hist', ids[4]!, 3)).toEqual([]);
-    expect(ids[0]).toBe('20261126T060001Z-0000');
+    expect(ids[0]).toBe('20261126T060001000Z-0000');
   });
 });
 
