@@ -23,8 +23,8 @@ export type Act = 'mark' | 'draining' | 'drained' | 'terminating' | 'rollback' |
 export type Trigger =
   /** `afterMs` after the run starts: its observation and plan, sometimes its first acts. */
   | { readonly kind: 'timed'; readonly afterMs: number }
-  /** `thenMs` after the run's nth `act` (of any kind: 'any'); at the latest `backstopMs` after its first act. */
-  | { readonly kind: 'on'; readonly act: Act | 'any'; readonly nth: number; readonly thenMs: number; readonly backstopMs: number };
+  /** `thenMs` after the run's nth act of one of `acts` (of any kind: 'any'); at the latest `backstopMs` after its first act. */
+  | { readonly kind: 'on'; readonly acts: readonly Act[] | 'any'; readonly nth: number; readonly thenMs: number; readonly backstopMs: number };
 
 /**
  * Where the scale-down is as a run starts: nothing marked or gone yet; victims still to
@@ -35,17 +35,26 @@ export type Stage = 'untouched' | 'choosing' | 'removing';
 const uniform = (random: () => number, lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
 
 /**
+ * How the scale-down stands against the kills: behind or level with them (`free`), ahead
+ * (more nodes past the point of no return than the kills so far would let 30 fit), or with
+ * the last four nodes to go (`end`).
+ */
+export type Pace = 'free' | 'ahead' | 'end';
+
+/**
  * A seeded kill for a run starting at `stage`, after the kills `before`. Some kill points
  * come around once or rarely by chance (the first victims are chosen in one run; a node
- * reaches its termination only once drained), so while one has no kill yet, it is tried
- * first: before the first mark, right after a mark, around a termination.
+ * reaches its termination only once drained), so while one has no kill yet, it is armed
+ * whatever the pace, in this order: before the first mark, inside a mark, before a resumed
+ * run acts, at an eviction, at a termination, at a Node delete. The coverage check of the
+ * test then holds on every run, not by chance; the random kills come after.
  */
-export function chooseTrigger(random: () => number, stage: Stage, before: readonly KillPoint[]): Trigger {
-  const landed = (test: (k: KillPoint) => boolean) => before.some(test);
+export function chooseTrigger(random: () => number, stage: Stage, before: readonly KillPoint[], pace: Pace): Trigger {
+  const landed = (...acts: (Act | 'none')[]) => before.some((k) => acts.includes(k.lastAct) && k.stage !== 'untouched');
   // Half the armed kills fire inside the request (the engine never learns its outcome).
   const then = (max: number) => (random() < 0.5 ? 0 : uniform(random, 0, max));
-  const on = (act: Act | 'any', maxNth: number, thenMs: number, patience = 1_000): Trigger =>
-    ({ kind: 'on', act, nth: uniform(random, 1, maxNth), thenMs, backstopMs: thenMs + uniform(random, 100, patience) });
+  const on = (acts: Act | readonly Act[], maxNth: number, thenMs: number, patience = 1_000): Trigger =>
+    ({ kind: 'on', acts: typeof acts === 'string' ? [acts] : acts, nth: uniform(random, 1, maxNth), thenMs, backstopMs: thenMs + uniform(random, 100, patience) });
   // Inside one of the first marks of the run (the others may be in flight): the drain
   // starts at once after the marks (the settle only holds back the drained verdict), so
   // any delay lands among the first phase writes instead, which other kills cover.
@@ -55,16 +64,26 @@ export function chooseTrigger(random: () => number, stage: Stage, before: readon
   // fire inside the request: the phase is written (or AWS has accepted the termination,
   // with its decrement) and the engine dies before it hears so; the Node delete comes
   // within milliseconds of the termination, so any delay would miss the window.
-  const termination = (patience = 2_500): Trigger => on(random() < 0.5 ? 'terminating' : 'terminate', 2, 0, patience);
+  const termination = (): Trigger => on(random() < 0.5 ? 'terminating' : 'terminate', 2, 0, 2_500);
+  // A kill point that must land is armed on the first such act however long it takes to
+  // come: a node is drained only after one budgeted eviction per replacement's start-up
+  // (4 s each, longer on a loaded machine), so any backstop short enough to matter would
+  // kill the run elsewhere. The wait is not lost: it is the scale-down's own.
+  const patiently = (...acts: Act[]): Trigger => ({ kind: 'on', acts, nth: 1, thenMs: 0, backstopMs: 90_000 });
 
-  const markLanded = landed((k) => k.lastAct === 'mark');
-  if (stage === 'untouched' && !landed((k) => k.stage === 'untouched' && k.lastAct === 'none')) return { kind: 'timed', afterMs: uniform(random, 0, 150) };
-  if (stage !== 'removing' && !markLanded) return justMarked();
+  if (stage === 'untouched') {
+    if (!before.some((k) => k.stage === 'untouched' && k.lastAct === 'none')) return { kind: 'timed', afterMs: uniform(random, 0, 150) };
+    if (!before.some((k) => k.lastAct === 'mark')) return justMarked();
+  } else {
+    if (stage === 'choosing' && !before.some((k) => k.lastAct === 'mark')) return justMarked();
+    // A parked process observes and plans for tens of milliseconds before its first act.
+    if (!landed('none')) return { kind: 'timed', afterMs: 0 };
+    if (!landed('evict', 'evict-refused')) return patiently('evict', 'evict-refused');
+    if (!landed('terminating', 'terminate')) return patiently('terminating', 'terminate');
+    if (!landed('delete-node')) return patiently('delete-node');
+  }
+  if (pace !== 'free') return barelyActing(random, pace === 'end');
   if (stage === 'untouched' || (stage === 'choosing' && random() < 0.3)) return marking();
-  // Until one has landed, every later run waits longer for its termination: on a loaded
-  // machine a run reaches it later, and the backstop would otherwise kill it elsewhere.
-  if (!landed((k) => k.lastAct === 'terminating' || k.lastAct === 'terminate')) return termination(8_000);
-  if (!landed((k) => k.lastAct === 'evict' || k.lastAct === 'evict-refused')) return on('evict', 3, 0, 4_000);
   const r = random();
   if (r < 0.15) return { kind: 'timed', afterMs: uniform(random, 0, 400) };
   if (r < 0.4) return on('evict', 3, then(300));
@@ -78,13 +97,13 @@ export function chooseTrigger(random: () => number, stage: Stage, before: readon
  * act. With the last nodes to go, only before it acts: their first acts (a termination, a
  * Node delete) are the ones that finish them.
  */
-export function barelyActing(random: () => number, nearTheEnd: boolean): Trigger {
+function barelyActing(random: () => number, nearTheEnd: boolean): Trigger {
   if (nearTheEnd || random() < 0.5) return { kind: 'timed', afterMs: uniform(random, 0, nearTheEnd ? 150 : 300) };
-  return { kind: 'on', act: 'any', nth: 1, thenMs: 0, backstopMs: 0 };
+  return { kind: 'on', acts: 'any', nth: 1, thenMs: 0, backstopMs: 0 };
 }
 
 export const describeTrigger = (t: Trigger): string =>
-  t.kind === 'timed' ? `timed ${t.afterMs} ms` : `on ${t.act} #${t.nth}${t.thenMs ? ` +${t.thenMs} ms` : ''}`;
+  t.kind === 'timed' ? `timed ${t.afterMs} ms` : `on ${t.acts === 'any' ? 'any' : t.acts.join('|')} #${t.nth}${t.thenMs ? ` +${t.thenMs} ms` : ''}`;
 
 /** Where one kill landed: the run's last act before it, and the marked nodes' phases then. */
 export type KillPoint = {
@@ -102,7 +121,7 @@ export type KillPoint = {
 export class ActWatch {
   #acts: { act: Act; at: number }[] = [];
   #startedAt = performance.now();
-  #listener: ((act: Act, nth: number, total: number) => void) | undefined;
+  #listener: ((act: Act) => void) | undefined;
   readonly #unsubscribe: () => void;
 
   constructor(private readonly sim: Sim) {
@@ -110,7 +129,7 @@ export class ActWatch {
   }
 
   /** A new run: its acts start from none; `listener` hears each (synchronously, inside the request). */
-  reset(listener?: (act: Act, nth: number, total: number) => void): void {
+  reset(listener?: (act: Act) => void): void {
     this.#acts = [];
     this.#listener = listener;
     this.#startedAt = performance.now();
@@ -150,7 +169,7 @@ export class ActWatch {
     const act = this.#actOf(fact);
     if (!act) return;
     this.#acts.push({ act, at: performance.now() });
-    this.#listener?.(act, this.#acts.filter((a) => a.act === act).length, this.#acts.length);
+    this.#listener?.(act);
   }
 
   #actOf(fact: Fact): Act | undefined {

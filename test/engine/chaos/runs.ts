@@ -2,7 +2,7 @@
 // seeded kill points while the scale-down is under way; then let it run undisturbed until
 // it has nothing left to do.
 
-import { barelyActing, type Stage, type Trigger, chooseTrigger, describeTrigger, type ActWatch, type KillPoint } from './kill-points.js';
+import { type Stage, type Trigger, chooseTrigger, describeTrigger, type ActWatch, type KillPoint } from './kill-points.js';
 import { type EngineExit, type EngineProcess, parkEngine } from './engine-process.js';
 import type { ChaosWorld } from './world.js';
 
@@ -22,7 +22,8 @@ const IDLE_BACKSTOP_MS = 4_000;
  * Kills the engine `count` times mid-scale-down, or fewer if the scale-down ends first.
  * Kills are paced against the scale-down, so that `count` of them fit into it: a run
  * starting while the scale-down is ahead of the kills is killed before it acts or inside
- * its first act; with the last four nodes to go, before it acts.
+ * its first act; with the last four nodes to go, before it acts. Kill points that must land
+ * (chooseTrigger) are armed first, whatever the pace.
  */
 export async function killRepeatedly(world: ChaosWorld, watch: ActWatch, random: () => number, scale: Scale, count: number): Promise<KillLog> {
   const log: KillLog = { kills: [], finished: [] };
@@ -40,9 +41,9 @@ export async function killRepeatedly(world: ChaosWorld, watch: ActWatch, random:
       // Past the point of no return: Nodes gone, or instances being terminated.
       const done = scale.from - nodes + terminating;
       const nearTheEnd = leaving - done <= 4;
-      const ahead = nearTheEnd || done > Math.floor((leaving * log.kills.length) / count);
+      const pace = nearTheEnd ? 'end' : done > Math.floor((leaving * log.kills.length) / count) ? 'ahead' : 'free';
       const stage: Stage = marked === 0 && nodes === scale.from ? 'untouched' : marked + (scale.from - nodes) < leaving ? 'choosing' : 'removing';
-      const trigger = ahead ? barelyActing(random, nearTheEnd) : chooseTrigger(random, stage, log.kills);
+      const trigger = chooseTrigger(random, stage, log.kills, pace);
       const engine = next;
       // The next process loads its modules while this one runs.
       next = parkEngine(world.scaleArgs, world.env);
@@ -76,10 +77,13 @@ async function killOnce(engine: EngineProcess, watch: ActWatch, trigger: Trigger
     after(trigger.afterMs, described);
   } else {
     let acted = false;
-    watch.reset((act, nth, total) => {
+    let matching = 0;
+    const { acts } = trigger;
+    watch.reset((act) => {
       if (!acted) after(trigger.backstopMs, `${described}: backstop ${trigger.backstopMs} ms after the first act`);
       acted = true;
-      if (trigger.act === 'any' ? total !== trigger.nth : act !== trigger.act || nth !== trigger.nth) return;
+      if (acts !== 'any' && !acts.includes(act)) return;
+      if (++matching !== trigger.nth) return;
       if (trigger.thenMs === 0) kill(described);
       else after(trigger.thenMs, described);
     });

@@ -86,6 +86,7 @@ describe('chaos: the engine process SIGKILLed at random points of a 20 → 10 sc
     expect(byAct.mark ?? 0, 'kills mid-marking').toBeGreaterThan(0);
     expect((byAct.evict ?? 0) + (byAct['evict-refused'] ?? 0), 'kills mid-eviction').toBeGreaterThan(0);
     expect((byAct.terminating ?? 0) + (byAct.terminate ?? 0), 'kills around a termination').toBeGreaterThan(0);
+    expect(byAct['delete-node'] ?? 0, 'kills at a Node delete').toBeGreaterThan(0);
     expect(Object.keys(byAct).length).toBeGreaterThanOrEqual(6);
   }, 150_000);
 });
