@@ -16,13 +16,12 @@
 // watch sees it): to the first request the new version answered, and to 100% new (the first
 // such request sent after the last one that the new version did not answer); send times.
 //
-// The load runs in a child process (this file, SCALERD_BLUEGREEN_LOAD set) at a constant
-// rate: a request is sent every 1/RATE s whatever the ones before it became (an open loop,
-// so a stalled proxy shows as failed or late requests instead of as clients waiting).
+// The load runs in a child process (this file, SCALERD_BLUEGREEN_LOAD set), so that it
+// shares no event loop with the deployer: the tests' open-loop load (test/deployer/load.ts)
+// at RATE requests a second.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -35,6 +34,7 @@ import { frontendKey } from '../src/deployer/lb/layout.js';
 import { TEST_APP_SERVER } from '../src/sim/process/table.js';
 import { HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../test/deployer/bed.js';
 import { freePort, httpGet, tempDir, waitFor } from '../test/deployer/infra.js';
+import { startLoad } from '../test/deployer/load.js';
 import type { BenchResult } from './run.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,7 +43,7 @@ const TARGET_RATE = 1_000;
 /** Requests sent a second, every NEW_CONNECTION_EVERY-th on a new connection (Connection: close), the others kept alive. */
 const RATE = 1_200;
 const NEW_CONNECTION_EVERY = 4;
-/** One request's timeout, as the deployer tests' load (test/deployer/infra.ts). */
+/** One request's timeout, as the deployer tests' load (test/deployer/load.ts). */
 const REQUEST_TIMEOUT_MS = 2_000;
 /** confd's watch mode re-reads 1–2 s after a change; its -interval default (600 s) would make no sense here. */
 const POLL_MS = 1_000;
@@ -70,40 +70,15 @@ const say = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`
 
 /** Sends RATE requests a second until stdin ends (the parent stops it, or died), then writes every request's row. */
 async function loadChild(spec: LoadSpec): Promise<void> {
-  const url = new URL('/', spec.url);
-  const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
-  const rows: Row[] = [];
-  let sent = 0;
-  let inFlight = 0;
-  const send = (fresh: boolean) => {
-    const sentAt = Date.now();
-    let ended = false;
-    const end = (status: number, version: string | null) => {
-      if (ended) return;
-      ended = true;
-      inFlight--;
-      rows.push([sentAt, Date.now(), status, version]);
-    };
-    inFlight++;
-    const req = request(url, { agent: fresh ? false : agent, headers: { host: spec.host, ...(fresh ? { connection: 'close' } : {}) }, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-      const version = res.headers['x-version'];
-      res.on('end', () => end(res.statusCode ?? 0, typeof version === 'string' ? version : null)).on('error', () => end(0, null)).resume();
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out'))).on('error', () => end(0, null)).end();
-  };
-  const started = Date.now();
-  const pace = setInterval(() => {
-    const elapsed = Date.now() - started;
-    if (elapsed > spec.maxDurationMs) return;
-    for (const due = Math.floor((elapsed * RATE) / 1000); sent < due; sent++) send(sent % NEW_CONNECTION_EVERY === NEW_CONNECTION_EVERY - 1);
-  }, 2);
+  const load = startLoad({
+    url: spec.url, host: spec.host, ratePerS: RATE, newConnectionEvery: NEW_CONNECTION_EVERY, timeoutMs: REQUEST_TIMEOUT_MS,
+    maxDurationMs: spec.maxDurationMs, maxRequests: Math.ceil((spec.maxDurationMs * RATE) / 1000),
+  });
   say({ event: 'loading' });
   await new Promise((resolve) => { process.stdin.once('end', resolve).once('close', resolve).resume(); });
-  clearInterval(pace);
-  const durationMs = Date.now() - started;
-  while (inFlight > 0) await sleep(10); // each ends within its timeout
-  agent.destroy();
-  await writeFile(spec.out, JSON.stringify({ rows, durationMs } satisfies LoadDone));
+  const done = await load.stop();
+  const rows = done.samples.map((s): Row => [s.sentAt, s.doneAt, s.status, s.version ?? null]);
+  await writeFile(spec.out, JSON.stringify({ rows, durationMs: done.durationMs } satisfies LoadDone));
   say({ event: 'done' });
 }
 

@@ -8,10 +8,10 @@ import pino from 'pino';
 import { DeployerService } from '../src/deployer/service/service.js';
 import type { DeploymentRecord } from '../src/deployer/state/records.js';
 import { HOST, helloDescriptor, startDeployerBed } from '../test/deployer/bed.js';
-import { startLoad, type LoadReport } from '../test/deployer/infra.js';
+import { startLoad, type LoadReport } from '../test/deployer/load.js';
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
-const counts = (r: LoadReport) => `${r.total} requests, ${r.failed} failed; by version: ${Object.entries(r.byVersion).map(([v, n]) => `v${v} ${n}`).join(', ') || 'none'}`;
+const counts = (r: LoadReport) => `${r.total} requests (${r.ratePerS}/s), ${r.failed} failed, p99 ${r.latencyMs.p99} ms; by version: ${Object.entries(r.byVersion).map(([v, n]) => `v${v} ${n}`).join(', ') || 'none'}`;
 
 say('starting etcd, haproxy + lb-sync, the simulated cluster (3 nodes) on 127.0.0.1 …');
 const bed = await startDeployerBed();

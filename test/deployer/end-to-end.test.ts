@@ -15,7 +15,7 @@ import { createDeployerApi, type ListeningApi } from '../../src/deployer/api/ind
 import { lookThrough } from '../../src/deployer/engine/look.js';
 import { DeployerService } from '../../src/deployer/service/service.js';
 import { HOST, startDeployerBed, type DeployerBed } from './bed.js';
-import { startLoad } from './infra.js';
+import { startLoad } from './load.js';
 
 const TOKEN = 'end-to-end-token-0123456789';
 let bed: DeployerBed;

@@ -1,12 +1,12 @@
 // Real infrastructure for the deployer's tests, all on loopback: etcd (Debian's
 // /usr/bin/etcd), haproxy in master-worker mode (/usr/sbin/haproxy), small HTTP servers
-// standing in for an app's pods (on 127.0.0.x, one address each), and a bounded load
-// generator that counts answers by status and version. Every start has a deadline and
-// every process a stop(); callers stop them in afterAll.
+// standing in for an app's pods (on 127.0.0.x, one address each); the load they are tested
+// under is in load.ts. Every start has a deadline and every process a stop(); callers stop
+// them in afterAll.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer as createHttpServer, request, Agent, type Server } from 'node:http';
+import { createServer as createHttpServer, request, type Server } from 'node:http';
 import { connect, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -254,75 +254,6 @@ export async function startBackendServers(n: number, version: string, options: {
   };
 }
 
-// --- load ---------------------------------------------------------------------------
-
-export type Sample = {
-  readonly sentAt: number;
-  readonly doneAt: number;
-  /** HTTP status; 0 when the request failed without one. */
-  readonly status: number;
-  readonly version?: string;
-  readonly error?: string;
-  readonly keepAlive: boolean;
-};
-
-export type LoadReport = {
-  readonly total: number;
-  /** Not 2xx, or no answer at all (refused, reset, timed out). */
-  readonly failed: number;
-  readonly byStatus: Readonly<Record<string, number>>;
-  readonly byVersion: Readonly<Record<string, number>>;
-  /** The first 20 failures, for the assertion's message. */
-  readonly failures: readonly Sample[];
-  readonly samples: readonly Sample[];
-  readonly durationMs: number;
-};
-
-export type LoadOptions = {
-  /** haproxy's address, http://127.0.0.1:<port>. */
-  readonly url: string;
-  /** The Host header: which frontend. */
-  readonly host: string;
-  /** Clients that reuse one connection each (default 4). */
-  readonly keepAliveClients?: number;
-  /** Clients that open a new connection per request (default 2). */
-  readonly newConnectionClients?: number;
-  /** The load stops by itself after this long (default 30 s) … */
-  readonly maxDurationMs?: number;
-  /** … or this many requests (default 200,000). */
-  readonly maxRequests?: number;
-  /** One request's timeout (default 2 s). */
-  readonly timeoutMs?: number;
-};
-
-export type Load = {
-  /** Requests answered so far. */
-  count(): number;
-  /** Samples so far. */
-  samples(): readonly Sample[];
-  /** Stops sending and resolves with the report once the requests in flight have ended. */
-  stop(): Promise<LoadReport>;
-};
-
-function once(url: URL, host: string, agent: Agent | false, timeoutMs: number): Promise<Sample> {
-  const sentAt = Date.now();
-  const keepAlive = agent !== false;
-  return new Promise((resolve) => {
-    const req = request(url, { agent, headers: { host, ...(keepAlive ? {} : { connection: 'close' }) }, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const version = res.headers['x-version'];
-        resolve({ sentAt, doneAt: Date.now(), status: res.statusCode ?? 0, keepAlive, ...(typeof version === 'string' ? { version } : {}) });
-      });
-      res.on('error', (error) => resolve({ sentAt, doneAt: Date.now(), status: 0, error: error.message, keepAlive }));
-    });
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ sentAt, doneAt: Date.now(), status: 0, error: `${error.code ?? ''} ${error.message}`, keepAlive }));
-    req.end();
-  });
-}
-
 /** One GET with a Host header (fetch cannot set Host), on a new connection. */
 export async function httpGet(baseUrl: string, host: string, path = '/'): Promise<{ status: number; body: string; version?: string }> {
   return new Promise((resolve, reject) => {
@@ -337,50 +268,4 @@ export async function httpGet(baseUrl: string, host: string, path = '/'): Promis
     req.on('error', reject);
     req.end();
   });
-}
-
-/** Constant load through haproxy, bounded in time and count; each client sends its next request when the last one ends. */
-export function startLoad(options: LoadOptions): Load {
-  const url = new URL('/', options.url);
-  const samples: Sample[] = [];
-  const started = Date.now();
-  const deadline = started + (options.maxDurationMs ?? 30_000);
-  const maxRequests = options.maxRequests ?? 200_000;
-  const timeoutMs = options.timeoutMs ?? 2000;
-  let stopped = false;
-  const agents: Agent[] = [];
-  const client = async (agent: Agent | false) => {
-    while (!stopped && Date.now() < deadline && samples.length < maxRequests) samples.push(await once(url, options.host, agent, timeoutMs));
-  };
-  const clients = [
-    ...Array.from({ length: options.keepAliveClients ?? 4 }, () => {
-      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-      agents.push(agent);
-      return client(agent);
-    }),
-    ...Array.from({ length: options.newConnectionClients ?? 2 }, () => client(false)),
-  ];
-  const all = Promise.all(clients);
-  return {
-    count: () => samples.length,
-    samples: () => samples,
-    async stop() {
-      stopped = true;
-      await all;
-      for (const agent of agents) agent.destroy();
-      return report(samples, Date.now() - started);
-    },
-  };
-}
-
-export function report(samples: readonly Sample[], durationMs: number): LoadReport {
-  const byStatus: Record<string, number> = {};
-  const byVersion: Record<string, number> = {};
-  const failures: Sample[] = [];
-  for (const s of samples) {
-    byStatus[String(s.status)] = (byStatus[String(s.status)] ?? 0) + 1;
-    if (s.version !== undefined) byVersion[s.version] = (byVersion[s.version] ?? 0) + 1;
-    if (s.status < 200 || s.status > 299) failures.push(s);
-  }
-  return { total: samples.length, failed: failures.length, byStatus, byVersion, failures: failures.slice(0, 20), samples, durationMs };
 }

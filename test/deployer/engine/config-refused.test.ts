@@ -6,7 +6,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeployerService } from '../../../src/deployer/service/service.js';
 import { HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../bed.js';
-import { haproxyCommand, startLoad } from '../infra.js';
+import { haproxyCommand } from '../infra.js';
+import { startLoad } from '../load.js';
 
 let bed: DeployerBed;
 

@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_STATUS_KEY, type ConfigStatus } from '../../../src/deployer/lb/index.js';
-import { httpGet, startLoad, waitFor, type BackendServers } from '../infra.js';
+import { httpGet, waitFor, type BackendServers } from '../infra.js';
+import { describeLoad, startLoad } from '../load.js';
 import { awaitBackendUp, awaitFrontend, awaitKey, putBackend, putFrontend, readJson, startWorld, type LbWorld, type RunningSync } from './helpers.js';
 
 describe('lb-sync: backends', () => {
@@ -50,7 +51,7 @@ describe('lb-sync: backends', () => {
   });
 
   it('adds a backend under load by a seamless reload: no request refused or failed', async () => {
-    const load = startLoad({ url: world.haproxy.url, host: 'shop.example', keepAliveClients: 4, newConnectionClients: 4, maxDurationMs: 20_000 });
+    const load = startLoad({ url: world.haproxy.url, host: 'shop.example', ratePerS: 500, maxDurationMs: 20_000 });
     await waitFor('load to start', () => (load.count() > 200 ? true : undefined));
     const workerBefore = await world.haproxy.workerPid();
     const reloadsBefore = lb.events('reloaded').length;
@@ -68,6 +69,6 @@ describe('lb-sync: backends', () => {
     expect(result.failed, JSON.stringify(result.failures)).toBe(0);
     expect(result.byVersion).toEqual({ v1: result.total });
     const reloads = lb.events('reloaded').slice(reloadsBefore);
-    console.log(`reload under load: ${result.total} requests in ${result.durationMs} ms (${Math.round(result.total / (result.durationMs / 1000))}/s), ${result.failed} failed; reload ms: ${reloads.map((r) => `${String(r.checkMs)}+${String(r.reloadMs)}`).join(', ')} (check+reload)`);
+    console.log(`reload under load: ${describeLoad(result)}; reload ms: ${reloads.map((r) => `${String(r.checkMs)}+${String(r.reloadMs)}`).join(', ')} (check+reload)`);
   }, 30_000);
 });

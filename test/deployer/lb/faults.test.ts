@@ -9,7 +9,8 @@ import {
   backendStatusKey, CONFIG_STATUS_KEY, createEtcdStore, desiredFrom, renderConfig,
   type BackendStatus, type ConfigStatus, type LbStore,
 } from '../../../src/deployer/lb/index.js';
-import { httpGet, startLoad, waitFor, type BackendServers } from '../infra.js';
+import { httpGet, waitFor, type BackendServers } from '../infra.js';
+import { startLoad } from '../load.js';
 import { awaitBackendUp, awaitFrontend, awaitKey, putBackend, putFrontend, readJson, registerUp, startWorld, switchTo, type LbWorld, type RunningSync } from './helpers.js';
 
 const HOST = 'shop.example';
@@ -36,7 +37,7 @@ describe('lb-sync: faults', () => {
     const workerBefore = await world.haproxy.workerPid();
     const configBefore = await readFile(world.haproxy.configFile, 'utf8');
     const reloadsBefore = lb.events('reloaded').length;
-    const load = startLoad({ url: world.haproxy.url, host: HOST, keepAliveClients: 2, newConnectionClients: 2, maxDurationMs: 10_000 });
+    const load = startLoad({ url: world.haproxy.url, host: HOST, ratePerS: 300, maxDurationMs: 10_000 });
 
     await putBackend(world.client, 'shop.broken.1', v2.entries());
     const { value } = await awaitKey<ConfigStatus>(world.client, CONFIG_STATUS_KEY, (s) => !s.ok);

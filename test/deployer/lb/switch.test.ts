@@ -4,7 +4,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpGet, startLoad, waitFor, type BackendServers } from '../infra.js';
+import { httpGet, waitFor, type BackendServers } from '../infra.js';
+import { describeLoad, startLoad } from '../load.js';
 import { awaitFrontend, putFrontend, registerUp, startWorld, switchTo, type LbWorld, type RunningSync } from './helpers.js';
 
 const HOST = 'shop.example';
@@ -28,14 +29,14 @@ describe('lb-sync: frontend switches', () => {
   it('switches v1 → v2 under load with no failed request and no reload; after the ack only v2 answers', async () => {
     const workerBefore = await world.haproxy.workerPid();
     const reloadsBefore = lb.events('reloaded').length;
-    const load = startLoad({ url: world.haproxy.url, host: HOST, keepAliveClients: 4, newConnectionClients: 4, maxDurationMs: 15_000 });
+    const load = startLoad({ url: world.haproxy.url, host: HOST, ratePerS: 500, maxDurationMs: 15_000 });
     await waitFor('load to start', () => (load.count() > 300 ? true : undefined));
 
     const putAt = Date.now();
     const revision = await putFrontend(world.client, HOST, 'shop.web.2');
     const { value: ack, seenAt: ackAt } = await awaitFrontend(world.client, HOST, revision);
-    const countAtAck = load.count();
-    await waitFor('load after the ack', () => (load.count() > countAtAck + 500 ? true : undefined));
+    const sentAfterAck = () => load.samples().filter((s) => s.sentAt > ackAt).length;
+    await waitFor('load after the ack', () => (sentAfterAck() > 500 ? true : undefined));
     const result = await load.stop();
 
     expect(ack).toMatchObject({ backend: 'shop.web.2', revision });
@@ -48,7 +49,7 @@ describe('lb-sync: frontend switches', () => {
     expect(lb.events('reloaded').length).toBe(reloadsBefore);
     expect(await readFile(`${world.haproxy.dir}/hosts.map`, 'utf8')).toBe(`${HOST} be_shop.web.2\n`);
     expect(lb.events('frontend-switched').at(-1)).toMatchObject({ host: HOST, from: 'be_shop.web.1', to: 'be_shop.web.2', revision });
-    console.log(`switch under load: ${result.total} requests (${Math.round(result.total / (result.durationMs / 1000))}/s), ${result.failed} failed; put → ack ${ackAt - putAt} ms, put → first v2 answer ${firstV2 - putAt} ms; ${afterAck.length} requests after the ack, all v2`);
+    console.log(`switch under load: ${describeLoad(result)}; put → ack ${ackAt - putAt} ms, put → first v2 answer ${firstV2 - putAt} ms; ${afterAck.length} requests after the ack, all v2`);
   }, 30_000);
 
   it('a burst of 20 rapid flips ends in the last one, on haproxy, on disk and in the status', async () => {

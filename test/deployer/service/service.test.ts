@@ -12,7 +12,8 @@ import { DeployerService } from '../../../src/deployer/service/service.js';
 import { DeployerError } from '../../../src/deployer/service/types.js';
 import { type DeploymentRecord, type Phase, deploymentsPrefix } from '../../../src/deployer/state/records.js';
 import { HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../bed.js';
-import { httpGet, startLoad, waitFor } from '../infra.js';
+import { httpGet, waitFor } from '../infra.js';
+import { startLoad } from '../load.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/deployer-process.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
