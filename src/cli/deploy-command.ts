@@ -5,7 +5,6 @@
 // token come from --api / --token-file or SCALERD_DEPLOYER_URL, SCALERD_DEPLOYER_TOKEN_FILE,
 // SCALERD_DEPLOYER_TOKEN (a token is never a flag: it would show in `ps`).
 
-import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { timerSleep } from '../actuate/types.js';
 import { ApiCallError, DeployerClient, type DeploymentSummary } from '../deployer/api/index.js';
@@ -15,6 +14,7 @@ import { UsageError } from '../errors.js';
 import { type Diagnostic, formatDiagnostic } from '../json/diagnostics.js';
 import { readDocument } from '../json/document.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { readSecret } from './secrets.js';
 
 export type ApiOptions = { readonly api?: string; readonly tokenFile?: string };
 
@@ -40,18 +40,8 @@ export async function connectApi(options: ApiOptions, io: CliIo): Promise<Deploy
 }
 
 async function readToken(file: string | undefined): Promise<string> {
-  if (file === undefined || file === '') {
-    const token = process.env.SCALERD_DEPLOYER_TOKEN?.trim();
-    if (!token) throw new UsageError('SCALERD_ERR_API_TOKEN', 'no API token: pass --token-file <file>, or set SCALERD_DEPLOYER_TOKEN_FILE or SCALERD_DEPLOYER_TOKEN');
-    return token;
-  }
-  let token: string;
-  try {
-    token = (await readFile(file, 'utf8')).trim();
-  } catch (error) {
-    throw new UsageError('SCALERD_ERR_API_TOKEN', `--token-file ${file} cannot be read: ${(error as Error).message}`);
-  }
-  if (token === '') throw new UsageError('SCALERD_ERR_API_TOKEN', `--token-file ${file} is empty`);
+  const token = await readSecret({ flag: '--token-file', file, variable: 'SCALERD_DEPLOYER_TOKEN', code: 'SCALERD_ERR_API_TOKEN' });
+  if (token === undefined) throw new UsageError('SCALERD_ERR_API_TOKEN', 'no API token: pass --token-file <file>, or set SCALERD_DEPLOYER_TOKEN_FILE or SCALERD_DEPLOYER_TOKEN');
   return token;
 }
 

@@ -4,36 +4,35 @@
 // Every flag can come from SCALERD_DEPLOYER_<FLAG>. SIGTERM stops taking requests; a
 // deployment under way stops between steps and the next deployer resumes it.
 
-import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { Etcd3 } from 'etcd3';
 import { timerSleep as wait } from '../actuate/types.js';
 import { createLogger } from '../daemon/log.js';
 import { createDeployerApi } from '../deployer/api/index.js';
 import { DEFAULT_TIMINGS } from '../deployer/engine/engine.js';
 import { lookThrough } from '../deployer/engine/look.js';
 import { parseListen } from '../daemon/http.js';
-import { parseEtcdHosts } from '../deployer/lb/index.js';
+import { connectEtcd, describeEtcd } from '../deployer/etcd/connection.js';
 import { DeployerService } from '../deployer/service/service.js';
 import { etcdLoadBalancer } from '../deployer/state/etcd-lb.js';
 import { DeployerStore } from '../deployer/state/etcd-store.js';
 import { UsageError } from '../errors.js';
 import { createDeployerCluster } from '../kube/index.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { addEtcdOptions, readEtcdConnection, type EtcdFlags } from './etcd-options.js';
 import { addKubeOptions, connectKube, type KubeOptions } from './kube-options.js';
+import { readSecret } from './secrets.js';
 
-type Options = KubeOptions & {
-  etcd?: string; lbUrl?: string; listen: string; tokenFile?: string; webhookSecretFile?: string;
+type Options = KubeOptions & EtcdFlags & {
+  lbUrl?: string; listen: string; tokenFile?: string; webhookSecretFile?: string;
   lockTtl: number; history: number; logLevel: string; logFormat?: 'json' | 'pretty';
 };
 
 const env = (flag: Option, name: string) => flag.env(`SCALERD_DEPLOYER_${name}`);
 
 export function registerDeployer(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  addKubeOptions(program
+  addEtcdOptions(addKubeOptions(program
     .command('deployer')
-    .description('serve the blue/green deployer: REST API, deployments with their state in etcd, resume after a restart'))
-    .addOption(env(new Option('--etcd <urls>', 'etcd client URLs, comma-separated'), 'ETCD'))
+    .description('serve the blue/green deployer: REST API, deployments with their state in etcd, resume after a restart')), 'SCALERD_DEPLOYER_')
     .addOption(env(new Option('--lb-url <url>', 'haproxy\'s HTTP frontend, to verify a switch as clients see it'), 'LB_URL'))
     .addOption(env(new Option('--listen <[host]:port>', 'the REST API').default('127.0.0.1:8081'), 'LISTEN'))
     .addOption(env(new Option('--token-file <file>', 'the API\'s bearer token (or SCALERD_DEPLOYER_TOKEN)'), 'TOKEN_FILE'))
@@ -45,24 +44,17 @@ export function registerDeployer(program: Command, io: CliIo, setExit: (code: Ex
     .action(async (options: Options) => setExit(await runDeployer(options, io)));
 }
 
-async function secret(file: string | undefined, variable: string, what: string): Promise<string | undefined> {
-  const text = file !== undefined ? await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError('SCALERD_ERR_CLI_USAGE', `the ${what} file ${file} cannot be read (${error.code ?? error.message})`);
-  }) : process.env[variable];
-  return text?.trim() || undefined;
-}
-
 async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
-  if (!options.etcd) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'deployer needs --etcd <urls> (or SCALERD_DEPLOYER_ETCD)');
+  const connection = await readEtcdConnection(options, 'SCALERD_DEPLOYER_', 'deployer');
   if (!options.lbUrl) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'deployer needs --lb-url <url> (or SCALERD_DEPLOYER_LB_URL): haproxy\'s frontend, to verify switches');
-  const token = await secret(options.tokenFile, 'SCALERD_DEPLOYER_TOKEN', 'token');
+  const token = await readSecret({ flag: '--token-file', file: options.tokenFile, variable: 'SCALERD_DEPLOYER_TOKEN' });
   if (!token) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'deployer needs a bearer token: --token-file <file> or SCALERD_DEPLOYER_TOKEN');
-  const webhookSecret = await secret(options.webhookSecretFile, 'SCALERD_DEPLOYER_WEBHOOK_SECRET', 'webhook secret');
+  const webhookSecret = await readSecret({ flag: '--webhook-secret-file', file: options.webhookSecretFile, variable: 'SCALERD_DEPLOYER_WEBHOOK_SECRET' });
   // As `scalerd run --listen`: [host]:port, all interfaces without a host.
   const listen = parseListen(options.listen);
   const log = createLogger({ level: options.logLevel, ...(options.logFormat ? { pretty: options.logFormat === 'pretty' } : {}) });
 
-  const etcd = new Etcd3({ hosts: parseEtcdHosts(options.etcd) });
+  const etcd = connectEtcd(connection, { clock: io.clock });
   const { deps } = connectKube(options, io, 'scalerd-deployer');
   const now = () => io.clock.now();
   const deployer = new DeployerService({
@@ -72,7 +64,7 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
   });
   const api = createDeployerApi({ deployer, token, ...(webhookSecret ? { webhookSecret } : {}), log });
   const server = await api.listen(listen.host ?? '0.0.0.0', listen.port);
-  log.info({ event: 'listening', url: server.url }, `deployer API on ${server.url}`);
+  log.info({ event: 'listening', url: server.url, etcd: connection.hosts }, `deployer API on ${server.url}; etcd ${describeEtcd(connection)}`);
 
   const stopping = new AbortController();
   io.signal?.addEventListener('abort', () => stopping.abort(), { once: true });

@@ -8,23 +8,24 @@
 import { type Command, Option } from 'commander';
 import { createLogger } from '../daemon/log.js';
 import {
-  checkConfigDir, createEtcdStore, haproxyPath, LbSync, parseBind, parseEtcdHosts,
+  checkConfigDir, createEtcdStore, haproxyPath, LbSync, parseBind,
 } from '../deployer/lb/index.js';
+import { describeEtcd } from '../deployer/etcd/connection.js';
 import { UsageError } from '../errors.js';
+import { addEtcdOptions, readEtcdConnection, type EtcdFlags } from './etcd-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
-type Options = {
-  etcd?: string; haproxyConfig?: string; haproxySocket?: string; haproxyMasterSocket?: string;
+type Options = EtcdFlags & {
+  haproxyConfig?: string; haproxySocket?: string; haproxyMasterSocket?: string;
   bind: string; haproxyBin: string; logLevel: string; logFormat?: 'json' | 'pretty';
 };
 
 const env = (flag: Option, name: string) => flag.env(`SCALERD_LB_${name}`);
 
 export function registerLbSync(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  program
+  addEtcdOptions(program
     .command('lb-sync')
-    .description('serve the load balancer kept in etcd (/scalerd/lb/) through haproxy: reload on a backend change, switch frontends with no reload')
-    .addOption(env(new Option('--etcd <urls>', 'etcd client URLs, comma-separated'), 'ETCD'))
+    .description('serve the load balancer kept in etcd (/scalerd/lb/) through haproxy: reload on a backend change, switch frontends with no reload'), 'SCALERD_LB_')
     .addOption(env(new Option('--haproxy-config <file>', 'haproxy.cfg, rendered by lb-sync; hosts.map and server-state are kept beside it'), 'HAPROXY_CONFIG'))
     .addOption(env(new Option('--haproxy-socket <path>', "haproxy's admin socket (Runtime API), as lb-sync renders it into the config"), 'HAPROXY_SOCKET'))
     .addOption(env(new Option('--haproxy-master-socket <path>', "haproxy's master CLI socket (haproxy -W -S <path>)"), 'HAPROXY_MASTER_SOCKET'))
@@ -40,7 +41,7 @@ async function runLbSync(options: Options, io: CliIo): Promise<ExitCode> {
     if (value === undefined || value === '') throw new UsageError('SCALERD_ERR_CLI_USAGE', `lb-sync needs ${flag} (or SCALERD_LB_${name})`);
     return value;
   };
-  const hosts = parseEtcdHosts(required(options.etcd, '--etcd <urls>', 'ETCD'));
+  const connection = await readEtcdConnection(options, 'SCALERD_LB_', 'lb-sync');
   const configFile = haproxyPath('--haproxy-config', required(options.haproxyConfig, '--haproxy-config <file>', 'HAPROXY_CONFIG'));
   const adminSocket = haproxyPath('--haproxy-socket', required(options.haproxySocket, '--haproxy-socket <path>', 'HAPROXY_SOCKET'));
   const masterSocket = haproxyPath('--haproxy-master-socket', required(options.haproxyMasterSocket, '--haproxy-master-socket <path>', 'HAPROXY_MASTER_SOCKET'));
@@ -48,9 +49,9 @@ async function runLbSync(options: Options, io: CliIo): Promise<ExitCode> {
   await checkConfigDir(configFile);
 
   const log = createLogger({ level: options.logLevel, ...(options.logFormat ? { pretty: options.logFormat === 'pretty' } : {}) });
-  const store = createEtcdStore({ hosts, clock: io.clock });
+  const store = createEtcdStore({ connection, clock: io.clock });
   const sync = LbSync.start({ store, configFile, adminSocket, masterSocket, bind, haproxyBin: options.haproxyBin, clock: io.clock, log });
-  log.info({ event: 'started', etcd: hosts, config: configFile, bind: options.bind }, `lb-sync: etcd ${hosts.join(',')} → haproxy ${configFile}`);
+  log.info({ event: 'started', etcd: connection.hosts, config: configFile, bind: options.bind }, `lb-sync: etcd ${describeEtcd(connection)} → haproxy ${configFile}`);
 
   await new Promise<void>((resolve) => {
     if (io.signal?.aborted) resolve();

@@ -68,7 +68,7 @@ async function stopProcess(spawned: Spawned, signal: NodeJS.Signals = 'SIGTERM',
 // --- etcd --------------------------------------------------------------------------
 
 export type EtcdServer = {
-  /** The client URL, http://127.0.0.1:<port>. */
+  /** The client URL, http://127.0.0.1:<port> (https:// with TLS). */
   readonly url: string;
   readonly port: number;
   readonly peerPort: number;
@@ -80,18 +80,30 @@ export type EtcdServer = {
   restart(): Promise<EtcdServer>;
 };
 
-/** etcd on loopback with its own data directory; resolves once /health answers. */
-export async function startEtcd(options: { port?: number; peerPort?: number; dataDir?: string; timeoutMs?: number } = {}): Promise<EtcdServer> {
+/** etcd's server certificate; with `clientCa`, clients must present a certificate it signed (--client-cert-auth). */
+export type EtcdTls = { readonly certFile: string; readonly keyFile: string; readonly clientCa?: string };
+
+/**
+ * etcd on loopback with its own data directory; resolves once /health answers (on a plain
+ * HTTP metrics listener of its own, so that TLS does not stand in the way of the check).
+ */
+export async function startEtcd(options: { port?: number; peerPort?: number; dataDir?: string; timeoutMs?: number; tls?: EtcdTls } = {}): Promise<EtcdServer> {
   const port = options.port ?? await freePort();
   const peer = options.peerPort ?? await freePort();
+  const metrics = await freePort();
   const dataDir = options.dataDir ?? await tempDir('etcd');
-  const url = `http://${LOOPBACK}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${LOOPBACK}:${port}`;
   const peerUrl = `http://${LOOPBACK}:${peer}`;
+  const health = `http://${LOOPBACK}:${metrics}/health`;
+  const tls = options.tls;
   const spawned = spawnLogged('etcd', [
     '--name', 'default', '--data-dir', dataDir,
     '--listen-client-urls', url, '--advertise-client-urls', url,
     '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl,
+    '--listen-metrics-urls', `http://${LOOPBACK}:${metrics}`,
     '--initial-cluster', `default=${peerUrl}`, '--log-level', 'error', '--logger', 'zap',
+    ...(tls ? ['--cert-file', tls.certFile, '--key-file', tls.keyFile] : []),
+    ...(tls?.clientCa ? ['--client-cert-auth', '--trusted-ca-file', tls.clientCa] : []),
   ]);
   const etcd: EtcdServer = {
     url, port, peerPort: peer, dataDir, output: spawned.output,
@@ -101,13 +113,13 @@ export async function startEtcd(options: { port?: number; peerPort?: number; dat
     },
     async restart() {
       await etcd.stop({ keepData: true });
-      return startEtcd({ port, peerPort: peer, dataDir, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+      return startEtcd({ ...options, port, peerPort: peer, dataDir });
     },
   };
   try {
     await waitFor('etcd to answer /health', async () => {
       if (spawned.child.exitCode !== null) throw new Error(`etcd exited: ${spawned.output()}`);
-      const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(500) });
+      const response = await fetch(health, { signal: AbortSignal.timeout(500) });
       const body = (await response.json()) as { health?: string };
       return body.health === 'true' ? true : undefined;
     }, options.timeoutMs ?? 15_000, 50);

@@ -10,22 +10,6 @@ import { UsageError } from '../../errors.js';
 
 const usage = (message: string): UsageError => new UsageError('SCALERD_ERR_CLI_USAGE', message);
 
-/** `http://a:2379,http://b:2379` → the URLs; each must be http(s) with a host. */
-export function parseEtcdHosts(value: string): string[] {
-  const hosts = value.split(',').map((h) => h.trim()).filter((h) => h !== '');
-  if (hosts.length === 0) throw usage('--etcd needs at least one URL, such as http://127.0.0.1:2379');
-  for (const host of hosts) {
-    let url: URL;
-    try {
-      url = new URL(host);
-    } catch {
-      throw usage(`--etcd: "${host}" is not a URL (such as http://127.0.0.1:2379)`);
-    }
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') throw usage(`--etcd: "${host}" must be an http:// or https:// URL with a host`);
-  }
-  return hosts;
-}
-
 /** `127.0.0.1:8000`, `[::1]:8000`, `0.0.0.0:80` → host and port. */
 export function parseBind(value: string): { host: string; port: number } {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(value);

@@ -6,9 +6,9 @@
 // of the prefix, so an update cannot be missed between events, across a reconnect or
 // after a compaction (confd #629, #709).
 
-import { Etcd3, type IOptions, type Watcher } from 'etcd3';
-import type { Clock } from '../../clock.js';
+import type { Watcher } from 'etcd3';
 import { ScalerdError } from '../../errors.js';
+import { connectEtcd, type EtcdConnection, type EtcdTuning } from '../etcd/connection.js';
 import type { Snapshot } from './desired.js';
 import { LB_PREFIX, STATUS_PREFIX } from './layout.js';
 
@@ -33,24 +33,7 @@ export interface LbStore {
   close(): void;
 }
 
-export type EtcdStoreOptions = {
-  /** Client URLs, such as http://127.0.0.1:2379. */
-  readonly hosts: readonly string[];
-  readonly clock: Clock;
-  /** Each unary call's deadline (default 5 s). */
-  readonly callTimeoutMs?: number;
-  /** Connecting to a host gives up after this (default 3 s). */
-  readonly dialTimeoutMs?: number;
-  /** The longest wait between two watch reconnection attempts (default 2 s; etcd3's own is 30 s). */
-  readonly maxWatchBackoffMs?: number;
-};
-
-type Backoff = NonNullable<NonNullable<IOptions['faultHandling']>['watchBackoff']>;
-
-/** Doubling from 100 ms to `maxMs`: a watch comes back within `maxMs` of etcd. */
-function doublingBackoff(durationMs: number, maxMs: number): Backoff {
-  return { duration: durationMs, next: () => doublingBackoff(Math.min(durationMs * 2, maxMs), maxMs) };
-}
+export type EtcdStoreOptions = EtcdTuning & { readonly connection: EtcdConnection };
 
 function etcdError(hosts: readonly string[], operation: string, error: unknown): ScalerdError {
   // etcd3's circuit breaker opens after three failures in a row and answers for it for 5 s.
@@ -59,13 +42,8 @@ function etcdError(hosts: readonly string[], operation: string, error: unknown):
 }
 
 export function createEtcdStore(options: EtcdStoreOptions): LbStore {
-  const callTimeoutMs = options.callTimeoutMs ?? 5000;
-  const client = new Etcd3({
-    hosts: [...options.hosts],
-    dialTimeout: options.dialTimeoutMs ?? 3000,
-    defaultCallOptions: (context) => (context.isStream ? {} : { deadline: options.clock.now() + callTimeoutMs }),
-    faultHandling: { watchBackoff: doublingBackoff(100, options.maxWatchBackoffMs ?? 2000) },
-  });
+  const client = connectEtcd(options.connection, options);
+  const { hosts } = options.connection;
 
   return {
     async snapshot() {
@@ -76,7 +54,7 @@ export function createEtcdStore(options: EtcdStoreOptions): LbStore {
           entries: response.kvs.map((kv) => ({ key: kv.key.toString('utf8'), value: kv.value.toString('utf8'), modRevision: Number(kv.mod_revision) })),
         };
       } catch (error) {
-        throw etcdError(options.hosts, `read of ${LB_PREFIX}`, error);
+        throw etcdError(hosts, `read of ${LB_PREFIX}`, error);
       }
     },
 
@@ -103,7 +81,7 @@ export function createEtcdStore(options: EtcdStoreOptions): LbStore {
       try {
         await client.put(key).value(value).exec();
       } catch (error) {
-        throw etcdError(options.hosts, `put of ${key}`, error);
+        throw etcdError(hosts, `put of ${key}`, error);
       }
     },
 
@@ -111,7 +89,7 @@ export function createEtcdStore(options: EtcdStoreOptions): LbStore {
       try {
         await client.delete().key(key).exec();
       } catch (error) {
-        throw etcdError(options.hosts, `delete of ${key}`, error);
+        throw etcdError(hosts, `delete of ${key}`, error);
       }
     },
 

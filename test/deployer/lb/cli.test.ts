@@ -2,33 +2,10 @@
 // variables, a clear error and retries while etcd cannot be reached, convergence once it
 // can, and a clean exit 0 on SIGTERM.
 
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Etcd3 } from 'etcd3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, httpGet, startBackendServers, startEtcd, startHaproxy, tempDir, waitFor, type BackendServers, type EtcdServer, type Haproxy } from '../infra.js';
-import { awaitBackendUp, awaitFrontend, putBackend, putFrontend, type LogLine } from './helpers.js';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-function lbSync(args: readonly string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'lb-sync', ...args], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: LogLine[] = [];
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
-  createInterface({ input: child.stdout }).on('line', (text) => {
-    try {
-      lines.push(JSON.parse(text) as LogLine);
-    } catch {
-      lines.push({ event: 'unparsed', msg: text });
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return { child, lines, exited, stderr: () => stderr };
-}
+import { awaitBackendUp, awaitFrontend, putBackend, putFrontend, spawnLbSync as lbSync } from './helpers.js';
 
 describe('scalerd lb-sync (the command)', () => {
   const stops: (() => Promise<unknown>)[] = [];

@@ -104,7 +104,7 @@ describe('lb-sync: faults', () => {
   it('lb-sync that died between the rename and the reload: the next one notices haproxy does not run the file, and reloads', async () => {
     await lb.stop();
     const v3 = await world.startApp(1, 'v3');
-    const store = createEtcdStore({ hosts: [world.etcd.url], clock: systemClock });
+    const store = createEtcdStore({ connection: { hosts: [world.etcd.url] }, clock: systemClock });
     await putBackend(world.client, 'shop.web.3', v3.entries());
     // What the dead lb-sync left: the new file in place, haproxy still on the old one.
     const rendered = renderConfig(desiredFrom(await store.snapshot()).backends.values(), {
@@ -122,7 +122,7 @@ describe('lb-sync: faults', () => {
 
   it('a watch cancelled by etcd (as after a compaction) is replaced: lb-sync reads everything and watches again', async () => {
     await lb.stop();
-    const real = createEtcdStore({ hosts: [world.etcd.url], clock: systemClock });
+    const real = createEtcdStore({ connection: { hosts: [world.etcd.url] }, clock: systemClock });
     const watches: number[] = [];
     let breakWatch: ((error: Error) => void) | undefined;
     const store: LbStore = {

@@ -1,7 +1,10 @@
 // One etcd, one haproxy and lb-sync in this process, for the lb tests; plus the etcd
 // writes the deployer makes (backends, frontends) and waits on lb-sync's status keys.
 
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { Etcd3 } from 'etcd3';
 import { systemClock } from '../../../src/clock.js';
 import { createLogger } from '../../../src/daemon/log.js';
@@ -62,7 +65,7 @@ export async function startWorld(): Promise<LbWorld> {
           callback();
         },
       });
-      const store = overrides.store ?? createEtcdStore({ hosts: [etcd.url], clock: systemClock });
+      const store = overrides.store ?? createEtcdStore({ connection: { hosts: [etcd.url] }, clock: systemClock });
       const sync = LbSync.start({
         configFile: haproxy.configFile, adminSocket: haproxy.adminSocket, masterSocket: haproxy.masterSocket,
         bind: { host: haproxy.host, port: haproxy.port }, clock: systemClock,
@@ -147,4 +150,25 @@ export async function switchTo(client: Etcd3, host: string, backend: string): Pr
   const revision = await putFrontend(client, host, backend);
   await awaitFrontend(client, host, revision);
   return revision;
+}
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** `scalerd lb-sync` as a process (from source, through tsx), its JSON log lines parsed as they come. */
+export function spawnLbSync(args: readonly string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'lb-sync', ...args], {
+    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: LogLine[] = [];
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+  createInterface({ input: child.stdout }).on('line', (text) => {
+    try {
+      lines.push(JSON.parse(text) as LogLine);
+    } catch {
+      lines.push({ event: 'unparsed', msg: text });
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, lines, exited, stderr: () => stderr };
 }

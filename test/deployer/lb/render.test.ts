@@ -8,7 +8,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { desiredFrom, parseBackend, type Entry } from '../../../src/deployer/lb/desired.js';
-import { haproxyPath, parseBind, parseEtcdHosts } from '../../../src/deployer/lb/options.js';
+import { haproxyPath, parseBind } from '../../../src/deployer/lb/options.js';
+import { parseEtcdHosts } from '../../../src/deployer/etcd/connection.js';
 import { parseShowProc } from '../../../src/deployer/lb/reload.js';
 import { renderConfig, serverDrift, type RenderOptions } from '../../../src/deployer/lb/render.js';
 import { mapChanges, mapEntries, renderMap } from '../../../src/deployer/lb/routes.js';
@@ -211,7 +212,8 @@ describe('status writes', () => {
 
 describe('options', () => {
   it('reads etcd URLs, the bind address and paths safe for haproxy.cfg', () => {
-    expect(parseEtcdHosts('http://a:2379, https://b:2379')).toEqual(['http://a:2379', 'https://b:2379']);
+    expect(parseEtcdHosts('http://a:2379, http://b:2379')).toEqual(['http://a:2379', 'http://b:2379']);
+    expect(() => parseEtcdHosts('http://a:2379,https://b:2379')).toThrow(/mixes http:\/\/ and https:\/\/ URLs/);
     expect(() => parseEtcdHosts('a:2379')).toThrow(/http:\/\/ or https:\/\//);
     expect(parseBind('0.0.0.0:80')).toEqual({ host: '0.0.0.0', port: 80 });
     expect(parseBind('[::1]:8000')).toEqual({ host: '::1', port: 8000 });
