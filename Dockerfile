@@ -1,13 +1,15 @@
 # syntax=docker/dockerfile:1
-# scalerd's container image: the daemon (`scalerd run`) and the CLI, on Node 24 LTS.
+# scalerd's container images, on Node 24 LTS: the daemon and the CLI (the default target;
+# the deployer runs from it too), and `lb`, lb-sync with haproxy.
 #
 #   docker build -t scalerd:0.1.0 .
+#   docker build --target lb -t scalerd-lb:0.1.0 .
 #   docker run --rm scalerd:0.1.0 --help
 #
-# Three stages: `build` compiles TypeScript with the dev dependencies; `deps` installs the
-# production dependencies only (no compiler, no test runner, no install scripts); the
-# final stage copies the two results onto a fresh base. Nothing of the build (sources,
-# npm's cache, dev dependencies) reaches the image.
+# `build` compiles TypeScript with the dev dependencies; `deps` installs the production
+# dependencies only (no compiler, no test runner, no install scripts); `runtime` copies the
+# two results onto a fresh base, and both images start from it. Nothing of the build
+# (sources, npm's cache, dev dependencies) reaches an image.
 
 ARG NODE_MAJOR=24
 
@@ -24,12 +26,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
-FROM node:${NODE_MAJOR}-bookworm-slim
+# What both images run on: Node, tini, the build output and the production dependencies.
+FROM node:${NODE_MAJOR}-bookworm-slim AS runtime
 ARG VERSION=0.1.0
 ARG REVISION=unknown
-LABEL org.opencontainers.image.title="scalerd" \
-      org.opencontainers.image.description="Schedule-driven sizing of Kubernetes clusters on AWS Auto Scaling groups, with safe scale-down" \
-      org.opencontainers.image.version="${VERSION}" \
+# Labels both images carry; each adds its title and description.
+LABEL org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.licenses="Apache-2.0" \
       org.opencontainers.image.source="https://github.com/scalerd/scalerd"
@@ -49,8 +51,28 @@ COPY deployer ./deployer
 # A numeric user (not the image's "node"), so that runAsNonRoot can verify it; nothing is
 # written to the filesystem at run time, so a read-only root filesystem works.
 USER 65532:65532
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/cli/main.js"]
+
+# The load balancer's image: `scalerd lb-sync` and haproxy (bookworm's 2.6), which it
+# checks configs with (`haproxy -c`); the pod runs haproxy from the same image beside it
+# (deploy/components/lb).   docker build --target lb -t scalerd-lb:0.1.0 .
+FROM runtime AS lb
+LABEL org.opencontainers.image.title="scalerd-lb" \
+      org.opencontainers.image.description="scalerd lb-sync beside haproxy: the blue/green deployer's load balancer, kept in etcd"
+USER 0:0
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends haproxy=2.6.* \
+ && rm -rf /var/lib/apt/lists/*
+USER 65532:65532
+EXPOSE 8000
+CMD ["lb-sync"]
+
+# The daemon's image, the default target: `scalerd run` and the CLI.
+FROM runtime
+LABEL org.opencontainers.image.title="scalerd" \
+      org.opencontainers.image.description="Schedule-driven sizing of Kubernetes clusters on AWS Auto Scaling groups, with safe scale-down"
 EXPOSE 8080
 # The daemon's settings come from SCALERD_* variables (see README, "Configuration"); the
-# command line is the same on a host: node dist/cli/main.js run.
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/cli/main.js"]
+# command line is the same on a host: node dist/cli/main.js run. The deployer runs from
+# this image too, with `deployer` as its command (deploy/components/deployer).
 CMD ["run"]

@@ -52,3 +52,28 @@ export function execForm(stage: Stage, keyword: 'ENTRYPOINT' | 'CMD'): string[] 
   const found = stage.instructions.filter((i) => i.keyword === keyword).at(-1);
   return found ? (JSON.parse(found.args) as string[]) : undefined;
 }
+
+/**
+ * A stage as the image it builds: the instructions of the stages it starts from (FROM
+ * <stage>), then its own; `base` is the external image at the root of the chain.
+ */
+export function image(stages: readonly Stage[], stage: Stage): Stage {
+  const parent = stages.find((s) => s.name !== undefined && s.name === stage.base);
+  if (!parent) return stage;
+  const inherited = image(stages, parent);
+  return { base: inherited.base, name: stage.name, instructions: [...inherited.instructions, ...stage.instructions] };
+}
+
+/**
+ * An image's command line (ENTRYPOINT, then `args` or its CMD) as it runs on the host: tini
+ * left out (the image's PID 1; on the host the test is the parent), the image's WORKDIR
+ * mapped onto this checkout. `target`: a stage's name; the default target without one.
+ */
+export function hostCommand(target?: string, args?: readonly string[]): string[] {
+  const { stages } = readDockerfile();
+  const built = image(stages, target ? stages.find((s) => s.name === target)! : stages.at(-1)!);
+  const [tini, separator, ...entry] = execForm(built, 'ENTRYPOINT')!;
+  if (tini !== '/usr/bin/tini' || separator !== '--') throw new Error(`the entrypoint does not start with tini: ${tini} ${separator}`);
+  const workdir = built.instructions.filter((i) => i.keyword === 'WORKDIR').at(-1)!.args;
+  return [...entry, ...(args ?? execForm(built, 'CMD') ?? [])].map((arg) => arg.replace(new RegExp(`^${workdir}/`), `${ROOT}/`));
+}

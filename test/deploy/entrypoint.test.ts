@@ -1,7 +1,7 @@
 // The image's command line (ENTRYPOINT + CMD from the Dockerfile) and the environment the
 // Deployment gives it, run on the host against the simulated cluster. What differs from
 // the container, and why: tini is left out (the image's PID 1; on the host the test is
-// the parent), /app is this checkout, the schedule file is the rendered ConfigMap's
+// the parent), /app is this checkout (hostCommand), the schedule file is the rendered ConfigMap's
 // content written where the volume would mount it, the Kubernetes and AWS endpoints are
 // the simulator's (the pod would use its service account and AWS's endpoints), and the
 // port is loopback's (the pod listens on all its interfaces; the host must not).
@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../src/sim/index.js';
 import { startDemoSim } from '../daemon/helpers.js';
 import { kubeconfigFile } from '../kube/helpers.js';
-import { execForm, readDockerfile } from './dockerfile.js';
+import { hostCommand } from './dockerfile.js';
 import { ROOT, only, render } from './render.js';
 
 type EnvVar = { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } };
@@ -28,13 +28,8 @@ afterAll(async () => sim?.stop());
 
 describe('the container\'s command line, on the host', () => {
   it('starts from SCALERD_* variables alone, leads, reconciles, and exits 0 on SIGTERM', async () => {
-    const { stages } = readDockerfile();
-    const final = stages.at(-1)!;
-    const [tini, separator, ...command] = [...execForm(final, 'ENTRYPOINT')!, ...execForm(final, 'CMD')!];
-    expect([tini, separator]).toEqual(['/usr/bin/tini', '--']);
-    const workdir = final.instructions.filter((i) => i.keyword === 'WORKDIR').at(-1)!.args;
-    const argv = command.map((arg) => arg.replace(new RegExp(`^${workdir}/`), `${ROOT}/`));
-    expect(argv[0]).toBe('node');
+    const argv = hostCommand();
+    expect(argv).toEqual(['node', `${ROOT}/dist/cli/main.js`, 'run']);
 
     const objects = await render();
     const container = (only(objects, 'Deployment') as unknown as { spec: { template: { spec: { containers: { env: EnvVar[] }[] } } } }).spec.template.spec.containers[0]!;

@@ -1,9 +1,8 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modelOf, validate } from './openapi.js';
-import { ROOT, only, render, type KubeObject } from './render.js';
+import { ROOT, only, render, renderWith, type KubeObject } from './render.js';
 
 type Container = {
   args?: string[];
@@ -77,12 +76,7 @@ describe('deploy/ (kubectl kustomize)', () => {
   });
 
   it('the optional ServiceMonitor component selects the metrics Service\'s port', async () => {
-    const overlay = await mkdtemp(join(tmpdir(), 'scalerd-overlay-'));
-    await writeFile(join(overlay, 'kustomization.yaml'), [
-      'apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization',
-      `resources: [${relative(overlay, join(ROOT, 'deploy'))}]`, `components: [${relative(overlay, join(ROOT, 'deploy/components/servicemonitor'))}]`, '',
-    ].join('\n'));
-    const objects = await render(overlay);
+    const objects = await renderWith(['servicemonitor']);
     const monitor = only(objects, 'ServiceMonitor') as KubeObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } };
     const service = only(objects, 'Service') as KubeObject & { metadata: { labels: Record<string, string> }; spec: { ports: { name: string }[] } };
     expect(monitor.metadata.namespace).toBe('scalerd');

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_CONFIG_MAP } from '../../src/daemon/history.js';
 import { LEASE_NAME } from '../../src/daemon/leader.js';
-import { clusterOver, createKubeDeps, loadKubeConfig } from '../../src/kube/index.js';
+import { versionManifests } from '../../src/deployer/manifests/index.js';
+import { clusterOver, createDeployerCluster, createKubeDeps, loadKubeConfig } from '../../src/kube/index.js';
 import { createConfigMaps } from '../../src/kube/config-maps.js';
 import { createEventSink } from '../../src/kube/events.js';
 import { createLeaseStore } from '../../src/kube/leases.js';
@@ -15,7 +16,9 @@ import { OVERRIDES_CONFIG_MAP } from '../../src/overrides/store.js';
 import { startSim, type Sim } from '../../src/sim/index.js';
 import { loadScenarioFile } from '../../src/sim/scenario/load.js';
 import { kubeconfigFile } from '../kube/helpers.js';
-import { render, type KubeObject } from './render.js';
+import type { DeployerCluster } from '../../src/ports/deployer.js';
+import { helloDescriptor } from '../deployer/bed.js';
+import { render, renderWith, type KubeObject } from './render.js';
 
 const NAMESPACE = 'scalerd';
 
@@ -40,6 +43,13 @@ const CALLS = {
     ['coordination.k8s.io', 'leases', ['get', 'create', 'update']],
     ['', 'configmaps', ['get', 'list', 'watch', 'create', 'update']],
   ],
+  /** The blue/green deployer's own ClusterRole (deploy/components/deployer). */
+  deployer: [
+    ['apps', 'deployments', ['create', 'get', 'list', 'delete']],
+    ['apps', 'deployments/scale', ['patch']],
+    ['', 'services', ['create', 'get', 'list', 'delete']],
+    ['', 'pods', ['list']],
+  ],
 } as const;
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
@@ -52,6 +62,9 @@ const granted = (rules: readonly Rule[]): Grant[] =>
 
 let sim: Sim;
 const exercised = new Set<string>();
+/** What the daemon's ports asked, and then what the deployer's did. */
+let daemonRequests: Record<string, number>;
+let deployerRequests: Record<string, number>;
 
 beforeAll(async () => {
   const loaded = await loadScenarioFile('scenarios/small.json');
@@ -116,13 +129,35 @@ beforeAll(async () => {
   for (const [name, port] of Object.entries(ports)) {
     for (const method of Object.keys(port)) expect(exercised, `${name}.${method} is not exercised: add it above`).toContain(`${name}.${method}`);
   }
+  daemonRequests = { ...sim.recorder.requests() };
+
+  // The deployer: a version created (twice: the second meets AlreadyExists and reads the
+  // object back), read, scaled, listed and deleted.
+  sim.recorder.clear();
+  const deployer = createDeployerCluster(deps);
+  const descriptor = helloDescriptor(1);
+  const { deployment, service } = versionManifests(descriptor, 1);
+  const ref = { namespace: descriptor.namespace, app: descriptor.appName, version: 1 };
+  const run: Record<keyof DeployerCluster, () => Promise<unknown>> = {
+    createDeployment: async () => { await deployer.createDeployment(deployment); await deployer.createDeployment(deployment); },
+    createService: async () => { await deployer.createService(service); await deployer.createService(service); },
+    getDeploymentStatus: () => deployer.getDeploymentStatus(ref),
+    listVersionPods: () => deployer.listVersionPods(ref),
+    listVersions: () => deployer.listVersions(ref.namespace, ref.app),
+    scaleDeployment: () => deployer.scaleDeployment(ref, 0),
+    deleteService: () => deployer.deleteService(ref),
+    deleteDeployment: () => deployer.deleteDeployment(ref),
+  };
+  for (const call of Object.values(run)) await call();
+  expect(Object.keys(run).sort()).toEqual(Object.keys(deployer).sort());
+  deployerRequests = { ...sim.recorder.requests() };
 }, 60_000);
 
 afterAll(async () => sim?.stop());
 
 describe('RBAC: deploy/ grants exactly the calls the Kubernetes adapter makes', () => {
   it('the adapter\'s requests are exactly CALLS (every port method called)', () => {
-    const made = Object.keys(sim.recorder.requests()).sort();
+    const made = Object.keys(daemonRequests).sort();
     const listed = [...CALLS.cluster, ...CALLS.namespace].flatMap(([, resource, verbs]) => verbs.map((verb) => `${verb} ${resource}`)).sort();
     expect(made).toEqual(listed);
   });
@@ -150,5 +185,26 @@ describe('RBAC: deploy/ grants exactly the calls the Kubernetes adapter makes', 
     const binding = objects.find((o) => o.kind === 'RoleBinding') as KubeObject & { roleRef: { kind: string; name: string }; subjects: unknown[] };
     expect(binding.roleRef).toMatchObject({ kind: 'Role', name: role.metadata.name });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'scalerd', namespace: NAMESPACE }]);
+  });
+});
+
+describe('RBAC: deploy/components/deployer grants exactly the calls the deployer\'s adapter makes', () => {
+  it('the adapter\'s requests are exactly CALLS.deployer (every method called)', () => {
+    const listed = CALLS.deployer.flatMap(([, resource, verbs]) => verbs.map((verb) => `${verb} ${resource}`)).sort();
+    expect(Object.keys(deployerRequests).sort()).toEqual(listed);
+  });
+
+  it('its ClusterRole grants exactly those, to its own service account', async () => {
+    const objects = await renderWith(['deployer']);
+    const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'scalerd-deployer') as KubeObject & { rules: Rule[] };
+    expect(granted(role.rules)).toEqual(expand(CALLS.deployer));
+    const binding = objects.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'scalerd-deployer') as KubeObject & { roleRef: { name: string }; subjects: unknown[] };
+    expect(binding.roleRef.name).toBe('scalerd-deployer');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'scalerd-deployer', namespace: NAMESPACE }]);
+    const pod = (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'scalerd-deployer') as KubeObject & { spec: { template: { spec: { serviceAccountName: string } } } }).spec.template.spec;
+    expect(pod.serviceAccountName).toBe('scalerd-deployer');
+    // The daemon's roles are not widened by the component.
+    const daemonRole = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'scalerd') as KubeObject & { rules: Rule[] };
+    expect(granted(daemonRole.rules)).toEqual(expand(CALLS.cluster));
   });
 });
