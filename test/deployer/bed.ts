@@ -33,7 +33,7 @@ export type DeployerBed = {
   stop(): Promise<void>;
 };
 
-/** `sync`: lb-sync's options for this bed (a test's configHook, say). */
+/** `sync`: lb-sync's options for this bed (a refusing haproxy -c, say). */
 export async function startDeployerBed(options: { sync?: Partial<LbSyncOptions> } = {}): Promise<DeployerBed> {
   const world = await startWorld();
   world.startSync(options.sync);

@@ -5,7 +5,7 @@
 // them in afterAll.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, request, type Server } from 'node:http';
 import { connect, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -131,6 +131,32 @@ export async function startEtcd(options: { port?: number; peerPort?: number; dat
 }
 
 // --- haproxy -----------------------------------------------------------------------
+
+/**
+ * An haproxy binary for lb-sync's `haproxy -c` (its --haproxy-bin) that refuses every config
+ * with a backend whose name contains `marker`: it checks a copy with an unknown keyword
+ * added to that backend, so that the refusal and its message are the real haproxy's, as
+ * an operator's or a renderer's mistake would give. Everything else is haproxy itself.
+ */
+export async function refusingHaproxy(dir: string, marker: string): Promise<string> {
+  if (!/^[A-Za-z0-9.-]+$/.test(marker)) throw new Error(`refusingHaproxy: "${marker}" is not a backend id fragment`);
+  const backend = `^backend be_[^ ]*${marker.replace(/\./g, '\\.')}[^ ]*$`;
+  const script = join(dir, 'haproxy-refusing');
+  await writeFile(script, [
+    '#!/bin/sh',
+    `if [ "$1" = "-c" ] && [ "$2" = "-f" ] && grep -q '${backend}' "$3"; then`,
+    '  copy="$(mktemp)"',
+    `  sed '/${backend}/a\\  this-is-not-a-keyword' "$3" > "$copy"`,
+    '  /usr/sbin/haproxy -c -f "$copy"; status=$?',
+    '  rm -f "$copy"',
+    '  exit $status',
+    'fi',
+    'exec /usr/sbin/haproxy "$@"',
+    '',
+  ].join('\n'), { mode: 0o755 });
+  return script;
+}
+
 
 /** Where a test's haproxy keeps its files and sockets. */
 export const haproxyPaths = (dir: string) => ({

@@ -32,7 +32,7 @@ export type LbSyncOptions = {
   readonly bind: { readonly host: string; readonly port: number };
   readonly clock: Clock;
   readonly log: Logger;
-  /** Default `haproxy` on the PATH. */
+  /** For `haproxy -c` (reloads go through the master socket); default `haproxy` on the PATH. */
   readonly haproxyBin?: string;
   readonly sleep?: Sleep;
   /** A full pass at least this often, even without a change (default 30 s). */
@@ -40,8 +40,6 @@ export type LbSyncOptions = {
   /** Health polling while some server is not UP (default 250 ms) and otherwise (default 1 s). */
   readonly fastPollMs?: number;
   readonly slowPollMs?: number;
-  /** Tests only: changes the rendered config before its check (to make haproxy -c fail). */
-  readonly configHook?: (config: string) => string;
 };
 
 const RETRY_MIN_MS = 250;
@@ -245,8 +243,7 @@ export class LbSync {
   }
 
   private renderConfig(desired: Desired): string {
-    const config = renderConfig(desired.backends.values(), this.render);
-    return this.options.configHook ? this.options.configHook(config) : config;
+    return renderConfig(desired.backends.values(), this.render);
   }
 
   /** Checks and loads `config`; `failed` says why when haproxy does not run it. */

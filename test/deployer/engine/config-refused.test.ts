@@ -6,14 +6,14 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeployerService } from '../../../src/deployer/service/service.js';
 import { HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../bed.js';
-import { haproxyCommand } from '../infra.js';
+import { haproxyCommand, refusingHaproxy, tempDir } from '../infra.js';
 import { startLoad } from '../load.js';
 
 let bed: DeployerBed;
 
 beforeAll(async () => {
-  // Any config that loads version 2's backend is broken before haproxy -c sees it.
-  bed = await startDeployerBed({ sync: { configHook: (config) => (config.includes('be_default.hello.2') ? `${config}\nthis-is-not-a-keyword\n` : config) } });
+  // haproxy -c refuses any config that loads version 2's backend.
+  bed = await startDeployerBed({ sync: { haproxyBin: await refusingHaproxy(await tempDir('haproxy-bin'), 'default.hello.2') } });
 }, 60_000);
 afterAll(async () => bed?.stop());
 

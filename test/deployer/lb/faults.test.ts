@@ -9,7 +9,7 @@ import {
   backendStatusKey, CONFIG_STATUS_KEY, createEtcdStore, desiredFrom, renderConfig,
   type BackendStatus, type ConfigStatus, type LbStore,
 } from '../../../src/deployer/lb/index.js';
-import { httpGet, waitFor, type BackendServers } from '../infra.js';
+import { httpGet, refusingHaproxy, waitFor, type BackendServers } from '../infra.js';
 import { startLoad } from '../load.js';
 import { awaitBackendUp, awaitFrontend, awaitKey, putBackend, putFrontend, readJson, registerUp, startWorld, switchTo, type LbWorld, type RunningSync } from './helpers.js';
 
@@ -23,9 +23,9 @@ describe('lb-sync: faults', () => {
 
   beforeAll(async () => {
     world = await startWorld();
-    // The hook makes haproxy -c fail whenever a backend id holds "broken": a config error
-    // that lb-sync's own checks cannot see, as an operator's or a renderer's bug would be.
-    lb = world.startSync({ configHook: (config) => config.replace(/^(backend be_\S*broken\S*)$/m, '$1\n  this-is-not-a-keyword') });
+    // haproxy -c fails whenever a backend id holds "broken": a config error that lb-sync's
+    // own checks cannot see, as an operator's or a renderer's bug would be.
+    lb = world.startSync({ haproxyBin: await refusingHaproxy(world.haproxy.dir, 'broken') });
     [v1, v2] = await Promise.all([world.startApp(2, 'v1'), world.startApp(2, 'v2')]);
     await registerUp(world.client, 'shop.web.1', v1);
     await switchTo(world.client, HOST, 'shop.web.1');
