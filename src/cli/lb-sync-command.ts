@@ -8,7 +8,7 @@
 import { type Command, Option } from 'commander';
 import { createLogger } from '../daemon/log.js';
 import {
-  checkConfigDir, createEtcdStore, haproxyPath, LbSync, parseBind,
+  checkConfigDir, createEtcdStore, haproxyPath, LbSync, parseBind, parseTls,
 } from '../deployer/lb/index.js';
 import { describeEtcd } from '../deployer/etcd/connection.js';
 import { UsageError } from '../errors.js';
@@ -17,7 +17,7 @@ import { EXIT, type CliIo, type ExitCode } from './io.js';
 
 type Options = EtcdFlags & {
   haproxyConfig?: string; haproxySocket?: string; haproxyMasterSocket?: string;
-  bind: string; haproxyBin: string; logLevel: string; logFormat?: 'json' | 'pretty';
+  bind: string; tlsBind?: string; tlsCertDir?: string; haproxyBin: string; logLevel: string; logFormat?: 'json' | 'pretty';
 };
 
 const env = (flag: Option, name: string) => flag.env(`SCALERD_LB_${name}`);
@@ -30,6 +30,8 @@ export function registerLbSync(program: Command, io: CliIo, setExit: (code: Exit
     .addOption(env(new Option('--haproxy-socket <path>', "haproxy's admin socket (Runtime API), as lb-sync renders it into the config"), 'HAPROXY_SOCKET'))
     .addOption(env(new Option('--haproxy-master-socket <path>', "haproxy's master CLI socket (haproxy -W -S <path>)"), 'HAPROXY_MASTER_SOCKET'))
     .addOption(env(new Option('--bind <address:port>', 'where haproxy serves HTTP').default('127.0.0.1:8000'), 'BIND'))
+    .addOption(env(new Option('--tls-bind <address:port>', 'where haproxy serves HTTPS too (with --tls-cert-dir)'), 'TLS_BIND'))
+    .addOption(env(new Option('--tls-cert-dir <dir>', 'PEM files (chain, then key), one per certificate, chosen by SNI; a change is loaded within the resync'), 'TLS_CERT_DIR'))
     .addOption(env(new Option('--haproxy-bin <path>', 'the haproxy binary, for haproxy -c').default('haproxy'), 'HAPROXY_BIN'))
     .addOption(env(new Option('--log-level <level>', 'debug, info, warn or error').default('info'), 'LOG_LEVEL'))
     .addOption(env(new Option('--log-format <format>', 'json or pretty (default: pretty on a terminal)').choices(['json', 'pretty']), 'LOG_FORMAT'))
@@ -46,11 +48,12 @@ async function runLbSync(options: Options, io: CliIo): Promise<ExitCode> {
   const adminSocket = haproxyPath('--haproxy-socket', required(options.haproxySocket, '--haproxy-socket <path>', 'HAPROXY_SOCKET'));
   const masterSocket = haproxyPath('--haproxy-master-socket', required(options.haproxyMasterSocket, '--haproxy-master-socket <path>', 'HAPROXY_MASTER_SOCKET'));
   const bind = parseBind(options.bind);
+  const tls = await parseTls(options.tlsBind, options.tlsCertDir);
   await checkConfigDir(configFile);
 
   const log = createLogger({ level: options.logLevel, ...(options.logFormat ? { pretty: options.logFormat === 'pretty' } : {}) });
   const store = createEtcdStore({ connection, clock: io.clock });
-  const sync = LbSync.start({ store, configFile, adminSocket, masterSocket, bind, haproxyBin: options.haproxyBin, clock: io.clock, log });
+  const sync = LbSync.start({ store, configFile, adminSocket, masterSocket, bind, ...(tls ? { tls } : {}), haproxyBin: options.haproxyBin, clock: io.clock, log });
   log.info({ event: 'started', etcd: connection.hosts, config: configFile, bind: options.bind }, `lb-sync: etcd ${describeEtcd(connection)} → haproxy ${configFile}`);
 
   await new Promise<void>((resolve) => {

@@ -269,7 +269,9 @@ export async function startBackendServers(n: number, version: string, options: {
         return;
       }
       requests += 1;
-      res.writeHead(200, { 'content-type': 'text/plain', 'x-version': version, 'x-server': name });
+      // What the proxy said of the client's scheme, echoed for the TLS tests.
+      const proto = req.headers['x-forwarded-proto'];
+      res.writeHead(200, { 'content-type': 'text/plain', 'x-version': version, 'x-server': name, ...(typeof proto === 'string' ? { 'x-seen-proto': proto } : {}) });
       res.end(version);
     });
     await new Promise<void>((resolve, reject) => {

@@ -8,4 +8,5 @@ export { mapEntries, renderMap } from './routes.js';
 export { createEtcdStore, type EtcdStoreOptions, type LbStore } from './store.js';
 export { lbFiles } from './files.js';
 export { LbSync, type LbSyncOptions } from './sync.js';
-export { checkConfigDir, haproxyPath, parseBind } from './options.js';
+export { checkConfigDir, haproxyPath, parseBind, parseTls } from './options.js';
+export { certificatesFingerprint, type TlsOptions } from './tls.js';

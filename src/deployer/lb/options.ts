@@ -7,16 +7,17 @@ import { access } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { certificateFiles, type TlsOptions } from './tls.js';
 
 const usage = (message: string): UsageError => new UsageError('SCALERD_ERR_CLI_USAGE', message);
 
 /** `127.0.0.1:8000`, `[::1]:8000`, `0.0.0.0:80` → host and port. */
-export function parseBind(value: string): { host: string; port: number } {
+export function parseBind(value: string, flag = '--bind'): { host: string; port: number } {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(value);
   const host = m?.[1] ?? m?.[2];
   const port = Number(m?.[3]);
   if (!m || host === undefined || isIP(host) === 0 || !(port >= 1 && port <= 65_535)) {
-    throw usage(`--bind: "${value}" must be <IPv4>:<port> or [<IPv6>]:<port>, such as 127.0.0.1:8000`);
+    throw usage(`${flag}: "${value}" must be <IPv4>:<port> or [<IPv6>]:<port>, such as 127.0.0.1:8000`);
   }
   return { host, port };
 }
@@ -35,4 +36,19 @@ export async function checkConfigDir(configFile: string): Promise<void> {
   } catch (error) {
     throw usage(`--haproxy-config: cannot write in ${dirname(configFile)}: ${(error as Error).message}`);
   }
+}
+
+/** `--tls-bind` and `--tls-cert-dir` go together; the directory must hold a certificate haproxy can load. */
+export async function parseTls(bind: string | undefined, certDir: string | undefined): Promise<TlsOptions | undefined> {
+  if (!bind && !certDir) return undefined;
+  if (!bind || !certDir) throw usage('--tls-bind and --tls-cert-dir go together: where haproxy serves HTTPS, and the certificates it serves');
+  const dir = haproxyPath('--tls-cert-dir', certDir);
+  let files: string[];
+  try {
+    files = await certificateFiles(dir);
+  } catch (error) {
+    throw usage(`--tls-cert-dir: cannot read ${dir}: ${(error as Error).message}`);
+  }
+  if (files.length === 0) throw usage(`--tls-cert-dir: ${dir} holds no PEM certificate; put one file per certificate there (its chain, then its key)`);
+  return { bind: parseBind(bind, '--tls-bind'), certDir: dir };
 }

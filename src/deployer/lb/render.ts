@@ -6,6 +6,7 @@
 import type { Backend } from './desired.js';
 import { haproxyBackendName, NO_ROUTE_BACKEND } from './layout.js';
 import type { LiveServers } from './runtime-api.js';
+import type { RenderedTls } from './tls.js';
 
 export type RenderOptions = {
   /** The Runtime API socket (`stats socket … level admin`). */
@@ -15,6 +16,8 @@ export type RenderOptions = {
   /** Where server states are saved before a reload, so a DOWN server is not assumed UP after it. */
   readonly stateFile: string;
   readonly bind: { readonly host: string; readonly port: number };
+  /** HTTPS on the same frontend, when given. */
+  readonly tls?: RenderedTls;
 };
 
 /** Health checks every 250 ms, two results to change state: a new server is UP (or a dead one DOWN) within about half a second. */
@@ -26,6 +29,8 @@ export function renderConfig(backends: Iterable<Backend>, options: RenderOptions
   const sorted = [...backends].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return [
     '# Rendered by scalerd lb-sync from etcd (/scalerd/lb/). Do not edit: the next change overwrites it.',
+    // A renewed certificate changes this line, hence the config: haproxy reloads and loads it.
+    ...(options.tls ? [`# TLS certificates in ${options.tls.certDir}: sha256 ${options.tls.fingerprint}`] : []),
     'global',
     `  stats socket ${options.adminSocket} mode 600 level admin expose-fd listeners`,
     '  stats timeout 30s',
@@ -33,6 +38,7 @@ export function renderConfig(backends: Iterable<Backend>, options: RenderOptions
     // An old worker drains its connections after a reload for at most this long.
     '  hard-stop-after 30s',
     '  maxconn 4096',
+    ...(options.tls ? ['  ssl-default-bind-options ssl-min-ver TLSv1.2'] : []),
     '',
     'defaults',
     '  mode http',
@@ -56,6 +62,12 @@ export function renderConfig(backends: Iterable<Backend>, options: RenderOptions
     '',
     'frontend fe_http',
     `  bind ${hostPort(options.bind.host, options.bind.port)}`,
+    ...(options.tls ? [
+      `  bind ${hostPort(options.tls.bind.host, options.tls.bind.port)} ssl crt ${options.tls.certDir} alpn http/1.1`,
+      // The apps behind it see plain HTTP: tell them how the client came (never as the client says).
+      '  http-request set-header X-Forwarded-Proto https if { ssl_fc }',
+      '  http-request set-header X-Forwarded-Proto http if !{ ssl_fc }',
+    ] : []),
     `  use_backend %[req.hdr(host),lower,word(1,:),map(${options.mapFile},${NO_ROUTE_BACKEND})]`,
     `  default_backend ${NO_ROUTE_BACKEND}`,
     '',

@@ -18,6 +18,7 @@ import { HaproxySocketError, socketAt } from './haproxy-socket.js';
 import { BACKEND_STATUS_PREFIX, FRONTEND_STATUS_PREFIX } from './layout.js';
 import { applyConfig, type ReloadDeps } from './reload.js';
 import { loadedBackends, renderConfig, serverDrift, type RenderOptions } from './render.js';
+import { certificatesFingerprint, type TlsOptions } from './tls.js';
 import { mapChanges, mapEntries, renderMap, sameEntries } from './routes.js';
 import { RuntimeApi, type LiveServers } from './runtime-api.js';
 import { allUp, backendStatuses, configStatus, frontendStatuses, statusWrites, type StatusValue, type StatusWrite } from './status.js';
@@ -40,14 +41,24 @@ export type LbSyncOptions = {
   /** Health polling while some server is not UP (default 250 ms) and otherwise (default 1 s). */
   readonly fastPollMs?: number;
   readonly slowPollMs?: number;
+  /** HTTPS on the frontend too; a change in the certificate directory is loaded at the next pass. */
+  readonly tls?: TlsOptions;
 };
+
+/** What the config is rendered with; the certificate directory is read anew each time (its fingerprint). */
+async function renderOptions(options: Pick<LbSyncOptions, 'configFile' | 'adminSocket' | 'bind' | 'tls'>): Promise<RenderOptions> {
+  const files = lbFiles(options.configFile);
+  return {
+    adminSocket: options.adminSocket, mapFile: files.mapFile, stateFile: files.stateFile, bind: options.bind,
+    ...(options.tls ? { tls: { ...options.tls, fingerprint: await certificatesFingerprint(options.tls.certDir) } } : {}),
+  };
+}
 
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 2000;
 
 export class LbSync {
   private readonly files: HaproxyFiles;
-  private readonly render: RenderOptions;
   private readonly runtime: RuntimeApi;
   private readonly reloadDeps: ReloadDeps;
   private readonly log: Logger;
@@ -68,7 +79,6 @@ export class LbSync {
 
   private constructor(private readonly options: LbSyncOptions) {
     this.files = lbFiles(options.configFile);
-    this.render = { adminSocket: options.adminSocket, mapFile: this.files.mapFile, stateFile: this.files.stateFile, bind: options.bind };
     this.runtime = new RuntimeApi(socketAt(options.adminSocket));
     this.reloadDeps = {
       haproxyBin: options.haproxyBin ?? 'haproxy', master: socketAt(options.masterSocket), runtime: this.runtime,
@@ -84,12 +94,10 @@ export class LbSync {
   }
 
   /** Writes an empty config and map when there are none, so haproxy can start before etcd is read. */
-  static async bootstrap(options: Pick<LbSyncOptions, 'configFile' | 'adminSocket' | 'bind'>): Promise<void> {
+  static async bootstrap(options: Pick<LbSyncOptions, 'configFile' | 'adminSocket' | 'bind' | 'tls'>): Promise<void> {
     const files = lbFiles(options.configFile);
     if ((await readIfExists(files.mapFile)) === undefined) await writeFileAtomic(files.mapFile, '');
-    if ((await readIfExists(files.configFile)) === undefined) {
-      await writeFileAtomic(files.configFile, renderConfig([], { adminSocket: options.adminSocket, mapFile: files.mapFile, stateFile: files.stateFile, bind: options.bind }));
-    }
+    if ((await readIfExists(files.configFile)) === undefined) await writeFileAtomic(files.configFile, renderConfig([], await renderOptions(options)));
   }
 
   /** Ends the pass under way, stops watching. The store stays open: it is the caller's. */
@@ -184,7 +192,7 @@ export class LbSync {
     if (drift.length > 0) this.log.warn({ event: 'config-drift', drift }, `haproxy does not run ${this.files.configFile}: ${drift.join('; ')}; reloading`);
 
     // IMPORTANT: the config before the map: a frontend may name a backend only the new config defines.
-    const config = this.renderConfig(desired);
+    const config = await this.renderConfig(desired);
     if (config === this.running && drift.length === 0) this.failed = undefined;
     else if (config !== this.failed?.config) {
       await this.reload(desired, config);
@@ -242,8 +250,8 @@ export class LbSync {
     });
   }
 
-  private renderConfig(desired: Desired): string {
-    return renderConfig(desired.backends.values(), this.render);
+  private async renderConfig(desired: Desired): Promise<string> {
+    return renderConfig(desired.backends.values(), await renderOptions(this.options));
   }
 
   /** Checks and loads `config`; `failed` says why when haproxy does not run it. */

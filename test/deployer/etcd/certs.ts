@@ -47,3 +47,9 @@ export async function makeTestPki(dir: string): Promise<TestPki> {
     clientCert: join(dir, 'client.crt'), clientKey: join(dir, 'client.key'),
   };
 }
+
+/** Another server certificate from the PKI's CA, for `dnsName`: its PEM and key files (a new key each time). */
+export async function issueServerCertificate(pki: TestPki, name: string, dnsName: string): Promise<{ cert: string; key: string }> {
+  await signed(pki.dir, name, dnsName, `subjectAltName=DNS:${dnsName}\nextendedKeyUsage=serverAuth\n`);
+  return { cert: join(pki.dir, `${name}.crt`), key: join(pki.dir, `${name}.key`) };
+}
