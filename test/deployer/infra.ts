@@ -87,7 +87,7 @@ export type EtcdTls = { readonly certFile: string; readonly keyFile: string; rea
  * etcd on loopback with its own data directory; resolves once /health answers (on a plain
  * HTTP metrics listener of its own, so that TLS does not stand in the way of the check).
  */
-export async function startEtcd(options: { port?: number; peerPort?: number; dataDir?: string; timeoutMs?: number; tls?: EtcdTls } = {}): Promise<EtcdServer> {
+export async function startEtcd(options: { port?: number; peerPort?: number; dataDir?: string; timeoutMs?: number; tls?: EtcdTls; attempt?: number } = {}): Promise<EtcdServer> {
   const port = options.port ?? await freePort();
   const peer = options.peerPort ?? await freePort();
   const metrics = await freePort();
@@ -124,7 +124,12 @@ export async function startEtcd(options: { port?: number; peerPort?: number; dat
       return body.health === 'true' ? true : undefined;
     }, options.timeoutMs ?? 15_000, 50);
   } catch (error) {
-    await etcd.stop();
+    await etcd.stop({ keepData: options.dataDir !== undefined });
+    // A port found free was taken before etcd bound it (tests run side by side): new ports.
+    const lost = /bind: address already in use/.test(spawned.output());
+    if (lost && options.port === undefined && options.peerPort === undefined && (options.attempt ?? 1) < 3) {
+      return startEtcd({ ...options, attempt: (options.attempt ?? 1) + 1 });
+    }
     throw error;
   }
   return etcd;

@@ -175,6 +175,7 @@ export class DeployerService implements Deployer {
 
   async #preflight(): Promise<void> {
     const etcd = await this.o.store.reachable(this.o.preflightTimeoutMs ?? 3_000);
+    if (!etcd.ok && etcd.refused) throw new DeployerError('precondition', `etcd refused the deployer (${etcd.reason}): check its etcd user, password and role (readwrite on /scalerd/); nothing was changed`);
     if (!etcd.ok) throw new DeployerError('precondition', `etcd cannot be reached (${etcd.reason}); nothing was changed`);
   }
 

@@ -4,9 +4,9 @@
 // id, so a second deploy learns whom it waits for; a deployer that dies loses its lease
 // after `lockTtlSeconds`, and the lock with it.
 
-import { type Etcd3, type Lease, Range } from 'etcd3';
+import { type Etcd3, EtcdAuthenticationFailedError, EtcdInvalidAuthTokenError, EtcdPermissionDeniedError, type Lease, Range } from 'etcd3';
 import {
-  DESCRIPTORS_PREFIX, type DeploymentRecord, type LogLine, deploymentKey, deploymentsPrefix, descriptorKey, lockKey, logKey, logPrefix,
+  DESCRIPTORS_PREFIX, type DeploymentRecord, type LogLine, ROOT, deploymentKey, deploymentsPrefix, descriptorKey, lockKey, logKey, logPrefix,
 } from './records.js';
 
 export type LockResult = { readonly ok: true; readonly lock: HeldLock } | { readonly ok: false; readonly holder: string };
@@ -111,17 +111,28 @@ export class DeployerStore {
     return Number(result.deleted) > 0;
   }
 
-  /** Whether etcd answers with a leader within `timeoutMs`; the reason when it does not. */
-  async reachable(timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+  /**
+   * Whether etcd answers with a leader within `timeoutMs` and lets the deployer read its
+   * prefix; when not, why, and whether etcd refused it (credentials, permissions) rather
+   * than could not be reached.
+   */
+  async reachable(timeoutMs: number): Promise<{ ok: true } | { ok: false; refused: boolean; reason: string }> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<{ ok: false; reason: string }>((resolve) => { timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs); });
+    const timeout = new Promise<{ ok: false; refused: false; reason: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, refused: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    });
+    const probe = async (): Promise<{ ok: true } | { ok: false; refused: boolean; reason: string }> => {
+      const status = await this.etcd.maintenance.status();
+      if (!status.leader || status.leader === '0') return { ok: false, refused: false, reason: 'etcd has no leader' };
+      // Read access to its own prefix: a role without it fails here, before anything is written.
+      await this.etcd.getAll().prefix(`${ROOT}/`).limit(1).keys();
+      return { ok: true };
+    };
     try {
-      return await Promise.race([
-        this.etcd.maintenance.status().then((status) => (status.leader && status.leader !== '0' ? { ok: true as const } : { ok: false as const, reason: 'etcd has no leader' })),
-        timeout,
-      ]);
+      return await Promise.race([probe(), timeout]);
     } catch (error) {
-      return { ok: false, reason: (error as Error).message };
+      const refused = error instanceof EtcdAuthenticationFailedError || error instanceof EtcdPermissionDeniedError || error instanceof EtcdInvalidAuthTokenError;
+      return { ok: false, refused, reason: (error as Error).message };
     } finally {
       clearTimeout(timer);
     }

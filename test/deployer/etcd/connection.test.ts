@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/clock.js';
 import { connectEtcd, describeEtcd, type EtcdConnection } from '../../../src/deployer/etcd/connection.js';
 import { CONFIG_STATUS_KEY, type ConfigStatus } from '../../../src/deployer/lb/index.js';
+import { DeployerStore } from '../../../src/deployer/state/etcd-store.js';
 import { readEtcdConnection } from '../../../src/cli/etcd-options.js';
 import { freePort, startEtcd, startHaproxy, tempDir, waitFor, type EtcdServer } from '../infra.js';
 import { awaitKey, spawnLbSync } from '../lb/helpers.js';
@@ -211,4 +212,14 @@ describe('etcd with password auth, the user held to /scalerd/ (real etcd)', () =
     sync.child.kill('SIGTERM');
     expect(await sync.exited).toBe(0);
   }, 40_000);
+
+  it('the deployer tells "refused" (credentials, role) from "cannot be reached" before it changes anything', async () => {
+    const check = (connection: EtcdConnection) => withEtcd(connection, (etcd) => new DeployerStore(etcd, { lockTtlSeconds: 5, historyLimit: 5 }).reachable(3_000));
+    const hosts = [etcd.url];
+    expect(await check({ hosts, auth: user })).toEqual({ ok: true });
+    // lb-sync's user may not read the deployer's prefix.
+    expect(await check({ hosts, auth: { username: 'lb-sync', password: LB_PASSWORD } })).toMatchObject({ ok: false, refused: true, reason: expect.stringMatching(/permission denied/i) });
+    expect(await check({ hosts, auth: { ...user, password: 'wrong' } })).toMatchObject({ ok: false, refused: true, reason: expect.stringMatching(/authentication failed/i) });
+    expect(await check({ hosts: [`http://127.0.0.1:${await freePort()}`], auth: user })).toMatchObject({ ok: false, refused: false });
+  }, 30_000);
 });
