@@ -31,7 +31,7 @@ export function registerLbSync(program: Command, io: CliIo, setExit: (code: Exit
     .addOption(env(new Option('--haproxy-master-socket <path>', "haproxy's master CLI socket (haproxy -W -S <path>)"), 'HAPROXY_MASTER_SOCKET'))
     .addOption(env(new Option('--bind <address:port>', 'where haproxy serves HTTP').default('127.0.0.1:8000'), 'BIND'))
     .addOption(env(new Option('--tls-bind <address:port>', 'where haproxy serves HTTPS too (with --tls-cert-dir)'), 'TLS_BIND'))
-    .addOption(env(new Option('--tls-cert-dir <dir>', 'PEM files (chain, then key), one per certificate, chosen by SNI; a change is loaded within the resync'), 'TLS_CERT_DIR'))
+    .addOption(env(new Option('--tls-cert-dir <dir>', 'certificates chosen by SNI: PEMs with their key, or <name>.crt + <name>.key (a TLS Secret); a change is loaded within the resync'), 'TLS_CERT_DIR'))
     .addOption(env(new Option('--haproxy-bin <path>', 'the haproxy binary, for haproxy -c').default('haproxy'), 'HAPROXY_BIN'))
     .addOption(env(new Option('--log-level <level>', 'debug, info, warn or error').default('info'), 'LOG_LEVEL'))
     .addOption(env(new Option('--log-format <format>', 'json or pretty (default: pretty on a terminal)').choices(['json', 'pretty']), 'LOG_FORMAT'))

@@ -1,17 +1,19 @@
 // The optional components for the blue/green deployer: deploy/components/deployer (the
 // deployer's Deployment, its own RBAC — checked call by call in rbac.test.ts — and its API's
-// Service) and deploy/components/lb (haproxy and lb-sync in one pod). Rendered as a user's
+// Service), deploy/components/lb (haproxy and lb-sync in one pod) and lb-tls (HTTPS from
+// a TLS Secret). Rendered as a user's
 // overlay adds them, validated field by field, and their pods' command lines run on the
 // host: what differs from the cluster is only where files, sockets and peers are.
 
 import { spawn } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../src/sim/index.js';
 import { startDemoSim } from '../daemon/helpers.js';
-import { freePort, httpGet, startBackendServers, startEtcd, tempDir, waitFor, type EtcdServer } from '../deployer/infra.js';
+import { issueServerCertificate, makeTestPki } from '../deployer/etcd/certs.js';
+import { freePort, httpGet, httpsGet, startBackendServers, startEtcd, tempDir, waitFor, type EtcdServer } from '../deployer/infra.js';
 import { awaitBackendUp, awaitFrontend, putBackend, putFrontend } from '../deployer/lb/helpers.js';
 import { kubeconfigFile } from '../kube/helpers.js';
 import { hostCommand } from './dockerfile.js';
@@ -33,7 +35,7 @@ type Deployment = KubeObject & { spec: { replicas: number; strategy?: { type: st
 type Service = KubeObject & { spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] } };
 
 let objects: KubeObject[];
-beforeAll(async () => { objects = await renderWith(['deployer', 'lb']); });
+beforeAll(async () => { objects = await renderWith(['deployer', 'lb', 'lb-tls']); });
 
 const deployment = (name: string) => only(objects, 'Deployment', name) as Deployment;
 const envOf = (container: Container): Record<string, string> => Object.fromEntries((container.env ?? []).map((e) => [e.name, e.value!]));
@@ -53,7 +55,7 @@ function run(args: string[]): Promise<string> {
   });
 }
 
-describe('deploy/components/deployer and deploy/components/lb (kubectl kustomize)', () => {
+describe('deploy/components/deployer, lb and lb-tls (kubectl kustomize)', () => {
   it('render objects that fit the Kubernetes API types, in scalerd\'s namespace, on the released images', () => {
     const added = objects.filter((o) => /^scalerd-(deployer|lb)$/.test(o.metadata.name)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(added).toEqual([
@@ -108,6 +110,20 @@ describe('deploy/components/deployer and deploy/components/lb (kubectl kustomize
     expect(envOf(container).SCALERD_DEPLOYER_TOKEN_FILE).toBe(`${mount.mountPath}/${secret.items[0]!.path}`);
     expect(container.livenessProbe?.httpGet).toEqual({ path: '/healthz', port: 'http' });
   });
+
+  it('lb-tls: only lb-sync mounts the TLS Secret, where its variable says; haproxy listens where lb-sync binds', () => {
+    const pod = deployment('scalerd-lb').spec.template.spec;
+    const [haproxy, sync] = ['haproxy', 'lb-sync'].map((name) => pod.containers.find((c) => c.name === name)!);
+    const secretVolume = pod.volumes!.find((v) => v.secret?.secretName === 'scalerd-lb-tls')!;
+    expect(secretVolume).toBeDefined();
+    expect(haproxy!.volumeMounts!.map((m) => m.name)).not.toContain(secretVolume.name);
+    const mount = sync!.volumeMounts!.find((m) => m.name === secretVolume.name)!;
+    expect(envOf(sync!).SCALERD_LB_TLS_CERT_DIR).toBe(mount.mountPath);
+    const https = haproxy!.ports!.find((p) => p.name === 'https')!;
+    expect(envOf(sync!).SCALERD_LB_TLS_BIND).toBe(`0.0.0.0:${https.containerPort}`);
+    const service = only(objects, 'Service', 'scalerd-lb') as Service;
+    expect(service.spec.ports.map((p) => `${p.port}:${p.targetPort}`).sort()).toEqual(['443:https', '80:http']);
+  });
 });
 
 describe('the components\' pods, their command lines run on the host', () => {
@@ -134,23 +150,30 @@ describe('the components\' pods, their command lines run on the host', () => {
     return { child, exited, output: () => output };
   }
 
-  it('scalerd-lb: haproxy waits for lb-sync\'s config, then serves what etcd says', async () => {
+  it('scalerd-lb (with lb-tls): haproxy waits for lb-sync\'s config, then serves what etcd says, over HTTPS too', async () => {
     const pod = deployment('scalerd-lb').spec.template.spec;
     const haproxy = pod.containers.find((c) => c.name === 'haproxy')!;
     const sync = pod.containers.find((c) => c.name === 'lb-sync')!;
-    // The pod's two volumes, as directories here; every path in the commands and variables moves with them.
+    // The pod's volumes, as directories here; every path in the commands and variables moves with them.
     const dir = await tempDir('lb-pod');
     const volumes = new Map<string, string>();
-    for (const mount of haproxy.volumeMounts!) {
+    for (const mount of [...haproxy.volumeMounts!, ...sync.volumeMounts!]) {
+      if (volumes.has(mount.mountPath)) continue;
       volumes.set(mount.mountPath, join(dir, mount.name));
       await mkdir(join(dir, mount.name));
     }
-    const port = await freePort();
+    // The TLS Secret, as the kubelet mounts one (tls.crt and tls.key).
+    const pki = await makeTestPki(await tempDir('pki'));
+    const certificate = await issueServerCertificate(pki, 'shop', 'shop.example');
+    await copyFile(certificate.cert, join(dir, 'tls', 'tls.crt'));
+    await copyFile(certificate.key, join(dir, 'tls', 'tls.key'));
+    const [port, tlsPort] = [await freePort(), await freePort()];
     const here = (text: string) => [...volumes].reduce((t, [from, to]) => t.split(from).join(to), text)
       // The pod listens on all its interfaces; the host must not.
-      .replace('0.0.0.0:8000', `127.0.0.1:${port}`);
+      .replace('0.0.0.0:8000', `127.0.0.1:${port}`).replace('0.0.0.0:8443', `127.0.0.1:${tlsPort}`);
 
     // haproxy first: it must wait for the config rather than fail.
+    const ca = await readFile(pki.caFile);
     const [shell, ...shellArgs] = haproxy.command!.map(here);
     const proxy = start(shell!, shellArgs, {});
     await new Promise((r) => setTimeout(r, 700));
@@ -172,6 +195,8 @@ describe('the components\' pods, their command lines run on the host', () => {
       await awaitFrontend(client, 'shop.example', await putFrontend(client, 'shop.example', 'shop.web.1'), 20_000);
       const answer = await waitFor('an answer through the pod\'s haproxy', async () => (await httpGet(`http://127.0.0.1:${port}`, 'shop.example').catch(() => undefined))?.version, 10_000);
       expect(answer).toBe('v1');
+      const secure = await waitFor('an HTTPS answer', () => httpsGet(tlsPort, 'shop.example', ca).catch(() => undefined), 10_000);
+      expect(secure).toMatchObject({ status: 200, version: 'v1', proto: 'https' });
     } catch (error) {
       throw new Error(`${(error as Error).message}\nhaproxy: ${proxy.output()}\nlb-sync: ${lbSync.output()}`);
     }

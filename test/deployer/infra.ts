@@ -7,6 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer as createHttpServer, request, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { connect, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -297,6 +299,26 @@ export async function startBackendServers(n: number, version: string, options: {
       })));
     },
   };
+}
+
+export type HttpsAnswer = { status: number; version?: string; proto?: string; certificate: string };
+
+/**
+ * One GET over TLS to 127.0.0.1:`port` with SNI and Host `host`, trusting only `ca`: the
+ * status, the app's version and the scheme haproxy told it, and the served certificate's SHA-256.
+ */
+export function httpsGet(port: number, host: string, ca: Buffer, headers: Record<string, string> = {}): Promise<HttpsAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({ host: LOOPBACK, port, path: '/', servername: host, ca, agent: false, headers: { host, ...headers }, timeout: 5000 }, (res) => {
+      const certificate = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
+      res.resume().on('end', () => resolve({
+        status: res.statusCode ?? 0, certificate,
+        ...(typeof res.headers['x-version'] === 'string' ? { version: res.headers['x-version'] } : {}),
+        ...(typeof res.headers['x-seen-proto'] === 'string' ? { proto: res.headers['x-seen-proto'] } : {}),
+      }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out'))).on('error', reject).end();
+  });
 }
 
 /** One GET with a Host header (fetch cannot set Host), on a new connection. */

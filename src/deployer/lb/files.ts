@@ -9,22 +9,25 @@ export type HaproxyFiles = {
   readonly configFile: string;
   readonly mapFile: string;
   readonly stateFile: string;
+  /** The certificates haproxy serves, assembled by lb-sync from --tls-cert-dir. */
+  readonly certsDir: string;
 };
 
-/** haproxy.cfg and, beside it, hosts.map and server-state. */
+/** haproxy.cfg and, beside it, hosts.map, server-state and certs/. */
 export const lbFiles = (configFile: string): HaproxyFiles => ({
   configFile,
   mapFile: join(dirname(configFile), 'hosts.map'),
   stateFile: join(dirname(configFile), 'server-state'),
+  certsDir: join(dirname(configFile), 'certs'),
 });
 
 /** A temporary name next to `file` (same directory, so the rename is atomic). */
 export const tempNameFor = (file: string): string => `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
 
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
+export async function writeFileAtomic(file: string, text: string, mode = 0o644): Promise<void> {
   const temp = tempNameFor(file);
   try {
-    await writeFile(temp, text, { mode: 0o644 });
+    await writeFile(temp, text, { mode });
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });

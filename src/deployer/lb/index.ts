@@ -9,4 +9,4 @@ export { createEtcdStore, type EtcdStoreOptions, type LbStore } from './store.js
 export { lbFiles } from './files.js';
 export { LbSync, type LbSyncOptions } from './sync.js';
 export { checkConfigDir, haproxyPath, parseBind, parseTls } from './options.js';
-export { certificatesFingerprint, type TlsOptions } from './tls.js';
+export { readCertificates, type TlsOptions } from './tls.js';

@@ -7,7 +7,7 @@ import { access } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { certificateFiles, type TlsOptions } from './tls.js';
+import { type Certificates, readCertificates, type TlsOptions } from './tls.js';
 
 const usage = (message: string): UsageError => new UsageError('SCALERD_ERR_CLI_USAGE', message);
 
@@ -43,12 +43,14 @@ export async function parseTls(bind: string | undefined, certDir: string | undef
   if (!bind && !certDir) return undefined;
   if (!bind || !certDir) throw usage('--tls-bind and --tls-cert-dir go together: where haproxy serves HTTPS, and the certificates it serves');
   const dir = haproxyPath('--tls-cert-dir', certDir);
-  let files: string[];
+  let found: Certificates;
   try {
-    files = await certificateFiles(dir);
+    found = await readCertificates(dir);
   } catch (error) {
     throw usage(`--tls-cert-dir: cannot read ${dir}: ${(error as Error).message}`);
   }
-  if (files.length === 0) throw usage(`--tls-cert-dir: ${dir} holds no PEM certificate; put one file per certificate there (its chain, then its key)`);
+  if (found.pems.size === 0) {
+    throw usage(`--tls-cert-dir: ${dir} holds no certificate with its key${found.problems.length > 0 ? ` (${found.problems.join('; ')})` : ''}; give PEM files with their key, or <name>.crt with <name>.key as a TLS Secret has them`);
+  }
   return { bind: parseBind(bind, '--tls-bind'), certDir: dir };
 }

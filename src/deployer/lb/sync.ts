@@ -18,7 +18,7 @@ import { HaproxySocketError, socketAt } from './haproxy-socket.js';
 import { BACKEND_STATUS_PREFIX, FRONTEND_STATUS_PREFIX } from './layout.js';
 import { applyConfig, type ReloadDeps } from './reload.js';
 import { loadedBackends, renderConfig, serverDrift, type RenderOptions } from './render.js';
-import { certificatesFingerprint, type TlsOptions } from './tls.js';
+import { prepareTls, type TlsOptions } from './tls.js';
 import { mapChanges, mapEntries, renderMap, sameEntries } from './routes.js';
 import { RuntimeApi, type LiveServers } from './runtime-api.js';
 import { allUp, backendStatuses, configStatus, frontendStatuses, statusWrites, type StatusValue, type StatusWrite } from './status.js';
@@ -45,13 +45,19 @@ export type LbSyncOptions = {
   readonly tls?: TlsOptions;
 };
 
-/** What the config is rendered with; the certificate directory is read anew each time (its fingerprint). */
-async function renderOptions(options: Pick<LbSyncOptions, 'configFile' | 'adminSocket' | 'bind' | 'tls'>): Promise<RenderOptions> {
+type BootstrapOptions = Pick<LbSyncOptions, 'configFile' | 'adminSocket' | 'bind'> & Partial<Pick<LbSyncOptions, 'tls' | 'log'>>;
+
+/**
+ * What the config is rendered with. The certificate directory is read anew each time and
+ * assembled into certs/ (its fingerprint goes into the config); what could not be used is logged.
+ */
+async function renderOptions(options: BootstrapOptions): Promise<RenderOptions> {
   const files = lbFiles(options.configFile);
-  return {
-    adminSocket: options.adminSocket, mapFile: files.mapFile, stateFile: files.stateFile, bind: options.bind,
-    ...(options.tls ? { tls: { ...options.tls, fingerprint: await certificatesFingerprint(options.tls.certDir) } } : {}),
-  };
+  const base = { adminSocket: options.adminSocket, mapFile: files.mapFile, stateFile: files.stateFile, bind: options.bind };
+  if (!options.tls) return base;
+  const { rendered, problems } = await prepareTls(options.tls, files.certsDir);
+  for (const problem of problems) options.log?.warn({ event: 'certificate-skipped', certDir: options.tls.certDir, problem }, `TLS: ${problem}`);
+  return { ...base, tls: rendered };
 }
 
 const RETRY_MIN_MS = 250;
@@ -94,7 +100,7 @@ export class LbSync {
   }
 
   /** Writes an empty config and map when there are none, so haproxy can start before etcd is read. */
-  static async bootstrap(options: Pick<LbSyncOptions, 'configFile' | 'adminSocket' | 'bind' | 'tls'>): Promise<void> {
+  static async bootstrap(options: BootstrapOptions): Promise<void> {
     const files = lbFiles(options.configFile);
     if ((await readIfExists(files.mapFile)) === undefined) await writeFileAtomic(files.mapFile, '');
     if ((await readIfExists(files.configFile)) === undefined) await writeFileAtomic(files.configFile, renderConfig([], await renderOptions(options)));

@@ -2,42 +2,33 @@
 // chosen by SNI, the apps told the scheme (and not by the client), and a renewed
 // certificate served after the next pass by a seamless reload, nobody restarting anything.
 
-import { rename, writeFile, readFile } from 'node:fs/promises';
-import { request } from 'node:https';
+import { copyFile, mkdir, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTls, renderConfig } from '../../../src/deployer/lb/index.js';
+import { parseTls, readCertificates, renderConfig } from '../../../src/deployer/lb/index.js';
+import { prepareTls } from '../../../src/deployer/lb/tls.js';
 import { issueServerCertificate, makeTestPki, type TestPki } from '../etcd/certs.js';
-import { freePort, httpGet, tempDir, waitFor, type BackendServers } from '../infra.js';
+import { freePort, httpGet, httpsGet, tempDir, waitFor, type BackendServers } from '../infra.js';
 import { registerUp, startWorld, switchTo, type LbWorld, type RunningSync } from './helpers.js';
 
 const HOST = 'shop.example';
 
-type Answer = { status: number; version?: string; proto?: string; certificate: string };
-
-/** One GET over TLS with SNI and Host `HOST`, trusting only the test CA; the served certificate's SHA-256. */
-function httpsGet(port: number, ca: Buffer, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', servername: HOST, ca, agent: false, headers: { host: HOST, ...headers }, timeout: 5000 }, (res) => {
-      const certificate = (res.socket as import('node:tls').TLSSocket).getPeerCertificate().fingerprint256;
-      res.resume().on('end', () => resolve({
-        status: res.statusCode ?? 0, certificate,
-        ...(typeof res.headers['x-version'] === 'string' ? { version: res.headers['x-version'] } : {}),
-        ...(typeof res.headers['x-seen-proto'] === 'string' ? { proto: res.headers['x-seen-proto'] } : {}),
-      }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out'))).on('error', reject).end();
-  });
-}
-
 const fingerprintOf = async (certFile: string) => new X509Certificate(await readFile(certFile)).fingerprint256;
 
-/** Puts a certificate and its key into the directory as one PEM, atomically (as a secret's update would land). */
-async function install(certDir: string, cert: { cert: string; key: string }): Promise<void> {
-  const staged = join(certDir, '.shop.pem.new');
-  await writeFile(staged, `${await readFile(cert.cert, 'utf8')}${await readFile(cert.key, 'utf8')}`);
-  await rename(staged, join(certDir, 'shop.pem'));
+/**
+ * Puts a certificate into the directory as a Kubernetes TLS Secret's mount has it: tls.crt
+ * and tls.key behind `..data`, a symlink to a timestamped directory, swapped atomically on
+ * an update (the kubelet's AtomicWriter).
+ */
+async function installAsSecret(certDir: string, cert: { cert: string; key: string }, stamp: string): Promise<void> {
+  const data = join(certDir, `..${stamp}`);
+  await mkdir(data);
+  await copyFile(cert.cert, join(data, 'tls.crt'));
+  await copyFile(cert.key, join(data, 'tls.key'));
+  await symlink(`..${stamp}`, join(certDir, '..data_tmp'));
+  await rename(join(certDir, '..data_tmp'), join(certDir, '..data'));
+  for (const name of ['tls.crt', 'tls.key']) await symlink(`..data/${name}`, join(certDir, name)).catch((error: NodeJS.ErrnoException) => { if (error.code !== 'EEXIST') throw error; });
 }
 
 describe('lb-sync: HTTPS', () => {
@@ -53,7 +44,7 @@ describe('lb-sync: HTTPS', () => {
     pki = await makeTestPki(await tempDir('pki'));
     ca = await readFile(pki.caFile);
     certDir = await tempDir('certs');
-    await install(certDir, await issueServerCertificate(pki, 'shop-1', HOST));
+    await installAsSecret(certDir, await issueServerCertificate(pki, 'shop-1', HOST), '2026_11_26_a');
     world = await startWorld();
     tlsPort = await freePort();
     lb = world.startSync({ tls: await parseTls(`127.0.0.1:${tlsPort}`, certDir), resyncMs: 300 });
@@ -65,23 +56,23 @@ describe('lb-sync: HTTPS', () => {
   afterAll(() => world?.stop());
 
   it('serves the host over HTTPS with its certificate, and tells the app the scheme', async () => {
-    const answer = await waitFor('an HTTPS answer', () => httpsGet(tlsPort, ca).catch(() => undefined), 10_000);
+    const answer = await waitFor('an HTTPS answer', () => httpsGet(tlsPort, HOST, ca).catch(() => undefined), 10_000);
     expect(answer).toMatchObject({ status: 200, version: 'v1', proto: 'https' });
     expect(answer.certificate).toBe(await fingerprintOf(join(pki.dir, 'shop-1.crt')));
     // The client cannot claim a scheme: haproxy sets it either way.
-    expect(await httpsGet(tlsPort, ca, { 'x-forwarded-proto': 'gopher' })).toMatchObject({ proto: 'https' });
+    expect(await httpsGet(tlsPort, HOST, ca, { 'x-forwarded-proto': 'gopher' })).toMatchObject({ proto: 'https' });
     const plain = await httpGet(world.haproxy.url, HOST);
     expect(plain).toMatchObject({ status: 200, version: 'v1' });
   });
 
-  it('serves a renewed certificate after the next pass, by a reload, without a restart', async () => {
+  it('serves a renewed certificate (the Secret\'s ..data swapped) after the next pass, by a reload, without a restart', async () => {
     const workerBefore = await world.haproxy.workerPid();
     const reloadsBefore = lb.events('reloaded').length;
     const renewed = await issueServerCertificate(pki, 'shop-2', HOST);
-    await install(certDir, renewed);
+    await installAsSecret(certDir, renewed, '2026_11_26_b');
     const want = await fingerprintOf(renewed.cert);
     const answer = await waitFor('the renewed certificate', async () => {
-      const a = await httpsGet(tlsPort, ca).catch(() => undefined);
+      const a = await httpsGet(tlsPort, HOST, ca).catch(() => undefined);
       return a?.certificate === want ? a : undefined;
     }, 10_000);
     expect(answer).toMatchObject({ status: 200, version: 'v1' });
@@ -94,9 +85,45 @@ describe('lb-sync: HTTPS', () => {
     await expect(parseTls('127.0.0.1:8443', undefined)).rejects.toThrow('--tls-bind and --tls-cert-dir go together');
     const empty = await tempDir('no-certs');
     await writeFile(join(empty, 'README'), 'nothing here');
-    await expect(parseTls('127.0.0.1:8443', empty)).rejects.toThrow(`--tls-cert-dir: ${empty} holds no PEM certificate`);
+    await expect(parseTls('127.0.0.1:8443', empty)).rejects.toThrow(`--tls-cert-dir: ${empty} holds no certificate with its key`);
     await expect(parseTls('localhost:8443', certDir)).rejects.toThrow('--tls-bind: "localhost:8443" must be');
     expect(await parseTls(undefined, undefined)).toBeUndefined();
+  });
+
+  it('reads PEMs with their key and .crt/.key pairs, skips dot-files, says what it cannot use', async () => {
+    const dir = await tempDir('cert-layouts');
+    const a = await issueServerCertificate(pki, 'layout-a', 'a.example');
+    const b = await issueServerCertificate(pki, 'layout-b', 'b.example');
+    const c = await issueServerCertificate(pki, 'layout-c', 'c.example');
+    await writeFile(join(dir, 'combined.pem'), `${await readFile(a.cert, 'utf8')}${await readFile(a.key, 'utf8')}`);
+    await copyFile(b.cert, join(dir, 'b.crt'));
+    await copyFile(b.key, join(dir, 'b.key'));
+    await copyFile(c.cert, join(dir, 'lonely.crt'));
+    await copyFile(a.cert, join(dir, '.hidden.pem'));
+    await mkdir(join(dir, 'sub'));
+    const { pems, problems } = await readCertificates(dir);
+    expect([...pems.keys()]).toEqual(['b.pem', 'combined.pem']);
+    expect(pems.get('b.pem')).toMatch(/-----END CERTIFICATE-----\n-----BEGIN (EC )?PRIVATE KEY-----/);
+    expect(problems).toEqual(['lonely.crt: no private key, neither in it nor in lonely.key']);
+    // What lb-sync serves: assembled beside haproxy.cfg, keys readable by its user only.
+    const assembled = join(world.haproxy.dir, 'certs');
+    expect(await readdir(assembled)).toEqual(['tls.pem']);
+    expect((await stat(join(assembled, 'tls.pem'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('a directory with nothing usable (a renewal half done by hand) leaves the assembled certificates served', async () => {
+    const source = await tempDir('half-renewed');
+    const target = await tempDir('assembled');
+    const good = await issueServerCertificate(pki, 'kept', HOST);
+    await copyFile(good.cert, join(source, 'tls.crt'));
+    await copyFile(good.key, join(source, 'tls.key'));
+    const first = await prepareTls({ bind: { host: '127.0.0.1', port: 8443 }, certDir: source }, target);
+    expect(first.problems).toEqual([]);
+    await writeFile(join(source, 'tls.key'), 'not yet\n');
+    const second = await prepareTls({ bind: { host: '127.0.0.1', port: 8443 }, certDir: source }, target);
+    expect(second.problems).toEqual([`tls.crt: no private key, neither in it nor in tls.key`, `no usable certificate in ${source}; haproxy keeps the 1 assembled before`]);
+    expect(second.rendered.fingerprint).toBe(first.rendered.fingerprint);
+    expect(await readdir(target)).toEqual(['tls.pem']);
   });
 
   it('renders the HTTPS bind, the scheme header and the certificates\' fingerprint', () => {
