@@ -10,7 +10,6 @@ import {
   DEPLOYER_MANAGER,
   type DeployerCluster,
   type DeploymentManifest,
-  type DeploymentStatus,
   MANIFEST_HASH_ANNOTATION,
   type PresentVersion,
   type ServiceManifest,
@@ -22,7 +21,7 @@ import {
 } from '../ports/deployer.js';
 import type { KubeDeps } from './cluster.js';
 import { listResource } from './paging.js';
-import { MERGE_PATCH, resourcePath } from './transport.js';
+import { resourcePath } from './transport.js';
 import type { ObjectMeta, Pod, Service, Workload as Deployment } from './wire.js';
 
 export type DeployerDeps = Pick<KubeDeps, 'api' | 'call'>;
@@ -40,8 +39,6 @@ export function createDeployerCluster(deps: DeployerDeps): DeployerCluster {
     createService: (manifest: ServiceManifest) => createObject(deps, SERVICES, manifest),
     deleteDeployment: (ref) => deleteObject(deps, DEPLOYMENTS, ref),
     deleteService: (ref) => deleteObject(deps, SERVICES, ref),
-    scaleDeployment: (ref, replicas) => scaleDeployment(deps, ref, replicas),
-    getDeploymentStatus: (ref) => getDeploymentStatus(deps, ref),
     listVersionPods: (ref) => listVersionPods(deps, ref),
     listVersions: (namespace, app) => listVersions(deps, namespace, app),
   };
@@ -115,40 +112,6 @@ async function deleteObject(deps: DeployerDeps, kind: Resource, ref: AppVersionR
     },
     (failure) => (failure.status === 404 ? 'gone' : undefined),
   );
-}
-
-async function scaleDeployment(deps: DeployerDeps, ref: AppVersionRef, replicas: number): Promise<'scaled' | 'gone'> {
-  return deps.call<'scaled' | 'gone'>(
-    { operation: 'patch deployments/scale', target: targetOf(ref) },
-    async () => {
-      await deps.api.request('PATCH', pathOf(DEPLOYMENTS, ref, 'scale'), { body: { spec: { replicas } }, contentType: MERGE_PATCH });
-      return 'scaled';
-    },
-    (failure) => (failure.status === 404 ? 'gone' : undefined),
-  );
-}
-
-async function getDeploymentStatus(deps: DeployerDeps, ref: AppVersionRef): Promise<DeploymentStatus | undefined> {
-  const deployment = await getObject<Deployment>(deps, DEPLOYMENTS, ref);
-  return deployment ? deploymentStatus(deployment) : undefined;
-}
-
-export function deploymentStatus(deployment: Deployment): DeploymentStatus {
-  const { metadata = {}, spec = {}, status = {} } = deployment;
-  const progressing = status.conditions?.find((c) => c.type === 'Progressing');
-  return {
-    name: metadata.name ?? '',
-    uid: metadata.uid ?? '',
-    desiredReplicas: spec.replicas ?? 1,
-    replicas: status.replicas ?? 0,
-    readyReplicas: status.readyReplicas ?? 0,
-    availableReplicas: status.availableReplicas ?? 0,
-    updatedReplicas: status.updatedReplicas ?? 0,
-    generation: metadata.generation ?? 0,
-    observedGeneration: status.observedGeneration ?? 0,
-    progressDeadlineExceeded: progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded',
-    terminating: metadata.deletionTimestamp !== undefined,
-  };
 }
 
 async function listVersionPods(deps: DeployerDeps, ref: AppVersionRef): Promise<VersionPod[]> {

@@ -14,7 +14,7 @@
 //   retries; its `retryable` says whether trying again later may help.
 //
 // The calls, for RBAC (apps: deployments; core: services, pods):
-//   deployments: create, get (after an AlreadyExists), list, delete, patch (scale subresource)
+//   deployments: create, get (after an AlreadyExists), list, delete
 //   services:    create, get (after an AlreadyExists), list, delete
 //   pods:        list
 
@@ -86,25 +86,6 @@ export type VersionPod = {
   readonly ports: readonly VersionPodPort[];
 };
 
-/** A version's Deployment as its controller reports it. */
-export type DeploymentStatus = {
-  readonly name: string;
-  readonly uid: string;
-  /** spec.replicas: wanted. */
-  readonly desiredReplicas: number;
-  /** status.replicas: pods that exist. */
-  readonly replicas: number;
-  readonly readyReplicas: number;
-  readonly availableReplicas: number;
-  readonly updatedReplicas: number;
-  readonly generation: number;
-  /** The status describes the spec only once observedGeneration reaches generation. */
-  readonly observedGeneration: number;
-  /** The Progressing condition says ProgressDeadlineExceeded. */
-  readonly progressDeadlineExceeded: boolean;
-  readonly terminating: boolean;
-};
-
 /** A version present in a namespace: which of its objects exist. */
 export type PresentVersion = {
   readonly version: number;
@@ -119,10 +100,6 @@ export interface DeployerCluster {
   createService(manifest: ServiceManifest): Promise<CreateOutcome>;
   deleteDeployment(ref: AppVersionRef): Promise<'deleted' | 'gone'>;
   deleteService(ref: AppVersionRef): Promise<'deleted' | 'gone'>;
-  /** Sets the version's Deployment's replicas (0 keeps it for a rollback window); 'gone' when it does not exist. */
-  scaleDeployment(ref: AppVersionRef, replicas: number): Promise<'scaled' | 'gone'>;
-  /** The version's Deployment's status; undefined when it does not exist. */
-  getDeploymentStatus(ref: AppVersionRef): Promise<DeploymentStatus | undefined>;
   /** The version's pods (terminating ones included, marked), by name. */
   listVersionPods(ref: AppVersionRef): Promise<VersionPod[]>;
   /** The versions of an app with a Deployment or a Service in the namespace, oldest first. */

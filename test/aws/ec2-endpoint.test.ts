@@ -12,7 +12,7 @@ import { ec2Endpoint } from '../../src/aws/ec2-endpoint.js';
 import { resolveOptions, type AwsOptions } from '../../src/aws/options.js';
 import { CREDENTIALS } from './capture.js';
 
-/** What the EC2 client of createClients resolves, for these options and the environment as stubbed. */
+/** What the EC2 client of createClients resolves, for these options and the environment the test sets. */
 async function ours(options: AwsOptions & { useFipsEndpoint?: boolean; useDualstackEndpoint?: boolean }): Promise<string> {
   const { useFipsEndpoint, useDualstackEndpoint, ...rest } = options;
   const clients = createClients(resolveOptions({ credentials: CREDENTIALS, ...rest }));

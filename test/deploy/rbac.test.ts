@@ -46,7 +46,6 @@ const CALLS = {
   /** The blue/green deployer's own ClusterRole (deploy/components/deployer). */
   deployer: [
     ['apps', 'deployments', ['create', 'get', 'list', 'delete']],
-    ['apps', 'deployments/scale', ['patch']],
     ['', 'services', ['create', 'get', 'list', 'delete']],
     ['', 'pods', ['list']],
   ],
@@ -132,7 +131,7 @@ beforeAll(async () => {
   daemonRequests = { ...sim.recorder.requests() };
 
   // The deployer: a version created (twice: the second meets AlreadyExists and reads the
-  // object back), read, scaled, listed and deleted.
+  // object back), its pods and the app's versions listed, both deleted.
   sim.recorder.clear();
   const deployer = createDeployerCluster(deps);
   const descriptor = helloDescriptor(1);
@@ -141,10 +140,8 @@ beforeAll(async () => {
   const run: Record<keyof DeployerCluster, () => Promise<unknown>> = {
     createDeployment: async () => { await deployer.createDeployment(deployment); await deployer.createDeployment(deployment); },
     createService: async () => { await deployer.createService(service); await deployer.createService(service); },
-    getDeploymentStatus: () => deployer.getDeploymentStatus(ref),
     listVersionPods: () => deployer.listVersionPods(ref),
     listVersions: () => deployer.listVersions(ref.namespace, ref.app),
-    scaleDeployment: () => deployer.scaleDeployment(ref, 0),
     deleteService: () => deployer.deleteService(ref),
     deleteDeployment: () => deployer.deleteDeployment(ref),
   };

@@ -62,14 +62,6 @@ describe('a version created, observed and deleted', () => {
     expect(t.sim.recorder.requests()).toMatchObject({ 'create deployments': 1, 'create services': 1 });
   });
 
-  it('reads the Deployment\'s status', async () => {
-    const status = await deployer.getDeploymentStatus(ref('hello', 1));
-    expect(status).toMatchObject({ name: 'hello-1', desiredReplicas: 2, replicas: 2, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2, progressDeadlineExceeded: false, terminating: false });
-    expect(status!.observedGeneration).toBe(status!.generation);
-    expect(status!.uid).toBe(t.sim.store.get('deployments.apps', 'shop', 'hello-1')?.metadata.uid);
-    expect(await deployer.getDeploymentStatus(ref('hello', 99))).toBeUndefined();
-  });
-
   it('reports a container that is waiting, and its restarts', async () => {
     const [first] = await deployer.listVersionPods(ref('hello', 1));
     t.sim.store.mutate('pods', 'shop', first!.name, (pod) => {
@@ -83,7 +75,7 @@ describe('a version created, observed and deleted', () => {
   it('deletes both; the pods end gracefully; deleting again is fine', async () => {
     expect(await deployer.deleteDeployment(ref('hello', 1))).toBe('deleted');
     expect(await deployer.deleteService(ref('hello', 1))).toBe('deleted');
-    expect(await deployer.getDeploymentStatus(ref('hello', 1))).toBeUndefined();
+    expect(t.sim.store.get('deployments.apps', 'shop', 'hello-1')).toBeUndefined();
     t.sim.clock.advance(60_000);
     expect(await deployer.listVersionPods(ref('hello', 1))).toEqual([]);
     expect(t.sim.store.get('services', 'shop', 'hello-1')).toBeUndefined();
@@ -149,15 +141,6 @@ describe('listVersions', () => {
     ]);
     expect(await deployer.listVersions('shop', 'absent')).toEqual([]);
     expect(await deployer.listVersions('nowhere', 'multi')).toEqual([]);
-  });
-
-  it('scales a version down and up; a missing one is gone', async () => {
-    expect(await deployer.scaleDeployment(ref('multi', 2), 0)).toBe('scaled');
-    t.sim.clock.advance(60_000);
-    expect(await deployer.listVersionPods(ref('multi', 2))).toEqual([]);
-    expect(await deployer.getDeploymentStatus(ref('multi', 2))).toMatchObject({ desiredReplicas: 0, replicas: 0 });
-    expect(await deployer.listVersionPods(ref('multi', 10))).toHaveLength(2);
-    expect(await deployer.scaleDeployment(ref('multi', 3), 1)).toBe('gone');
   });
 
   it('a deleted version is no longer listed', async () => {

@@ -44,8 +44,6 @@ export function createWorld(options: { healthy?: (version: number) => boolean; a
     async createService() { return { kind: 'created' }; },
     async deleteDeployment(ref) { return versions.delete(ref.version) ? 'deleted' : 'gone'; },
     async deleteService() { return 'deleted'; },
-    async scaleDeployment() { return 'scaled'; },
-    async getDeploymentStatus() { return undefined; },
     async listVersionPods(ref) { return versions.get(ref.version)?.pods ?? []; },
     async listVersions() { return [...versions.keys()].map((version) => ({ version, deployment: true, service: true, terminating: false })); },
   };
