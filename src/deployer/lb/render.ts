@@ -29,8 +29,6 @@ export function renderConfig(backends: Iterable<Backend>, options: RenderOptions
   const sorted = [...backends].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return [
     '# Rendered by scalerd lb-sync from etcd (/scalerd/lb/). Do not edit: the next change overwrites it.',
-    // A renewed certificate changes this line, hence the config: haproxy reloads and loads it.
-    ...(options.tls ? [`# TLS certificates in ${options.tls.certDir}: sha256 ${options.tls.fingerprint}`] : []),
     'global',
     `  stats socket ${options.adminSocket} mode 600 level admin expose-fd listeners`,
     '  stats timeout 30s',
@@ -63,6 +61,7 @@ export function renderConfig(backends: Iterable<Backend>, options: RenderOptions
     'frontend fe_http',
     `  bind ${hostPort(options.bind.host, options.bind.port)}`,
     ...(options.tls ? [
+      // certDir is named by the certificates' hash: a renewal changes this line, hence the config.
       `  bind ${hostPort(options.tls.bind.host, options.tls.bind.port)} ssl crt ${options.tls.certDir} alpn http/1.1`,
       // The apps behind it see plain HTTP: tell them how the client came (never as the client says).
       '  http-request set-header X-Forwarded-Proto https if { ssl_fc }',

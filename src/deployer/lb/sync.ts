@@ -8,6 +8,7 @@
 //   frontend change → Runtime API set/add/del map → read back → hosts.map written → status
 //   every 250 ms while a server is not UP (1 s otherwise) → show stat → backend status
 
+import { dirname } from 'node:path';
 import { timerSleep, type Sleep } from '../../actuate/types.js';
 import type { Clock } from '../../clock.js';
 import type { Logger } from '../../daemon/log.js';
@@ -18,7 +19,7 @@ import { HaproxySocketError, socketAt } from './haproxy-socket.js';
 import { BACKEND_STATUS_PREFIX, FRONTEND_STATUS_PREFIX } from './layout.js';
 import { applyConfig, type ReloadDeps } from './reload.js';
 import { loadedBackends, renderConfig, serverDrift, type RenderOptions } from './render.js';
-import { prepareTls, type TlsOptions } from './tls.js';
+import { CertificateSource, type RenderedTls, type TlsOptions } from './tls.js';
 import { mapChanges, mapEntries, renderMap, sameEntries } from './routes.js';
 import { RuntimeApi, type LiveServers } from './runtime-api.js';
 import { allUp, backendStatuses, configStatus, frontendStatuses, statusWrites, type StatusValue, type StatusWrite } from './status.js';
@@ -45,26 +46,16 @@ export type LbSyncOptions = {
   readonly tls?: TlsOptions;
 };
 
-type BootstrapOptions = Pick<LbSyncOptions, 'configFile' | 'adminSocket' | 'bind'> & Partial<Pick<LbSyncOptions, 'tls' | 'log'>>;
-
-/**
- * What the config is rendered with. The certificate directory is read anew each time and
- * assembled into certs/ (its fingerprint goes into the config); what could not be used is logged.
- */
-async function renderOptions(options: BootstrapOptions): Promise<RenderOptions> {
-  const files = lbFiles(options.configFile);
-  const base = { adminSocket: options.adminSocket, mapFile: files.mapFile, stateFile: files.stateFile, bind: options.bind };
-  if (!options.tls) return base;
-  const { rendered, problems } = await prepareTls(options.tls, files.certsDir);
-  for (const problem of problems) options.log?.warn({ event: 'certificate-skipped', certDir: options.tls.certDir, problem }, `TLS: ${problem}`);
-  return { ...base, tls: rendered };
-}
+const renderOptionsOf = (options: Pick<LbSyncOptions, 'adminSocket' | 'bind'>, files: HaproxyFiles, tls: RenderedTls | undefined): RenderOptions => ({
+  adminSocket: options.adminSocket, mapFile: files.mapFile, stateFile: files.stateFile, bind: options.bind, ...(tls ? { tls } : {}),
+});
 
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 2000;
 
 export class LbSync {
   private readonly files: HaproxyFiles;
+  private readonly certificates: CertificateSource | undefined;
   private readonly runtime: RuntimeApi;
   private readonly reloadDeps: ReloadDeps;
   private readonly log: Logger;
@@ -85,6 +76,7 @@ export class LbSync {
 
   private constructor(private readonly options: LbSyncOptions) {
     this.files = lbFiles(options.configFile);
+    this.certificates = options.tls ? new CertificateSource(options.tls, dirname(options.configFile)) : undefined;
     this.runtime = new RuntimeApi(socketAt(options.adminSocket));
     this.reloadDeps = {
       haproxyBin: options.haproxyBin ?? 'haproxy', master: socketAt(options.masterSocket), runtime: this.runtime,
@@ -100,10 +92,10 @@ export class LbSync {
   }
 
   /** Writes an empty config and map when there are none, so haproxy can start before etcd is read. */
-  static async bootstrap(options: BootstrapOptions): Promise<void> {
+  static async bootstrap(options: Pick<LbSyncOptions, 'configFile' | 'adminSocket' | 'bind'>, tls?: RenderedTls): Promise<void> {
     const files = lbFiles(options.configFile);
     if ((await readIfExists(files.mapFile)) === undefined) await writeFileAtomic(files.mapFile, '');
-    if ((await readIfExists(files.configFile)) === undefined) await writeFileAtomic(files.configFile, renderConfig([], await renderOptions(options)));
+    if ((await readIfExists(files.configFile)) === undefined) await writeFileAtomic(files.configFile, renderConfig([], renderOptionsOf(options, files, tls)));
   }
 
   /** Ends the pass under way, stops watching. The store stays open: it is the caller's. */
@@ -178,7 +170,7 @@ export class LbSync {
   private async converge(): Promise<void> {
     const started = this.options.clock.now();
     if (!this.started) {
-      await LbSync.bootstrap(this.options);
+      await LbSync.bootstrap(this.options, await this.tls());
       this.running = (await readIfExists(this.files.configFile)) ?? '';
       this.mapOnDisk = await readIfExists(this.files.mapFile);
       this.started = true;
@@ -257,7 +249,15 @@ export class LbSync {
   }
 
   private async renderConfig(desired: Desired): Promise<string> {
-    return renderConfig(desired.backends.values(), await renderOptions(this.options));
+    return renderConfig(desired.backends.values(), renderOptionsOf(this.options, this.files, await this.tls()));
+  }
+
+  /** This pass's certificates (re-read only when the directory changed); what could not be used is logged. */
+  private async tls(): Promise<RenderedTls | undefined> {
+    if (!this.certificates) return undefined;
+    const { rendered, problems } = await this.certificates.prepare();
+    for (const problem of problems) this.log.warn({ event: 'certificate-skipped', certDir: this.options.tls?.certDir, problem }, `TLS: ${problem}`);
+    return rendered;
   }
 
   /** Checks and loads `config`; `failed` says why when haproxy does not run it. */
@@ -268,6 +268,9 @@ export class LbSync {
       this.running = config;
       this.mapOnDisk = map;
       this.failed = undefined;
+      // Certificates of configs haproxy no longer runs (a renewal's predecessor) go.
+      const inUse = /\bssl crt (\S+)/.exec(config)?.[1];
+      if (this.certificates && inUse) await this.certificates.prune(inUse);
       this.log.info({ event: 'reloaded', workerPid: result.workerPid, checkMs: result.checkMs, reloadMs: result.reloadMs, backends: desired.backends.size, revision: desired.revision }, `haproxy reloaded (check ${result.checkMs} ms, reload ${result.reloadMs} ms), worker ${result.workerPid}`);
       return;
     }

@@ -2,16 +2,17 @@
 // certificate by SNI. haproxy wants one PEM per certificate holding its key too; the
 // directory users have is often a Kubernetes TLS Secret (tls.crt and tls.key, behind
 // `..data` symlinks that a renewal swaps) or cert-manager's. So lb-sync reads the user's
-// directory and assembles one PEM per certificate into certs/ beside haproxy.cfg, which
-// is what haproxy loads. A renewed certificate must reach haproxy without anyone restarting
-// it: the rendered config carries a fingerprint of what was assembled, so a change makes
-// the config differ from what haproxy runs, and the next pass (a resync at the latest)
-// checks and reloads it seamlessly.
+// directory and assembles one PEM per certificate into a directory beside haproxy.cfg
+// named by the certificates' SHA-256 (certs-<hash>/), which is what the config points at.
+// A renewal therefore makes a new directory and a new config, which goes live only through
+// the config's own path (`haproxy -c`, then a seamless reload): a certificate haproxy
+// refuses never replaces the one it serves. The user's directory is read again only when
+// a stat of its entries (symlinks followed) changes.
 
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { readIfExists, writeFileAtomic } from './files.js';
+import { tempNameFor } from './files.js';
 
 export type TlsOptions = {
   readonly bind: { readonly host: string; readonly port: number };
@@ -19,8 +20,8 @@ export type TlsOptions = {
   readonly certDir: string;
 };
 
-/** What the frontend's HTTPS bind is rendered from: where the assembled PEMs are, and their fingerprint. */
-export type RenderedTls = { readonly bind: TlsOptions['bind']; readonly certDir: string; readonly fingerprint: string };
+/** What the frontend's HTTPS bind is rendered from: where the assembled PEMs are. */
+export type RenderedTls = { readonly bind: TlsOptions['bind']; readonly certDir: string };
 
 const CERTIFICATE = '-----BEGIN CERTIFICATE-----';
 const PRIVATE_KEY = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
@@ -61,39 +62,76 @@ export async function readCertificates(dir: string): Promise<Certificates> {
   return { pems, problems };
 }
 
-/** SHA-256 over the PEMs' names and contents: what the config carries to notice a renewal. */
+/** SHA-256 over the PEMs' names and contents: names the directory they are assembled into. */
 export function fingerprint(pems: ReadonlyMap<string, string>): string {
   const hash = createHash('sha256');
   for (const [name, text] of [...pems].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`${name}\0${text}\0`);
   return hash.digest('hex');
 }
 
-/**
- * Makes `target` hold exactly `pems` (keys inside: mode 0600), each replaced atomically and
- * only when it changed. Left as it is when there is nothing to serve, so a half-written
- * source never takes HTTPS down.
- */
-export async function installCertificates(pems: ReadonlyMap<string, string>, target: string): Promise<void> {
-  if (pems.size === 0) return;
-  await mkdir(target, { recursive: true, mode: 0o700 });
-  for (const [name, text] of pems) if ((await readIfExists(join(target, name))) !== text) await writeFileAtomic(join(target, name), text, 0o600);
-  for (const name of await readdir(target)) if (!pems.has(name)) await rm(join(target, name), { force: true });
+const CERTS_DIR = /^certs-[0-9a-f]{16}$/;
+
+/** Writes `pems` into `dir` unless it is there already: a whole directory, renamed into place (keys inside: 0600). */
+async function assemble(pems: ReadonlyMap<string, string>, dir: string): Promise<void> {
+  if (await stat(dir).then((s) => s.isDirectory(), () => false)) return;
+  const staged = tempNameFor(dir);
+  await mkdir(staged, { mode: 0o700 });
+  try {
+    for (const [name, text] of pems) await writeFile(join(staged, name), text, { mode: 0o600 });
+    await rename(staged, dir);
+  } catch (error) {
+    await rm(staged, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** What changes when a certificate does: each entry's name, and (symlinks followed) inode, size and mtime. */
+async function signature(dir: string): Promise<string> {
+  const parts: string[] = [];
+  for (const name of (await readdir(dir)).sort()) {
+    if (name.startsWith('.')) continue;
+    const s = await stat(join(dir, name)).catch(() => undefined);
+    parts.push(s ? `${name}:${s.ino}:${s.size}:${s.mtimeMs}` : `${name}:gone`);
+  }
+  return parts.join('\n');
 }
 
 /**
- * One pass's TLS: the user's directory read and assembled into `certsDir`, and what to render.
- * With nothing usable in the directory (a renewal half-written by hand), the certificates
- * assembled before keep being served, and the problems say why.
+ * The user's certificate directory as haproxy should load it, for one lb-sync. prepare() is
+ * called every pass and cheap when nothing changed (a stat per entry).
  */
-export async function prepareTls(tls: TlsOptions, certsDir: string): Promise<{ rendered: RenderedTls; problems: readonly string[] }> {
-  const { pems, problems } = await readCertificates(tls.certDir);
-  if (pems.size > 0) {
-    await installCertificates(pems, certsDir);
-    return { rendered: { bind: tls.bind, certDir: certsDir, fingerprint: fingerprint(pems) }, problems };
+export class CertificateSource {
+  #signature: string | undefined;
+  #rendered: RenderedTls | undefined;
+
+  /** `lbDir`: the directory of haproxy.cfg, where certs-<hash>/ directories are assembled. */
+  constructor(private readonly tls: TlsOptions, private readonly lbDir: string) {}
+
+  /**
+   * What to render, and what in the directory could not be used (only when it changed).
+   * With nothing usable (a renewal half done by hand) the certificates assembled before stay;
+   * with nothing usable and nothing before, it throws: HTTPS cannot be served.
+   */
+  async prepare(): Promise<{ rendered: RenderedTls; problems: readonly string[] }> {
+    const now = await signature(this.tls.certDir);
+    if (now === this.#signature && this.#rendered) return { rendered: this.#rendered, problems: [] };
+    const { pems, problems } = await readCertificates(this.tls.certDir);
+    if (pems.size === 0) {
+      if (!this.#rendered) throw new Error(`no usable certificate in ${this.tls.certDir}: ${problems.join('; ') || 'no certificate'}`);
+      this.#signature = now;
+      return { rendered: this.#rendered, problems: [...problems, `no usable certificate in ${this.tls.certDir}; haproxy keeps serving the ones it has`] };
+    }
+    const certDir = join(this.lbDir, `certs-${fingerprint(pems).slice(0, 16)}`);
+    await assemble(pems, certDir);
+    this.#signature = now;
+    this.#rendered = { bind: this.tls.bind, certDir };
+    return { rendered: this.#rendered, problems };
   }
-  const installed = await readCertificates(certsDir).catch(() => ({ pems: new Map<string, string>() }));
-  return {
-    rendered: { bind: tls.bind, certDir: certsDir, fingerprint: fingerprint(installed.pems) },
-    problems: [...problems, `no usable certificate in ${tls.certDir}; haproxy keeps the ${installed.pems.size} assembled before`],
-  };
+
+  /** Removes the certs-<hash>/ directories but `inUse` (the one the running config names). */
+  async prune(inUse: string): Promise<void> {
+    for (const name of await readdir(this.lbDir)) {
+      if (CERTS_DIR.test(name) && join(this.lbDir, name) !== inUse) await rm(join(this.lbDir, name), { recursive: true, force: true });
+    }
+  }
 }

@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTls, readCertificates, renderConfig } from '../../../src/deployer/lb/index.js';
-import { prepareTls } from '../../../src/deployer/lb/tls.js';
+import { CertificateSource } from '../../../src/deployer/lb/tls.js';
 import { issueServerCertificate, makeTestPki, type TestPki } from '../etcd/certs.js';
 import { freePort, httpGet, httpsGet, tempDir, waitFor, type BackendServers } from '../infra.js';
 import { registerUp, startWorld, switchTo, type LbWorld, type RunningSync } from './helpers.js';
 
 const HOST = 'shop.example';
+
+/** The directory the running config's HTTPS bind loads certificates from. */
+const servedCertDir = (config: string): string => /\bssl crt (\S+)/.exec(config)![1]!;
 
 const fingerprintOf = async (certFile: string) => new X509Certificate(await readFile(certFile)).fingerprint256;
 
@@ -79,6 +82,8 @@ describe('lb-sync: HTTPS', () => {
     // The new worker may answer a moment before lb-sync has confirmed and logged its reload.
     await waitFor('the reload logged', () => (lb.events('reloaded').length > reloadsBefore ? true : undefined), 5_000);
     expect(await world.haproxy.workerPid()).not.toBe(workerBefore);
+    // The renewal went live as a new certs-<hash>/ directory; the old one is gone.
+    expect((await readdir(world.haproxy.dir)).filter((n) => n.startsWith('certs-'))).toEqual([servedCertDir(await readFile(world.haproxy.configFile, 'utf8')).split('/').at(-1)]);
   });
 
   it('refuses half a TLS setting or a directory without a certificate, saying what to give', async () => {
@@ -88,6 +93,21 @@ describe('lb-sync: HTTPS', () => {
     await expect(parseTls('127.0.0.1:8443', empty)).rejects.toThrow(`--tls-cert-dir: ${empty} holds no certificate with its key`);
     await expect(parseTls('localhost:8443', certDir)).rejects.toThrow('--tls-bind: "localhost:8443" must be');
     expect(await parseTls(undefined, undefined)).toBeUndefined();
+  });
+
+  it('a certificate haproxy refuses (its key does not match) is not loaded: the one served stays', async () => {
+    const served = await waitFor('an HTTPS answer', () => httpsGet(tlsPort, HOST, ca).catch(() => undefined), 10_000);
+    const configBefore = await readFile(world.haproxy.configFile, 'utf8');
+    const rejectedBefore = lb.events('config-rejected').length;
+    const [three, four] = [await issueServerCertificate(pki, 'shop-3', HOST), await issueServerCertificate(pki, 'shop-4', HOST)];
+    await installAsSecret(certDir, { cert: three.cert, key: four.key }, '2026_11_26_c');
+    await waitFor('the config refused', () => (lb.events('config-rejected').length > rejectedBefore ? true : undefined), 10_000);
+    expect((await httpsGet(tlsPort, HOST, ca)).certificate).toBe(served.certificate);
+    expect(await readFile(world.haproxy.configFile, 'utf8')).toBe(configBefore);
+    // Put right, it goes live.
+    await installAsSecret(certDir, three, '2026_11_26_d');
+    const want = await fingerprintOf(three.cert);
+    await waitFor('the mended certificate', async () => ((await httpsGet(tlsPort, HOST, ca).catch(() => undefined))?.certificate === want ? true : undefined), 10_000);
   });
 
   it('reads PEMs with their key and .crt/.key pairs, skips dot-files, says what it cannot use', async () => {
@@ -106,7 +126,8 @@ describe('lb-sync: HTTPS', () => {
     expect(pems.get('b.pem')).toMatch(/-----END CERTIFICATE-----\n-----BEGIN (EC )?PRIVATE KEY-----/);
     expect(problems).toEqual(['lonely.crt: no private key, neither in it nor in lonely.key']);
     // What lb-sync serves: assembled beside haproxy.cfg, keys readable by its user only.
-    const assembled = join(world.haproxy.dir, 'certs');
+    const assembled = servedCertDir(await readFile(world.haproxy.configFile, 'utf8'));
+    expect(assembled).toMatch(new RegExp(`^${world.haproxy.dir}/certs-[0-9a-f]{16}$`));
     expect(await readdir(assembled)).toEqual(['tls.pem']);
     expect((await stat(join(assembled, 'tls.pem'))).mode & 0o777).toBe(0o600);
   });
@@ -117,21 +138,25 @@ describe('lb-sync: HTTPS', () => {
     const good = await issueServerCertificate(pki, 'kept', HOST);
     await copyFile(good.cert, join(source, 'tls.crt'));
     await copyFile(good.key, join(source, 'tls.key'));
-    const first = await prepareTls({ bind: { host: '127.0.0.1', port: 8443 }, certDir: source }, target);
+    const source2 = new CertificateSource({ bind: { host: '127.0.0.1', port: 8443 }, certDir: source }, target);
+    const first = await source2.prepare();
     expect(first.problems).toEqual([]);
+    const assembled = await readdir(target);
     await writeFile(join(source, 'tls.key'), 'not yet\n');
-    const second = await prepareTls({ bind: { host: '127.0.0.1', port: 8443 }, certDir: source }, target);
-    expect(second.problems).toEqual([`tls.crt: no private key, neither in it nor in tls.key`, `no usable certificate in ${source}; haproxy keeps the 1 assembled before`]);
-    expect(second.rendered.fingerprint).toBe(first.rendered.fingerprint);
-    expect(await readdir(target)).toEqual(['tls.pem']);
+    const second = await source2.prepare();
+    expect(second.problems).toEqual([`tls.crt: no private key, neither in it nor in tls.key`, `no usable certificate in ${source}; haproxy keeps serving the ones it has`]);
+    expect(second.rendered).toEqual(first.rendered);
+    expect(await readdir(target)).toEqual(assembled);
+    expect(await readdir(first.rendered.certDir)).toEqual(['tls.pem']);
+    // Nothing changed since: not read again, nothing said again.
+    expect((await source2.prepare()).problems).toEqual([]);
   });
 
-  it('renders the HTTPS bind, the scheme header and the certificates\' fingerprint', () => {
+  it('renders the HTTPS bind and the scheme header', () => {
     const config = renderConfig([], {
       adminSocket: '/run/a.sock', mapFile: '/etc/h/hosts.map', stateFile: '/etc/h/state', bind: { host: '0.0.0.0', port: 80 },
-      tls: { bind: { host: '0.0.0.0', port: 443 }, certDir: '/etc/h/certs', fingerprint: 'ab12' },
+      tls: { bind: { host: '0.0.0.0', port: 443 }, certDir: '/etc/h/certs' },
     });
-    expect(config).toContain('# TLS certificates in /etc/h/certs: sha256 ab12\n');
     expect(config).toContain('  bind 0.0.0.0:80\n  bind 0.0.0.0:443 ssl crt /etc/h/certs alpn http/1.1\n');
     expect(config).toContain('  ssl-default-bind-options ssl-min-ver TLSv1.2\n');
     expect(config).toContain('  http-request set-header X-Forwarded-Proto https if { ssl_fc }\n  http-request set-header X-Forwarded-Proto http if !{ ssl_fc }\n');
