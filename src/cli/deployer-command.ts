@@ -8,6 +8,7 @@ import { type Command, Option } from 'commander';
 import { timerSleep as wait } from '../actuate/types.js';
 import { createLogger } from '../daemon/log.js';
 import { createDeployerApi } from '../deployer/api/index.js';
+import { checkSecret } from '../deployer/api/auth.js';
 import { DEFAULT_TIMINGS } from '../deployer/engine/engine.js';
 import { lookThrough } from '../deployer/engine/look.js';
 import { parseListen } from '../daemon/http.js';
@@ -19,7 +20,7 @@ import { UsageError } from '../errors.js';
 import { createDeployerCluster } from '../kube/index.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { addEtcdOptions, readEtcdConnection, type EtcdFlags } from './etcd-options.js';
-import { addKubeOptions, connectKube, type KubeOptions } from './kube-options.js';
+import { addKubeOptions, connectKube, positiveInteger, type KubeOptions } from './kube-options.js';
 import { readSecret } from './secrets.js';
 
 type Options = KubeOptions & EtcdFlags & {
@@ -37,8 +38,8 @@ export function registerDeployer(program: Command, io: CliIo, setExit: (code: Ex
     .addOption(env(new Option('--listen <[host]:port>', 'the REST API').default('127.0.0.1:8081'), 'LISTEN'))
     .addOption(env(new Option('--token-file <file>', 'the API\'s bearer token (or SCALERD_DEPLOYER_TOKEN)'), 'TOKEN_FILE'))
     .addOption(env(new Option('--webhook-secret-file <file>', 'enables the registry webhook with this secret (or SCALERD_DEPLOYER_WEBHOOK_SECRET)'), 'WEBHOOK_SECRET_FILE'))
-    .addOption(env(new Option('--lock-ttl <seconds>', 'an app\'s lock outlives a dead deployer this long').default(15).argParser(Number), 'LOCK_TTL'))
-    .addOption(env(new Option('--history <n>', 'deployments kept per app').default(20).argParser(Number), 'HISTORY'))
+    .addOption(env(new Option('--lock-ttl <seconds>', 'an app\'s lock outlives a dead deployer this long').default(15).argParser(positiveInteger), 'LOCK_TTL'))
+    .addOption(env(new Option('--history <n>', 'deployments kept per app').default(20).argParser(positiveInteger), 'HISTORY'))
     .addOption(env(new Option('--log-level <level>', 'debug, info, warn or error').default('info'), 'LOG_LEVEL'))
     .addOption(env(new Option('--log-format <format>', 'json or pretty (default: pretty on a terminal)').choices(['json', 'pretty']), 'LOG_FORMAT'))
     .action(async (options: Options) => setExit(await runDeployer(options, io)));
@@ -46,12 +47,23 @@ export function registerDeployer(program: Command, io: CliIo, setExit: (code: Ex
 
 async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
   const connection = await readEtcdConnection(options, 'SCALERD_DEPLOYER_', 'deployer');
-  if (!options.lbUrl) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'deployer needs --lb-url <url> (or SCALERD_DEPLOYER_LB_URL): haproxy\'s frontend, to verify switches');
+  // Everything is checked before anything connects: a mistake is a usage error (exit 2).
+  const usage = (message: string) => new UsageError('SCALERD_ERR_CLI_USAGE', message);
+  if (!options.lbUrl) throw usage('deployer needs --lb-url <url> (or SCALERD_DEPLOYER_LB_URL): haproxy\'s frontend, to verify switches');
+  const lbUrl = URL.canParse(options.lbUrl) ? new URL(options.lbUrl) : undefined;
+  if (lbUrl?.protocol !== 'http:') throw usage(`--lb-url ${options.lbUrl}: expected haproxy's HTTP frontend, such as http://127.0.0.1:8000`);
   const token = await readSecret({ flag: '--token-file', file: options.tokenFile, variable: 'SCALERD_DEPLOYER_TOKEN' });
-  if (!token) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'deployer needs a bearer token: --token-file <file> or SCALERD_DEPLOYER_TOKEN');
+  if (!token) throw usage('deployer needs a bearer token: --token-file <file> or SCALERD_DEPLOYER_TOKEN');
   const webhookSecret = await readSecret({ flag: '--webhook-secret-file', file: options.webhookSecretFile, variable: 'SCALERD_DEPLOYER_WEBHOOK_SECRET' });
+  checkSecret(token, 'API token');
+  if (webhookSecret !== undefined) checkSecret(webhookSecret, 'webhook secret');
   // As `scalerd run --listen`: [host]:port, all interfaces without a host.
-  const listen = parseListen(options.listen);
+  let listen: ReturnType<typeof parseListen>;
+  try {
+    listen = parseListen(options.listen);
+  } catch (error) {
+    throw usage((error as Error).message);
+  }
   const log = createLogger({ level: options.logLevel, ...(options.logFormat ? { pretty: options.logFormat === 'pretty' } : {}) });
 
   const etcd = connectEtcd(connection, { clock: io.clock });
@@ -59,19 +71,19 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
   const now = () => io.clock.now();
   const deployer = new DeployerService({
     store: new DeployerStore(etcd, { lockTtlSeconds: options.lockTtl, historyLimit: options.history }),
-    engine: { cluster: createDeployerCluster(deps), lb: etcdLoadBalancer(etcd, { now, wait }), look: lookThrough(options.lbUrl), now, wait, timings: DEFAULT_TIMINGS },
+    engine: { cluster: createDeployerCluster(deps), lb: etcdLoadBalancer(etcd, { now, wait }), look: lookThrough(lbUrl.href), now, wait, timings: DEFAULT_TIMINGS },
     log,
   });
   const api = createDeployerApi({ deployer, token, ...(webhookSecret ? { webhookSecret } : {}), log });
   const server = await api.listen(listen.host ?? '0.0.0.0', listen.port);
   log.info({ event: 'listening', url: server.url, etcd: connection.hosts }, `deployer API on ${server.url}; etcd ${describeEtcd(connection)}`);
 
-  const stopping = new AbortController();
-  io.signal?.addEventListener('abort', () => stopping.abort(), { once: true });
-  const resuming = deployer.resumeAll(stopping.signal).catch((error: unknown) => {
-    if (!stopping.signal.aborted) log.error({ event: 'resume-failed', err: error }, `resuming deployments failed: ${(error as Error).message}`);
+  // io.signal may have fired while starting: aborted() is read, not only listened for.
+  const stopping = io.signal ?? new AbortController().signal;
+  const resuming = deployer.resumeAll(stopping).catch((error: unknown) => {
+    if (!stopping.aborted) log.error({ event: 'resume-failed', err: error }, `resuming deployments failed: ${(error as Error).message}`);
   });
-  await new Promise<void>((resolve) => (stopping.signal.aborted ? resolve() : stopping.signal.addEventListener('abort', () => resolve(), { once: true })));
+  await new Promise<void>((resolve) => (stopping.aborted ? resolve() : stopping.addEventListener('abort', () => resolve(), { once: true })));
   log.info({ event: 'stopping' }, 'stopping: no new requests; deployments under way stop between steps and resume in the next deployer');
   await server.close();
   await resuming;

@@ -106,4 +106,23 @@ describe('scalerd deployer (the built command, in a process of its own)', () => 
     }
     expect(await exited, stderr).toBe(0);
   }, 60_000);
+
+  it('refuses bad flags with exit code 2, saying which, before it connects to anything', async () => {
+    const refused = async (flags: string[], token = 'a-token-long-enough-for-it') => {
+      const child = spawn(process.execPath, ['dist/cli/main.js', 'deployer', '--etcd', 'http://127.0.0.1:9', '--kubeconfig', bed.kubeconfig, ...flags], {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SCALERD_DEPLOYER_TOKEN: token },
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      return { code, stderr };
+    };
+    const good = ['--lb-url', 'http://127.0.0.1:8000'];
+    expect(await refused(['--lb-url', 'haproxy:8000'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--lb-url haproxy:8000: expected haproxy\'s HTTP frontend') });
+    expect(await refused([...good, '--listen', 'foo'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--listen foo: expected [host]:port') });
+    expect(await refused([...good, '--history', 'abc'])).toMatchObject({ code: 2, stderr: expect.stringContaining('expected a whole number above 0') });
+    expect(await refused([...good, '--lock-ttl', '0'])).toMatchObject({ code: 2, stderr: expect.stringContaining('expected a whole number above 0') });
+    // A guessable token ends it at once too (it would otherwise only fail once connected).
+    expect(await refused(good, 'short')).toMatchObject({ code: expect.any(Number), stderr: expect.stringContaining('the API token must be at least 16 characters (it is 5)') });
+  }, 30_000);
 });
