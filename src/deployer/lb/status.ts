@@ -10,6 +10,7 @@ import {
 } from './layout.js';
 import { backendSection } from './render.js';
 import type { LiveServers } from './runtime-api.js';
+import { canonicalJson } from '../../json/canonical.js';
 
 type Unstamped<T> = Omit<T, 'at'>;
 export type StatusValue = Unstamped<BackendStatus> | Unstamped<FrontendStatus> | Unstamped<ConfigStatus>;
@@ -71,14 +72,9 @@ export function configStatus(error: string | undefined): Map<string, Unstamped<C
   return new Map([[CONFIG_STATUS_KEY, error === undefined ? { ok: true } : { ok: false, error }]]);
 }
 
-/** JSON with sorted keys and without `at`: two statuses are the same when these are equal. */
+/** A status without its `at` stamp, keys sorted: two statuses are the same when these are equal. */
 export function canonical(value: unknown): string {
-  const sortKeys = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sortKeys);
-    if (typeof v !== 'object' || v === null) return v;
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'at').sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, sortKeys(x)]));
-  };
-  return JSON.stringify(sortKeys(value));
+  return canonicalJson(typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value, at: undefined } : value);
 }
 
 const parsed = (text: string | undefined): unknown => {

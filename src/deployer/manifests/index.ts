@@ -10,7 +10,7 @@ import type { DeploymentManifest, ManifestMetadata, ServiceManifest, ServicePort
 
 export type * from './types.js';
 export { injectedEnv } from './pod-spec.js';
-export { canonicalJson, manifestHash } from './hash.js';
+export { manifestHash } from './hash.js';
 
 export type VersionManifests = { readonly deployment: DeploymentManifest; readonly service: ServiceManifest };
 

@@ -3,6 +3,7 @@
 
 import { isPodReady, isTerminal } from '../kube/pdb.js';
 import { type KubeObject, type OwnerReference, type Store, isoSeconds, objectKey } from '../kube/store.js';
+import { canonicalJson } from '../../json/canonical.js';
 
 export type Loose = Record<string, any>;
 
@@ -112,16 +113,6 @@ export function templateHash(template: unknown): string {
   let out = '';
   for (const ch of decimal) out += SAFE[ch.charCodeAt(0) % SAFE.length];
   return out;
-}
-
-/** JSON with object keys sorted, so equal templates hash equally whatever their key order. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Loose).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
 }
 
 /** An int-or-percent against a total (intstr.GetScaledValueFromIntOrPercent). */
