@@ -113,6 +113,7 @@ export class DeployerService implements Deployer {
       await this.o.store.deleteDescriptor(namespace, app);
       record = { ...record, phase: 'done', status: 'SUCCESS', updatedAt: now(), phases: [...record.phases, { phase: 'done', at: now() }] };
       await this.o.store.save(record);
+      if (descriptor) await notify(descriptor.webhooks, 'undeployed', record, this.o.log);
       return record;
     } finally {
       await acquired.lock.release();

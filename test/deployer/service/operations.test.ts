@@ -1,5 +1,7 @@
 // Rollback to the previous version and undeploy, on the real bed.
 
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeployerService } from '../../../src/deployer/service/service.js';
@@ -15,8 +17,20 @@ afterAll(async () => bed?.stop());
 describe('rollback and undeploy', () => {
   it('rollback deploys the previous successful descriptor as a new version; undeploy removes every trace', async () => {
     const s = new DeployerService({ store: bed.store(), engine: bed.engine, log: pino({ level: 'silent' }) });
-    const first = helloDescriptor('auto', {}, { replicas: 1 });
-    const second = helloDescriptor('auto', { RESPONSE_DELAY_MS: '1' }, { replicas: 1 });
+    // A webhook receiver: what each deployment told it, in order.
+    const heard: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (c: string) => { body += c; }).on('end', () => {
+        const { event, deployment } = JSON.parse(body) as { event: string; deployment: { version: number } };
+        heard.push(`${event} ${deployment.version}`);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const webhooks = [{ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook` }];
+    const first = helloDescriptor('auto', {}, { replicas: 1, webhooks });
+    const second = helloDescriptor('auto', { RESPONSE_DELAY_MS: '1' }, { replicas: 1, webhooks });
     await s.deploy(first);
     await s.idle();
     await s.deploy(second);
@@ -37,6 +51,8 @@ describe('rollback and undeploy', () => {
     expect((await bed.engine.cluster.listVersions('default', 'hello')).filter((v) => !v.terminating)).toEqual([]);
     expect(await s.getDescriptor('default', 'hello')).toBeUndefined();
     await expect(s.undeploy('default', 'hello')).rejects.toMatchObject({ kind: 'not-found' });
+    expect(heard).toEqual(['started 1', 'succeeded 1', 'started 2', 'succeeded 2', 'started 3', 'succeeded 3', 'undeployed 3']);
+    receiver.close();
   }, 90_000);
 
   it('stop() halts a deployment between steps, keeps its phase, and the next deployer finishes it', async () => {
