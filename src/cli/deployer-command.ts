@@ -1,7 +1,7 @@
 // `scalerd deployer`: the blue/green deployer's server. Serves the REST API (bearer token;
 // the registry webhook with its own secret), runs deployments with the app's lock in etcd,
 // and on start resumes or rolls back every deployment a previous deployer left running.
-// Every flag can come from SCALERD_DEPLOYER_<FLAG>. SIGTERM stops taking requests; a
+// Every flag but the cluster's can come from SCALERD_DEPLOYER_<FLAG>. SIGTERM stops taking requests; a
 // deployment under way stops between steps and the next deployer resumes it.
 
 import { type Command, Option } from 'commander';

@@ -15,9 +15,9 @@ import { annotateWorkload, changeHpa, getWorkloads, listPdbs, scaleWorkload } fr
 export type CreateClusterOptions = {
   /** From loadKubeConfig. */
   readonly target: KubeTarget;
-  /** Sustained requests a second (default 20). */
+  /** Sustained requests a second (default DEFAULT_QPS, 200). */
   readonly qps?: number;
-  /** Requests that may go at once after a quiet spell (default 40). */
+  /** Requests that may go at once after a quiet spell (default DEFAULT_BURST, 300). */
   readonly burst?: number;
   /** Default "scalerd". */
   readonly userAgent?: string;

@@ -72,7 +72,7 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
       // client-go's name: the object's, a dot, the time in nanoseconds in hex.
       const name = `${regarding.name}.${(BigInt(now) * 1_000_000n + BigInt(sequence++ % 1_000_000)).toString(16).padStart(16, '0')}`;
       // metav1.Time: RFC 3339 (the server keeps whole seconds).
-      const at = new Date(now).toISOString();
+      const at = isoSeconds(now);
       const body: Event = {
         apiVersion: 'v1',
         kind: 'Event',

@@ -1,6 +1,6 @@
 // The blue/green engine: one deployment of one app version, phase by phase, each phase
 // recorded before it acts so that a deployer restarted at any point resumes or rolls back
-// (resume.ts). Traffic moves only after every new pod is Ready, passed the deployer's own
+// (Deployment.resume). Traffic moves only after every new pod is Ready, passed the deployer's own
 // health check, and is UP in haproxy; the switch is a compare-and-swap of each frontend
 // key, acknowledged by lb-sync once haproxy serves it, then verified through haproxy.
 //
@@ -42,7 +42,7 @@ export type EngineDeps = {
   readonly probe?: (expectedVersion: string | undefined) => Probe;
 };
 
-/** A step's failure: why, and whether traffic had moved (which decides the rollback). */
+/** A step's failure, with why; whether traffic had moved is the record's `switched`, which decides the rollback. */
 export class DeployFailure extends Error {}
 
 export class Deployment {

@@ -117,7 +117,6 @@ export class LbSync {
     let nextResync = clock.now() + resyncMs;
     let nextPoll = 0;
     let failures = 0;
-    this.log.info({ event: 'lb-sync-started', config: this.files.configFile, adminSocket: this.options.adminSocket }, 'lb-sync started');
     while (!this.stopped) {
       if (clock.now() >= nextResync) {
         nextResync = clock.now() + resyncMs;

@@ -20,7 +20,8 @@ export interface Deployer {
   /**
    * Starts a deployment and returns its record at once (status RUNNING); the work goes on in
    * the background. 'conflict' (with detail.running, the running deployment's id) when the
-   * app has one under way; 'precondition' when etcd or the cluster cannot be reached.
+   * app has one under way; 'precondition' when etcd cannot be reached or refuses the deployer,
+   * or the hostnames point at different backends.
    */
   deploy(descriptor: Descriptor): Promise<DeploymentRecord>;
   /** Deploys the descriptor of the app's last successful deployment before the current one, as a new version. */
