@@ -173,8 +173,7 @@ export class Deployment {
   }
 
   async #waitLb(signal: AbortSignal): Promise<void> {
-    const servers = (await this.#servers()).map((s) => s.name);
-    expectOk(await this.deps.lb.serversUp(this.#backend(this.#record.version), servers, this.deps.timings.lbDeadlineMs, signal), 'haproxy');
+    expectOk(await this.deps.lb.serversUp(this.#backend(this.#record.version), this.deps.timings.lbDeadlineMs, signal), 'haproxy');
     await this.log('haproxy reports every new server UP');
   }
 

@@ -26,8 +26,8 @@ export interface LoadBalancer {
   frontend(host: string): Promise<Frontend>;
   /** Points `host` at `backend` (or removes it: undefined) if the key is still at `expected`; the new revision, or undefined when it moved. */
   switchFrontend(host: string, backend: string | undefined, expected: number): Promise<number | undefined>;
-  /** Until lb-sync reports every named server of the backend UP, or the deadline. */
-  serversUp(id: string, servers: readonly string[], deadlineMs: number, signal: AbortSignal): Promise<Awaited>;
+  /** Until lb-sync reports every server registered for the backend UP, or the deadline. */
+  serversUp(id: string, deadlineMs: number, signal: AbortSignal): Promise<Awaited>;
   /** Until lb-sync reports that haproxy serves the frontend at `revision` (or later), or the deadline. */
   frontendApplied(host: string, revision: number, deadlineMs: number, signal: AbortSignal): Promise<Awaited>;
 }

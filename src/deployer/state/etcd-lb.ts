@@ -53,8 +53,8 @@ export function etcdLoadBalancer(etcd: Etcd3, options: { now: () => number; wait
       if (!result.succeeded) return undefined;
       return Number(result.header.revision);
     },
-    serversUp: (id, names, deadlineMs, signal) => until(async () => {
-      const [status, intent, config] = await Promise.all([json<BackendStatus>(backendStatusKey(id)), json<unknown>(backendKey(id)), json<ConfigStatus>(CONFIG_STATUS_KEY)]);
+    serversUp: (id, deadlineMs, signal) => until(async () => {
+      const [status, intent, config] = await Promise.all([json<BackendStatus>(backendStatusKey(id)), json<{ servers?: { name?: unknown }[] }>(backendKey(id)), json<ConfigStatus>(CONFIG_STATUS_KEY)]);
       // A config rendered after the registration that haproxy -c refused: haproxy keeps the
       // old one and will not load this backend; waiting longer cannot help.
       if (intent && config && !config.value.ok && config.revision > intent.revision) {
@@ -63,6 +63,8 @@ export function etcdLoadBalancer(etcd: Etcd3, options: { now: () => number; wait
       if (!status || !intent) return { ok: false, reason: `lb-sync has not reported backend ${id}` };
       if (status.value.error) return { ok: false, reason: status.value.error };
       if ((status.value.revision ?? 0) < intent.revision) return { ok: false, reason: `haproxy does not run backend ${id} as registered yet` };
+      // The servers as registered, not as the pods are now: a pod replaced since is not waited for.
+      const names = (intent.value.servers ?? []).map((s) => String(s.name));
       const down = names.filter((name) => status.value.servers[name] !== 'UP');
       return down.length === 0 ? { ok: true } : { ok: false, reason: `not UP in haproxy: ${down.map((n) => `${n} (${status.value.servers[n] ?? 'absent'})`).join(', ')}` };
     }, deadlineMs, signal),
