@@ -184,17 +184,13 @@ export class LbSync {
 
     // A worker not running the file (lb-sync died between rename and reload; haproxy
     // started on another file) is reloaded even when the file is as wanted.
-    let liveServers = await this.runtime.servers();
-    const drift = serverDrift(this.running, liveServers);
+    const drift = serverDrift(this.running, await this.runtime.servers());
     if (drift.length > 0) this.log.warn({ event: 'config-drift', drift }, `haproxy does not run ${this.files.configFile}: ${drift.join('; ')}; reloading`);
 
     // IMPORTANT: the config before the map: a frontend may name a backend only the new config defines.
     const config = await this.renderConfig(desired);
     if (config === this.running && drift.length === 0) this.failed = undefined;
-    else if (config !== this.failed?.config) {
-      await this.reload(desired, config);
-      liveServers = await this.runtime.servers();
-    }
+    else if (config !== this.failed?.config) await this.reload(desired, config);
     const configError = this.failed?.error;
 
     const loaded = loadedBackends(this.running);
@@ -202,7 +198,7 @@ export class LbSync {
     // The acknowledgements first: the deployer waits on them.
     const at = this.options.clock.now();
     await this.write(statusWrites(this.stored, new Map<string, StatusValue>([...frontendStatuses(desired, served, loaded), ...configStatus(configError)]), at, [FRONTEND_STATUS_PREFIX]));
-    await this.write(statusWrites(this.stored, backendStatuses(desired, liveServers, this.running, configError), at, [BACKEND_STATUS_PREFIX]));
+    // The backends' statuses come from the health poll, which runs right after every pass.
     this.log.debug({ event: 'pass', revision: desired.revision, ms: this.options.clock.now() - started }, `pass at revision ${desired.revision}`);
   }
 
