@@ -37,10 +37,12 @@ export async function loadScenarioFile(path: string): Promise<ScenarioResult> {
   if (!checked.ok) return checked;
   const problems: Problem[] = [];
   const nodeGroups = await Promise.all(checked.scenario.nodeGroups.map(async (group, i) => {
-    if (group.userData === undefined) return group;
-    const file = resolve(dirname(path), group.userData);
+    const { userData, ...resolved } = group;
+    if (userData === undefined) return group;
+    const file = resolve(dirname(path), userData);
     try {
-      return { ...group, ...registrationOf(await readFile(file, 'utf8')) };
+      // userData gives way to what it says: the scenario holds labels and taints, as if written inline.
+      return { ...resolved, ...registrationOf(await readFile(file, 'utf8')) };
     } catch (error) {
       const why = error instanceof UserDataError ? error.message : `it cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
       problems.push({

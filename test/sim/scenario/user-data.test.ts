@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenarioFile } from '../../../src/sim/scenario/load.js';
+import { checkScenarioText, loadScenarioFile } from '../../../src/sim/scenario/load.js';
 import { registrationOf } from '../../../src/sim/scenario/user-data.js';
 
 const WORKERS = new URL('../../../cloud-init/workers.yaml', import.meta.url);
@@ -38,6 +38,9 @@ describe('a node group\'s labels and taints from its cloud-init user data', () =
     expect(loaded.ok).toBe(true);
     if (!loaded.ok) return;
     expect(loaded.scenario.nodeGroups[0]!.labels).toEqual({ 'node.kubernetes.io/role': 'worker', 'scalerd.io/node-group': 'workers' });
+    // Resolved: the loaded scenario holds the labels as if written inline, and passes its own rules again.
+    expect(loaded.scenario.nodeGroups[0]).not.toHaveProperty('userData');
+    expect(checkScenarioText(JSON.stringify(loaded.scenario), 'resolved.json')).toMatchObject({ ok: true });
   });
 
   it('points at the userData of a scenario whose file is missing or broken, and refuses labels given twice', async () => {
