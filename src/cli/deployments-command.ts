@@ -59,4 +59,3 @@ function selector(value: string): Selector {
   return app === undefined ? { namespace } : { namespace, app };
 }
 
-/** "8s", "3m12s", "1h04m". */

@@ -58,4 +58,3 @@ function nodes(e: HistoryEntry): string {
   return `-${e.nodes.filter((n) => n.result === 'removed').length}/+${e.added}`;
 }
 
-/** "45s", "3m12s", "1h04m". */

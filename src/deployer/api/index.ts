@@ -2,6 +2,6 @@
 export { createDeployerApi, type DeployerApi, type DeployerApiOptions, type ListeningApi } from './api.js';
 export { WEBHOOK_SECRET_HEADER, sameSecret } from './auth.js';
 export { DEFAULT_MAX_BODY_BYTES } from './body.js';
-export { ApiError, isApiError } from './reply.js';
+export { ApiError } from './reply.js';
 export { imageRepository, parsePushes, retag, type RegistryPush } from './webhook.js';
 export { ApiCallError, DeployerClient, type ClientOptions, type DeploymentSummary, type FollowEvent, type RemoteError } from './client.js';

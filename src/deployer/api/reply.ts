@@ -28,10 +28,6 @@ export class ApiError extends ScalerdError {
   }
 }
 
-export function isApiError(error: unknown): error is ApiError {
-  return error instanceof ApiError;
-}
-
 const BY_KIND = {
   conflict: [409, 'SCALERD_ERR_API_CONFLICT'],
   'not-found': [404, 'SCALERD_ERR_API_NOT_FOUND'],

@@ -4,7 +4,7 @@
 // the other backends. `haproxy -c` stays the last line of defence, not the first.
 
 import { isIP } from 'node:net';
-import { classifyKey, isDnsName, STATUS_PREFIX } from './layout.js';
+import { classifyKey, isDnsName } from './layout.js';
 
 export type Entry = { readonly key: string; readonly value: string; readonly modRevision: number };
 export type Snapshot = { readonly revision: number; readonly entries: readonly Entry[] };
@@ -57,7 +57,7 @@ export function desiredFrom(snapshot: Snapshot): Desired {
       const result = parseFrontend(kind.host, entry);
       if (typeof result === 'string') problems.push({ key: entry.key, reason: result });
       else frontends.set(kind.host, result);
-    } else if (!entry.key.startsWith(STATUS_PREFIX)) {
+    } else {
       problems.push({ key: entry.key, reason: 'not a key of the lb layout (backends/, frontends/, status/)' });
     }
   }

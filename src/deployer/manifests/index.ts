@@ -9,7 +9,6 @@ import { versionPodSpec } from './pod-spec.js';
 import type { DeploymentManifest, ManifestMetadata, ServiceManifest, ServicePort } from './types.js';
 
 export type * from './types.js';
-export { injectedEnv } from './pod-spec.js';
 export { manifestHash } from './hash.js';
 
 export type VersionManifests = { readonly deployment: DeploymentManifest; readonly service: ServiceManifest };
