@@ -6,7 +6,6 @@
 
 import { type Command, Option } from 'commander';
 import { timerSleep as wait } from '../actuate/types.js';
-import { createLogger } from '../daemon/log.js';
 import { createDeployerApi } from '../deployer/api/index.js';
 import { checkSecret } from '../deployer/api/auth.js';
 import { DEFAULT_TIMINGS } from '../deployer/engine/engine.js';
@@ -20,18 +19,19 @@ import { UsageError } from '../errors.js';
 import { createDeployerCluster } from '../kube/index.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { addEtcdOptions, readEtcdConnection, type EtcdFlags } from './etcd-options.js';
+import { addLogOptions, envOption, loggerFrom, type LogFlags } from './env-options.js';
 import { addKubeOptions, connectKube, positiveInteger, type KubeOptions } from './kube-options.js';
 import { readSecret } from './secrets.js';
 
-type Options = KubeOptions & EtcdFlags & {
+type Options = LogFlags & KubeOptions & EtcdFlags & {
   lbUrl?: string; listen: string; tokenFile?: string; webhookSecretFile?: string;
-  lockTtl: number; history: number; logLevel: string; logFormat?: 'json' | 'pretty';
+  lockTtl: number; history: number;
 };
 
-const env = (flag: Option, name: string) => flag.env(`SCALERD_DEPLOYER_${name}`);
+const env = envOption('SCALERD_DEPLOYER_');
 
 export function registerDeployer(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  addEtcdOptions(addKubeOptions(program
+  addLogOptions(addEtcdOptions(addKubeOptions(program
     .command('deployer')
     .description('serve the blue/green deployer: REST API, deployments with their state in etcd, resume after a restart')), 'SCALERD_DEPLOYER_')
     .addOption(env(new Option('--lb-url <url>', 'haproxy\'s HTTP frontend, to verify a switch as clients see it'), 'LB_URL'))
@@ -39,9 +39,7 @@ export function registerDeployer(program: Command, io: CliIo, setExit: (code: Ex
     .addOption(env(new Option('--token-file <file>', 'the API\'s bearer token (or SCALERD_DEPLOYER_TOKEN)'), 'TOKEN_FILE'))
     .addOption(env(new Option('--webhook-secret-file <file>', 'enables the registry webhook with this secret (or SCALERD_DEPLOYER_WEBHOOK_SECRET)'), 'WEBHOOK_SECRET_FILE'))
     .addOption(env(new Option('--lock-ttl <seconds>', 'an app\'s lock outlives a dead deployer this long').default(15).argParser(positiveInteger), 'LOCK_TTL'))
-    .addOption(env(new Option('--history <n>', 'deployments kept per app').default(20).argParser(positiveInteger), 'HISTORY'))
-    .addOption(env(new Option('--log-level <level>', 'debug, info, warn or error').default('info'), 'LOG_LEVEL'))
-    .addOption(env(new Option('--log-format <format>', 'json or pretty (default: pretty on a terminal)').choices(['json', 'pretty']), 'LOG_FORMAT'))
+    .addOption(env(new Option('--history <n>', 'deployments kept per app').default(20).argParser(positiveInteger), 'HISTORY')), 'SCALERD_DEPLOYER_')
     .action(async (options: Options) => setExit(await runDeployer(options, io)));
 }
 
@@ -64,7 +62,7 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
   } catch (error) {
     throw usage((error as Error).message);
   }
-  const log = createLogger({ level: options.logLevel, ...(options.logFormat ? { pretty: options.logFormat === 'pretty' } : {}) });
+  const log = loggerFrom(options);
 
   const etcd = connectEtcd(connection, { clock: io.clock });
   const { deps } = connectKube(options, io, 'scalerd-deployer');

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { parseEtcdHosts, type EtcdConnection } from '../deployer/etcd/connection.js';
 import { UsageError } from '../errors.js';
+import { envOption } from './env-options.js';
 import { readSecret } from './secrets.js';
 
 export type EtcdFlags = {
@@ -15,7 +16,7 @@ export type EtcdFlags = {
 
 /** Adds --etcd, --etcd-ca, --etcd-cert, --etcd-key, --etcd-user, --etcd-password-file; env `${prefix}ETCD…`. */
 export function addEtcdOptions(command: Command, prefix: string): Command {
-  const env = (flag: Option, name: string) => flag.env(`${prefix}${name}`);
+  const env = envOption(prefix);
   return command
     .addOption(env(new Option('--etcd <urls>', 'etcd client URLs, comma-separated (https:// for TLS)'), 'ETCD'))
     .addOption(env(new Option('--etcd-ca <file>', 'PEM: the CA that signed etcd\'s certificate (default: the system\'s)'), 'ETCD_CA'))

@@ -6,24 +6,24 @@
 // (SCALERD_LB_<FLAG>), for the container. SIGTERM stops it cleanly (exit 0).
 
 import { type Command, Option } from 'commander';
-import { createLogger } from '../daemon/log.js';
 import {
   checkConfigDir, createEtcdStore, haproxyPath, LbSync, parseBind, parseTls,
 } from '../deployer/lb/index.js';
 import { describeEtcd } from '../deployer/etcd/connection.js';
 import { UsageError } from '../errors.js';
 import { addEtcdOptions, readEtcdConnection, type EtcdFlags } from './etcd-options.js';
+import { addLogOptions, envOption, loggerFrom, type LogFlags } from './env-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
-type Options = EtcdFlags & {
+type Options = LogFlags & EtcdFlags & {
   haproxyConfig?: string; haproxySocket?: string; haproxyMasterSocket?: string;
-  bind: string; tlsBind?: string; tlsCertDir?: string; haproxyBin: string; logLevel: string; logFormat?: 'json' | 'pretty';
+  bind: string; tlsBind?: string; tlsCertDir?: string; haproxyBin: string;
 };
 
-const env = (flag: Option, name: string) => flag.env(`SCALERD_LB_${name}`);
+const env = envOption('SCALERD_LB_');
 
 export function registerLbSync(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  addEtcdOptions(program
+  addLogOptions(addEtcdOptions(program
     .command('lb-sync')
     .description('serve the load balancer kept in etcd (/scalerd/lb/) through haproxy: reload on a backend change, switch frontends with no reload'), 'SCALERD_LB_')
     .addOption(env(new Option('--haproxy-config <file>', 'haproxy.cfg, rendered by lb-sync; hosts.map and server-state are kept beside it'), 'HAPROXY_CONFIG'))
@@ -32,9 +32,7 @@ export function registerLbSync(program: Command, io: CliIo, setExit: (code: Exit
     .addOption(env(new Option('--bind <address:port>', 'where haproxy serves HTTP').default('127.0.0.1:8000'), 'BIND'))
     .addOption(env(new Option('--tls-bind <address:port>', 'where haproxy serves HTTPS too (with --tls-cert-dir)'), 'TLS_BIND'))
     .addOption(env(new Option('--tls-cert-dir <dir>', 'certificates chosen by SNI: PEMs with their key, or <name>.crt + <name>.key (a TLS Secret); a change is loaded within the resync'), 'TLS_CERT_DIR'))
-    .addOption(env(new Option('--haproxy-bin <path>', 'the haproxy binary, for haproxy -c').default('haproxy'), 'HAPROXY_BIN'))
-    .addOption(env(new Option('--log-level <level>', 'debug, info, warn or error').default('info'), 'LOG_LEVEL'))
-    .addOption(env(new Option('--log-format <format>', 'json or pretty (default: pretty on a terminal)').choices(['json', 'pretty']), 'LOG_FORMAT'))
+    .addOption(env(new Option('--haproxy-bin <path>', 'the haproxy binary, for haproxy -c').default('haproxy'), 'HAPROXY_BIN')), 'SCALERD_LB_')
     .action(async (options: Options) => setExit(await runLbSync(options, io)));
 }
 
@@ -51,7 +49,7 @@ async function runLbSync(options: Options, io: CliIo): Promise<ExitCode> {
   const tls = await parseTls(options.tlsBind, options.tlsCertDir);
   await checkConfigDir(configFile);
 
-  const log = createLogger({ level: options.logLevel, ...(options.logFormat ? { pretty: options.logFormat === 'pretty' } : {}) });
+  const log = loggerFrom(options);
   const store = createEtcdStore({ connection, clock: io.clock });
   const sync = LbSync.start({ store, configFile, adminSocket, masterSocket, bind, ...(tls ? { tls } : {}), haproxyBin: options.haproxyBin, clock: io.clock, log });
   log.info({ event: 'started', etcd: connection.hosts, config: configFile, bind: options.bind }, `lb-sync: etcd ${describeEtcd(connection)} → haproxy ${configFile}`);

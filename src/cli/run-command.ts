@@ -15,7 +15,7 @@ import { createCloud } from '../aws/index.js';
 import type { Clock } from '../clock.js';
 import { startDaemon, type Leadership } from '../daemon/daemon.js';
 import { LEASE_NAME, LeaderElector } from '../daemon/leader.js';
-import { createLogger, type Logger } from '../daemon/log.js';
+import type { Logger } from '../daemon/log.js';
 import { ScheduleSource } from '../daemon/schedule-source.js';
 import { clockTimers } from '../daemon/triggers.js';
 import { UsageError } from '../errors.js';
@@ -30,18 +30,19 @@ import { parseDuration } from '../schedule/calendar.js';
 import type { Sim } from '../sim/index.js';
 import { formatDiagnostic } from '../json/diagnostics.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { addLogOptions, envOption, loggerFrom, type LogFlags } from './env-options.js';
 
-type Options = {
+type Options = LogFlags & {
   schedule?: string; kubeconfig?: string; context?: string; namespace: string;
   awsRegion?: string; region?: string; awsEndpoint?: string; qps?: number; burst?: number; owner: string;
   dryRun: boolean; listen: string; resync: number; leaderElect: boolean; identity?: string;
-  logLevel: string; logFormat?: 'json' | 'pretty'; sim?: string; speed: number; clientId: string; historyLimit: number;
+  sim?: string; speed: number; clientId: string; historyLimit: number;
 };
 
-const env = (flag: Option, name: string) => flag.env(`SCALERD_${name}`);
+const env = envOption('SCALERD_');
 
 export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
-  program
+  addLogOptions(program
     .command('run')
     .description('run the daemon: reconcile the cluster to the schedule at every boundary, on a resync, and when the schedule changes')
     .addOption(env(new Option('--schedule <file>', 'schedule file (JSON), reloaded when it changes'), 'SCHEDULE'))
@@ -60,16 +61,14 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
     .addOption(env(new Option('--no-leader-elect', 'act without a Lease (only ever one replica!)'), 'NO_LEADER_ELECT'))
     .addOption(env(new Option('--identity <id>', 'this replica\'s name in the Lease (default: hostname_pid)'), 'IDENTITY'))
     .addOption(env(new Option('--history-limit <n>', 'scale operations kept in the ConfigMap scalerd-history').default(DEFAULT_HISTORY_LIMIT).argParser(wholePositive), 'HISTORY_LIMIT'))
-    .addOption(env(new Option('--log-level <level>', 'debug, info, warn or error').default('info'), 'LOG_LEVEL'))
-    .addOption(env(new Option('--log-format <format>', 'json or pretty (default: pretty on a terminal)').choices(['json', 'pretty']), 'LOG_FORMAT'))
     .addOption(new Option('--sim <scenario>', 'start the embedded simulated cluster with this scenario and run against it (the demo)'))
     .addOption(new Option('--speed <x>', 'with --sim: simulated seconds per real second').default(1).argParser(positive))
     // Hidden: the simulator's recorder attributes Kubernetes mutations by this header, so
     // a test running two daemons against one simulator can tell whose write each was.
-    .addOption(new Option('--client-id <id>', 'X-Scalerd-Client sent with every Kubernetes request').default('scalerd-daemon').hideHelp())
+    .addOption(new Option('--client-id <id>', 'X-Scalerd-Client sent with every Kubernetes request').default('scalerd-daemon').hideHelp()), 'SCALERD_')
     .action(async (options: Options) => {
       if (options.schedule === undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'run needs --schedule <file> (or SCALERD_SCHEDULE)');
-      const log = createLogger({ level: options.logLevel, ...(options.logFormat ? { pretty: options.logFormat === 'pretty' } : {}) });
+      const log = loggerFrom(options);
       const sim = options.sim === undefined ? undefined : await startDemoSim(options.sim, options.speed, options.namespace, io, log);
       if (options.sim !== undefined && !sim) return setExit(EXIT.failed);
       try {
