@@ -13,6 +13,7 @@ import type { LogLine } from '../deployer/state/records.js';
 import { UsageError } from '../errors.js';
 import { type Diagnostic, formatDiagnostic } from '../json/diagnostics.js';
 import { readDocument } from '../json/document.js';
+import { plural } from '../plan/format.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { readSecret } from './secrets.js';
 
@@ -111,8 +112,4 @@ export function formatInstant(at: number): string {
 
 function formatSeconds(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

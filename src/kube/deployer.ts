@@ -45,8 +45,8 @@ export function createDeployerCluster(deps: DeployerDeps): DeployerCluster {
 }
 
 const targetOf = (ref: AppVersionRef) => `${ref.namespace}/${versionObjectName(ref.app, ref.version)}`;
-const pathOf = (kind: Resource, ref: AppVersionRef, subresource?: string) =>
-  resourcePath(kind.groupVersion, kind.resource, { namespace: ref.namespace, name: versionObjectName(ref.app, ref.version), ...(subresource ? { subresource } : {}) });
+const pathOf = (kind: Resource, ref: AppVersionRef) =>
+  resourcePath(kind.groupVersion, kind.resource, { namespace: ref.namespace, name: versionObjectName(ref.app, ref.version) });
 
 async function getObject<T extends { readonly metadata?: ObjectMeta }>(deps: DeployerDeps, kind: Resource, ref: AppVersionRef): Promise<T | undefined> {
   const found = await deps.call<T | typeof GONE>(

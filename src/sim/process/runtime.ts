@@ -26,10 +26,6 @@ export type ProcessRuntimeOptions = {
   readonly table: ProcessTable;
   readonly probes?: Partial<ProbeTimings>;
   readonly backoff?: Partial<BackoffTimings>;
-  /** Bytes of output kept per container (and as much again for its previous run). */
-  readonly logLimit?: number;
-  /** Where pod IPs come from (tests). */
-  readonly ips?: LoopbackIpAllocator;
 };
 
 /** One process container, as tests and tools see it. */
@@ -62,7 +58,6 @@ export class ProcessRuntime implements PodProcesses {
   readonly #table: ProcessTable;
   readonly #probes: ProbeTimings;
   readonly #backoff: BackoffTimings;
-  readonly #logLimit: number;
   readonly #ips: LoopbackIpAllocator;
   readonly #pods = new Map<string, PodEntry>();
   readonly #listeners = new Set<(key: string, uid: string, killed: boolean) => void>();
@@ -75,8 +70,7 @@ export class ProcessRuntime implements PodProcesses {
     this.#table = options.table;
     this.#probes = { ...DEFAULT_PROBE_TIMINGS, ...options.probes };
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
-    this.#logLimit = options.logLimit ?? DEFAULT_LOG_LIMIT;
-    this.#ips = options.ips ?? new LoopbackIpAllocator();
+    this.#ips = new LoopbackIpAllocator();
   }
 
   runs(pod: KubeObject): boolean {
@@ -97,7 +91,7 @@ export class ProcessRuntime implements PodProcesses {
         probe: readinessProbe(c, entry.ip, this.#probes),
         restarts: (exitCode) => policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0),
         backoff: this.#backoff,
-        logLimit: this.#logLimit,
+        logLimit: DEFAULT_LOG_LIMIT,
         now: () => this.#deps.clock.now(),
         changed: () => this.#changed(entry),
       });
