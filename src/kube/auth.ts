@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import type { Clock } from '../clock.js';
 import { type ExecRunner, createExecCredentials } from './exec-credential.js';
 import { KubeCredentialError } from './rest-errors.js';
-import { type KubeTarget, headerSafe } from './target.js';
+import { type KubeTarget, tokenProblem } from './target.js';
 
 export type ClientCertificate = { readonly cert: string | Buffer; readonly key: string | Buffer };
 
@@ -71,7 +71,8 @@ function cachedTokenFile(file: string, clock: Clock): { get(): Promise<string>; 
       } catch (error) {
         throw new KubeCredentialError(`the token file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { cause: error });
       }
-      if (token === '' || !headerSafe(token)) throw new KubeCredentialError(`the token file ${file} ${token === '' ? 'is empty' : 'holds a character an HTTP header cannot carry'}`);
+      const problem = tokenProblem(token);
+      if (problem) throw new KubeCredentialError(`the token file ${file} ${problem}`);
       cached = { token, readAt: now };
       return token;
     },

@@ -146,10 +146,17 @@ export function readTokenFile(file: string, where: string): string {
 /** Visible ASCII and spaces: what an HTTP header value may carry (RFC 9110 field-vchar). */
 export const headerSafe = (value: string): boolean => /^[\x20-\x7e]+$/.test(value);
 
-/** A token that cannot go in an Authorization header fails here, and the message never quotes it. */
+/** What makes a token unusable in an Authorization header (never quoting it); undefined when it is fine. */
+export function tokenProblem(token: string): string | undefined {
+  if (token === '') return 'is empty';
+  if (!headerSafe(token)) return 'has a character an HTTP header cannot carry (a line break or a non-ASCII character); fix the token';
+  return undefined;
+}
+
+/** A token that cannot go in an Authorization header fails here, with a KubeConfigError. */
 export function checkToken(token: string, what: string): void {
-  if (token === '') throw new KubeConfigError(`${what} is empty`);
-  if (!headerSafe(token)) throw new KubeConfigError(`${what} has a character an HTTP header cannot carry (a line break or a non-ASCII character); fix the token`);
+  const problem = tokenProblem(token);
+  if (problem) throw new KubeConfigError(`${what} ${problem}`);
 }
 
 /** A certificate or key: `<field>-data` (base64 PEM) or `<field>` (a PEM file). */
