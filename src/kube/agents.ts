@@ -17,7 +17,10 @@ const KEPT = 2;
 export function createAgents(cluster: KubeCluster): (certificate: ClientCertificate | undefined) => http.Agent {
   const secure = cluster.server.startsWith('https:');
   const agents = new Map<string, http.Agent>();
-  return (certificate) => {
+  // The same certificate object comes with every request until it rotates: no need to
+  // turn its PEMs into a key each time.
+  let last: { certificate: ClientCertificate | undefined; agent: http.Agent } | undefined;
+  const agentFor = (certificate: ClientCertificate | undefined): http.Agent => {
     const identity = certificate ? `${certificate.cert.toString()}\0${certificate.key.toString()}` : '';
     let agent = agents.get(identity);
     if (agent) {
@@ -34,6 +37,10 @@ export function createAgents(cluster: KubeCluster): (certificate: ClientCertific
       old.destroy();
     }
     return agent;
+  };
+  return (certificate) => {
+    if (last === undefined || last.certificate !== certificate) last = { certificate, agent: agentFor(certificate) };
+    return last.agent;
   };
 }
 
