@@ -42,6 +42,13 @@ export type EngineDeps = {
   readonly probe?: (expectedVersion: string | undefined) => Probe;
 };
 
+/** A version's every trace: its backend in the load balancer, its Service, its Deployment (and pods). */
+export async function removeVersion(deps: Pick<EngineDeps, 'lb' | 'cluster'>, ref: AppVersionRef): Promise<void> {
+  await deps.lb.unregister(deps.lb.backendId(ref.namespace, ref.app, ref.version));
+  await deps.cluster.deleteService(ref);
+  await deps.cluster.deleteDeployment(ref);
+}
+
 /** A step's failure, with why; whether traffic had moved is the record's `switched`, which decides the rollback. */
 export class DeployFailure extends Error {}
 
@@ -227,10 +234,7 @@ export class Deployment {
 
   /** Unregisters a version's backend, then deletes its Service and Deployment. */
   async #remove(version: number): Promise<void> {
-    const ref = { ...this.#ref, version };
-    await this.deps.lb.unregister(this.#backend(version));
-    await this.deps.cluster.deleteService(ref);
-    await this.deps.cluster.deleteDeployment(ref);
+    await removeVersion(this.deps, { ...this.#ref, version });
     await this.log(`version ${version} removed`);
   }
 

@@ -6,8 +6,8 @@
 
 import type { Logger } from 'pino';
 import { type Descriptor, newestVersion, resolveVersion } from '../descriptor/index.js';
-import { Deployment, type EngineDeps } from '../engine/engine.js';
-import { type DeployerStore, type DeploymentRecord, type LogLine, newDeploymentId } from '../state/index.js';
+import { Deployment, type EngineDeps, removeVersion } from '../engine/engine.js';
+import { type DeployerStore, type DeploymentRecord, enter, type LogLine, newDeploymentId } from '../state/index.js';
 import { type Deployer, DeployerError } from './types.js';
 import { notify } from './webhooks.js';
 
@@ -105,13 +105,11 @@ export class DeployerService implements Deployer {
         if (lb.versionOf(namespace, app, live.backend) !== undefined) await lb.switchFrontend(host, undefined, live.revision);
       }
       for (const { version } of versions) {
-        await lb.unregister(lb.backendId(namespace, app, version));
-        await cluster.deleteService({ namespace, app, version });
-        await cluster.deleteDeployment({ namespace, app, version });
+        await removeVersion(this.o.engine, { namespace, app, version });
         await this.o.store.log(record, { at: now(), level: 'info', message: `version ${version} removed` });
       }
       await this.o.store.deleteDescriptor(namespace, app);
-      record = { ...record, phase: 'done', status: 'SUCCESS', updatedAt: now(), phases: [...record.phases, { phase: 'done', at: now() }] };
+      record = enter(record, 'done', now(), { status: 'SUCCESS' });
       await this.o.store.save(record);
       if (descriptor) await notify(descriptor.webhooks, 'undeployed', record, this.o.log);
       return record;
