@@ -7,3 +7,8 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** RFC 3339 in UTC to the second, as Kubernetes writes its timestamps: "2026-11-26T06:15:02Z". */
+export function isoSeconds(instant: number): string {
+  return `${new Date(instant).toISOString().slice(0, 19)}Z`;
+}

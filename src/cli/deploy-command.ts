@@ -13,6 +13,7 @@ import type { LogLine } from '../deployer/state/records.js';
 import { UsageError } from '../errors.js';
 import { type Diagnostic, formatDiagnostic } from '../json/diagnostics.js';
 import { readDocument } from '../json/document.js';
+import { isoSeconds } from '../clock.js';
 import { plural } from '../plan/format.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { readSecret } from './secrets.js';
@@ -102,13 +103,9 @@ async function deploy(options: Options, io: CliIo): Promise<ExitCode> {
 
 /** "2026-11-26T06:15:02Z info  deploying …". */
 export function formatLogLine(line: LogLine): string {
-  return `${formatInstant(line.at)} ${line.level.padEnd(5)} ${line.message}`;
+  return `${isoSeconds(line.at)} ${line.level.padEnd(5)} ${line.message}`;
 }
 
-/** UTC to the second: "2026-11-26T06:15:02Z". */
-export function formatInstant(at: number): string {
-  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 function formatSeconds(ms: number): string {
   return `${(Math.max(0, ms) / 1000).toFixed(1)}s`;

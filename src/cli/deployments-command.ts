@@ -5,7 +5,8 @@
 
 import { type Command, InvalidArgumentError } from 'commander';
 import type { DeploymentSummary } from '../deployer/api/index.js';
-import { addApiOptions, connectApi, formatInstant, type ApiOptions } from './deploy-command.js';
+import { isoSeconds } from '../clock.js';
+import { addApiOptions, connectApi, type ApiOptions } from './deploy-command.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { renderTable, formatDuration } from './table.js';
 import { outputFormat } from './validate-command.js';
@@ -39,7 +40,7 @@ export function registerDeployments(program: Command, io: CliIo, setExit: (code:
       r.previousVersion === undefined ? String(r.version) : `${r.previousVersion}→${r.version}`,
       r.status,
       r.phase,
-      formatInstant(r.createdAt),
+      isoSeconds(r.createdAt),
       formatDuration(took(r, now)),
       r.reason ?? '',
     ])));

@@ -8,6 +8,7 @@
 // the first repeat creates a new Event, as client-go's does. Events of one key are written
 // one after another, so a burst of repeats counts up instead of racing to create.
 
+import { isoSeconds } from '../clock.js';
 import type { EventRecord, EventSink } from '../ports/events.js';
 import type { KubeDeps } from './cluster.js';
 import { MERGE_PATCH, resourcePath } from './transport.js';
@@ -121,7 +122,3 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
   };
 }
 
-/** metav1.Time: RFC 3339 to the second. */
-function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -8,7 +8,7 @@ import type { InstanceInfo, InstanceObserver } from './aws/types.js';
 import type { SimDeps } from './deps.js';
 import { isTerminal } from './kube/pdb.js';
 import type { KubeObject, NewObject } from './kube/store.js';
-import { isoSeconds } from './kube/store.js';
+import { isoSeconds } from '../clock.js';
 
 type Loose = Record<string, any>;
 

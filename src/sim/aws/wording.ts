@@ -3,7 +3,7 @@
 // times in seconds-precision UTC — as DescribeScalingActivities shows them on AWS. The
 // rebalancing sentences are close to AWS's but were not found verbatim.
 
-export const isoSeconds = (instant: number): string => new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
+import { isoSeconds } from '../../clock.js';
 
 export const launchDescription = (instanceId: string): string => `Launching a new EC2 instance: ${instanceId}`;
 export const terminateDescription = (instanceId: string): string => `Terminating EC2 instance: ${instanceId}`;

@@ -2,7 +2,7 @@
 // counts kubectl rollout status reads, and the Available and Progressing conditions.
 
 import type { KubeObject } from '../kube/store.js';
-import { isoSeconds } from '../kube/store.js';
+import { isoSeconds } from '../../clock.js';
 import { type Condition, type Loose, setCondition, spec, status } from './objects.js';
 
 export type DeploymentFacts = {

@@ -2,7 +2,8 @@
 // controller shares (conditions, readiness, owner references).
 
 import { isPodReady, isTerminal } from '../kube/pdb.js';
-import { type KubeObject, type OwnerReference, type Store, isoSeconds, objectKey } from '../kube/store.js';
+import { type KubeObject, type OwnerReference, type Store, objectKey } from '../kube/store.js';
+import { isoSeconds } from '../../clock.js';
 import { canonicalJson } from '../../json/canonical.js';
 
 export type Loose = Record<string, any>;

@@ -2,7 +2,8 @@
 // states), finished (Succeeded), and readiness following its node.
 
 import { randomBytes } from 'node:crypto';
-import { type KubeObject, isoSeconds } from '../kube/store.js';
+import { type KubeObject } from '../kube/store.js';
+import { isoSeconds } from '../../clock.js';
 import { type Condition, type Loose, setCondition, spec, status } from './objects.js';
 import { internalIp } from './placement.js';
 

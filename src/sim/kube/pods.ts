@@ -7,7 +7,8 @@ import type { Faults } from '../faults.js';
 import type { Recorder } from '../recorder.js';
 import { ApiError, conflict, notFound } from './api-error.js';
 import { computePdbStatus, isPodReady, isTerminal, selects } from './pdb.js';
-import { type KubeObject, type Store, isoSeconds } from './store.js';
+import { type KubeObject, type Store } from './store.js';
+import { isoSeconds } from '../../clock.js';
 
 type Loose = Record<string, any>;
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { alreadyExists, conflict, gone, notFound } from './api-error.js';
 import { resourceType } from './resources.js';
+import { isoSeconds } from '../../clock.js';
 
 export type ObjectMeta = {
   name: string;
@@ -302,10 +303,6 @@ export function lowerBound(sorted: readonly string[], value: string): number {
   return lo;
 }
 
-/** Kubernetes timestamps are RFC 3339 with whole seconds. */
-export function isoSeconds(instant: number): string {
-  return `${new Date(instant).toISOString().slice(0, 19)}Z`;
-}
 
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 

@@ -6,7 +6,7 @@
 // timestamps it reports (startedAt, finishedAt) are the simulator's clock, like every
 // other timestamp in the store.
 
-import { isoSeconds } from '../kube/store.js';
+import { isoSeconds } from '../../clock.js';
 import type { Loose } from '../cluster/objects.js';
 import { newContainerId } from '../cluster/pod-status.js';
 import { type Child, type ChildExit, spawnChild } from './child.js';

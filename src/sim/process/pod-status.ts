@@ -4,7 +4,7 @@
 // and the restart policy keeps them down.
 
 import type { KubeObject } from '../kube/store.js';
-import { isoSeconds } from '../kube/store.js';
+import { isoSeconds } from '../../clock.js';
 import { type Condition, type Loose, spec, status } from '../cluster/objects.js';
 import { initContainerStatuses, runningContainerStatus, withConditions } from '../cluster/pod-status.js';
 import { internalIp } from '../cluster/placement.js';
