@@ -1,8 +1,8 @@
 // A JSON document checked against its JSON Schema, with every problem located at
 // file:line:column: the common first stages of loading a schedule or a scenario.
 
-import { readFile } from 'node:fs/promises';
 import type { Code } from '../errors.js';
+import { readBoundedFile } from './bounds.js';
 import type { Diagnostic, Severity } from './diagnostics.js';
 import { checkSchema } from './schema-check.js';
 import { type SourceMap, parseJson } from './source-map.js';
@@ -29,7 +29,7 @@ export function checkJsonDocument(text: string, file: string, schemaUrl: URL, co
     return {
       ok: false,
       diagnostics: parsed.problems.map((problem) => ({
-        severity: 'error', code: codes.json, file, ...problem.position, pointer: '', message: problem.message, hint: problem.hint,
+        severity: 'error', code: problem.code ?? codes.json, file, ...problem.position, pointer: '', message: problem.message, hint: problem.hint,
       })),
     };
   }
@@ -61,12 +61,13 @@ export function byPosition(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.column - b.column;
 }
 
-/** The file's text, or a diagnostic saying why it cannot be read. */
+/** The file's text, or a diagnostic saying why it cannot be read (or is refused unread: bounds.ts). */
 export async function readDocument(path: string, code: Code, hint: string): Promise<{ ok: true; text: string } | { ok: false; diagnostic: Diagnostic }> {
-  try {
-    return { ok: true, text: await readFile(path, 'utf8') };
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    return { ok: false, diagnostic: { severity: 'error', code, file: path, line: 1, column: 1, pointer: '', message: `cannot read the file: ${reason}`, hint } };
-  }
+  const read = await readBoundedFile(path);
+  if (read.ok) return read;
+  const at = { severity: 'error', file: path, line: 1, column: 1, pointer: '' } as const;
+  if ('problem' in read) return { ok: false, diagnostic: { ...at, code: read.problem.code, message: read.problem.message, hint: read.problem.hint } };
+  const reason = read.error.code === 'ENOENT' ? 'no such file' : read.error.message;
+  return { ok: false, diagnostic: { ...at, code, message: `cannot read the file: ${reason}`, hint } };
 }
+

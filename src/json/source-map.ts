@@ -3,11 +3,14 @@
 // JSON.parse stays the judge of what is valid JSON.
 
 import { type Node, type ParseError, ParseErrorCode, parseTree, printParseErrorCode } from 'jsonc-parser';
+import type { Code } from '../errors.js';
+import { MAX_DOCUMENT_BYTES, depthProblem, tooLarge } from './bounds.js';
 import { escapePointerSegment, pathFromPointer } from './diagnostics.js';
 
 export type Position = { readonly line: number; readonly column: number };
 
-export type SyntaxProblem = { readonly position: Position; readonly message: string; readonly hint: string };
+/** A problem with the text itself; `code` when it is not a plain syntax error (a limit crossed). */
+export type SyntaxProblem = { readonly position: Position; readonly message: string; readonly hint: string; readonly code?: Code };
 
 export type ParsedJson =
   | { readonly ok: true; readonly value: unknown; readonly map: SourceMap }
@@ -108,6 +111,14 @@ const BYTE_ORDER_MARK = '\uFEFF';
 export function parseJson(source: string): ParsedJson {
   // Editors on Windows may save a byte-order mark; it is not part of the JSON, nor a column.
   const text = source.startsWith(BYTE_ORDER_MARK) ? source.slice(1) : source;
+  // IMPORTANT: the limits come before jsonc-parser, which recurses once per level of nesting
+  // (2,000 levels overflowed the stack and ended the daemon) and keeps a node per value.
+  const bytes = Buffer.byteLength(text, 'utf8');
+  const bound = bytes > MAX_DOCUMENT_BYTES ? tooLarge(bytes) : depthProblem(text);
+  if (bound) {
+    const map = new SourceMap(text, undefined);
+    return { ok: false, problems: [{ position: map.positionOfOffset(bound.offset), message: bound.message, hint: bound.hint, code: bound.code }] };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const map = new SourceMap(text, root);
