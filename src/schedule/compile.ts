@@ -8,6 +8,7 @@ import { parseDate, parseDuration, parseLocalDateTime, parseTimeOfDay, wallMs } 
 import { parseCron } from './cron.js';
 import { escapePointerSegment } from '../json/diagnostics.js';
 import type { ScheduleDocument, StateDocument, WindowDocument } from './document.js';
+import { DaySet } from './day-set.js';
 import { workloadKeyProblem } from './names.js';
 import { closest } from '../json/schema-check.js';
 import type { NodeGroup, PartialState, Rule, Schedule, Window, Workload } from './types.js';
@@ -63,7 +64,6 @@ export function compileSchedule(doc: ScheduleDocument): CompileResult {
   });
 
   if (out.problems.length > 0 || !zone) return { ok: false, problems: out.problems };
-  const maxCron = Math.max(0, ...windows.map((w) => (w.rule.type === 'cron' ? w.rule.durationMs : 0)));
   return {
     ok: true,
     schedule: {
@@ -72,8 +72,6 @@ export function compileSchedule(doc: ScheduleDocument): CompileResult {
       workloads,
       defaults: { capacity: { ...doc.default.capacity }, replicas: { ...doc.default.replicas } },
       windows,
-      // A weekly occurrence lasts at most 24 h plus a DST shift; a cron one its duration.
-      maxOccurrenceMs: Math.max(26 * 3_600_000, maxCron),
     },
   };
 }
@@ -87,10 +85,10 @@ function checkZone(out: Collector, name: string, pointer: string): Zone | undefi
   return zone;
 }
 
-function compileDateLists(out: Collector, lists: Record<string, string[]>): Map<string, Set<number>> {
-  const result = new Map<string, Set<number>>();
+function compileDateLists(out: Collector, lists: Record<string, string[]>): Map<string, DaySet> {
+  const result = new Map<string, DaySet>();
   for (const [name, entries] of Object.entries(lists)) {
-    const days = new Set<number>();
+    const ranges: [number, number][] = [];
     entries.forEach((entry, i) => {
       const pointer = p('dateLists', name, i);
       const [fromText, toText] = entry.split('..') as [string, string | undefined];
@@ -101,10 +99,10 @@ function compileDateLists(out: Collector, lists: Record<string, string[]>): Map<
       } else if (to < from) {
         out.error('SCALERD_ERR_SCHEDULE_DATE', pointer, `date range "${entry}" ends before it starts`, `write the earlier date first: "${toText}..${fromText}"`);
       } else {
-        for (let day = from; day <= to; day++) days.add(day);
+        ranges.push([from, to]);
       }
     });
-    result.set(name, days);
+    result.set(name, DaySet.of(ranges));
   }
   return result;
 }
@@ -160,27 +158,27 @@ function checkState(out: Collector, state: StateDocument, base: string, limits: 
   }
 }
 
-function compileWindow(out: Collector, w: WindowDocument, index: number, defaultZone: Zone | undefined, dateLists: Map<string, Set<number>>, limits: Limits): Window | undefined {
+function compileWindow(out: Collector, w: WindowDocument, index: number, defaultZone: Zone | undefined, dateLists: Map<string, DaySet>, limits: Limits): Window | undefined {
   const base = p('windows', index);
   const before = out.problems.length;
   const zone = w.timezone === undefined ? defaultZone : checkZone(out, w.timezone, `${base}/timezone`);
   checkState(out, w, base, limits);
   const rule = compileRule(out, w, base);
-  const resolveLists = (field: 'alsoOn' | 'exceptOn'): Set<number> => {
-    const days = new Set<number>();
+  const resolveLists = (field: 'alsoOn' | 'exceptOn'): DaySet => {
+    const sets: DaySet[] = [];
     (w[field] ?? []).forEach((name, i) => {
       const list = dateLists.get(name);
       if (!list) {
         const close = closest(name, [...dateLists.keys()]);
         out.error('SCALERD_ERR_SCHEDULE_DATE_LIST_UNKNOWN', `${base}/${field}/${i}`, `unknown date list "${name}"`, close ? `did you mean "${close}"?` : 'define it under dateLists');
       } else {
-        for (const day of list) days.add(day);
+        sets.push(list);
       }
     });
     if (w.absolute && w[field]) {
       out.error('SCALERD_ERR_SCHEDULE_DATE_LIST_MISUSE', `${base}/${field}`, `${field} does not apply to an absolute window`, `remove ${field}, or use a weekly or cron window`, true);
     }
-    return days;
+    return DaySet.union(sets);
   };
   const alsoOn = resolveLists('alsoOn');
   const exceptOn = resolveLists('exceptOn');

@@ -2,6 +2,7 @@
 // document that passed validation; never constructed from unchecked input.
 
 import type { Cron } from './cron.js';
+import type { DaySet } from './day-set.js';
 import type { LocalDateTime } from './calendar.js';
 import type { Zone } from './zone.js';
 
@@ -68,9 +69,9 @@ export type Window = {
   readonly zone: Zone;
   readonly rule: Rule;
   /** Epoch days on which an occurrence also starts (from `alsoOn` date lists). */
-  readonly alsoOn: ReadonlySet<number>;
+  readonly alsoOn: DaySet;
   /** Epoch days on which no occurrence starts (from `exceptOn` date lists). */
-  readonly exceptOn: ReadonlySet<number>;
+  readonly exceptOn: DaySet;
   readonly set: PartialState;
 };
 
@@ -80,8 +81,6 @@ export type Schedule = {
   readonly workloads: readonly Workload[];
   readonly defaults: State;
   readonly windows: readonly Window[];
-  /** Longest time an occurrence of a recurring window can last, for look-back. */
-  readonly maxOccurrenceMs: number;
 };
 
 /** One stretch of time during which a window is in force. [start, end) in epoch ms. */
