@@ -44,6 +44,11 @@ export function wallMs(t: LocalDateTime): number {
   return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
 }
 
+/** wallMs(atMinuteOfDay(day, minuteOfDay)), without building the date: the hot path of evaluation. */
+export function wallAtMinuteOfDay(day: number, minuteOfDay: number): number {
+  return day * MS_PER_DAY + minuteOfDay * 60_000;
+}
+
 export function atMinuteOfDay(day: number, minuteOfDay: number): LocalDateTime {
   // minuteOfDay may be 1440 ("24:00"): that is 00:00 of the next day.
   const date = fromEpochDay(day + Math.floor(minuteOfDay / 1440));

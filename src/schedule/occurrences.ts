@@ -2,17 +2,27 @@
 // Recurring windows are expanded per local date in the window's zone; every local
 // boundary goes through Zone.resolve, so the DST policy holds everywhere.
 
-import { atMinuteOfDay, fromEpochDay, isoWeekday } from './calendar.js';
+import { fromEpochDay, isoWeekday, wallAtMinuteOfDay } from './calendar.js';
 import { cronMatchesDate } from './cron.js';
 import type { CronRule, Occurrence, Schedule, WeeklyRule, Window, WindowClass } from './types.js';
 
 const MS_PER_DAY = 86_400_000;
+/** A weekly occurrence lasts at most 24 h plus a DST shift. */
+const MAX_WEEKLY_MS = 26 * 3_600_000;
+
+/** How long one occurrence of the window can last: how far back one in force at an instant may have started. */
+export function longestOccurrenceMs(window: Window): number {
+  const rule = window.rule;
+  return rule.type === 'cron' ? rule.durationMs : rule.type === 'weekly' ? MAX_WEEKLY_MS : 0;
+}
 
 /** Every occurrence of the schedule's windows that overlaps [from, to), sorted by start. */
 export function occurrencesBetween(schedule: Schedule, from: number, to: number): Occurrence[] {
   const result: Occurrence[] = [];
   for (const window of schedule.windows) {
-    for (const occurrence of windowOccurrences(window, from - schedule.maxOccurrenceMs, to)) {
+    // Each window looks back as far as its own occurrences last, not the longest of all:
+    // one 31-day cron window would otherwise make every weekly window expand 31 days more.
+    for (const occurrence of windowOccurrences(window, from - longestOccurrenceMs(window), to)) {
       if (occurrence.end > from && occurrence.start < to) result.push(occurrence);
     }
   }
@@ -57,8 +67,8 @@ export function startsOnDay(window: Window, day: number): WindowClass | undefine
 
 function weeklyOnDay(window: Window, rule: WeeklyRule, day: number, cls: WindowClass): Occurrence[] {
   const overnight = rule.toMinute <= rule.fromMinute;
-  const start = window.zone.resolve(atMinuteOfDay(day, rule.fromMinute)).instant;
-  const end = window.zone.resolve(atMinuteOfDay(overnight ? day + 1 : day, rule.toMinute)).instant;
+  const start = window.zone.resolveWall(wallAtMinuteOfDay(day, rule.fromMinute)).instant;
+  const end = window.zone.resolveWall(wallAtMinuteOfDay(overnight ? day + 1 : day, rule.toMinute)).instant;
   // Both boundaries inside one DST gap resolve to the same instant: nothing to occur.
   return end > start ? [{ window, start, end, class: cls }] : [];
 }
@@ -67,7 +77,7 @@ function cronOnDay(window: Window, rule: CronRule, day: number, cls: WindowClass
   const result: Occurrence[] = [];
   for (const hour of rule.cron.hours) {
     for (const minute of rule.cron.minutes) {
-      const start = window.zone.resolve(atMinuteOfDay(day, hour * 60 + minute)).instant;
+      const start = window.zone.resolveWall(wallAtMinuteOfDay(day, hour * 60 + minute)).instant;
       result.push({ window, start, end: start + rule.durationMs, class: cls });
     }
   }

@@ -11,6 +11,7 @@ import { type LocalDateTime, wallMs } from './calendar.js';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
+const MS_PER_DAY = 86_400_000;
 /** Real offsets lie within ±14 h, so a local time's instant lies within wall ± 14 h. */
 const MAX_OFFSET_MS = 14 * MS_PER_HOUR;
 
@@ -23,9 +24,23 @@ export type Resolution =
 
 const IANA_NAME_RE = /^(?:[A-Za-z][A-Za-z0-9_+-]*)(?:\/[A-Za-z0-9_+-]+)*$/;
 
+/**
+ * Resolutions remembered per zone. Windows repeat the same local times day after day and a
+ * schedule is evaluated again at every reconcile. Bounded: emptied when full, so a schedule
+ * with many distinct times costs no more memory than this, only time.
+ */
+const RESOLUTIONS_KEPT = 100_000;
+/** Years whose offset changes are remembered per zone (a few hundred bytes each). */
+const YEARS_KEPT = 400;
+
+/** The offsets of one UTC year: the one at its start, and each change with its instant. */
+type YearOffsets = { readonly start: number; readonly changes: readonly { readonly at: number; readonly offset: number }[] };
+
 export class Zone {
   static readonly #cache = new Map<string, Zone>();
   readonly #format: Intl.DateTimeFormat;
+  readonly #resolutions = new Map<number, Resolution>();
+  readonly #years = new Map<number, YearOffsets>();
 
   private constructor(readonly name: string, format: Intl.DateTimeFormat) {
     this.#format = format;
@@ -59,28 +74,48 @@ export class Zone {
 
   /** The local wall-clock reading at an instant. */
   toLocal(instant: number): LocalDateTime {
-    const parts = this.#format.formatToParts(new Date(instant));
-    const get = (type: Intl.DateTimeFormatPartTypes): number =>
-      Number(parts.find((p) => p.type === type)?.value ?? NaN);
+    const d = new Date(instant + this.offsetMinutes(instant) * MS_PER_MINUTE);
     return {
-      year: get('year'),
-      month: get('month'),
-      day: get('day'),
-      hour: get('hour'),
-      minute: get('minute'),
-      second: get('second'),
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
     };
   }
 
-  /** UTC offset in minutes at an instant (east positive: Amsterdam in winter = 60). */
+  /**
+   * UTC offset in minutes at an instant (east positive: Amsterdam in winter = 60). Read from
+   * the year's offset changes, found once per year through Intl: asking Intl at every
+   * instant made evaluating a large schedule take minutes.
+   */
   offsetMinutes(instant: number): number {
-    const whole = Math.floor(instant / 1000) * 1000;
-    return Math.round((wallMs(this.toLocal(whole)) - whole) / MS_PER_MINUTE);
+    const { start, changes } = this.#yearOffsets(new Date(instant).getUTCFullYear());
+    let offset = start;
+    for (const change of changes) {
+      if (change.at > instant) break;
+      offset = change.offset;
+    }
+    return offset;
   }
 
   /** The instant of a local time, by the DST policy (see the module comment). */
   resolve(local: LocalDateTime): Resolution {
-    const wall = wallMs(local);
+    return this.resolveWall(wallMs(local));
+  }
+
+  /** As resolve, for a wall time in ms (calendar.ts wallMs). */
+  resolveWall(wall: number): Resolution {
+    const known = this.#resolutions.get(wall);
+    if (known) return known;
+    if (this.#resolutions.size >= RESOLUTIONS_KEPT) this.#resolutions.clear();
+    const resolution = this.#resolve(wall);
+    this.#resolutions.set(wall, resolution);
+    return resolution;
+  }
+
+  #resolve(wall: number): Resolution {
     const offsets = new Set([
       this.offsetMinutes(wall - MAX_OFFSET_MS),
       this.offsetMinutes(wall),
@@ -88,7 +123,7 @@ export class Zone {
     ]);
     const instants = [...offsets]
       .map((offset) => wall - offset * MS_PER_MINUTE)
-      .filter((instant) => wallMs(this.toLocal(instant)) === wall)
+      .filter((instant) => instant + this.offsetMinutes(instant) * MS_PER_MINUTE === wall)
       .sort((a, b) => a - b);
     const [first, second] = instants;
     if (first !== undefined && second !== undefined && second !== first) {
@@ -100,18 +135,56 @@ export class Zone {
 
   /** The instant a skipped local wall time's gap ends: the first instant whose offset is the new one. */
   #gapEnd(wall: number): number {
-    // Before the gap the offset is smaller; wall - before is after the transition, and
-    // wall - after is before it. Binary search the transition to the second.
     const before = this.offsetMinutes(wall - MAX_OFFSET_MS);
     const after = this.offsetMinutes(wall + MAX_OFFSET_MS);
-    let lo = wall - after * MS_PER_MINUTE; // offset here is still `before`
-    let hi = wall - before * MS_PER_MINUTE; // offset here is already `after`
-    while (hi - lo > 1000) {
-      const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
-      if (this.offsetMinutes(mid) === before) lo = mid;
-      else hi = mid;
+    const from = wall - after * MS_PER_MINUTE; // the offset here is still `before`
+    const to = wall - before * MS_PER_MINUTE; // and here already `after`
+    for (const year of new Set([new Date(from).getUTCFullYear(), new Date(to).getUTCFullYear()])) {
+      const change = this.#yearOffsets(year).changes.find((c) => c.at > from && c.at <= to && c.offset === after);
+      if (change) return change.at;
     }
-    return hi;
+    return to;
+  }
+
+  /** The offset by Intl, to the minute: the source of truth, and slow. */
+  #intlOffsetMinutes(instant: number): number {
+    const whole = Math.floor(instant / 1000) * 1000;
+    const parts = this.#format.formatToParts(new Date(whole));
+    const get = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? NaN);
+    const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    return Math.round((wall - whole) / MS_PER_MINUTE);
+  }
+
+  /**
+   * The year's offset changes: the offset at each UTC midnight, and where two differ, the
+   * second of the change by bisection. (Zones change their offset at most a few times a
+   * year and never twice in a day.)
+   */
+  #yearOffsets(year: number): YearOffsets {
+    const known = this.#years.get(year);
+    if (known) return known;
+    if (this.#years.size >= YEARS_KEPT) this.#years.clear();
+    const first = Date.UTC(year, 0, 1);
+    const end = Date.UTC(year + 1, 0, 1);
+    const start = this.#intlOffsetMinutes(first);
+    const changes: { at: number; offset: number }[] = [];
+    let offset = start;
+    for (let day = first + MS_PER_DAY; day <= end; day += MS_PER_DAY) {
+      const next = this.#intlOffsetMinutes(day);
+      if (next === offset) continue;
+      let lo = day - MS_PER_DAY; // still `offset`
+      let hi = day; // already `next`
+      while (hi - lo > 1000) {
+        const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+        if (this.#intlOffsetMinutes(mid) === offset) lo = mid;
+        else hi = mid;
+      }
+      if (hi < end) changes.push({ at: hi, offset: next });
+      offset = next;
+    }
+    const offsets = { start, changes };
+    this.#years.set(year, offsets);
+    return offsets;
   }
 
   /** "+01:00" style offset at an instant. */
