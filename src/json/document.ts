@@ -71,3 +71,30 @@ export async function readDocument(path: string, code: Code, hint: string): Prom
   return { ok: false, diagnostic: { ...at, code, message: `cannot read the file: ${reason}`, hint } };
 }
 
+/** Diagnostics listed per code before the rest are summed up in one line. */
+export const DIAGNOSTICS_PER_CODE = 50;
+
+/**
+ * The first DIAGNOSTICS_PER_CODE diagnostics of each code, in order, then one that says how
+ * many more of that code there are: a generated file with a mistake repeated 10,000 times
+ * reads better, and a daemon's log line of the rejected diagnostics stays small.
+ */
+export function capPerCode(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Map<string, number>();
+  const kept: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const n = (seen.get(d.code) ?? 0) + 1;
+    seen.set(d.code, n);
+    if (n <= DIAGNOSTICS_PER_CODE) kept.push(d);
+  }
+  for (const [code, n] of seen) {
+    if (n <= DIAGNOSTICS_PER_CODE) continue;
+    const sample = diagnostics.find((d) => d.code === code)!;
+    kept.push({
+      severity: sample.severity, code, file: sample.file, line: 1, column: 1, pointer: '',
+      message: `… and ${n - DIAGNOSTICS_PER_CODE} more ${sample.severity === 'error' ? 'errors' : 'warnings'} ${code} (only the first ${DIAGNOSTICS_PER_CODE} are listed)`,
+      hint: 'fix the ones listed, then check the file again to see the rest',
+    });
+  }
+  return kept;
+}

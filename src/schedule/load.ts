@@ -3,7 +3,7 @@
 // stage runs only when the earlier ones found no error, since it relies on their result.
 
 import type { Diagnostic } from '../json/diagnostics.js';
-import { checkJsonDocument, locateAll, readDocument } from '../json/document.js';
+import { capPerCode, checkJsonDocument, locateAll, readDocument } from '../json/document.js';
 import { SCHEMA_URL } from '../json/schema-check.js';
 import { compileSchedule } from './compile.js';
 import type { ScheduleDocument } from './document.js';
@@ -31,12 +31,12 @@ const CODES = {
 export function checkScheduleText(text: string, options: CheckOptions): CheckResult {
   const { file } = options;
   const checked = checkJsonDocument(text, file, SCHEMA_URL, CODES);
-  if (!checked.ok) return checked;
+  if (!checked.ok) return { ok: false, diagnostics: capPerCode(checked.diagnostics) };
   const document = checked.value as ScheduleDocument;
   const compiled = compileSchedule(document);
-  if (!compiled.ok) return { ok: false, diagnostics: locateAll(file, checked.map, compiled.problems) };
+  if (!compiled.ok) return { ok: false, diagnostics: capPerCode(locateAll(file, checked.map, compiled.problems)) };
   const warnings = scheduleWarnings(compiled.schedule, document, options.now);
-  return { ok: true, schedule: compiled.schedule, document, diagnostics: locateAll(file, checked.map, warnings) };
+  return { ok: true, schedule: compiled.schedule, document, diagnostics: capPerCode(locateAll(file, checked.map, warnings)) };
 }
 
 export async function loadScheduleFile(path: string, now: number): Promise<CheckResult> {
