@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { reconcileOnce } from '../engine/index.js';
 import { matchNodes, type NodePredicate } from '../plan/index.js';
+import { dict } from '../records.js';
 import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { printRun, runExitCode } from './run-report.js';
@@ -49,7 +50,7 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
           setExit(EXIT.failed);
           return;
         }
-        const capacity: Record<string, number | undefined> = Object.fromEntries(
+        const capacity = dict<number | undefined>(
           schedule.nodeGroups.map((g) => [g.name, groups.find((o) => o.name === g.asg)?.desiredCapacity]),
         );
         capacity[group.name] = observed.desiredCapacity - 1;

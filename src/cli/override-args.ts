@@ -4,6 +4,7 @@
 
 import { InvalidArgumentError } from 'commander';
 import { UsageError } from '../errors.js';
+import { dict } from '../records.js';
 import { nextWindowChange } from '../overrides/next-window.js';
 import { formatLocal, formatUtc } from '../schedule/format.js';
 import type { Schedule } from '../schedule/types.js';
@@ -27,7 +28,7 @@ export function checkValues(schedule: Schedule, file: string, groups: readonly A
   if (groups.length === 0 && replicas.length === 0) {
     throw new UsageError('SCALERD_ERR_CLI_USAGE', 'override set needs at least one --group NAME=N or --replicas NAMESPACE/NAME=N');
   }
-  const capacity: Record<string, number> = {};
+  const capacity = dict<number>();
   for (const { key, value } of groups) {
     const group = schedule.nodeGroups.find((g) => g.name === key);
     if (!group) throw new UsageError('SCALERD_ERR_CLI_USAGE', `--group ${key}: ${file} has no such node group (it has ${schedule.nodeGroups.map((g) => g.name).join(', ') || 'none'})`);
@@ -37,7 +38,7 @@ export function checkValues(schedule: Schedule, file: string, groups: readonly A
     }
     capacity[key] = value;
   }
-  const counts: Record<string, number> = {};
+  const counts = dict<number>();
   for (const { key, value } of replicas) {
     const workload = schedule.workloads.find((w) => w.key === key);
     if (!workload) throw new UsageError('SCALERD_ERR_CLI_USAGE', `--replicas ${key}: ${file} declares no such workload (it has ${schedule.workloads.map((w) => w.key).join(', ') || 'none'})`);

@@ -5,6 +5,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { reconcileOnce } from '../engine/index.js';
 import { UsageError } from '../errors.js';
+import { dict } from '../records.js';
 import { desiredAt } from '../schedule/index.js';
 import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
@@ -47,7 +48,7 @@ export function registerScale(program: Command, io: CliIo, setExit: (code: ExitC
           cluster: connection.cluster,
           // No workloads: the scale command changes nodes only (see the help text).
           schedule: { nodeGroups: schedule.nodeGroups, workloads: [] },
-          desired: { capacity: { ...state.capacity, [group.name]: options.capacity }, replicas: {} },
+          desired: { capacity: dict([...Object.entries(state.capacity), [group.name, options.capacity]]), replicas: {} },
           now,
           planOptions: { owner: options.owner },
           execution: executionFor(io, connection, options),

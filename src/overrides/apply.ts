@@ -8,6 +8,7 @@
 // limits changed after the override was set (the CLI refuses such values) or the entry
 // was edited by hand.
 
+import { copyDict } from '../records.js';
 import { clamp, clampState } from '../schedule/limits.js';
 import type { Desired, Schedule, Source, State } from '../schedule/types.js';
 import { type Override, phaseAt } from './types.js';
@@ -88,10 +89,10 @@ export function nextOverrideChange(overrides: readonly Override[], now: number):
 /** The schedule's desired state at `now` with the overrides in force applied, clamped to the limits. */
 export function applyOverrides(schedule: Schedule, desired: Desired, overrides: readonly Override[], now: number): Applied {
   const active = activeOverrides(overrides, now);
-  const state = { capacity: { ...desired.state.capacity }, replicas: { ...desired.state.replicas } };
+  const state = { capacity: copyDict(desired.state.capacity), replicas: copyDict(desired.state.replicas) };
   const sources: Record<Section, Record<string, AppliedSource>> = {
-    capacity: { ...desired.sources.capacity },
-    replicas: { ...desired.sources.replicas },
+    capacity: copyDict<AppliedSource>(desired.sources.capacity),
+    replicas: copyDict<AppliedSource>(desired.sources.replicas),
   };
   const limits: Record<Section, ReadonlyMap<string, { min: number; max: number }>> = {
     capacity: new Map(schedule.nodeGroups.map((g) => [g.name, g])),

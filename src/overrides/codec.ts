@@ -10,6 +10,7 @@
 // People edit this ConfigMap by hand: parsing never throws; a bad entry becomes a problem
 // naming the key, the field, and the fix.
 
+import { dict } from '../records.js';
 import type { Override, OverrideProblem, OverrideSet } from './types.js';
 
 const FIELDS = new Set(['capacity', 'replicas', 'from', 'until', 'untilNextWindow', 'reason', 'by', 'createdAt']);
@@ -97,7 +98,7 @@ function counts(json: Record<string, unknown>, field: string, validKey: (key: st
   const value = json[field];
   if (value === undefined) return undefined;
   if (!isObject(value)) throw new EntryError(`/${field}: must be an object of name → count, such as {"workers":12}`);
-  const out: Record<string, number> = {};
+  const out = dict<number>();
   for (const [name, n] of Object.entries(value)) {
     if (!validKey(name)) throw new EntryError(`/${field}/${name}: the key is not ${what}`);
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new EntryError(`/${field}/${name}: ${JSON.stringify(n)} is not a whole number of 0 or more`);

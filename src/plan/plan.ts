@@ -1,6 +1,7 @@
 // plan(): desired state + one observation + now → Plan. Pure: no I/O, no clock, no SDK.
 
 import type { Observation } from '../ports/observation.js';
+import { own } from '../records.js';
 import type { NodeGroup, Workload } from '../schedule/types.js';
 import { budgetUse } from './budgets.js';
 import { makeContext, type PlanContext } from './context.js';
@@ -57,7 +58,7 @@ export function plan(input: PlanInput): Plan {
   const health = clusterHealth(ctx, new Set(schedule.nodeGroups.map((g) => g.asg)));
   const observed = new Map(observation.groups.map((g) => [g.name, g]));
   const results: GroupResult[] = schedule.nodeGroups.map((group) =>
-    planGroup(ctx, selection, { group, observed: observed.get(group.asg), desired: desired.capacity[group.name], health }));
+    planGroup(ctx, selection, { group, observed: observed.get(group.asg), desired: own(desired.capacity, group.name), health }));
   const orphans = orphanMarks(ctx, new Set(schedule.nodeGroups.map((g) => g.asg)));
   const all = <T>(pick: (r: GroupResult) => readonly T[]): T[] => results.flatMap(pick);
 

@@ -9,6 +9,7 @@
 // invalid without the HPAScaleToZero gate, and an HPA leaves a target at 0 replicas alone.
 
 import type { PodObservation, WorkloadObservation } from '../ports/observation.js';
+import { own } from '../records.js';
 import type { Workload } from '../schedule/types.js';
 import {
   ORIGINAL_MAX_REPLICAS_ANNOTATION as ORIGINAL_MAX,
@@ -47,7 +48,7 @@ export function planWorkloads(
       continue;
     }
     const obs = found[0]!;
-    const raw = desired[workload.key];
+    const raw = own(desired, workload.key);
     if (raw !== undefined && (raw < workload.min || raw > workload.max)) {
       blocked.push({ code: 'workload-limits', workload: workload.key, message: `${workload.key}: ${raw} replicas is outside the schedule's limits ${workload.min}..${workload.max}` });
     }

@@ -8,6 +8,7 @@ import { parseDate, parseDuration, parseLocalDateTime, parseTimeOfDay, wallMs } 
 import { parseCron } from './cron.js';
 import { escapePointerSegment } from '../json/diagnostics.js';
 import type { ScheduleDocument, StateDocument, WindowDocument } from './document.js';
+import { copyDict, own } from '../records.js';
 import { DaySet } from './day-set.js';
 import { workloadKeyProblem } from './names.js';
 import { closest } from '../json/schema-check.js';
@@ -40,12 +41,12 @@ export function compileSchedule(doc: ScheduleDocument): CompileResult {
 
   checkState(out, doc.default, '/default', limits);
   for (const group of nodeGroups) {
-    if (doc.default.capacity[group.name] === undefined) {
+    if (own(doc.default.capacity, group.name) === undefined) {
       out.error('SCALERD_ERR_SCHEDULE_DEFAULT_MISSING', p('default', 'capacity'), `no default capacity for node group "${group.name}"`, `add "${group.name}": <count> so the group has a size outside every window`);
     }
   }
   for (const workload of workloads) {
-    if (doc.default.replicas?.[workload.key] === undefined) {
+    if (own(doc.default.replicas, workload.key) === undefined) {
       out.error('SCALERD_ERR_SCHEDULE_DEFAULT_MISSING', doc.default.replicas ? p('default', 'replicas') : p('default'), `no default replicas for workload "${workload.key}"`, `add "${workload.key}": <count> under default.replicas`);
     }
   }
@@ -70,7 +71,7 @@ export function compileSchedule(doc: ScheduleDocument): CompileResult {
       zone,
       nodeGroups,
       workloads,
-      defaults: { capacity: { ...doc.default.capacity }, replicas: { ...doc.default.replicas } },
+      defaults: { capacity: copyDict(doc.default.capacity), replicas: copyDict(doc.default.replicas) },
       windows,
     },
   };
@@ -183,7 +184,7 @@ function compileWindow(out: Collector, w: WindowDocument, index: number, default
   const alsoOn = resolveLists('alsoOn');
   const exceptOn = resolveLists('exceptOn');
   if (out.problems.length > before || !zone || !rule) return undefined;
-  const set: PartialState = { capacity: { ...w.capacity }, replicas: { ...w.replicas } };
+  const set: PartialState = { capacity: copyDict(w.capacity), replicas: copyDict(w.replicas) };
   return { name: w.name, index, priority: w.priority ?? 0, zone, rule, alsoOn, exceptOn, set };
 }
 

@@ -6,6 +6,7 @@
 // higher `priority`; then the window later in the file. Fields no window sets come from
 // `default`. Values are clamped to the limits of their group or workload.
 
+import { dict } from '../records.js';
 import { clampState } from './limits.js';
 import { occurrencesBetween } from './occurrences.js';
 import { CLASS_RANK, type Desired, type Occurrence, type Schedule, type Source, type State } from './types.js';
@@ -32,10 +33,10 @@ export function resolveState(schedule: Schedule, active: readonly Occurrence[]):
     }
     return [fallback, { kind: 'default' }];
   };
-  const capacity: Record<string, number> = {};
-  const replicas: Record<string, number> = {};
-  const capacitySources: Record<string, Source> = {};
-  const replicaSources: Record<string, Source> = {};
+  const capacity = dict<number>();
+  const replicas = dict<number>();
+  const capacitySources = dict<Source>();
+  const replicaSources = dict<Source>();
   for (const group of schedule.nodeGroups) {
     [capacity[group.name], capacitySources[group.name]] = pick('capacity', group.name, schedule.defaults.capacity[group.name]!);
   }

@@ -1,5 +1,6 @@
 // Limits per node group and per workload: no window and no override may cross them.
 
+import { copyDict } from '../records.js';
 import type { Schedule, State } from './types.js';
 
 export function clamp(value: number, min: number, max: number): number {
@@ -8,8 +9,8 @@ export function clamp(value: number, min: number, max: number): number {
 
 /** The state with every value brought within its limits; unknown keys are kept as they are. */
 export function clampState(schedule: Schedule, state: State): State {
-  const capacity = { ...state.capacity };
-  const replicas = { ...state.replicas };
+  const capacity = copyDict(state.capacity);
+  const replicas = copyDict(state.replicas);
   for (const group of schedule.nodeGroups) {
     const value = capacity[group.name];
     if (value !== undefined) capacity[group.name] = clamp(value, group.min, group.max);
