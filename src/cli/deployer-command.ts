@@ -20,7 +20,8 @@ import { createDeployerCluster } from '../kube/index.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { addEtcdOptions, readEtcdConnection, type EtcdFlags } from './etcd-options.js';
 import { addLogOptions, envOption, loggerFrom, type LogFlags } from './env-options.js';
-import { addKubeOptions, connectKube, positiveInteger, type KubeOptions } from './kube-options.js';
+import { MAX_HISTORY, wholeNumberArg } from './arguments.js';
+import { addKubeOptions, connectKube, type KubeOptions } from './kube-options.js';
 import { readSecret } from './secrets.js';
 
 type Options = LogFlags & KubeOptions & EtcdFlags & {
@@ -38,8 +39,8 @@ export function registerDeployer(program: Command, io: CliIo, setExit: (code: Ex
     .addOption(env(new Option('--listen <[host]:port>', 'the REST API').default('127.0.0.1:8081'), 'LISTEN'))
     .addOption(env(new Option('--token-file <file>', 'the API\'s bearer token (or SCALERD_DEPLOYER_TOKEN)'), 'TOKEN_FILE'))
     .addOption(env(new Option('--webhook-secret-file <file>', 'enables the registry webhook with this secret (or SCALERD_DEPLOYER_WEBHOOK_SECRET)'), 'WEBHOOK_SECRET_FILE'))
-    .addOption(env(new Option('--lock-ttl <seconds>', 'an app\'s lock outlives a dead deployer this long').default(15).argParser(positiveInteger), 'LOCK_TTL'))
-    .addOption(env(new Option('--history <n>', 'deployments kept per app').default(20).argParser(positiveInteger), 'HISTORY')), 'SCALERD_DEPLOYER_')
+    .addOption(env(new Option('--lock-ttl <seconds>', 'an app\'s lock outlives a dead deployer this long, 1 to 3600').default(15).argParser(wholeNumberArg(1, 3600)), 'LOCK_TTL'))
+    .addOption(env(new Option('--history <n>', 'deployments kept per app').default(20).argParser(wholeNumberArg(1, MAX_HISTORY)), 'HISTORY')), 'SCALERD_DEPLOYER_')
     .action(async (options: Options) => setExit(await runDeployer(options, io)));
 }
 

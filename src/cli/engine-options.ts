@@ -3,7 +3,7 @@
 // groups to Auto Scaling groups), and building the adapters from them. Everything that
 // can be checked without a network call is checked here, before the first request.
 
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { timerSleep, type Sleep } from '../actuate/index.js';
 import { createCloud, type AwsCloud } from '../aws/index.js';
 import { UsageError } from '../errors.js';
@@ -11,7 +11,7 @@ import { createCluster, loadKubeConfig } from '../kube/index.js';
 import { checkPlanOptions } from '../plan/index.js';
 import type { Cluster } from '../ports/index.js';
 import { formatDiagnostic, loadScheduleFile, type Schedule } from '../schedule/index.js';
-import { parseDuration } from '../schedule/calendar.js';
+import { DURATION_RANGES, durationArg } from './arguments.js';
 import type { CliIo } from './io.js';
 import { outputFormat } from './validate-command.js';
 import type { ReconcileInput } from '../engine/index.js';
@@ -55,7 +55,7 @@ export function addRemovalOptions(command: Command): Command {
   return command
     .option('--dry-run', 'print the plan and the calls it would make; change nothing', false)
     .option('--force', 'past a node\'s drain timeout, delete its remaining pods (grace clamped, never 0) instead of rolling the node back', false)
-    .option('--timeout <duration>', 'drain deadline per node, such as 10m (default 10m)', duration)
+    .option('--timeout <duration>', 'drain deadline per node, such as 90s, 10m or 1h, at most 7d (default 10m)', durationArg(DURATION_RANGES.drainTimeout))
     .option('-o, --output <format>', 'text or json', outputFormat, 'text');
 }
 
@@ -109,9 +109,3 @@ export function connect(options: ConnectionOptions, io: CliIo): Connection {
   return { cloud, cluster, sleep, close: () => cloud.destroy() };
 }
 
-/** "10m", "1h30m": a --timeout. */
-export function duration(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new InvalidArgumentError(`"${value}" is not a duration: use minutes, hours or days, such as 10m, 1h30m or 2d`);
-  return ms;
-}

@@ -9,7 +9,8 @@ import { createHistoryStore, type HistoryEntry } from '../daemon/history.js';
 import { DEFAULT_OVERRIDES_NAMESPACE } from '../overrides/store.js';
 import { CLI_CLIENT_ID } from './engine-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
-import { addKubeOptions, connectKube, positiveInteger, type KubeOptions } from './kube-options.js';
+import { MAX_HISTORY, wholeNumberArg } from './arguments.js';
+import { addKubeOptions, connectKube, type KubeOptions } from './kube-options.js';
 import { namespaceArg } from './override-args.js';
 import { renderTable, formatDuration } from './table.js';
 import { outputFormat } from './validate-command.js';
@@ -22,7 +23,7 @@ export function registerHistory(program: Command, io: CliIo, setExit: (code: Exi
   const command = program
     .command('history')
     .description('the scale operations scalerd recorded, newest first: start, duration, direction, outcome, nodes, reason')
-    .option('-n, --number <n>', 'how many, newest first', positiveInteger, DEFAULT_HISTORY_SHOWN)
+    .option('-n, --number <n>', 'how many, newest first', wholeNumberArg(1, MAX_HISTORY), DEFAULT_HISTORY_SHOWN)
     .option('--namespace <name>', 'scalerd\'s namespace, where the ConfigMap scalerd-history lives', namespaceArg, DEFAULT_OVERRIDES_NAMESPACE)
     .option('-o, --output <format>', 'text or json', outputFormat, 'text');
   addKubeOptions(command).action(async (options: Options) => {

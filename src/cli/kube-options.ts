@@ -3,11 +3,12 @@
 // (override). addConnectionOptions adds the same flags for the commands that also act on
 // AWS, so the two stay worded alike.
 
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { timerSleep } from '../actuate/types.js';
 import { DEFAULT_BURST, DEFAULT_QPS, type KubeDeps, createKubeDeps } from '../kube/cluster.js';
 import { loadKubeConfig } from '../kube/config.js';
 import type { KubeTarget } from '../kube/target.js';
+import { MAX_BURST, MAX_QPS, positiveNumberArg, wholeNumberArg } from './arguments.js';
 import type { CliIo } from './io.js';
 
 export type KubeOptions = {
@@ -21,8 +22,8 @@ export function addKubeOptions(command: Command): Command {
   return command
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, then ~/.kube/config, then in-cluster)')
     .option('--context <name>', 'kubeconfig context (default: its current-context)')
-    .option('--qps <n>', `Kubernetes requests per second, sustained (default ${DEFAULT_QPS})`, positiveNumber)
-    .option('--burst <n>', `Kubernetes requests at once after a quiet spell (default ${DEFAULT_BURST})`, positiveInteger);
+    .option('--qps <n>', `Kubernetes requests per second, sustained (default ${DEFAULT_QPS})`, positiveNumberArg(MAX_QPS))
+    .option('--burst <n>', `Kubernetes requests at once after a quiet spell (default ${DEFAULT_BURST})`, wholeNumberArg(1, MAX_BURST));
 }
 
 /** The cluster and identity, and the adapter's plumbing, configured eagerly: a bad kubeconfig fails here, before any request. */
@@ -39,14 +40,3 @@ export function connectKube(options: KubeOptions, io: CliIo, clientId: string): 
   return { target, deps };
 }
 
-export function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('expected a number above 0');
-  return n;
-}
-
-export function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('expected a whole number above 0');
-  return n;
-}

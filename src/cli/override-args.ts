@@ -44,8 +44,7 @@ export function checkValues(schedule: Schedule, file: string, groups: readonly A
     if (!workload) throw new UsageError('SCALERD_ERR_CLI_USAGE', `--replicas ${key}: ${file} declares no such workload (it has ${schedule.workloads.map((w) => w.key).join(', ') || 'none'})`);
     if (key in counts) throw new UsageError('SCALERD_ERR_CLI_USAGE', `--replicas ${key} is given twice; give each workload once`);
     if (value < workload.min || value > workload.max) {
-      const max = workload.max === Number.MAX_SAFE_INTEGER ? 'none' : String(workload.max);
-      throw new UsageError('SCALERD_ERR_CLI_USAGE', `--replicas ${key}=${value} is outside the limits of ${key} in ${file}: min ${workload.min}, max ${max}`);
+      throw new UsageError('SCALERD_ERR_CLI_USAGE', `--replicas ${key}=${value} is outside the limits of ${key} in ${file}: min ${workload.min}, max ${workload.max}`);
     }
     counts[key] = value;
   }

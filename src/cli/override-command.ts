@@ -8,7 +8,8 @@ import { isRemoteError, RemoteError, UsageError } from '../errors.js';
 import { createConfigMaps } from '../kube/config-maps.js';
 import { createOverrideStore, DEFAULT_OVERRIDES_NAMESPACE, type OverrideStore } from '../overrides/store.js';
 import { formatDiagnostic, loadScheduleFile, type Schedule } from '../schedule/index.js';
-import { CLI_CLIENT_ID, duration } from './engine-options.js';
+import { DURATION_RANGES, durationArg } from './arguments.js';
+import { CLI_CLIENT_ID } from './engine-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { addKubeOptions, connectKube, type KubeOptions } from './kube-options.js';
 import { assignment, checkValues, namespaceArg, resolveEnd, whoSets, type Assignment } from './override-args.js';
@@ -29,7 +30,7 @@ export function registerOverride(program: Command, io: CliIo, setExit: (code: Ex
     .description('override node-group capacity or workload replicas for a while')
     .option('--group <name=n>', 'node group and capacity, such as workers=12 (repeatable)', assignment)
     .option('--replicas <ns/name=n>', 'workload and replicas, such as shop/web=8 (repeatable)', assignment)
-    .option('--for <duration>', 'how long, such as 3h or 1d12h', duration)
+    .option('--for <duration>', 'how long, such as 3h or 1d12h, at most 366d', durationArg(DURATION_RANGES.overrideFor))
     .option('--until <time>', 'until a local time in the schedule\'s zone (2026-11-27T06:00) or an instant with an offset')
     .option('--until-next-window', 'until the schedule\'s desired state next changes', false)
     .option('--reason <text>', 'why, for whoever finds the override later (required)'), true)

@@ -1,9 +1,10 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import {
   type Desired, type Schedule, type Source, type Timeline, type Transition,
   desiredAt, formatDiagnostic, formatLocal, formatUtc, loadScheduleFile, timeline,
 } from '../schedule/index.js';
+import { wholeNumberArg } from './arguments.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { renderTable } from './table.js';
 import { parseTimeArg } from './time-arg.js';
@@ -22,7 +23,7 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: ExitCo
     .argument('<file>', 'schedule file (JSON)')
     .option('--from <time>', 'start of the timeline: now, a local time (2026-11-27T06:00) or an instant (…Z)', 'now')
     .option('--to <time>', 'end of the timeline (default: --days after --from)')
-    .option('--days <n>', 'length of the timeline in days', positiveInteger)
+    .option('--days <n>', 'length of the timeline in days, 1 to 3660', wholeNumberArg(1, 3660))
     .option('--at <time>', 'print the desired state at one instant, with the window behind each value')
     .option('-o, --output <format>', 'text or json', outputFormat, 'text')
     .addHelpText('after', '\nTimes without an offset are local to the schedule\'s time zone.')
@@ -54,11 +55,6 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: ExitCo
     });
 }
 
-function positiveInteger(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0 || n > 3660) throw new InvalidArgumentError('expected a whole number of days from 1 to 3660');
-  return n;
-}
 
 function sourceLabel(schedule: Schedule, source: Source): string {
   if (source.kind === 'default') return 'default';

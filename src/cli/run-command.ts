@@ -9,7 +9,7 @@
 import { writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { timerSleep, type Sleep } from '../actuate/index.js';
 import { createCloud } from '../aws/index.js';
 import type { Clock } from '../clock.js';
@@ -25,10 +25,10 @@ import { createEventSink } from '../kube/events.js';
 import { createHistoryStore, DEFAULT_HISTORY_LIMIT } from '../daemon/history.js';
 import { createLeaseStore } from '../kube/leases.js';
 import { createOverrideStore, type Override } from '../overrides/index.js';
-import { parseDuration } from '../schedule/calendar.js';
 // The simulator is loaded only with --sim: a daemon in a real cluster never needs it.
 import type { Sim } from '../sim/index.js';
 import { formatDiagnostic } from '../json/diagnostics.js';
+import { DURATION_RANGES, MAX_BURST, MAX_HISTORY, MAX_QPS, MAX_SPEED, durationArg, positiveNumberArg, wholeNumberArg } from './arguments.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { addLogOptions, envOption, loggerFrom, type LogFlags } from './env-options.js';
 
@@ -52,17 +52,17 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
     .addOption(env(new Option('--aws-region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION)'), 'AWS_REGION'))
     .addOption(new Option('--region <region>', 'the same as --aws-region').hideHelp())
     .addOption(env(new Option('--aws-endpoint <url>', 'AWS endpoint for Auto Scaling and EC2 (default: AWS\'s own)'), 'AWS_ENDPOINT'))
-    .addOption(env(new Option('--qps <n>', 'Kubernetes requests per second, sustained (default 200)').argParser(positive), 'QPS'))
-    .addOption(env(new Option('--burst <n>', 'Kubernetes requests at once (default 300)').argParser(positive), 'BURST'))
+    .addOption(env(new Option('--qps <n>', 'Kubernetes requests per second, sustained (default 200)').argParser(positiveNumberArg(MAX_QPS)), 'QPS'))
+    .addOption(env(new Option('--burst <n>', 'Kubernetes requests at once (default 300)').argParser(wholeNumberArg(1, MAX_BURST)), 'BURST'))
     .addOption(env(new Option('--owner <name>', 'scalerd\'s name in its taint and annotations').default('scalerd'), 'OWNER'))
     .addOption(env(new Option('--dry-run', 'plan and log every reconcile; change nothing').default(false), 'DRY_RUN'))
     .addOption(env(new Option('--listen <[host]:port>', 'HTTP for /healthz /readyz /metrics /status').default(':8080'), 'LISTEN'))
-    .addOption(env(new Option('--resync <duration>', 'reconcile at least this often, such as 60s or 5m').default(60_000, '60s').argParser(interval), 'RESYNC'))
+    .addOption(env(new Option('--resync <duration>', 'reconcile at least this often, such as 60s or 5m (1s to 1d)').default(60_000, '60s').argParser(durationArg(DURATION_RANGES.resync)), 'RESYNC'))
     .addOption(env(new Option('--no-leader-elect', 'act without a Lease (only ever one replica!)'), 'NO_LEADER_ELECT'))
     .addOption(env(new Option('--identity <id>', 'this replica\'s name in the Lease (default: hostname_pid)'), 'IDENTITY'))
-    .addOption(env(new Option('--history-limit <n>', 'scale operations kept in the ConfigMap scalerd-history').default(DEFAULT_HISTORY_LIMIT).argParser(wholePositive), 'HISTORY_LIMIT'))
+    .addOption(env(new Option('--history-limit <n>', 'scale operations kept in the ConfigMap scalerd-history').default(DEFAULT_HISTORY_LIMIT).argParser(wholeNumberArg(1, MAX_HISTORY)), 'HISTORY_LIMIT'))
     .addOption(new Option('--sim <scenario>', 'start the embedded simulated cluster with this scenario and run against it (the demo)'))
-    .addOption(new Option('--speed <x>', 'with --sim: simulated seconds per real second').default(1).argParser(positive))
+    .addOption(new Option('--speed <x>', 'with --sim: simulated seconds per real second').default(1).argParser(positiveNumberArg(MAX_SPEED)))
     // Hidden: the simulator's recorder attributes Kubernetes mutations by this header, so
     // a test running two daemons against one simulator can tell whose write each was.
     .addOption(new Option('--client-id <id>', 'X-Scalerd-Client sent with every Kubernetes request').default('scalerd-daemon').hideHelp()), 'SCALERD_')
@@ -182,22 +182,3 @@ async function simKubeconfig(sim: Sim): Promise<string> {
   return file;
 }
 
-function positive(value: string): number {
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a positive number');
-  return n;
-}
-
-function wholePositive(value: string): number {
-  const n = Number(value);
-  if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('expected a whole number above 0');
-  return n;
-}
-
-/** "60s", "5m", "1h": the resync period. */
-function interval(value: string): number {
-  const seconds = /^(\d+)s$/.exec(value);
-  const ms = seconds ? Number(seconds[1]) * 1000 : parseDuration(value);
-  if (ms === undefined || ms < 1000) throw new InvalidArgumentError(`"${value}" is not a period of at least 1s: such as 30s, 5m or 1h`);
-  return ms;
-}

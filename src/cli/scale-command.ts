@@ -2,12 +2,14 @@
 // same engine as the daemon (observe → plan → execute), so every scale-down invariant
 // holds; only the desired state comes from the command line.
 
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { reconcileOnce } from '../engine/index.js';
 import { UsageError } from '../errors.js';
 import { dict } from '../records.js';
 import { desiredAt } from '../schedule/index.js';
 import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
+import { MAX_NODES } from '../schedule/limits.js';
+import { wholeNumberArg } from './arguments.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { printRun, runExitCode } from './run-report.js';
 
@@ -18,7 +20,7 @@ export function registerScale(program: Command, io: CliIo, setExit: (code: ExitC
     .command('scale')
     .description('set one node group to a capacity now, once: drain and remove nodes, or add them')
     .requiredOption('--group <name>', 'node group of the schedule')
-    .requiredOption('--capacity <n>', 'nodes the group should have, within the schedule\'s limits for it', capacityArg);
+    .requiredOption('--capacity <n>', 'nodes the group should have, within the schedule\'s limits for it', wholeNumberArg(0, MAX_NODES));
   addConnectionOptions(addRemovalOptions(command))
     .addHelpText('after', [
       '',
@@ -62,8 +64,3 @@ export function registerScale(program: Command, io: CliIo, setExit: (code: ExitC
     });
 }
 
-function capacityArg(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number of nodes (0 or more)');
-  return n;
-}

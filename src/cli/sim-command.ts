@@ -1,11 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { formatDiagnostic } from '../json/diagnostics.js';
 // Loaded when the command runs: every other command's start-up skips the simulator.
 import type { Sim } from '../sim/index.js';
+import { MAX_NODES } from '../schedule/limits.js';
+import { MAX_SPEED, positiveNumberArg, wholeNumberArg } from './arguments.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
 type Options = { scenario?: string; nodes?: number; podsPerNode?: number; speed: number; port: number; kubeconfigOut?: string };
@@ -23,10 +25,10 @@ export function registerSim(program: Command, io: CliIo, setExit: (code: ExitCod
     .command('sim')
     .description('run the embedded simulated cluster (Kubernetes and AWS APIs on loopback) until stopped')
     .option('--scenario <file>', 'scenario to seed (default: scenarios/demo.json)')
-    .option('--nodes <n>', 'generate a scenario with this many nodes instead', count)
-    .option('--pods-per-node <m>', 'pods per node in a generated scenario (default 10)', count)
-    .option('--speed <x>', 'simulated seconds per real second', positive, 1)
-    .option('--port <p>', 'port on 127.0.0.1 (0: any free port)', port, 0)
+    .option('--nodes <n>', 'generate a scenario with this many nodes instead, 1 to 10000', wholeNumberArg(1, MAX_NODES))
+    .option('--pods-per-node <m>', 'pods per node in a generated scenario, 1 to 250 (default 10)', wholeNumberArg(1, 250))
+    .option('--speed <x>', 'simulated seconds per real second', positiveNumberArg(MAX_SPEED), 1)
+    .option('--port <p>', 'port on 127.0.0.1 (0: any free port)', wholeNumberArg(0, 65535), 0)
     .option('--kubeconfig-out <file>', 'where to write the kubeconfig (default: a file in the temp directory)')
     .action(async (options: Options) => {
       const { SCENARIOS_DIR, loadScenarioFile } = await import('../sim/scenario/load.js');
@@ -72,20 +74,3 @@ function banner(sim: Sim, kubeconfig: string, speed: number): string {
   ].join('\n');
 }
 
-function count(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError('expected a whole number from 1 to 100000');
-  return n;
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!(n > 0) || n > 10_000) throw new InvalidArgumentError('expected a number above 0 and at most 10000');
-  return n;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port from 0 to 65535');
-  return n;
-}

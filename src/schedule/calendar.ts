@@ -100,13 +100,17 @@ export function parseLocalDateTime(text: string): LocalDateTime | undefined {
   return { year: y, month: mo, day: d, hour: h, minute: mi, second: s };
 }
 
-const DURATION_RE = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/;
+const DURATION_RE = /^(?:(\d{1,9})d)?(?:(\d{1,9})h)?(?:(\d{1,9})m)?(?:(\d{1,9})s)?$/;
 
-/** "11h", "1h30m", "2d" → milliseconds; undefined when malformed or zero. */
+/**
+ * "11h", "1h30m", "2d", "90s" → milliseconds; undefined when malformed or zero. The one
+ * grammar of durations: in schedules (whose schema allows whole minutes only) and in every
+ * command-line flag, each of which checks its own range (src/cli/arguments.ts).
+ */
 export function parseDuration(text: string): number | undefined {
   const m = DURATION_RE.exec(text);
   if (!m || text === '') return undefined;
-  const ms = (Number(m[1] ?? 0) * 1440 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 60_000;
+  const ms = (((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60 + Number(m[4] ?? 0)) * 1000;
   return ms > 0 ? ms : undefined;
 }
 

@@ -10,6 +10,7 @@ import { escapePointerSegment } from '../json/diagnostics.js';
 import type { ScheduleDocument, StateDocument, WindowDocument } from './document.js';
 import { copyDict, own } from '../records.js';
 import { DaySet } from './day-set.js';
+import { MAX_REPLICAS } from './limits.js';
 import { workloadKeyProblem } from './names.js';
 import { closest } from '../json/schema-check.js';
 import type { NodeGroup, PartialState, Rule, Schedule, Window, Workload } from './types.js';
@@ -124,7 +125,7 @@ function compileWorkloads(out: Collector, doc: ScheduleDocument): Workload[] {
       out.error('SCALERD_ERR_SCHEDULE_WORKLOAD_NAME', p('workloads', key), `workload "${key}": ${problem}`, 'use the namespace and name exactly as Kubernetes has them, e.g. "shop/web"', true);
     }
     const min = w.min ?? 0;
-    const max = w.max ?? Number.MAX_SAFE_INTEGER;
+    const max = w.max ?? MAX_REPLICAS;
     if (min > max) {
       out.error('SCALERD_ERR_SCHEDULE_LIMITS', p('workloads', key, 'min'), `workload "${key}" has min ${min} above max ${max}`, 'make min at most max');
     }
@@ -154,7 +155,7 @@ function checkState(out: Collector, state: StateDocument, base: string, limits: 
       const close = closest(key, limits.workloads.map((w) => w.key));
       out.error('SCALERD_ERR_SCHEDULE_UNKNOWN_WORKLOAD', pointer, `unknown workload "${key}"`, close ? `did you mean "${close}"?` : 'declare it under workloads first', true);
     } else if (workload.min <= workload.max && (value < workload.min || value > workload.max)) {
-      out.error('SCALERD_ERR_SCHEDULE_OUT_OF_LIMITS', pointer, `replicas ${value} for "${key}" are outside its limits ${workload.min}..${workload.max === Number.MAX_SAFE_INTEGER ? '' : workload.max}`, `use a value within the limits under /workloads/${escapePointerSegment(key)}`);
+      out.error('SCALERD_ERR_SCHEDULE_OUT_OF_LIMITS', pointer, `replicas ${value} for "${key}" are outside its limits ${workload.min}..${workload.max}`, `use a value within the limits under /workloads/${escapePointerSegment(key)}`);
     }
   }
 }

@@ -3,6 +3,11 @@
 import { copyDict } from '../records.js';
 import type { Schedule, State } from './types.js';
 
+/** The most nodes a schedule may give a group: twice the 5,000 Kubernetes supports in one cluster. */
+export const MAX_NODES = 10_000;
+/** The most replicas a schedule may give a workload: the 150,000 pods Kubernetes supports in one cluster. */
+export const MAX_REPLICAS = 150_000;
+
 export function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
 }

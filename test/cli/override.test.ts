@@ -162,7 +162,8 @@ describe('scalerd override', () => {
       ['two ends', ['--group', 'workers=4', '--for', '1h', '--until-next-window', '--reason', 'x'], /exactly one of .* \(got --for, --until-next-window\)/],
       ['an end in the past', ['--group', 'workers=4', '--until', '2026-03-02T20:00', '--reason', 'x'], /SCALERD_ERR_CLI_TIME: --until 2026-03-02T20:00 \(Mon 2026-03-02 20:00 \+01:00, 2026-03-02T19:00Z\) is not in the future/],
       ['an unreadable time', ['--group', 'workers=4', '--until', 'tomorrow', '--reason', 'x'], /--until "tomorrow" is not a time/],
-      ['an unreadable duration', ['--group', 'workers=4', '--for', '3 hours', '--reason', 'x'], /"3 hours" is not a duration/],
+      ['an unreadable duration', ['--group', 'workers=4', '--for', '3 hours', '--reason', 'x'], /option .--for <duration>. argument .3 hours. is invalid. expected a duration from 1m to 366d/],
+      ['a duration past a year, which once ended in RangeError: Invalid time value', ['--group', 'workers=4', '--for', '99999999d', '--reason', 'x'], /option .--for <duration>. argument .99999999d. is invalid. 99999999d is outside the range from 1m to 366d/],
       ['a malformed assignment', ['--group', 'workers', '--for', '1h', '--reason', 'x'], /"workers" is not NAME=N/],
       ['a bad namespace', ['--group', 'workers=4', '--for', '1h', '--reason', 'x', '--namespace', 'Scalerd'], /"Scalerd" is not a namespace name/],
     ];
