@@ -129,7 +129,7 @@ function printTimeline(io: CliIo, file: string, schedule: Schedule, tl: Timeline
 
 function printState(io: CliIo, schedule: Schedule, at: number, output: 'text' | 'json'): void {
   const desired = desiredAt(schedule, at);
-  const next = timeline(schedule, at, at + NEXT_CHANGE_HORIZON).transitions[0];
+  const next = timeline(schedule, at, at + NEXT_CHANGE_HORIZON, 1).transitions[0];
   if (output === 'json') {
     io.out(JSON.stringify({
       at: formatUtc(at),

@@ -96,7 +96,7 @@ export type NextTransition = { at: string; local: string; started: readonly stri
 
 export function nextTransition(schedule: Schedule, now: number): NextTransition | null {
   for (const days of [8, 64, 400]) {
-    const next = timeline(schedule, now, now + days * DAY).transitions.find((t) => t.at > now);
+    const next = timeline(schedule, now, now + days * DAY, 1).transitions[0];
     if (next) return { at: formatUtc(next.at), local: formatLocal(schedule.zone, next.at), started: next.started, ended: next.ended, changes: next.changes };
   }
   return null;

@@ -21,7 +21,7 @@ export function nextWindowChange(schedule: Schedule, now: number): number | unde
   // Cheap first: a schedule with no boundary ahead has no change ahead.
   if (nextBoundary(schedule, now) === undefined) return undefined;
   for (const horizon of HORIZONS) {
-    const first = timeline(schedule, now, now + horizon).transitions[0];
+    const first = timeline(schedule, now, now + horizon, 1).transitions[0];
     if (first) return first.at;
   }
   return undefined;

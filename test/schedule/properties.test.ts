@@ -2,7 +2,8 @@
 // engine agree and keep their promises.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { desiredAt, timeline, type Schedule, type State } from '../../src/schedule/index.js';
+import { desiredAt, nextBoundary, timeline, type Schedule, type State } from '../../src/schedule/index.js';
+import { occurrencesBetween } from '../../src/schedule/occurrences.js';
 import { DAY, RANGE_DAYS, RANGE_START, schedules } from './arbitrary.js';
 
 function withinLimits(schedule: Schedule, state: State): boolean {
@@ -87,6 +88,21 @@ describe('schedule engine properties', () => {
         expect(stitched).toEqual(whole);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('nextBoundary is the first start or end after the instant among all occurrences, and within a limit only when inside it', () => {
+    fc.assert(
+      fc.property(schedules, span, fc.integer({ min: 1, max: 30 }), ({ schedule }, { from }, days) => {
+        const occurrences = occurrencesBetween(schedule, from, from + 3 * 366 * DAY);
+        const ends = occurrences.flatMap((o) => [o.start, o.end]).filter((t) => t > from && t < from + 2 * 366 * DAY);
+        const first = ends.length > 0 ? Math.min(...ends) : undefined;
+        const next = nextBoundary(schedule, from);
+        if (first !== undefined) expect(next).toBe(first);
+        const within = days * DAY;
+        expect(nextBoundary(schedule, from, within)).toBe(first !== undefined && first <= from + within ? first : undefined);
+      }),
+      { numRuns: 120 },
     );
   });
 });
