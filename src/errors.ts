@@ -22,6 +22,7 @@ export const CODES = {
   SCALERD_ERR_SCHEDULE_UNKNOWN_WORKLOAD: 'replicas name a workload that is not declared',
   SCALERD_ERR_SCHEDULE_DEFAULT_MISSING: 'the default state leaves a node group or workload unset',
   SCALERD_ERR_SCHEDULE_WORKLOAD_NAME: 'a workload key is not a valid Kubernetes namespace/name',
+  SCALERD_ERR_SCHEDULE_TOO_COMPLEX: 'the windows may start or be in force more than 10,000 times in one day, or checking the schedule took too long',
   SCALERD_WARN_SCHEDULE_OVERLAP: 'two windows overlap and set the same field; precedence decides',
   SCALERD_WARN_SCHEDULE_UNUSED_DATE_LIST: 'a date list is defined but no window uses it',
   SCALERD_WARN_SCHEDULE_DST: 'a window boundary falls in a DST gap or repeated hour on some dates',

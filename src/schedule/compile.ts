@@ -65,6 +65,7 @@ export function compileSchedule(doc: ScheduleDocument): CompileResult {
     if (window) windows.push(window);
   });
 
+  if (out.problems.length === 0) checkCost(out, windows);
   if (out.problems.length > 0 || !zone) return { ok: false, problems: out.problems };
   return {
     ok: true,
@@ -76,6 +77,29 @@ export function compileSchedule(doc: ScheduleDocument): CompileResult {
       windows,
     },
   };
+}
+
+/**
+ * The occurrences the windows may have in one day, each counted once for every day it
+ * lasts: what evaluating the schedule at an instant costs. Bounded so that no schedule,
+ * however generated, can make the daemon's reconcile or /status slow; the bound is far
+ * above any schedule a person writes (a weekly window costs 1).
+ */
+export const MAX_DAILY_OCCURRENCES = 10_000;
+
+export function windowCost(window: Window): number {
+  const rule = window.rule;
+  if (rule.type !== 'cron') return 1;
+  return rule.cron.hours.length * rule.cron.minutes.length * Math.max(1, Math.ceil(rule.durationMs / 86_400_000));
+}
+
+function checkCost(out: Collector, windows: readonly Window[]): void {
+  const costs = windows.map((w) => ({ w, cost: windowCost(w) }));
+  const total = costs.reduce((sum, c) => sum + c.cost, 0);
+  if (total <= MAX_DAILY_OCCURRENCES) return;
+  const largest = costs.sort((a, b) => b.cost - a.cost).slice(0, 3)
+    .map(({ w, cost }) => `"${w.name}" ${cost}${w.rule.type === 'cron' ? ` (${w.rule.cron.hours.length * w.rule.cron.minutes.length} starts a day × ${Math.max(1, Math.ceil(w.rule.durationMs / 86_400_000))} days)` : ''}`);
+  out.error('SCALERD_ERR_SCHEDULE_TOO_COMPLEX', p('windows'), `the windows may start or be in force ${total} times in one day, above the limit of ${MAX_DAILY_OCCURRENCES}; the largest: ${largest.join(', ')}`, 'space cron starts further apart (*/15 starts 96 times a day), shorten cron durations, or merge windows that set the same values', true);
 }
 
 function checkZone(out: Collector, name: string, pointer: string): Zone | undefined {
