@@ -74,6 +74,27 @@ function weeklyOnDay(window: Window, rule: WeeklyRule, day: number, cls: WindowC
 }
 
 function cronOnDay(window: Window, rule: CronRule, day: number, cls: WindowClass): Occurrence[] {
+  const zone = window.zone;
+  const wallStart = wallAtMinuteOfDay(day, 0);
+  const offset = zone.fixedOffsetBetween(wallStart - MS_PER_DAY, wallStart + 2 * MS_PER_DAY);
+  if (offset !== undefined) {
+    // No offset change near this day: local time is UTC shifted, so starts that overlap or
+    // touch make one occurrence, found in wall time. A cron every minute is then one
+    // occurrence a day instead of 1,440 (the same result as generating and merging each).
+    const result: Occurrence[] = [];
+    let runStart = Number.NaN;
+    let runEnd = Number.NaN;
+    for (const hour of rule.cron.hours) {
+      for (const minute of rule.cron.minutes) {
+        const start = wallAtMinuteOfDay(day, hour * 60 + minute) - offset * 60_000;
+        if (start > runEnd) result.push({ window, start: runStart, end: runEnd, class: cls });
+        if (!(start <= runEnd)) runStart = start;
+        runEnd = start + rule.durationMs;
+      }
+    }
+    if (!Number.isNaN(runStart)) result.push({ window, start: runStart, end: runEnd, class: cls });
+    return result;
+  }
   const result: Occurrence[] = [];
   for (const hour of rule.cron.hours) {
     for (const minute of rule.cron.minutes) {

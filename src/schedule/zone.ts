@@ -100,6 +100,15 @@ export class Zone {
     return offset;
   }
 
+  /** The offset in minutes when it is the same at every instant of [from, to]; undefined when it changes. */
+  fixedOffsetBetween(from: number, to: number): number | undefined {
+    const offset = this.offsetMinutes(from);
+    for (let year = new Date(from).getUTCFullYear(); year <= new Date(to).getUTCFullYear(); year++) {
+      if (this.#yearOffsets(year).changes.some((c) => c.at > from && c.at <= to)) return undefined;
+    }
+    return offset;
+  }
+
   /** The instant of a local time, by the DST policy (see the module comment). */
   resolve(local: LocalDateTime): Resolution {
     return this.resolveWall(wallMs(local));
