@@ -32,6 +32,11 @@ export function terminalSafe(text: string): string {
   return text.replace(UNSAFE, escape);
 }
 
+/** Lines of output, each made safe to print, then joined: a newline inside a line stays an escape. */
+export function terminalLines(lines: readonly string[]): string {
+  return lines.map(terminalSafe).join('\n');
+}
+
 function escape(char: string): string {
   const short = SHORT[char];
   if (short !== undefined) return short;

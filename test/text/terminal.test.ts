@@ -1,22 +1,11 @@
 // terminalSafe: what must never reach a terminal raw, checked against a list written out
-// here by hand (not the module's own pattern), and what must reach it unchanged.
+// by hand (never-raw.ts, not the module's own pattern), and what must reach it unchanged.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { terminalSafe } from '../../src/text/terminal.js';
+import { terminalLines, terminalSafe } from '../../src/text/terminal.js';
+import { NEVER_RAW, rawControls } from './never-raw.js';
 
-const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-
-/** The characters the issue names, and the invisible ones worth catching, by code point. */
-const NEVER_RAW = new Set([
-  ...range(0x00, 0x1f), 0x7f, ...range(0x80, 0x9f), // C0 (NUL, TAB, LF, CR, ESC…), DEL, C1 (CSI U+009B…)
-  ...range(0x202a, 0x202e), ...range(0x2066, 0x2069), 0x200e, 0x200f, 0x061c, // bidi controls
-  ...range(0x200b, 0x200d), 0x2060, 0xfeff, 0x00ad, 0x180e, 0x034f, 0x3164, 0x115f, 0x1160, 0xffa0, // zero-width, invisible
-  ...range(0xfff9, 0xfffb), // interlinear annotation: hides the text between
-  0x2028, 0x2029, // line and paragraph separators
-  ...range(0xd800, 0xdfff), // lone surrogates
-  ...range(0xe0000, 0xe007f), // tag characters
-]);
 const hostile = fc.constantFrom(...[...NEVER_RAW].map((c) => String.fromCodePoint(c)));
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 /** Any text, dense with the characters above. */
@@ -33,7 +22,6 @@ const ordinaryUnit = fc.oneof(
   fc.constantFrom(0xfe0f, 0x3000, 0x20ac),
 ).map((c) => String.fromCodePoint(c));
 
-const codePoints = (text: string): number[] => [...text].map((c) => c.codePointAt(0)!);
 
 /** The escapes back to the characters: possible only if the escaped form is unambiguous. */
 const unescape = (text: string): string =>
@@ -57,8 +45,7 @@ describe('terminalSafe', () => {
 
   it('never lets a dangerous character through', () => {
     fc.assert(fc.property(anyText, (text) => {
-      const raw = codePoints(terminalSafe(text)).filter((c) => NEVER_RAW.has(c));
-      expect(raw).toEqual([]);
+      expect(rawControls(terminalSafe(text), false)).toEqual([]);
     }), { numRuns: 2000 });
   });
 
@@ -72,6 +59,10 @@ describe('terminalSafe', () => {
     fc.assert(fc.property(anyText.map((t) => t.replace(/\\/g, '')), (text) => {
       expect(unescape(terminalSafe(text))).toBe(text);
     }), { numRuns: 2000 });
+  });
+
+  it('terminalLines keeps the lines apart and escapes within them', () => {
+    expect(terminalLines(['reason a\nb', '  by \x1b[2Jeve'])).toBe('reason a\\nb\n  by \\x1b[2Jeve');
   });
 
   it('escaping twice is escaping once', () => {
