@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { isRemoteError, RemoteError, UsageError } from '../errors.js';
 import { createConfigMaps } from '../kube/config-maps.js';
 import { createOverrideStore, DEFAULT_OVERRIDES_NAMESPACE, type OverrideStore } from '../overrides/store.js';
-import { formatDiagnostic, loadScheduleFile, type Schedule } from '../schedule/index.js';
+import { formatDiagnosticForTerminal, loadScheduleFile, type Schedule } from '../schedule/index.js';
+import { terminalSafe } from '../text/terminal.js';
 import { CLI_CLIENT_ID, duration } from './engine-options.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { addKubeOptions, connectKube, type KubeOptions } from './kube-options.js';
@@ -111,8 +112,8 @@ async function loadSchedule(options: Common, command: string, io: CliIo): Promis
   }
   const loaded = await loadScheduleFile(options.schedule, io.clock.now());
   if (loaded.ok) return loaded.schedule;
-  for (const diagnostic of loaded.diagnostics) io.err(formatDiagnostic(diagnostic));
-  io.err(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`);
+  for (const diagnostic of loaded.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
+  io.err(terminalSafe(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`));
   return undefined;
 }
 
