@@ -37,6 +37,15 @@ export function terminalLines(lines: readonly string[]): string {
   return lines.map(terminalSafe).join('\n');
 }
 
+/**
+ * An error's stack (or Node's inspection of the error) for a terminal: its lines stay
+ * lines, but the message in it is escaped whole, newlines too, since it may quote a file
+ * or an API's answer and forge lines of its own.
+ */
+export function terminalStack(stack: string, message: string): string {
+  return terminalLines((message === '' ? stack : stack.replace(message, () => terminalSafe(message))).split('\n'));
+}
+
 function escape(char: string): string {
   const short = SHORT[char];
   if (short !== undefined) return short;

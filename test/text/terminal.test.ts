@@ -3,7 +3,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { terminalLines, terminalSafe } from '../../src/text/terminal.js';
+import { terminalLines, terminalSafe, terminalStack } from '../../src/text/terminal.js';
 import { NEVER_RAW, rawControls } from './never-raw.js';
 
 const hostile = fc.constantFrom(...[...NEVER_RAW].map((c) => String.fromCodePoint(c)));
@@ -63,6 +63,14 @@ describe('terminalSafe', () => {
 
   it('terminalLines keeps the lines apart and escapes within them', () => {
     expect(terminalLines(['reason a\nb', '  by \x1b[2Jeve'])).toBe('reason a\\nb\n  by \\x1b[2Jeve');
+  });
+
+  it('terminalStack keeps a stack\'s lines, and its message on one line', () => {
+    const error = new Error('quoted: \x1b[2J\nerror SCALERD_ERR_FAKE: forged');
+    const lines = terminalStack(error.stack!, error.message).split('\n');
+    expect(lines[0]).toBe('Error: quoted: \\x1b[2J\\nerror SCALERD_ERR_FAKE: forged');
+    expect(lines.slice(1).every((line) => line.startsWith('    at '))).toBe(true);
+    expect(rawControls(lines.join('\n'))).toEqual([]);
   });
 
   it('escaping twice is escaping once', () => {
