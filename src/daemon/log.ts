@@ -11,7 +11,7 @@
 // and bidi overrides).
 
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import { isColorSupported, prettyFactory } from 'pino-pretty';
 import { terminalSafe, terminalStack } from '../text/terminal.js';
 
 export type { Logger };
@@ -39,7 +39,10 @@ export function createLogger(options: LogOptions = {}): Logger {
 
 /** pino's JSON lines, each pretty-printed with its every string made safe to print first. */
 function prettyOn(destination: NodeJS.WritableStream): DestinationStream {
-  const prettify = prettyFactory({ singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'app,pid,hostname' });
+  // Colours only when the lines go to a terminal: pino-pretty alone judges by stdout (and
+  // by CI=…), whatever the destination, and a file or a pipe would get escape sequences.
+  const colorize = isColorSupported && (destination as { isTTY?: boolean }).isTTY === true;
+  const prettify = prettyFactory({ colorize, singleLine: true, translateTime: 'SYS:HH:MM:ss', ignore: 'app,pid,hostname' });
   return { write: (line: string) => void destination.write(prettify(safeRecord(JSON.parse(line)))) };
 }
 
