@@ -11,10 +11,11 @@ import { ApiCallError, DeployerClient, type DeploymentSummary } from '../deploye
 import { checkDescriptorText } from '../deployer/descriptor/index.js';
 import type { LogLine } from '../deployer/state/records.js';
 import { UsageError } from '../errors.js';
-import { type Diagnostic, formatDiagnostic } from '../json/diagnostics.js';
+import { type Diagnostic, formatDiagnosticForTerminal } from '../json/diagnostics.js';
 import { readDocument } from '../json/document.js';
 import { isoSeconds } from '../clock.js';
 import { plural } from '../plan/format.js';
+import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { readSecret } from './secrets.js';
 
@@ -59,9 +60,9 @@ export function registerDeploy(program: Command, io: CliIo, setExit: (code: Exit
 async function deploy(options: Options, io: CliIo): Promise<ExitCode> {
   const read = await readDocument(options.file, 'SCALERD_ERR_DESCRIPTOR_READ', 'check the path; example descriptors are in examples/descriptors/');
   const checked = read.ok ? checkDescriptorText(read.text, options.file) : { ok: false as const, diagnostics: [read.diagnostic] };
-  for (const diagnostic of checked.diagnostics) io.err(formatDiagnostic(diagnostic));
+  for (const diagnostic of checked.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
   if (!checked.ok || !read.ok) {
-    io.err(`${options.file}: invalid, ${plural(checked.diagnostics.filter((d) => d.severity === 'error').length, 'error')}; nothing was deployed`);
+    io.err(terminalSafe(`${options.file}: invalid, ${plural(checked.diagnostics.filter((d) => d.severity === 'error').length, 'error')}; nothing was deployed`));
     return EXIT.failed;
   }
   const client = await connectApi(options, io);
@@ -71,33 +72,33 @@ async function deploy(options: Options, io: CliIo): Promise<ExitCode> {
   } catch (error) {
     // The API checks the same text: its diagnostics point into this file.
     const diagnostics = (error instanceof ApiCallError ? (error.remote?.details as { diagnostics?: Diagnostic[] } | undefined)?.diagnostics : undefined) ?? [];
-    for (const diagnostic of diagnostics) io.err(formatDiagnostic({ ...diagnostic, file: options.file }));
+    for (const diagnostic of diagnostics) io.err(formatDiagnosticForTerminal({ ...diagnostic, file: options.file }));
     throw error;
   }
   const { record, location } = started;
-  io.out(`deployment ${record.id}: ${record.namespace}/${record.app} version ${record.version}${record.previousVersion === undefined ? '' : ` replacing version ${record.previousVersion}`}, ${record.status}`);
-  io.out(`location: ${location}`);
+  io.out(terminalSafe(`deployment ${record.id}: ${record.namespace}/${record.app} version ${record.version}${record.previousVersion === undefined ? '' : ` replacing version ${record.previousVersion}`}, ${record.status}`));
+  io.out(terminalSafe(`location: ${location}`));
   if (!options.follow) return EXIT.ok;
 
   let final: DeploymentSummary | undefined;
   try {
     for await (const event of client.follow(record)) {
-      if (event.kind === 'log') io.out(formatLogLine(event.line));
+      if (event.kind === 'log') io.out(terminalSafe(formatLogLine(event.line)));
       else final = event.record;
     }
   } catch (error) {
     if (!io.signal?.aborted) throw error;
   }
   if (!final || final.status === 'RUNNING') {
-    io.err(`stopped following ${record.id}; the deployment goes on: scalerd deployments ${record.namespace}/${record.app}`);
+    io.err(terminalSafe(`stopped following ${record.id}; the deployment goes on: scalerd deployments ${record.namespace}/${record.app}`));
     return EXIT.failed;
   }
   const took = formatSeconds(final.updatedAt - final.createdAt);
   if (final.status === 'SUCCESS') {
-    io.out(`SUCCESS: ${final.namespace}/${final.app} version ${final.version} in ${took}`);
+    io.out(terminalSafe(`SUCCESS: ${final.namespace}/${final.app} version ${final.version} in ${took}`));
     return EXIT.ok;
   }
-  io.out(`FAILURE: ${final.namespace}/${final.app} version ${final.version} after ${took}${final.reason ? `: ${final.reason}` : ''}${final.switched ? ' (switched back to the old version)' : ''}`);
+  io.out(terminalSafe(`FAILURE: ${final.namespace}/${final.app} version ${final.version} after ${took}${final.reason ? `: ${final.reason}` : ''}${final.switched ? ' (switched back to the old version)' : ''}`));
   return EXIT.failed;
 }
 

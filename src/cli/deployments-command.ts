@@ -7,6 +7,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import type { DeploymentSummary } from '../deployer/api/index.js';
 import { isoSeconds } from '../clock.js';
 import { addApiOptions, connectApi, type ApiOptions } from './deploy-command.js';
+import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { renderTable, formatDuration } from './table.js';
 import { outputFormat } from './validate-command.js';
@@ -30,7 +31,7 @@ export function registerDeployments(program: Command, io: CliIo, setExit: (code:
       return setExit(EXIT.ok);
     }
     if (records.length === 0) {
-      io.out(`no deployments recorded${which?.namespace ? ` for ${which.namespace}${which.app ? `/${which.app}` : ''}` : ''}`);
+      io.out(terminalSafe(`no deployments recorded${which?.namespace ? ` for ${which.namespace}${which.app ? `/${which.app}` : ''}` : ''}`));
       return setExit(EXIT.ok);
     }
     const now = io.clock.now();

@@ -9,6 +9,7 @@ import { reconcileOnce } from '../engine/index.js';
 import { matchNodes, type NodePredicate } from '../plan/index.js';
 import { dict } from '../records.js';
 import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
+import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { printRun, runExitCode } from './run-report.js';
 
@@ -38,7 +39,7 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
         const [groups, nodes] = await Promise.all([connection.cloud.describeGroups(asgs), connection.cluster.listNodes()]);
         const node = nodes.find((n) => n.name === name);
         if (!node) {
-          io.err(`drain: no node named ${name}`);
+          io.err(terminalSafe(`drain: no node named ${name}`));
           setExit(EXIT.failed);
           return;
         }
@@ -46,7 +47,7 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
         const group = schedule.nodeGroups.find((g) => g.asg === asg);
         const observed = groups.find((g) => g.name === asg);
         if (!group || !observed) {
-          io.err(`drain: node ${name} (providerID ${node.providerId ?? 'none'}) is in none of the schedule's node groups (${schedule.nodeGroups.map((g) => `${g.name}: ${g.asg}`).join(', ')})`);
+          io.err(terminalSafe(`drain: node ${name} (providerID ${node.providerId ?? 'none'}) is in none of the schedule's node groups (${schedule.nodeGroups.map((g) => `${g.name}: ${g.asg}`).join(', ')})`));
           setExit(EXIT.failed);
           return;
         }
@@ -74,7 +75,7 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
         printRun(io, options.output, plan, report, code);
         if (!chosen && options.output === 'text') {
           const why = plan.notChosen.find((n) => n.node === name)?.reason ?? plan.blocked.map((b) => b.message).join('; ');
-          io.err(`drain: ${name} is not removed${why ? `: ${why}` : ''}`);
+          io.err(terminalSafe(`drain: ${name} is not removed${why ? `: ${why}` : ''}`));
         }
         setExit(code);
       } finally {

@@ -10,8 +10,9 @@ import { UsageError } from '../errors.js';
 import { createCluster, loadKubeConfig } from '../kube/index.js';
 import { checkPlanOptions } from '../plan/index.js';
 import type { Cluster } from '../ports/index.js';
-import { formatDiagnostic, loadScheduleFile, type Schedule } from '../schedule/index.js';
 import { DURATION_RANGES, durationArg } from './arguments.js';
+import { formatDiagnosticForTerminal, loadScheduleFile, type Schedule } from '../schedule/index.js';
+import { terminalSafe } from '../text/terminal.js';
 import type { CliIo } from './io.js';
 import { outputFormat } from './validate-command.js';
 import type { ReconcileInput } from '../engine/index.js';
@@ -78,8 +79,8 @@ export async function loadScheduleOption(options: ConnectionOptions, command: st
   if (problems.length > 0) throw new UsageError('SCALERD_ERR_CLI_USAGE', `--owner: ${problems.join('; ')}`);
   const loaded = await loadScheduleFile(options.schedule, io.clock.now());
   if (loaded.ok) return loaded.schedule;
-  for (const diagnostic of loaded.diagnostics) io.err(formatDiagnostic(diagnostic));
-  io.err(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`);
+  for (const diagnostic of loaded.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
+  io.err(terminalSafe(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`));
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import { createConfigMaps } from '../kube/config-maps.js';
 import { createHistoryStore, type HistoryEntry } from '../daemon/history.js';
 import { DEFAULT_OVERRIDES_NAMESPACE } from '../overrides/store.js';
 import { CLI_CLIENT_ID } from './engine-options.js';
+import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { MAX_HISTORY, wholeNumberArg } from './arguments.js';
 import { addKubeOptions, connectKube, type KubeOptions } from './kube-options.js';
@@ -49,7 +50,7 @@ export function registerHistory(program: Command, io: CliIo, setExit: (code: Exi
       ])));
       if (entries.length > shown.length) io.out(`${entries.length - shown.length} older not shown (-n ${entries.length} shows all)`);
     }
-    for (const key of unreadable) io.out(`entry ${key} of configmap ${where} cannot be read; skipped`);
+    for (const key of unreadable) io.out(terminalSafe(`entry ${key} of configmap ${where} cannot be read; skipped`));
     setExit(EXIT.ok);
   });
 }

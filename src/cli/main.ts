@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { inspect } from 'node:util';
 import { systemClock } from '../clock.js';
+import { terminalStack } from '../text/terminal.js';
 import { runCli } from './program.js';
 
 // `scalerd plan … | head` closes stdout early: that is the reader's choice, not a crash.
@@ -20,11 +22,22 @@ const onSignal = (signal: NodeJS.Signals) => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-const code = await runCli(process.argv.slice(2), {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-  clock: systemClock,
-  isTTY: process.stdout.isTTY === true,
-  signal: interrupt.signal,
-});
+let code: number;
+try {
+  code = await runCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    clock: systemClock,
+    isTTY: process.stdout.isTTY === true,
+    signal: interrupt.signal,
+  });
+} catch (error) {
+  process.stderr.write(`${crashReport(error)}\n`);
+  code = 1;
+}
 process.exitCode = code;
+
+/** A failure no command expected, reported as Node would (inspect; exit 1), made safe to print. */
+function crashReport(error: unknown): string {
+  return terminalStack(inspect(error), error instanceof Error ? error.message : '');
+}

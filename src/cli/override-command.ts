@@ -7,9 +7,10 @@ import type { Command } from 'commander';
 import { isRemoteError, RemoteError, UsageError } from '../errors.js';
 import { createConfigMaps } from '../kube/config-maps.js';
 import { createOverrideStore, DEFAULT_OVERRIDES_NAMESPACE, type OverrideStore } from '../overrides/store.js';
-import { formatDiagnostic, loadScheduleFile, type Schedule } from '../schedule/index.js';
 import { DURATION_RANGES, durationArg } from './arguments.js';
 import { CLI_CLIENT_ID } from './engine-options.js';
+import { formatDiagnosticForTerminal, loadScheduleFile, type Schedule } from '../schedule/index.js';
+import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { addKubeOptions, connectKube, type KubeOptions } from './kube-options.js';
 import { assignment, checkValues, namespaceArg, resolveEnd, whoSets, type Assignment } from './override-args.js';
@@ -112,8 +113,8 @@ async function loadSchedule(options: Common, command: string, io: CliIo): Promis
   }
   const loaded = await loadScheduleFile(options.schedule, io.clock.now());
   if (loaded.ok) return loaded.schedule;
-  for (const diagnostic of loaded.diagnostics) io.err(formatDiagnostic(diagnostic));
-  io.err(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`);
+  for (const diagnostic of loaded.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
+  io.err(terminalSafe(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`));
   return undefined;
 }
 

@@ -1,9 +1,12 @@
 // What the override commands print: text for people (a table for list, times in the
-// schedule's zone and in UTC) and JSON for scripts (ISO-8601 UTC instants).
+// schedule's zone and in UTC) and JSON for scripts (ISO-8601 UTC instants). Ids, values,
+// reasons and who set them come from a ConfigMap anyone with access may edit: text output
+// shows them through terminalSafe, line by line; JSON gives them exactly.
 
 import { phaseAt, type Override, type OverrideProblem } from '../overrides/types.js';
 import { formatLocal, formatUtc } from '../schedule/format.js';
 import type { Zone } from '../schedule/zone.js';
+import { terminalLines, terminalSafe } from '../text/terminal.js';
 import type { CliIo } from './io.js';
 import { renderTable } from './table.js';
 
@@ -37,7 +40,7 @@ export function printSet(io: CliIo, options: { output: 'text' | 'json'; zone: Zo
     io.out(JSON.stringify({ override: overrideJson(override, options.now), configMap: options.where, droppedExpired: dropped.map((o) => o.id) }, null, 2));
     return;
   }
-  io.out([
+  io.out(terminalLines([
     `override ${override.id} set: ${describeValues(override)}`,
     `  from   ${describeInstant(override.from, options.zone)}`,
     `  until  ${describeInstant(override.until, options.zone)}${override.untilNextWindow ? ', when the schedule next changes' : ''}`,
@@ -45,7 +48,7 @@ export function printSet(io: CliIo, options: { output: 'text' | 'json'; zone: Zo
     `  by     ${override.by}`,
     `stored in configmap ${options.where}; the daemon applies it within seconds, clamped to the schedule's limits`,
     ...(dropped.length > 0 ? [`dropped expired overrides: ${dropped.map((o) => o.id).join(', ')}`] : []),
-  ].join('\n'));
+  ]));
 }
 
 export function printList(
@@ -60,7 +63,7 @@ export function printList(
     io.out(JSON.stringify({ configMap: options.where, overrides: sorted.map((o) => overrideJson(o, options.now)), problems }, null, 2));
     return;
   }
-  for (const problem of problems) io.err(`warning ${problem.code}: ${problem.message}`);
+  for (const problem of problems) io.err(terminalSafe(`warning ${problem.code}: ${problem.message}`));
   if (sorted.length === 0) {
     io.out(`no overrides in configmap ${options.where}`);
     return;
@@ -84,6 +87,6 @@ export function printCleared(io: CliIo, output: 'text' | 'json', where: string, 
     io.out(JSON.stringify({ configMap: where, cleared, droppedExpired: dropped.map((o) => o.id) }, null, 2));
     return;
   }
-  io.out(cleared.length > 0 ? `cleared ${cleared.join(', ')} from configmap ${where}` : `no overrides to clear in configmap ${where}`);
-  if (dropped.length > 0) io.out(`dropped expired overrides: ${dropped.map((o) => o.id).join(', ')}`);
+  io.out(terminalSafe(cleared.length > 0 ? `cleared ${cleared.join(', ')} from configmap ${where}` : `no overrides to clear in configmap ${where}`));
+  if (dropped.length > 0) io.out(terminalSafe(`dropped expired overrides: ${dropped.map((o) => o.id).join(', ')}`));
 }

@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import {
   type Desired, type Schedule, type Source, type Timeline, type Transition,
-  desiredAt, formatDiagnostic, formatLocal, formatUtc, loadScheduleFile, timeline,
+  desiredAt, formatDiagnosticForTerminal, formatLocal, formatUtc, loadScheduleFile, timeline,
 } from '../schedule/index.js';
 import { wholeNumberArg } from './arguments.js';
+import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { renderTable } from './table.js';
 import { parseTimeArg } from './time-arg.js';
@@ -34,8 +35,8 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: ExitCo
       const now = io.clock.now();
       const loaded = await loadScheduleFile(file, now);
       if (!loaded.ok) {
-        for (const diagnostic of loaded.diagnostics) io.err(formatDiagnostic(diagnostic));
-        io.err(`${file}: invalid; run "scalerd validate ${file}" after fixing it`);
+        for (const diagnostic of loaded.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
+        io.err(terminalSafe(`${file}: invalid; run "scalerd validate ${file}" after fixing it`));
         setExit(EXIT.failed);
         return;
       }
@@ -123,7 +124,8 @@ function printTimeline(io: CliIo, file: string, schedule: Schedule, tl: Timeline
     const replicaChanges = t.changes.filter((c) => c.section === 'replicas').map((c) => `${c.key} ${c.from}→${c.to}`);
     rows.push([formatLocal(zone, t.at), formatUtc(t.at), ...groups.map(capacityCell), replicaChanges.join(', '), describeWhy(t)]);
   }
-  io.out(`${file}: ${tl.transitions.length} change${tl.transitions.length === 1 ? '' : 's'} from ${formatLocal(zone, tl.from)} to ${formatLocal(zone, tl.to)}\n`);
+  io.out(terminalSafe(`${file}: ${tl.transitions.length} change${tl.transitions.length === 1 ? '' : 's'} from ${formatLocal(zone, tl.from)} to ${formatLocal(zone, tl.to)}`));
+  io.out('');
   io.out(renderTable(header, rows));
 }
 
@@ -139,13 +141,15 @@ function printState(io: CliIo, schedule: Schedule, at: number, output: 'text' | 
     }, null, 2));
     return;
   }
-  io.out(`Desired state at ${formatLocal(schedule.zone, at)} (${formatUtc(at)}), ${schedule.zone.name}:\n`);
+  io.out(terminalSafe(`Desired state at ${formatLocal(schedule.zone, at)} (${formatUtc(at)}), ${schedule.zone.name}:`));
+  io.out('');
   const rows = [
     ...schedule.nodeGroups.map((g) => ['capacity', g.name, String(desired.state.capacity[g.name]), sourceLabel(schedule, desired.sources.capacity[g.name]!)]),
     ...schedule.workloads.map((w) => ['replicas', w.key, String(desired.state.replicas[w.key]), sourceLabel(schedule, desired.sources.replicas[w.key]!)]),
   ];
   io.out(renderTable(['FIELD', 'NAME', 'VALUE', 'FROM'], rows));
+  io.out('');
   io.out(next
-    ? `\nNext change: ${formatLocal(schedule.zone, next.at)} (${formatUtc(next.at)}): ${next.changes.map((c) => `${c.key} ${c.from}→${c.to}`).join(', ')}`
-    : '\nNo change in the next 400 days.');
+    ? terminalSafe(`Next change: ${formatLocal(schedule.zone, next.at)} (${formatUtc(next.at)}): ${next.changes.map((c) => `${c.key} ${c.from}→${c.to}`).join(', ')}`)
+    : 'No change in the next 400 days.');
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isScalerdError, isUsageError } from '../errors.js';
+import { terminalLines, terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
 type Register = (program: Command, io: CliIo, setExit: (code: ExitCode) => void) => void;
@@ -43,6 +44,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     .configureOutput({
       writeOut: (text) => io.out(text.trimEnd()),
       writeErr: (text) => io.err(text.trimEnd()),
+      // Commander's errors quote the arguments as given ("unknown option '…'"): each of
+      // their lines made safe to print. Help is ours and goes out as it is.
+      outputError: (text, write) => write(terminalLines(text.split('\n'))),
     });
   program.configureHelp({ showGlobalOptions: true });
   const name = argv.find((arg) => !arg.startsWith('-'));
@@ -58,12 +62,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       // Help and version end through this path too, with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // Messages quote arguments, file contents and API answers: one line, made safe to print.
     if (isUsageError(error)) {
-      io.err(`error ${error.code}: ${error.message}`);
+      io.err(terminalSafe(`error ${error.code}: ${error.message}`));
       return EXIT.usage;
     }
     if (isScalerdError(error)) {
-      io.err(`error ${error.code}: ${error.message}`);
+      io.err(terminalSafe(`error ${error.code}: ${error.message}`));
       return EXIT.failed;
     }
     throw error;

@@ -27,8 +27,9 @@ import { createLeaseStore } from '../kube/leases.js';
 import { createOverrideStore, type Override } from '../overrides/index.js';
 // The simulator is loaded only with --sim: a daemon in a real cluster never needs it.
 import type { Sim } from '../sim/index.js';
-import { formatDiagnostic } from '../json/diagnostics.js';
 import { DURATION_RANGES, MAX_BURST, MAX_HISTORY, MAX_QPS, MAX_SPEED, durationArg, positiveNumberArg, wholeNumberArg } from './arguments.js';
+import { formatDiagnosticForTerminal } from '../json/diagnostics.js';
+import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { addLogOptions, envOption, loggerFrom, type LogFlags } from './env-options.js';
 
@@ -84,8 +85,8 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
   const sleep: Sleep = sim ? (ms, signal) => sim.clock.sleep(ms, signal) : io.sleep ?? timerSleep;
   const opened = await ScheduleSource.open(options.schedule!, clock);
   if (!opened.ok) {
-    for (const line of opened.diagnostics) io.err(line);
-    io.err(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`);
+    for (const diagnostic of opened.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
+    io.err(terminalSafe(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`));
     return EXIT.failed;
   }
   for (const warning of opened.warnings) log.warn({ event: 'schedule-warning' }, warning);
@@ -166,7 +167,7 @@ async function startDemoSim(file: string, speed: number, namespace: string, io: 
   const { startSim } = await import('../sim/index.js');
   const loaded = await loadScenarioFile(file);
   if (!loaded.ok) {
-    for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
+    for (const d of loaded.diagnostics) io.err(formatDiagnosticForTerminal(d));
     return undefined;
   }
   const sim = await startSim({ scenario: loaded.scenario, speed });

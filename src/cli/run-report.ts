@@ -1,9 +1,12 @@
 // How the commands that act (scale, drain) show their work: progress lines per node on a
-// terminal, then the plan and the outcome; or one JSON document for scripts.
+// terminal, then the plan and the outcome; or one JSON document for scripts. Node and pod
+// names, reasons and messages come from the cluster and its API: each text line is made
+// safe to print (terminalSafe) as a whole, so a newline in one stays on its line.
 
 import type { ExecutionReport, ProgressEvent } from '../actuate/index.js';
 import { renderPlan, type Blocked, type Plan } from '../plan/index.js';
 import { formatUtc } from '../schedule/index.js';
+import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
 /** Progress lines while the plan runs: text output on a terminal only (logs and -o json stay clean). */
@@ -11,9 +14,9 @@ export function progressPrinter(io: CliIo, output: 'text' | 'json'): ((event: Pr
   if (output !== 'text' || io.isTTY !== true) return undefined;
   return (event) => {
     if (event.kind === 'node') {
-      io.out(`${formatUtc(event.at)}  ${event.node}${event.instanceId ? ` (${event.instanceId})` : ''}: ${event.phase}, ${event.evicted} evicted, ${event.remaining} remaining${event.message ? ` — ${event.message}` : ''}`);
+      io.out(terminalSafe(`${formatUtc(event.at)}  ${event.node}${event.instanceId ? ` (${event.instanceId})` : ''}: ${event.phase}, ${event.evicted} evicted, ${event.remaining} remaining${event.message ? ` — ${event.message}` : ''}`));
     } else if (event.kind === 'step' && (event.status === 'started' || event.status === 'failed' || event.status === 'stopped')) {
-      io.out(`${formatUtc(event.at)}  step ${event.index + 1} ${event.step}: ${event.status}${event.message ? ` — ${event.message}` : ''}`);
+      io.out(terminalSafe(`${formatUtc(event.at)}  step ${event.index + 1} ${event.step}: ${event.status}${event.message ? ` — ${event.message}` : ''}`));
     }
   };
 }
@@ -31,19 +34,19 @@ export function printRun(io: CliIo, output: 'text' | 'json', plan: Plan, report:
     io.out(JSON.stringify({ exitCode: code, plan, report }, null, 2));
     return;
   }
-  for (const line of renderPlan(plan)) io.out(line);
+  for (const line of renderPlan(plan)) io.out(terminalSafe(line));
   if (report.dryRun) {
     io.out(`dry run: nothing was changed; ${report.actions.length} call${report.actions.length === 1 ? '' : 's'} would be made:`);
-    for (const a of report.actions) io.out(`  - ${a.kind} ${a.target}${a.detail ? `: ${a.detail}` : ''}`);
+    for (const a of report.actions) io.out(terminalSafe(`  - ${a.kind} ${a.target}${a.detail ? `: ${a.detail}` : ''}`));
   }
   for (const n of report.nodes) {
-    io.out(`node ${n.node}${n.instanceId ? ` (${n.instanceId})` : ''}: ${report.dryRun ? 'would be ' : ''}${n.result} (${n.code}), ${n.evicted} evicted, ${n.refused} refused by a budget${n.forced ? `, ${n.forced} forced` : ''}${n.reason ? ` — ${n.reason}` : ''}`);
+    io.out(terminalSafe(`node ${n.node}${n.instanceId ? ` (${n.instanceId})` : ''}: ${report.dryRun ? 'would be ' : ''}${n.result} (${n.code}), ${n.evicted} evicted, ${n.refused} refused by a budget${n.forced ? `, ${n.forced} forced` : ''}${n.reason ? ` — ${n.reason}` : ''}`));
   }
   const left = report.nodes.filter((n) => n.result === 'stopped');
   if (report.outcome === 'stopped' && left.length > 0) {
-    io.out(`interrupted: ${left.length} node${left.length === 1 ? '' : 's'} left marked by scalerd (${left.map((n) => `${n.node} ${n.phase ?? ''}`.trim()).join(', ')}).`);
+    io.out(terminalSafe(`interrupted: ${left.length} node${left.length === 1 ? '' : 's'} left marked by scalerd (${left.map((n) => `${n.node} ${n.phase ?? ''}`.trim()).join(', ')}).`));
     io.out('  Run the same command again to finish them, or scale the group to its current size to roll back those not yet terminating; a running scalerd daemon does either by itself.');
   }
   const seconds = ((report.finishedAt - report.startedAt) / 1000).toFixed(1);
-  io.out(`${report.dryRun ? 'dry run ' : ''}${report.outcome}${code === EXIT.ok ? '' : ' (not everything asked for was done)'} in ${seconds} s${report.message ? ` — ${report.message}` : ''}`);
+  io.out(terminalSafe(`${report.dryRun ? 'dry run ' : ''}${report.outcome}${code === EXIT.ok ? '' : ' (not everything asked for was done)'} in ${seconds} s${report.message ? ` — ${report.message}` : ''}`));
 }

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
-import { formatDiagnostic } from '../json/diagnostics.js';
+import { formatDiagnosticForTerminal } from '../json/diagnostics.js';
 // Loaded when the command runs: every other command's start-up skips the simulator.
 import type { Sim } from '../sim/index.js';
 import { MAX_NODES } from '../schedule/limits.js';
 import { MAX_SPEED, positiveNumberArg, wholeNumberArg } from './arguments.js';
+import { terminalLines } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
 type Options = { scenario?: string; nodes?: number; podsPerNode?: number; speed: number; port: number; kubeconfigOut?: string };
@@ -40,7 +41,7 @@ export function registerSim(program: Command, io: CliIo, setExit: (code: ExitCod
         const file = options.scenario ?? new URL('demo.json', SCENARIOS_DIR).pathname;
         const loaded = await loadScenarioFile(file);
         if (!loaded.ok) {
-          for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
+          for (const d of loaded.diagnostics) io.err(formatDiagnosticForTerminal(d));
           setExit(EXIT.failed);
           return;
         }
@@ -53,7 +54,7 @@ export function registerSim(program: Command, io: CliIo, setExit: (code: ExitCod
       });
       const kubeconfigOut = options.kubeconfigOut ?? join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`);
       await writeFile(kubeconfigOut, sim.kubeconfig, { mode: 0o600 });
-      io.out(banner(sim, kubeconfigOut, options.speed));
+      io.out(terminalLines(banner(sim, kubeconfigOut, options.speed)));
       await stopSignal();
       await sim.stop();
       io.out('scalerd sim: stopped');
@@ -61,7 +62,8 @@ export function registerSim(program: Command, io: CliIo, setExit: (code: ExitCod
     });
 }
 
-function banner(sim: Sim, kubeconfig: string, speed: number): string {
+/** Its lines: the scenario's name and the paths are the user's text. */
+function banner(sim: Sim, kubeconfig: string, speed: number): string[] {
   const s = sim.scenario;
   const nodes = s.nodeGroups.reduce((n, g) => n + g.desired, 0);
   return [
@@ -71,6 +73,6 @@ function banner(sim: Sim, kubeconfig: string, speed: number): string {
     `  AWS endpoint     ${sim.awsEndpoint}   region ${sim.region}`,
     `  AWS credentials  AWS_ACCESS_KEY_ID=${sim.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${sim.credentials.secretAccessKey} (placeholders; not checked)`,
     'Press Ctrl-C to stop.',
-  ].join('\n');
+  ];
 }
 

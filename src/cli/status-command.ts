@@ -17,6 +17,7 @@ import { readMark } from '../plan/index.js';
 import { formatLocal } from '../schedule/index.js';
 import { CLI_CLIENT_ID, loadScheduleOption, type ConnectionOptions, addConnectionOptions } from './engine-options.js';
 import { connectKube } from './kube-options.js';
+import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { renderTable } from './table.js';
 import { outputFormat } from './validate-command.js';
@@ -54,7 +55,7 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: Exit
         return setExit(EXIT.ok);
       }
       const desired = board.desired;
-      io.out(`${options.schedule} (${schedule.zone.name}), ${formatLocal(schedule.zone, now)}`);
+      io.out(terminalSafe(`${options.schedule} (${schedule.zone.name}), ${formatLocal(schedule.zone, now)}`));
       io.out('');
       io.out(renderTable(['GROUP', 'ASG', 'WANTED', 'BECAUSE', 'ASG DESIRED', 'IN SERVICE', 'READY'], schedule.nodeGroups.map((g) => {
         const asg = observation.groups.find((x) => x.name === g.asg);
@@ -70,11 +71,11 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: Exit
         })));
       }
       io.out('');
-      io.out(marked.length === 0 ? 'in progress: nothing (no node carries scalerd\'s mark)' : `in progress: ${marked.map((m) => `${m.node} ${m.phase}`).join(', ')}`);
-      for (const note of desired.notes) io.out(`note: ${note}`);
-      for (const problem of set.problems) io.out(`override entry skipped: ${problem.message}`);
+      io.out(marked.length === 0 ? 'in progress: nothing (no node carries scalerd\'s mark)' : terminalSafe(`in progress: ${marked.map((m) => `${m.node} ${m.phase}`).join(', ')}`));
+      for (const note of desired.notes) io.out(terminalSafe(`note: ${note}`));
+      for (const problem of set.problems) io.out(terminalSafe(`override entry skipped: ${problem.message}`));
       const next = nextTransition(schedule, now);
-      io.out(next ? `next: ${next.local} (${next.at}): ${describeChanges(next)}` : 'next: the schedule never changes again');
+      io.out(next ? terminalSafe(`next: ${next.local} (${next.at}): ${describeChanges(next)}`) : 'next: the schedule never changes again');
       setExit(EXIT.ok);
     } finally {
       cloud.destroy();

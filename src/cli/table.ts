@@ -1,8 +1,15 @@
-/** Left-aligned columns separated by two spaces; numeric-looking cells are right-aligned. */
+import { terminalSafe } from '../text/terminal.js';
+
+/**
+ * Left-aligned columns separated by two spaces; numeric-looking cells are right-aligned.
+ * Cells are text from the schedule or the cluster: each is made safe to print first (a
+ * newline or an escape sequence in a reason would break the rows), and the widths are
+ * those of what is printed.
+ */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const all = [header, ...rows];
+  const all = [header, ...rows].map((row) => row.map(terminalSafe));
   const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
-  const numeric = header.map((_, i) => rows.length > 0 && rows.every((row) => /^[\d→ ]+$/.test(row[i] ?? '')));
+  const numeric = header.map((_, i) => rows.length > 0 && all.slice(1).every((row) => /^[\d→ ]+$/.test(row[i] ?? '')));
   return all
     .map((row) =>
       row

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { type Diagnostic, formatDiagnostic, loadScheduleFile } from '../schedule/index.js';
+import { type Diagnostic, formatDiagnosticForTerminal, loadScheduleFile } from '../schedule/index.js';
+import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
 type Options = { output: 'text' | 'json'; strict: boolean };
@@ -27,8 +28,8 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: Ex
         }, null, 2));
       } else {
         for (const { file, result } of results) {
-          for (const diagnostic of result.diagnostics) io.out(formatDiagnostic(diagnostic));
-          io.out(summary(file, result.ok, result.diagnostics));
+          for (const diagnostic of result.diagnostics) io.out(formatDiagnosticForTerminal(diagnostic));
+          io.out(terminalSafe(summary(file, result.ok, result.diagnostics)));
         }
       }
       setExit(failed ? EXIT.failed : EXIT.ok);

@@ -10,7 +10,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Clock } from '../clock.js';
 import { readDocument } from '../json/document.js';
-import { checkScheduleText, formatDiagnostic, type Schedule } from '../schedule/index.js';
+import { checkScheduleText, formatDiagnostic, type Diagnostic, type Schedule } from '../schedule/index.js';
 
 export type ScheduleStatus = {
   readonly path: string;
@@ -38,12 +38,15 @@ export class ScheduleSource {
     this.#status = status;
   }
 
-  /** The first load must succeed: there is no last good schedule to fall back on. */
-  static async open(path: string, clock: Clock): Promise<{ ok: true; source: ScheduleSource; warnings: readonly string[] } | { ok: false; diagnostics: readonly string[] }> {
+  /**
+   * The first load must succeed: there is no last good schedule to fall back on. Its
+   * diagnostics come as values, for the caller to print (on a terminal: made safe first).
+   */
+  static async open(path: string, clock: Clock): Promise<{ ok: true; source: ScheduleSource; warnings: readonly string[] } | { ok: false; diagnostics: readonly Diagnostic[] }> {
     const read = await readSchedule(path);
-    if (!read.ok) return { ok: false, diagnostics: [read.problem] };
+    if (!read.ok) return { ok: false, diagnostics: [read.diagnostic] };
     const checked = checkScheduleText(read.text, { file: path, now: clock.now() });
-    if (!checked.ok) return { ok: false, diagnostics: checked.diagnostics.map(formatDiagnostic) };
+    if (!checked.ok) return { ok: false, diagnostics: checked.diagnostics };
     const source = new ScheduleSource(path, clock, checked.schedule, { path, loadedAt: clock.now(), sha256: hash(read.text) });
     return { ok: true, source, warnings: checked.diagnostics.map(formatDiagnostic) };
   }
@@ -59,7 +62,7 @@ export class ScheduleSource {
   /** Reads the file again; takes it when it changed and checks, keeps the last good one otherwise. */
   async reload(): Promise<Reload> {
     const read = await readSchedule(this.path);
-    if (!read.ok) return this.#reject('', [read.problem]);
+    if (!read.ok) return this.#reject('', [formatDiagnostic(read.diagnostic)]);
     const text = read.text;
     const sha256 = hash(text);
     if (sha256 === this.#status.sha256 && !this.#status.rejected) return { kind: 'unchanged' };
@@ -106,9 +109,8 @@ export class ScheduleSource {
   }
 }
 
-async function readSchedule(path: string): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
-  const read = await readDocument(path, 'SCALERD_ERR_SCHEDULE_READ', 'check the path (in a cluster: the schedule ConfigMap and its volume)');
-  return read.ok ? read : { ok: false, problem: formatDiagnostic(read.diagnostic) };
+function readSchedule(path: string): ReturnType<typeof readDocument> {
+  return readDocument(path, 'SCALERD_ERR_SCHEDULE_READ', 'check the path (in a cluster: the schedule ConfigMap and its volume)');
 }
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,6 +1,8 @@
 // Diagnostics: what is wrong in a schedule file, where (file, line:column, JSON
 // pointer), what was expected, and how to fix it. Several are collected per file.
 
+import { terminalSafe } from '../text/terminal.js';
+
 export type Severity = 'error' | 'warning';
 
 export type Diagnostic = {
@@ -22,6 +24,17 @@ export type Diagnostic = {
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.pointer === '' ? '(document)' : d.pointer;
   return `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code} at ${where}: ${d.message}\n    hint: ${d.hint}`;
+}
+
+/**
+ * formatDiagnostic for a terminal: the same two lines, each field made safe to print
+ * first. Messages quote the file (a key, a window's name, a time zone) and pointers hold
+ * its keys, so a control character there could end the line or act on the screen. The
+ * daemon's /status and logs keep formatDiagnostic's exact text.
+ */
+export function formatDiagnosticForTerminal(d: Diagnostic): string {
+  const safe = terminalSafe;
+  return formatDiagnostic({ ...d, file: safe(d.file), code: safe(d.code), pointer: safe(d.pointer), message: safe(d.message), hint: safe(d.hint) });
 }
 
 export function escapePointerSegment(segment: string | number): string {

@@ -2,7 +2,7 @@
 export { checkScheduleText, loadScheduleFile, type CheckResult } from './load.js';
 export { desiredAt, timeline, nextBoundary, diffStates, type Timeline, type Transition, type Change } from './evaluate.js';
 export { clampState } from './limits.js';
-export { formatDiagnostic, type Diagnostic } from '../json/diagnostics.js';
+export { formatDiagnostic, formatDiagnosticForTerminal, type Diagnostic } from '../json/diagnostics.js';
 export { formatLocal, formatUtc } from './format.js';
 export { Zone } from './zone.js';
 export type { Schedule, State, Desired, Source, NodeGroup, Workload, Window } from './types.js';

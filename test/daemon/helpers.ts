@@ -9,6 +9,7 @@ import { createCloud, type AwsCloud } from '../../src/aws/index.js';
 import { startDaemon, type Daemon, type DaemonOptions } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/log.js';
 import { ScheduleSource } from '../../src/daemon/schedule-source.js';
+import { formatDiagnostic } from '../../src/json/diagnostics.js';
 import { clockTimers } from '../../src/daemon/triggers.js';
 import { createCluster, loadKubeConfig } from '../../src/kube/index.js';
 import type { Cluster } from '../../src/ports/index.js';
@@ -45,7 +46,7 @@ export async function startDaemonBed(startAt: number, more: Partial<DaemonOption
   const schedulePath = join(tempDir('scalerd-daemon-'), 'schedule.json');
   copyFileSync(schedule, schedulePath);
   const opened = await ScheduleSource.open(schedulePath, sim.clock);
-  if (!opened.ok) throw new Error(opened.diagnostics.join('\n'));
+  if (!opened.ok) throw new Error(opened.diagnostics.map(formatDiagnostic).join('\n'));
   const out = new PassThrough();
   let text = '';
   out.on('data', (chunk: Buffer) => { text += chunk.toString(); });

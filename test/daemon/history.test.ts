@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDaemon, type Daemon } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/log.js';
 import { ScheduleSource } from '../../src/daemon/schedule-source.js';
+import { formatDiagnostic } from '../../src/json/diagnostics.js';
 import { clockTimers } from '../../src/daemon/triggers.js';
 import { clusterOver } from '../../src/kube/index.js';
 import type { Override } from '../../src/overrides/index.js';
@@ -84,7 +85,7 @@ describe('daemon history', () => {
     const now = b.sim.clock.now();
     const overrides: Override[] = [{ id: 'wakeup', capacity: { workers: 9 }, from: now, until: now + 6 * 3_600_000, reason: 'early start', by: 'alice', createdAt: now }];
     const opened = await ScheduleSource.open(b.schedulePath, b.sim.clock);
-    if (!opened.ok) throw new Error(opened.diagnostics.join('\n'));
+    if (!opened.ok) throw new Error(opened.diagnostics.map(formatDiagnostic).join('\n'));
     const sleep = (ms: number, signal?: AbortSignal) => b.sim.clock.sleep(ms, signal);
     const second = await startDaemon({
       source: opened.source, cloud: b.cloud, cluster: clusterOver(kubeOf(b.sim).deps), clock: b.sim.clock, sleep,
