@@ -100,5 +100,5 @@ describe('scalerd run under injected faults', () => {
       return JSON.stringify(counted()) === JSON.stringify(expected);
     }, 10_000).catch(() => undefined);
     expect(counted()).toEqual(expected);
-  });
+  }, 120_000);
 });
