@@ -10,6 +10,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { AdaptiveRetryStrategy, DefaultRateLimiter, MAXIMUM_RETRY_DELAY } from '@smithy/core/retry';
 import { createEc2Client, type Ec2Client } from './ec2-client.js';
 import { classify } from './errors.js';
+import { observeFailedAttempts } from './failed-attempts.js';
 import type { ResolvedOptions } from './options.js';
 
 export type Clients = { readonly autoscaling: AutoScalingClient; readonly ec2: Ec2Client };
@@ -38,8 +39,12 @@ export function createClients(o: ResolvedOptions): Clients {
     logger: silent,
     requestHandler: requestHandler(),
   });
+  if (o.onApiError) observeFailedAttempts(autoscaling, o.onApiError);
   // One strategy per client: Auto Scaling and EC2 throttle separately.
-  const ec2 = createEc2Client({ autoscaling, maxAttempts: o.maxAttempts, version: o.version, retryStrategy: retryStrategy(o), requestHandler: requestHandler() });
+  const ec2 = createEc2Client({
+    autoscaling, maxAttempts: o.maxAttempts, version: o.version, retryStrategy: retryStrategy(o), requestHandler: requestHandler(),
+    ...(o.onApiError ? { onApiError: o.onApiError } : {}),
+  });
   return { autoscaling, ec2 };
 }
 

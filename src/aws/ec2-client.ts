@@ -4,7 +4,8 @@
 //   signing     @smithy/signature-v4 with the Auto Scaling client's credentials (the default
 //               chain, refreshed) and hash, clock skew corrected as the SDK corrects it;
 //   sending     a @smithy/node-http-handler NodeHttpHandler with the clients' timeouts;
-//   retrying    the strategy clients.ts builds, driven as the SDK's retry middleware drives it;
+//   retrying    the strategy clients.ts builds, driven as the SDK's retry middleware drives it,
+//               each failed attempt told to the observer as failed-attempts.ts does for the SDK;
 //   errors      shaped as the SDK's (name and Code, message, $metadata), for errors.ts.
 
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
@@ -12,8 +13,10 @@ import { HttpRequest, type HttpResponse } from '@smithy/core/protocols';
 import { v4 as invocationId } from '@smithy/core/serde';
 import { NodeHttpHandler, streamCollector } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { ApiErrorObserver } from '../ports/api-errors.js';
 import { ec2Endpoint } from './ec2-endpoint.js';
 import { describeInstancesBody, readDescribeInstances, readErrorAnswer, type DescribeInstancesInput, type DescribeInstancesPage } from './ec2-query.js';
+import { reportFailedAttempt } from './failed-attempts.js';
 import { withRetries, type Metadata, type RetryStrategy } from './retry-loop.js';
 
 export type { DescribeInstancesInput, Ec2Instance } from './ec2-query.js';
@@ -37,6 +40,8 @@ export type Ec2ClientOptions = {
   /** A strategy of EC2's own: throttling in one service must not slow the other. */
   readonly retryStrategy: RetryStrategy;
   readonly requestHandler: ConstructorParameters<typeof NodeHttpHandler>[0];
+  /** Told of every failed attempt (failed-attempts.ts). */
+  readonly onApiError?: ApiErrorObserver;
 };
 
 /**
@@ -113,9 +118,15 @@ class Ec2QueryClient implements Ec2Client {
       },
       body,
     });
-    const { value, attempts } = await withRetries(this.#o.retryStrategy, (n) => {
+    const { onApiError } = this.#o;
+    const { value, attempts } = await withRetries(this.#o.retryStrategy, async (n) => {
       request.headers['amz-sdk-request'] = `attempt=${n}; max=${this.#o.maxAttempts}`;
-      return this.#attempt(request);
+      try {
+        return await this.#attempt(request);
+      } catch (error) {
+        if (onApiError) reportFailedAttempt(onApiError, 'DescribeInstances', error);
+        throw error;
+      }
     });
     return { ...value, $metadata: { ...value.$metadata, attempts } };
   }

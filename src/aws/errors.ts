@@ -2,37 +2,41 @@
 // (SCALERD_ERR_AWS_CALL) with the operation, the HTTP status, AWS's error code and whether
 // trying again later may help. The core never sees an SDK error.
 //
-// Classification (first match wins):
-//   throttling codes (Throttling, RequestLimitExceeded, …)       retryable
-//   transient codes (ServiceUnavailable, InternalFailure,
-//     ScalingActivityInProgress, ResourceContention, …)          retryable
-//   HTTP 5xx or 429                                             retryable
-//   any other HTTP answer (ValidationError, NotFound, 403, …)   not retryable
-//   no answer: timeouts and network errors (ECONNRESET, …)      retryable
-//   no answer: aborted, no credentials, anything else           not retryable
+// Classification (first match wins), with the class a failed attempt is counted under
+// (src/ports/api-errors.ts):
+//   a code in CODES below (throttling, transient, network, credentials)   as listed there
+//   a code ending in NotFound (EC2 answers those with 400), or HTTP 404    not retryable, not-found
+//   HTTP 429, 5xx                                        retryable: throttled, server
+//   HTTP 401, 403, 409, any other 4xx                    not: unauthorized, forbidden, conflict, invalid
+//   no answer and a code not listed (aborted, anything else)   not retryable, other
 
+import type { ApiErrorClass } from '../ports/api-errors.js';
 import { RemoteError } from '../errors.js';
+import type { AwsOperation } from './failed-attempts.js';
 
-const THROTTLING = new Set([
-  'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'RequestThrottled',
-  'TooManyRequestsException', 'RequestLimitExceeded', 'BandwidthLimitExceeded', 'EC2ThrottledException',
-  'PriorRequestNotComplete', 'SlowDown',
-]);
+type Known = { readonly errorClass: ApiErrorClass; readonly retryable: boolean };
 
-const TRANSIENT = new Set([
-  'ServiceUnavailable', 'ServiceUnavailableException', 'Unavailable', 'InternalFailure', 'InternalError',
-  'InternalServiceError', 'RequestTimeout', 'RequestTimeoutException', 'TimeoutError',
+/** The error codes (AWS's, the SDK's, Node's) that say more than a status would: one table. */
+const CODES: ReadonlyMap<string, Known> = new Map(([
+  ['throttled', true, [
+    'Throttling', 'ThrottlingException', 'ThrottledException', 'RequestThrottledException', 'RequestThrottled',
+    'TooManyRequestsException', 'RequestLimitExceeded', 'BandwidthLimitExceeded', 'EC2ThrottledException',
+    'PriorRequestNotComplete', 'SlowDown',
+  ]],
+  ['server', true, ['ServiceUnavailable', 'ServiceUnavailableException', 'Unavailable', 'InternalFailure', 'InternalError', 'InternalServiceError']],
+  ['timeout', true, ['RequestTimeout', 'RequestTimeoutException', 'TimeoutError']],
   // Auto Scaling: another change to the group is under way; it will be done soon.
-  'ScalingActivityInProgress', 'ResourceContention',
+  ['conflict', true, ['ScalingActivityInProgress', 'ResourceContention']],
   // The SDK corrects its clock or refreshes credentials before the next call.
-  'RequestExpired', 'RequestTimeTooSkewed', 'ExpiredToken', 'ExpiredTokenException',
-]);
-
-/** Node's codes for a connection that failed or broke before an answer. */
-const NETWORK = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH',
-  'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
+  ['unauthorized', true, ['RequestExpired', 'RequestTimeTooSkewed', 'ExpiredToken', 'ExpiredTokenException']],
+  // Node's codes for a connection that failed or broke before an answer.
+  ['connection', true, [
+    'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH',
+    'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ERR_SOCKET_CONNECTION_TIMEOUT',
+  ]],
+  // No credentials to sign with (the SDK's chain found none), or a signature AWS refused.
+  ['unauthorized', false, ['CredentialsProviderError', 'AuthFailure', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthenticationToken', 'UnrecognizedClientException']],
+] as const).flatMap(([errorClass, retryable, codes]) => codes.map((code): [string, Known] => [code, { errorClass, retryable }])));
 
 /** What the SDK's errors carry, read without depending on its classes. */
 type SdkErrorShape = {
@@ -45,19 +49,27 @@ type SdkErrorShape = {
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
 };
 
-export type Classification = { readonly reason: string; readonly status: number | undefined; readonly retryable: boolean };
+export type Classification = { readonly reason: string; readonly status: number | undefined; readonly retryable: boolean; readonly errorClass: ApiErrorClass };
 
 export function classify(error: unknown): Classification {
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
   const reason = [e.Code, e.name, e.code].find((r): r is string => typeof r === 'string' && r !== '' && r !== 'Error') ?? 'UnknownError';
-  return { reason, status, retryable: isRetryable(reason, status) };
+  const known = CODES.get(reason);
+  if (known) return { reason, status, ...known };
+  return { reason, status, retryable: status !== undefined && (status >= 500 || status === 429), errorClass: classOfAnswer(reason, status) };
 }
 
-function isRetryable(reason: string, status: number | undefined): boolean {
-  if (THROTTLING.has(reason) || TRANSIENT.has(reason)) return true;
-  if (status !== undefined) return status >= 500 || status === 429;
-  return NETWORK.has(reason);
+function classOfAnswer(reason: string, status: number | undefined): ApiErrorClass {
+  if (/NotFound$/.test(reason) || status === 404) return 'not-found';
+  if (status === undefined) return 'other';
+  if (status === 429) return 'throttled';
+  if (status >= 500) return 'server';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 409) return 'conflict';
+  if (status >= 400) return 'invalid';
+  return 'other';
 }
 
 /**
@@ -87,7 +99,7 @@ export function redact(text: string): string {
 }
 
 /** Runs one SDK call (retries included) and turns what it throws into a RemoteError. */
-export async function guarded<T>(operation: string, what: string, run: () => Promise<T>): Promise<T> {
+export async function guarded<T>(operation: AwsOperation, what: string, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {

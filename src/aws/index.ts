@@ -3,3 +3,4 @@
 // SDK; @aws-sdk/client-ec2 is for the tests only.
 export { createCloud, type AwsCloud } from './cloud.js';
 export type { AwsOptions, AwsCredentials } from './options.js';
+export { AWS_OPERATIONS, type AwsOperation } from './failed-attempts.js';

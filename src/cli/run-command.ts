@@ -11,15 +11,16 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { timerSleep, type Sleep } from '../actuate/index.js';
-import { createCloud } from '../aws/index.js';
+import { AWS_OPERATIONS, createCloud } from '../aws/index.js';
 import type { Clock } from '../clock.js';
 import { startDaemon, type Leadership } from '../daemon/daemon.js';
 import { LEASE_NAME, LeaderElector } from '../daemon/leader.js';
+import { apiErrorObserver, createMetrics } from '../daemon/metrics.js';
 import type { Logger } from '../daemon/log.js';
 import { ScheduleSource } from '../daemon/schedule-source.js';
 import { clockTimers } from '../daemon/triggers.js';
 import { UsageError } from '../errors.js';
-import { createKubeDeps, clusterOver, loadKubeConfig } from '../kube/index.js';
+import { CLUSTER_OPERATIONS, createKubeDeps, clusterOver, loadKubeConfig } from '../kube/index.js';
 import { createConfigMaps } from '../kube/config-maps.js';
 import { createEventSink } from '../kube/events.js';
 import { createHistoryStore, DEFAULT_HISTORY_LIMIT } from '../daemon/history.js';
@@ -91,18 +92,23 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
   }
   for (const warning of opened.warnings) log.warn({ event: 'schedule-warning' }, warning);
 
+  // Made here, before the adapters, so that they count every failed call from the first.
+  const metrics = createMetrics();
+  const onApiError = apiErrorObserver(metrics, { kube: CLUSTER_OPERATIONS, aws: AWS_OPERATIONS });
+
   const kubeconfig = sim ? await simKubeconfig(sim) : options.kubeconfig;
   const target = loadKubeConfig({
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
   });
   const deps = createKubeDeps({
-    target, clientId: options.clientId, clock, sleep,
+    target, clientId: options.clientId, clock, sleep, onApiError,
     ...(options.qps !== undefined ? { qps: options.qps } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
   });
   const region = options.awsRegion ?? options.region;
   const cloud = createCloud({
+    onApiError,
     ...(sim ? { region: sim.region, endpoint: sim.awsEndpoint, credentials: sim.credentials } : {}),
     ...(region !== undefined ? { region } : {}),
     ...(options.awsEndpoint !== undefined ? { endpoint: options.awsEndpoint } : {}),
@@ -118,6 +124,7 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
       store: createLeaseStore(deps), namespace: options.namespace, name: LEASE_NAME, identity, clock, sleep, log,
       onStartedLeading: () => poke('leadership gained'),
       onStoppedLeading: () => poke('leadership lost'),
+      onLeaseFailed: () => metrics.countError('lease'),
     });
     election = elector.run(stopping.signal);
   }
@@ -132,11 +139,17 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
     for (const problem of set.problems) log.warn({ event: 'override-skipped', code: problem.code, key: problem.key }, problem.message);
     log.info({ event: 'overrides', ids: set.overrides.map((o) => o.id) }, `overrides: ${set.overrides.length === 0 ? 'none' : set.overrides.map((o) => o.id).join(', ')}`);
     poke('overrides changed');
-  }, { signal: stopping.signal, onError: (error) => log.warn({ event: 'overrides-watch-failed', err: error }, `watching the overrides failed: ${error.message}; retrying`) });
+  }, {
+    signal: stopping.signal,
+    onError: (error) => {
+      metrics.countError('overrides');
+      log.warn({ event: 'overrides-watch-failed', err: error }, `watching the overrides failed: ${error.message}; retrying`);
+    },
+  });
 
   const timers = sim ? clockTimers(sim.clock) : io.timers;
   const daemon = await startDaemon({
-    source: opened.source, cloud, cluster: clusterOver(deps), clock, sleep, log,
+    source: opened.source, cloud, cluster: clusterOver(deps), clock, sleep, log, metrics,
     listen: options.listen, resyncMs: options.resync, dryRun: options.dryRun,
     planOptions: { owner: options.owner },
     overrides: () => overrides,

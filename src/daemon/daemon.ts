@@ -111,7 +111,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       }
     },
     (error) => {
-      metrics.errors.inc({ kind: 'internal' });
+      metrics.countError('internal');
       log.error({ event: 'internal-error', err: error }, `reconcile threw: ${error instanceof Error ? error.message : String(error)}`);
     },
   );
@@ -147,7 +147,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     } else if (result.kind === 'rejected') {
       metrics.scheduleReloadFailures.inc();
       metrics.scheduleStale.set(1);
-      metrics.errors.inc({ kind: 'schedule' });
+      metrics.countError('schedule');
       log.error({ event: 'schedule-rejected', path: source.path, diagnostics: result.diagnostics }, `${source.path} changed and is not valid; the last good schedule stays in force:\n${result.diagnostics.join('\n')}`);
     }
   };

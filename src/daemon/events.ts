@@ -127,7 +127,7 @@ export class DaemonEvents {
   #emit(record: EventRecord): void {
     const { sink, log, metrics } = this.#o;
     const sent: Promise<void> = sink.emit(record).catch((error: unknown) => {
-      metrics.errors.inc({ kind: 'events' });
+      metrics.countError('events');
       const message = error instanceof Error ? error.message : String(error);
       log.warn({ event: 'event-failed', reason: record.reason, regarding: `${record.regarding.kind}/${record.regarding.name}`, err: error }, `could not write the ${record.reason} event on ${record.regarding.kind.toLowerCase()} ${record.regarding.name}: ${message}`);
     }).finally(() => this.#pending.delete(sent));

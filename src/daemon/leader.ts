@@ -15,7 +15,7 @@
 
 import type { Clock } from '../clock.js';
 import type { Sleep } from '../actuate/types.js';
-import { isRemoteError } from '../errors.js';
+import { isRemoteError, type RemoteError } from '../errors.js';
 import type { LeaseRecord, LeaseStore } from '../ports/lease.js';
 
 /** pino-compatible; the elector needs no more. */
@@ -48,6 +48,8 @@ export type LeaderElectorOptions = {
   readonly onStoppedLeading?: (reason: StopReason) => void;
   /** A holder other than the last one seen (this candidate included); a release (no holder) is not reported. */
   readonly onNewLeader?: (identity: string) => void;
+  /** A round that could not read or write the lease, or a release that failed (logged too): the daemon counts them. */
+  readonly onLeaseFailed?: (error: RemoteError) => void;
   readonly log?: LeaderLog;
 };
 
@@ -134,6 +136,7 @@ export class LeaderElector {
     } catch (error) {
       if (!isRemoteError(error)) throw error;
       this.#o.log?.warn({ event: 'leader-lease-failed', ...this.#where, err: error, leading: this.#leading }, 'reading or writing the leader lease failed');
+      this.#notify('onLeaseFailed', () => this.#o.onLeaseFailed?.(error));
       return;
     }
     if (!held || signal.aborted) return;
@@ -260,6 +263,7 @@ export class LeaderElector {
       } catch (error) {
         if (!isRemoteError(error)) throw error;
         this.#o.log?.warn({ event: 'leader-release-failed', ...this.#where, err: error }, 'could not release the leader lease; the others take it when it expires');
+        this.#notify('onLeaseFailed', () => this.#o.onLeaseFailed?.(error));
         return;
       }
     }

@@ -1,8 +1,40 @@
 // The daemon's Prometheus metrics, on a registry of its own (not prom-client's global
 // one, so two daemons in one test process do not share counters). Names follow the
 // Prometheus conventions: a `scalerd_` prefix, base units, `_total` for counters.
+// README ("The daemon: scalerd run") lists them; test/daemon/metrics.test.ts keeps the two in step.
+//
+// Two error counters, for two questions. scalerd_errors_total{kind}: what failed of
+// scalerd's own work (a reconcile that could not observe, a step, a rejected schedule, a
+// lost event…), one count per failure, whatever API calls it took. scalerd_api_errors_total
+// {api,operation,class}: every Kubernetes and AWS call attempt that failed, the ones a
+// retry then masked included, as the adapters report them (src/ports/api-errors.ts). A
+// labelled series appears only once it is set, and rate() cannot see the step from no
+// series to 1, so every series either counter can have starts at 0.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { API_ERROR_CLASSES, type ApiErrorObserver, type ApiName } from '../ports/api-errors.js';
+
+/** What of scalerd's own work failed: the label values of scalerd_errors_total. */
+export const ERROR_KINDS = [
+  /** A reconcile could not observe the cluster or AWS (or, standing by, reach them). */
+  'observe',
+  /** A step of a plan failed. */
+  'execute',
+  /** The schedule file changed and was rejected. */
+  'schedule',
+  /** Watching the overrides ConfigMap failed (it is watched again after a back-off). */
+  'overrides',
+  /** A round of leader election could not read or write the Lease, or the release failed. */
+  'lease',
+  /** A Kubernetes Event could not be written. */
+  'events',
+  /** The history ConfigMap could not be written. */
+  'history',
+  /** A bug: a reconcile threw what is not a remote failure. */
+  'internal',
+] as const;
+
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -10,6 +42,8 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'scalerd_' });
   const registers = [registry];
+  const errors = new Counter({ name: 'scalerd_errors_total', help: `Failures of scalerd's own work by kind (${ERROR_KINDS.join(', ')})`, labelNames: ['kind'], registers });
+  for (const kind of ERROR_KINDS) errors.inc({ kind }, 0);
   return {
     registry,
     desiredCapacity: new Gauge({ name: 'scalerd_desired_capacity', help: 'Nodes the schedule (or an override) wants per node group, after limits', labelNames: ['group'], registers }),
@@ -21,10 +55,28 @@ export function createMetrics() {
     evictions: new Counter({ name: 'scalerd_evictions_total', help: 'Eviction requests by outcome', labelNames: ['result'], registers }),
     scaleOperations: new Counter({ name: 'scalerd_scale_operations_total', help: 'Node removals and additions by direction and result', labelNames: ['direction', 'result'], registers }),
     reconcileDuration: new Histogram({ name: 'scalerd_reconcile_duration_seconds', help: 'One reconcile, observe to the end of execution', buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900], registers }),
-    errors: new Counter({ name: 'scalerd_errors_total', help: 'Failures by kind (observe, plan, execute, schedule, overrides, lease)', labelNames: ['kind'], registers }),
+    apiErrors: new Counter({ name: 'scalerd_api_errors_total', help: 'Failed Kubernetes and AWS API call attempts, retried ones included, by API, operation and class', labelNames: ['api', 'operation', 'class'], registers }),
     leader: new Gauge({ name: 'scalerd_leader', help: '1 while this process holds the leader lease', registers }),
     lastSuccess: new Gauge({ name: 'scalerd_last_successful_reconcile_timestamp_seconds', help: 'When the last reconcile that finished its plan ended', registers }),
     scheduleReloadFailures: new Counter({ name: 'scalerd_schedule_reload_failures_total', help: 'Schedule files that changed and were rejected', registers }),
     scheduleStale: new Gauge({ name: 'scalerd_schedule_stale', help: '1 while the schedule file on disk is rejected and the last good one stays in force', registers }),
+    /** One failure of scalerd's own work (scalerd_errors_total). */
+    countError(kind: ErrorKind): void {
+      errors.inc({ kind });
+    },
   };
+}
+
+/**
+ * The adapters' observer, counting into scalerd_api_errors_total. `operations` are the
+ * calls each API's adapter can make (CLUSTER_OPERATIONS, AWS_OPERATIONS): their series
+ * start at 0 for every class, so a failure is a step rate() sees from the first one.
+ */
+export function apiErrorObserver(metrics: Metrics, operations: Readonly<Record<ApiName, readonly string[]>>): ApiErrorObserver {
+  for (const api of Object.keys(operations) as ApiName[]) {
+    for (const operation of operations[api]) {
+      for (const errorClass of API_ERROR_CLASSES) metrics.apiErrors.inc({ api, operation, class: errorClass }, 0);
+    }
+  }
+  return (api, operation, errorClass) => metrics.apiErrors.inc({ api, operation, class: errorClass });
 }

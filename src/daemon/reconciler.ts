@@ -19,7 +19,7 @@ import { desiredView, formatSource, type DesiredView } from './desired.js';
 import type { DaemonEvents } from './events.js';
 import { historyId, summarize, type HistoryStore } from './history.js';
 import type { Logger } from './log.js';
-import type { Metrics } from './metrics.js';
+import type { ErrorKind, Metrics } from './metrics.js';
 import type { ScheduleSource } from './schedule-source.js';
 import { serving, type StatusBoard } from './status.js';
 
@@ -114,7 +114,7 @@ export class Reconciler {
       await this.#remember(result, desired, startedAt);
     } catch (error) {
       const kind = isRemoteError(error) ? 'observe' : 'internal';
-      metrics.errors.inc({ kind });
+      metrics.countError(kind);
       const message = error instanceof Error ? error.message : String(error);
       status.lastError = { at: clock.now(), message };
       status.last = { startedAt, finishedAt: clock.now(), reasons, outcome: 'error', message };
@@ -134,7 +134,7 @@ export class Reconciler {
     const asgs = [...new Set(schedule.current().nodeGroups.map((g) => g.asg))];
     const [aws, kube] = await Promise.allSettled([cloud.describeGroups(asgs), cluster.listPdbs()]);
     const problems = [aws.status === 'rejected' ? `AWS: ${String((aws.reason as Error)?.message ?? aws.reason)}` : '', kube.status === 'rejected' ? `Kubernetes: ${String((kube.reason as Error)?.message ?? kube.reason)}` : ''].filter(Boolean);
-    if (problems.length > 0) metrics.errors.inc({ kind: 'observe' });
+    if (problems.length > 0) metrics.countError('observe');
     return problems.length > 0 ? `cannot reach ${problems.join('; ')}` : undefined;
   }
 
@@ -216,7 +216,7 @@ export class Reconciler {
     }
     for (const step of report.steps) {
       if (step.kind === 'scale-up') metrics.scaleOperations.inc({ direction: 'up', result: step.status });
-      if (step.status === 'failed') metrics.errors.inc({ kind: 'execute' });
+      if (step.status === 'failed') metrics.countError('execute');
     }
 
     const finishedAt = clock.now();
@@ -257,11 +257,11 @@ export class Reconciler {
   }
 
   /** A write that must not fail the reconcile: logged and counted when it does. */
-  async #bestEffort<T>(kind: string, what: string, write: () => Promise<T>): Promise<T | 'failed'> {
+  async #bestEffort<T>(kind: ErrorKind, what: string, write: () => Promise<T>): Promise<T | 'failed'> {
     try {
       return await write();
     } catch (error) {
-      this.#deps.metrics.errors.inc({ kind });
+      this.#deps.metrics.countError(kind);
       const message = error instanceof Error ? error.message : String(error);
       this.#deps.log.warn({ event: `${kind}-failed`, err: error }, `could not ${what}: ${message}`);
       return 'failed';

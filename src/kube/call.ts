@@ -5,8 +5,12 @@
 //
 // Every mutation the adapter makes is idempotent (merge patches that set values, deletes
 // and evictions with a UID precondition), so retrying one whose answer was lost is safe.
+//
+// Every failed attempt that is not an outcome is told to the observer, if any, the ones
+// a retry then masks included: the daemon counts them in scalerd_api_errors_total.
 
-import { type CallSite, type KubeFailure, retryHere, toFailure, toRemoteError } from './failure.js';
+import type { ApiErrorObserver } from '../ports/api-errors.js';
+import { type CallSite, type KubeFailure, errorClass, retryHere, toFailure, toRemoteError } from './failure.js';
 import type { Sleep } from './rate-limiter.js';
 
 export type RetryPolicy = {
@@ -22,8 +26,8 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDe
 export type Caller = <T>(site: CallSite, request: () => Promise<T>, outcome?: (failure: KubeFailure) => T | undefined) => Promise<T>;
 
 /** A caller that retries under `policy`, sleeping with `sleep`; `random` draws the jitter. */
-export function createCaller(options: { policy: RetryPolicy; sleep: Sleep; random?: () => number }): Caller {
-  const { policy, sleep } = options;
+export function createCaller(options: { policy: RetryPolicy; sleep: Sleep; random?: () => number; onApiError?: ApiErrorObserver }): Caller {
+  const { policy, sleep, onApiError } = options;
   const random = options.random ?? Math.random;
   return async function call<T>(site: CallSite, request: () => Promise<T>, outcome?: (failure: KubeFailure) => T | undefined): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -34,6 +38,7 @@ export function createCaller(options: { policy: RetryPolicy; sleep: Sleep; rando
         if (!failure) throw error;
         const value = outcome?.(failure);
         if (value !== undefined) return value;
+        onApiError?.('kube', site.operation, errorClass(failure));
         // A Retry-After longer than the longest back-off is the server asking for more
         // patience than one call should have: give up now and let the caller decide.
         const asked = failure.retryAfterMs ?? 0;

@@ -10,6 +10,8 @@
 
 import type { ConfigMapContent, ConfigMaps, StoredConfigMap } from '../ports/config-maps.js';
 import type { KubeDeps } from './cluster.js';
+import { errorClass, toFailure } from './failure.js';
+import { KubeResponseError, KubeTimeoutError } from './rest-errors.js';
 import { resourcePath } from './transport.js';
 import { parseWatchEvent } from './watch-lines.js';
 import type { ConfigMap, List } from './wire.js';
@@ -143,20 +145,22 @@ async function watchOnce(
   // The server ends the stream at timeoutSeconds; a half-open connection would never end
   // it, so past 30 s more the stream is given up on.
   const stream = new AbortController();
-  const stall = setTimeout(() => stream.abort(new Error(`${what} went silent past its ${timeoutSeconds} s timeout`)), (timeoutSeconds + 30) * 1000);
+  const stall = setTimeout(() => stream.abort(new KubeTimeoutError(`${what} went silent past its ${timeoutSeconds} s timeout`)), (timeoutSeconds + 30) * 1000);
   const onAbort = () => stream.abort(target.signal.reason);
   target.signal.addEventListener('abort', onAbort, { once: true });
   let gone = false;
   const onLine = (line: string) => {
     const { type, object } = parseWatchEvent(line);
     if (type === 'ERROR') {
-      // 410 Gone: the version we resumed from is compacted away; any other is a failure.
+      // 410 Gone: the version we resumed from is compacted away; any other is a failure,
+      // thrown as the REST layer throws an error answer, so it is classified as one.
       if (object.code === 410) {
         gone = true;
         stream.abort();
         return;
       }
-      throw new Error(`${what} failed: ${String(object.code ?? '')} ${String(object.message ?? JSON.stringify(object))}`);
+      const message = `${what} failed: ${String(object.code ?? '')} ${String(object.message ?? JSON.stringify(object))}`;
+      throw new KubeResponseError(typeof object.code === 'number' ? object.code : 0, { message, causes: [] }, undefined, message);
     }
     const version = (object as ConfigMap).metadata?.resourceVersion;
     if (typeof version === 'string') state.resourceVersion = version;
@@ -170,7 +174,11 @@ async function watchOnce(
   } catch (error) {
     if (gone) return { kind: 'gone' };
     if (target.signal.aborted) return { kind: 'ended' };
-    throw stream.signal.aborted ? stream.signal.reason : error;
+    const failed: unknown = stream.signal.aborted ? stream.signal.reason : error;
+    // Outside the caller's retries, so counted here; a line that is no event is 'other'.
+    const failure = toFailure(failed);
+    deps.onApiError?.('kube', 'watch configmaps', failure ? errorClass(failure) : 'other');
+    throw failed;
   } finally {
     clearTimeout(stall);
     target.signal.removeEventListener('abort', onAbort);

@@ -6,18 +6,23 @@
 // Everything above this file sees a KubeFailure, and callers above the adapter a
 // RemoteError: never a transport type.
 //
-// | what                                   | retried here | RemoteError.retryable |
-// | -------------------------------------- | ------------ | --------------------- |
-// | 429 TooManyRequests (not an eviction)  | yes, after Retry-After or back-off | true |
-// | 5xx (500, 502, 503, 504)               | yes          | true                  |
-// | request timeout, connection error      | yes          | true                  |
-// | no credentials (plugin, token file)    | yes          | true                  |
-// | 409 Conflict                           | no: only the caller can re-read (changeNode does) | true |
-// | 409 AlreadyExists, other 4xx           | no           | false                 |
+// | what                                   | retried here | RemoteError.retryable | class (errorClass) |
+// | -------------------------------------- | ------------ | --------------------- | ------------------ |
+// | 429 TooManyRequests (not an eviction)  | yes, after Retry-After or back-off | true | throttled |
+// | 5xx (500, 502, 503, 504)               | yes          | true                  | server             |
+// | request timeout                        | yes          | true                  | timeout            |
+// | connection error                       | yes          | true                  | connection         |
+// | no credentials (plugin, token file)    | yes          | true                  | unauthorized       |
+// | 409 Conflict                           | no: only the caller can re-read (changeNode does) | true | conflict |
+// | 409 AlreadyExists                      | no           | false                 | conflict           |
+// | 401, 403, 404 and 410, other 4xx       | no           | false                 | unauthorized, forbidden, not-found, invalid |
 // Outcomes that are part of the protocol (404 gone, an eviction's 429/409/500/403) are
-// mapped to values by the method before this table applies.
+// mapped to values by the method before this table applies: they are the call's answer,
+// not a failure, and are neither retried here nor counted as failed calls.
 
 import { RemoteError } from '../errors.js';
+import type { ApiErrorClass } from '../ports/api-errors.js';
+import type { KubeOperation } from './operations.js';
 import { KubeConnectionError, KubeCredentialError, KubeResponseError, KubeTimeoutError, type StatusCause } from './rest-errors.js';
 
 export type { StatusCause } from './rest-errors.js';
@@ -36,7 +41,7 @@ export type KubeFailure = {
 };
 
 /** What a call was: "patch nodes" and "ip-10-0-1-1…", "create pods/eviction" and "shop/web-1". */
-export type CallSite = { readonly operation: string; readonly target?: string };
+export type CallSite = { readonly operation: KubeOperation; readonly target?: string };
 
 /** The failure an error stands for, or undefined when it is not a remote failure (a bug: let it through). */
 export function toFailure(error: unknown): KubeFailure | undefined {
@@ -68,6 +73,30 @@ export function retryHere(failure: KubeFailure): boolean {
 /** Whether trying again later may succeed: what retryHere says, plus a 409 Conflict that a fresh read resolves. */
 export function isRetryable(failure: KubeFailure): boolean {
   return retryHere(failure) || (failure.status === 409 && failure.reason !== 'AlreadyExists');
+}
+
+/** The class a failed call is counted under (src/ports/api-errors.ts), per the table above. */
+export function errorClass(failure: KubeFailure): ApiErrorClass {
+  switch (failure.kind) {
+    case 'timeout':
+      return 'timeout';
+    case 'connection':
+      return 'connection';
+    case 'credentials':
+      return 'unauthorized';
+    case 'response':
+      break;
+  }
+  const status = failure.status ?? 0;
+  if (status === 429) return 'throttled';
+  if (status >= 500) return 'server';
+  if (status === 409) return 'conflict';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404 || status === 410) return 'not-found';
+  if (status >= 400) return 'invalid';
+  // A 2xx whose body was not JSON, or a status no server should send.
+  return 'other';
 }
 
 export function hasCause(failure: KubeFailure, reason: string): boolean {

@@ -7,5 +7,6 @@ export { type CreateClusterOptions, DEFAULT_BURST, DEFAULT_QPS, DEFAULT_REQUEST_
 export { type KubeConfigEnvironment, KubeConfigError, type KubeConfigOptions, SERVICE_ACCOUNT_DIR, loadKubeConfig } from './config.js';
 export type { KubeCluster, KubeTarget, KubeUser } from './target.js';
 export { DEFAULT_RETRY, type RetryPolicy } from './call.js';
+export { CLUSTER_OPERATIONS, DEPLOYER_OPERATIONS, type KubeOperation } from './operations.js';
 export { type Sleep, TokenBucket } from './rate-limiter.js';
 export { type DeployerDeps, createDeployerCluster } from './deployer.js';

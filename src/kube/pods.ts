@@ -4,7 +4,7 @@
 
 import type { EvictionResult, PodObservation, PodRef } from '../ports/index.js';
 import type { Caller } from './call.js';
-import { type KubeFailure, hasCause } from './failure.js';
+import { type CallSite, type KubeFailure, hasCause } from './failure.js';
 import { podObservation } from './observe.js';
 import { listResource } from './paging.js';
 import { type KubeApi, resourcePath } from './transport.js';
@@ -16,7 +16,7 @@ const key = (namespace: string, name: string) => `${namespace}/${name}`;
 const podPath = (namespace: string, name: string, subresource?: string) => resourcePath('v1', 'pods', { namespace, name, ...(subresource ? { subresource } : {}) });
 
 export async function listPods(deps: PodDeps, fieldSelector?: string): Promise<PodObservation[]> {
-  const site = { operation: 'list pods', ...(fieldSelector ? { target: fieldSelector } : {}) };
+  const site: CallSite = { operation: 'list pods', ...(fieldSelector ? { target: fieldSelector } : {}) };
   const pods = await listResource<Pod>(deps, site, resourcePath('v1', 'pods'), fieldSelector ? { fieldSelector } : {});
   return pods.map(podObservation);
 }

@@ -17,10 +17,10 @@ type Namespace = { deployments: Workload[]; statefulSets: Workload[]; hpas: Hori
 
 const APPS = 'apps/v1';
 const AUTOSCALING = 'autoscaling/v2';
-const HPAS = 'horizontalpodautoscalers';
+const HPAS = 'horizontalpodautoscalers' as const;
 
 async function readNamespace(deps: WorkloadDeps, namespace: string, kinds: ReadonlySet<WorkloadKind>): Promise<Namespace> {
-  const list = <T>(groupVersion: string, resource: string) =>
+  const list = <T>(groupVersion: string, resource: 'deployments' | 'statefulsets' | typeof HPAS) =>
     listResource<T>(deps, { operation: `list ${resource}`, target: namespace }, resourcePath(groupVersion, resource, { namespace }));
   const [deployments, statefulSets, hpas] = await Promise.all([
     kinds.has('Deployment') ? list<Workload>(APPS, 'deployments') : [],

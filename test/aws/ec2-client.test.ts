@@ -45,7 +45,7 @@ describe('the EC2 client', () => {
     const error = await failure(ec2().describeInstances(INPUT));
     expect(error).toMatchObject({ name: 'RequestLimitExceeded', Code: 'RequestLimitExceeded', message: 'Request limit exceeded.' });
     expect(error.$metadata).toMatchObject({ httpStatusCode: 503, requestId: 'req-9', attempts: 3 });
-    expect(classify(error)).toEqual({ reason: 'RequestLimitExceeded', status: 503, retryable: true });
+    expect(classify(error)).toEqual({ reason: 'RequestLimitExceeded', status: 503, retryable: true, errorClass: 'throttled' });
     expect(capture.seen).toHaveLength(3);
   });
 
@@ -58,7 +58,7 @@ describe('the EC2 client', () => {
     capture.answers = [{ status: 502, body: '<html>bad gateway</html>', headers: { 'content-type': 'text/html' } }];
     const gateway = await failure(ec2({ maxAttempts: 2 }).describeInstances(INPUT));
     expect(gateway).toMatchObject({ name: 'Unknown', message: 'EC2 answered HTTP 502 without an error code', $metadata: { httpStatusCode: 502, attempts: 2 } });
-    expect(classify(gateway)).toEqual({ reason: 'Unknown', status: 502, retryable: true });
+    expect(classify(gateway)).toEqual({ reason: 'Unknown', status: 502, retryable: true, errorClass: 'server' });
   });
 
   it('corrects its clock from an answer\'s Date and retries the failure the skew caused', async () => {
@@ -79,11 +79,11 @@ describe('the EC2 client', () => {
   it('keeps Node\'s code for a refused connection, and a request timeout is a TimeoutError', async () => {
     const refused = await failure(ec2({ endpoint: 'http://127.0.0.1:1', maxAttempts: 2 }).describeInstances(INPUT));
     expect(refused).toMatchObject({ code: 'ECONNREFUSED', $metadata: { attempts: 2 } });
-    expect(classify(refused)).toEqual({ reason: 'ECONNREFUSED', status: undefined, retryable: true });
+    expect(classify(refused)).toEqual({ reason: 'ECONNREFUSED', status: undefined, retryable: true, errorClass: 'connection' });
 
     capture.answers = ['never'];
     const timedOut = await failure(ec2({ requestTimeoutMs: 100, maxAttempts: 1 }).describeInstances(INPUT));
-    expect(classify(timedOut)).toEqual({ reason: 'TimeoutError', status: undefined, retryable: true });
+    expect(classify(timedOut)).toEqual({ reason: 'TimeoutError', status: undefined, retryable: true, errorClass: 'timeout' });
   });
 
   it('sends scalerd/<version>, EC2 as the API and the adaptive retry mode; posts to the endpoint\'s path', async () => {

@@ -9,22 +9,28 @@ const system = (code: string) => Object.assign(new Error(`connect ${code} 10.0.0
 
 describe('classify', () => {
   it.each([
-    ['Throttling', 400, true],
-    ['ThrottlingException', 400, true],
-    ['RequestLimitExceeded', 503, true],
-    ['ServiceUnavailable', 503, true],
-    ['InternalFailure', 500, true],
-    ['ScalingActivityInProgress', 400, true],
-    ['ResourceContention', 500, true],
-    ['SomethingNew', 502, true],
-    ['SomethingNew', 429, true],
-    ['ValidationError', 400, false],
-    ['InvalidInstanceID.NotFound', 400, false],
-    ['UnauthorizedOperation', 403, false],
-    ['AccessDenied', 403, false],
-    ['LimitExceeded', 400, false],
-  ])('%s (HTTP %i) → retryable %s', (code, status, retryable) => {
-    expect(classify(service(code, status))).toEqual({ reason: code, status, retryable });
+    ['Throttling', 400, true, 'throttled'],
+    ['ThrottlingException', 400, true, 'throttled'],
+    ['RequestLimitExceeded', 503, true, 'throttled'],
+    ['ServiceUnavailable', 503, true, 'server'],
+    ['InternalFailure', 500, true, 'server'],
+    ['ScalingActivityInProgress', 400, true, 'conflict'],
+    ['ResourceContention', 500, true, 'conflict'],
+    ['RequestTimeout', 400, true, 'timeout'],
+    ['ExpiredToken', 400, true, 'unauthorized'],
+    ['SomethingNew', 502, true, 'server'],
+    ['SomethingNew', 429, true, 'throttled'],
+    ['ValidationError', 400, false, 'invalid'],
+    ['InvalidInstanceID.NotFound', 400, false, 'not-found'],
+    ['NotFound', 404, false, 'not-found'],
+    ['UnauthorizedOperation', 403, false, 'forbidden'],
+    ['AccessDenied', 403, false, 'forbidden'],
+    ['AuthFailure', 401, false, 'unauthorized'],
+    ['SignatureDoesNotMatch', 403, false, 'unauthorized'],
+    ['SomethingNew', 409, false, 'conflict'],
+    ['LimitExceeded', 400, false, 'invalid'],
+  ])('%s (HTTP %i) → retryable %s, class %s', (code, status, retryable, errorClass) => {
+    expect(classify(service(code, status))).toEqual({ reason: code, status, retryable, errorClass });
   });
 
   it('takes AWS\'s <Code> over the modelled exception name', () => {
@@ -32,16 +38,17 @@ describe('classify', () => {
   });
 
   it('network errors and timeouts, with no answer, are retryable; an abort or missing credentials are not', () => {
-    expect(classify(system('ECONNRESET'))).toEqual({ reason: 'ECONNRESET', status: undefined, retryable: true });
-    expect(classify(system('EAI_AGAIN')).retryable).toBe(true);
-    expect(classify(Object.assign(new Error('timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' }))).toEqual({ reason: 'TimeoutError', status: undefined, retryable: true });
-    expect(classify(Object.assign(new Error('aborted'), { name: 'AbortError' })).retryable).toBe(false);
+    expect(classify(system('ECONNRESET'))).toEqual({ reason: 'ECONNRESET', status: undefined, retryable: true, errorClass: 'connection' });
+    expect(classify(system('EAI_AGAIN'))).toMatchObject({ retryable: true, errorClass: 'connection' });
+    expect(classify(Object.assign(new Error('timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' }))).toEqual({ reason: 'TimeoutError', status: undefined, retryable: true, errorClass: 'timeout' });
+    expect(classify(Object.assign(new Error('aborted'), { name: 'AbortError' }))).toMatchObject({ retryable: false, errorClass: 'other' });
     expect(classify(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }))).toEqual({
       reason: 'CredentialsProviderError',
       status: undefined,
       retryable: false,
+      errorClass: 'unauthorized',
     });
-    expect(classify('a string')).toEqual({ reason: 'UnknownError', status: undefined, retryable: false });
+    expect(classify('a string')).toEqual({ reason: 'UnknownError', status: undefined, retryable: false, errorClass: 'other' });
   });
 });
 

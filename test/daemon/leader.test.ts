@@ -190,6 +190,18 @@ describe('leader election on a Lease in the simulator', () => {
     expect(overlaps(a.events, b.events)).toEqual([]);
   });
 
+  it('tells onLeaseFailed of each round that could not write the lease, once its retries are spent', async () => {
+    const failed: string[] = [];
+    const a = candidate('scalerd-a', { onLeaseFailed: (error) => failed.push(`${error.detail.operation} ${error.detail.status}`) });
+    await waitFor('a leads', () => a.elector.isLeader());
+    // One renewal's five attempts (the adapter's DEFAULT_RETRY): one failed round.
+    sim.faults.addRequestFault({ api: 'kube', operation: 'update leases', error: 503, count: 5 });
+    await waitFor('the failed round', () => failed.length > 0);
+    await waitFor('renewals again', () => sim.faults.snapshot().requests.length === 0);
+    await sleep(2 * RETRY_MS);
+    expect(failed).toEqual(['update leases 503']);
+  });
+
   it('counts holder changes in leaseTransitions and keeps acquireTime over renewals', async () => {
     const a = candidate('scalerd-a', { releaseOnCancel: false });
     await waitFor('a leads', () => a.elector.isLeader());

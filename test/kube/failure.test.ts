@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { createCaller } from '../../src/kube/call.js';
-import { isRetryable, retryHere, toFailure, toRemoteError } from '../../src/kube/failure.js';
+import { errorClass, isRetryable, retryHere, toFailure, toRemoteError } from '../../src/kube/failure.js';
 import { evictionOutcome } from '../../src/kube/pods.js';
 import { KubeConnectionError, KubeCredentialError, KubeResponseError, KubeTimeoutError, parseStatus } from '../../src/kube/rest-errors.js';
 import { isRemoteError } from '../../src/errors.js';
@@ -16,36 +16,38 @@ const apiError = (code: number, reason: string, message: string, extra: { causes
 
 const classify = (error: unknown) => {
   const failure = toFailure(error)!;
-  return { here: retryHere(failure), later: isRetryable(failure) };
+  return { here: retryHere(failure), later: isRetryable(failure), counted: errorClass(failure) };
 };
 
 describe('classifying a failure', () => {
   it.each([
-    [429, 'TooManyRequests', true, true],
-    [500, 'InternalError', true, true],
-    [503, 'ServiceUnavailable', true, true],
-    [504, 'Timeout', true, true],
-    [409, 'Conflict', false, true], // a fresh read may help; the same request will not
-    [409, 'AlreadyExists', false, false],
-    [400, 'BadRequest', false, false],
-    [401, 'Unauthorized', false, false],
-    [403, 'Forbidden', false, false],
-    [404, 'NotFound', false, false],
-    [410, 'Expired', false, false],
-    [422, 'Invalid', false, false],
-  ])('%i %s: retried here %s, retryable later %s', (code, reason, here, later) => {
-    expect(classify(apiError(code, reason, 'x'))).toEqual({ here, later });
+    [429, 'TooManyRequests', true, true, 'throttled'],
+    [500, 'InternalError', true, true, 'server'],
+    [503, 'ServiceUnavailable', true, true, 'server'],
+    [504, 'Timeout', true, true, 'server'],
+    [409, 'Conflict', false, true, 'conflict'], // a fresh read may help; the same request will not
+    [409, 'AlreadyExists', false, false, 'conflict'],
+    [400, 'BadRequest', false, false, 'invalid'],
+    [401, 'Unauthorized', false, false, 'unauthorized'],
+    [403, 'Forbidden', false, false, 'forbidden'],
+    [404, 'NotFound', false, false, 'not-found'],
+    [410, 'Expired', false, false, 'not-found'],
+    [422, 'Invalid', false, false, 'invalid'],
+  ])('%i %s: retried here %s, retryable later %s, counted as %s', (code, reason, here, later, counted) => {
+    expect(classify(apiError(code, reason, 'x'))).toEqual({ here, later, counted });
   });
 
   it('retries timeouts, connection failures and credentials that could not be had', () => {
-    expect(classify(new KubeTimeoutError())).toEqual({ here: true, later: true });
+    expect(classify(new KubeTimeoutError())).toEqual({ here: true, later: true, counted: 'timeout' });
     expect(toFailure(new KubeTimeoutError())).toEqual({ kind: 'timeout', message: 'the request timed out', causes: [] });
     const refused = new KubeConnectionError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1');
     expect(toFailure(refused)).toMatchObject({ kind: 'connection', message: 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1' });
-    expect(classify(refused)).toEqual({ here: true, later: true });
+    expect(classify(refused)).toEqual({ here: true, later: true, counted: 'connection' });
     const plugin = new KubeCredentialError('the exec plugin aws of the user "eks" failed (exit 255)');
     expect(toFailure(plugin)).toMatchObject({ kind: 'credentials', message: plugin.message });
-    expect(classify(plugin)).toEqual({ here: true, later: true });
+    expect(classify(plugin)).toEqual({ here: true, later: true, counted: 'unauthorized' });
+    // A 2xx whose body is not JSON.
+    expect(classify(new KubeResponseError(200, undefined, undefined, 'not JSON')).counted).toBe('other');
   });
 
   it('lets a bug, or the caller\'s own abort, through instead of dressing it as a remote failure', () => {

@@ -7,7 +7,7 @@ import { MAX_RESTARTS, type Page, listAll } from '../../src/kube/paging.js';
 import { KubeResponseError, parseStatus } from '../../src/kube/rest-errors.js';
 
 const call = createCaller({ policy: { attempts: 3, baseDelayMs: 1, maxDelayMs: 1 }, sleep: async () => {} });
-const site = { operation: 'list pods' };
+const site = { operation: 'list pods' } as const;
 
 const expired = () => new KubeResponseError(410, parseStatus(JSON.stringify({
   kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Expired', code: 410,

@@ -61,11 +61,12 @@ async function watchWith(lists: ReturnType<typeof configMap>[], watches: Script[
   });
   const seen: (string | undefined)[] = [];
   const errors: string[] = [];
-  const deps = createKubeDeps({ target: targetFor(server.url), sleep: async () => {} });
+  const failed: string[] = [];
+  const deps = createKubeDeps({ target: targetFor(server.url), sleep: async () => {}, onApiError: (api, operation, errorClass) => failed.push(`${api} ${operation} ${errorClass}`) });
   void createConfigMaps(deps).watch('scalerd', NAME, (cm: StoredConfigMap | undefined) => seen.push(cm?.data.value), {
     signal: stop.signal, onError: (error) => errors.push(error.message),
   });
-  return { seen, errors, requests: (): Seen[] => server!.seen };
+  return { seen, errors, failed, requests: (): Seen[] => server!.seen };
 }
 
 const describeRequest = (s: Seen) => {
@@ -75,7 +76,7 @@ const describeRequest = (s: Seen) => {
 
 describe('the ConfigMap watch', () => {
   it('lists, watches from the list\'s version, moves on with bookmarks and events cut anywhere, and lists again after 410', async () => {
-    const { seen, errors, requests } = await watchWith([configMap('10', 'one'), configMap('20', 'three')], [
+    const { seen, errors, failed, requests } = await watchWith([configMap('10', 'one'), configMap('20', 'three')], [
       (res) => {
         const text = line('BOOKMARK', { kind: 'ConfigMap', metadata: { resourceVersion: '15' } }) + line('MODIFIED', configMap('16', 'twö'));
         const bytes = Buffer.from(text);
@@ -90,6 +91,7 @@ describe('the ConfigMap watch', () => {
     expect(requests().map(describeRequest)).toEqual(['list', 'watch from 10', 'watch from 16', 'list', 'watch from 20']);
     expect(seen).toEqual(['one', 'twö', 'three']);
     expect(errors).toEqual([]);
+    expect(failed).toEqual([]); // 410 Expired is the watch's protocol, not a failure
     expect(Object.fromEntries(requests()[1]!.url.searchParams)).toEqual({
       watch: 'true', fieldSelector: `metadata.name=${NAME}`, resourceVersion: '10', allowWatchBookmarks: 'true', timeoutSeconds: '300',
     });
@@ -97,7 +99,7 @@ describe('the ConfigMap watch', () => {
   });
 
   it('reports an ERROR event or a line that is not an event, and starts again from a list', async () => {
-    const { seen, errors, requests } = await watchWith([configMap('10', 'one'), configMap('11', 'one'), configMap('12', 'two')], [
+    const { seen, errors, failed, requests } = await watchWith([configMap('10', 'one'), configMap('11', 'one'), configMap('12', 'two')], [
       (res) => res.end(line('ERROR', status(500, 'InternalError', 'etcd is down'))),
       (res) => res.end('<html>proxy error</html>\n'),
       () => {},
@@ -108,6 +110,8 @@ describe('the ConfigMap watch', () => {
       `the watch of configmap scalerd/${NAME} failed: 500 etcd is down`,
       'a watch event is not JSON: <html>proxy error</html>',
     ]);
+    // Each a failed call, classified as an answer with that status would be.
+    expect(failed).toEqual(['kube watch configmaps server', 'kube watch configmaps other']);
     expect(seen).toEqual(['one', 'one', 'two']);
   });
 });

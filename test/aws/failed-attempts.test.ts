@@ -1,0 +1,108 @@
+// Every failed attempt of an AWS call reaches the adapter's observer, the ones the SDK's
+// retries (Auto Scaling) and scalerd's own loop (EC2) then mask included, by Action and
+// class: checked against the simulator's own count of the faults it injected.
+
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiErrorClass, ApiName } from '../../src/ports/api-errors.js';
+import { seeded } from '../seeded.js';
+import { cloudFor, GROUP, remoteFailure, useSimCloud } from './helpers.js';
+
+/** The observer's reports, tallied as "<api> <operation> <class>". */
+function tally() {
+  const counts: Record<string, number> = {};
+  const onApiError = (api: ApiName, operation: string, errorClass: ApiErrorClass) => {
+    const key = `${api} ${operation} ${errorClass}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  };
+  return { counts, onApiError };
+}
+
+describe('failed AWS attempts under 30% injected faults', () => {
+  // Seeded before the simulator starts, which keeps the Math.random it finds.
+  beforeEach(() => {
+    vi.spyOn(Math, 'random').mockImplementation(seeded(12));
+  });
+  afterEach(() => vi.restoreAllMocks());
+  const s = useSimCloud();
+
+  it('are each reported once, retried ones included, as many as the simulator injected', async () => {
+    const { counts, onApiError } = tally();
+    const cloud = cloudFor(s.sim, { maxAttempts: 10, onApiError });
+    s.sim.faults.addRequestFault({ api: 'aws', operation: 'DescribeAutoScalingGroups', error: 'Throttling', errorRate: 0.3 });
+    s.sim.faults.addRequestFault({ api: 'aws', operation: 'DescribeInstances', error: 'RequestLimitExceeded', errorRate: 0.3 });
+    s.sim.faults.addRequestFault({ api: 'aws', operation: 'SetDesiredCapacity', error: 'ScalingActivityInProgress', errorRate: 0.3 });
+    try {
+      for (let n = 0; n < 15; n++) {
+        expect(await cloud.describeGroups([GROUP])).toHaveLength(1);
+        await cloud.setDesiredCapacity(GROUP, 3 + (n % 2));
+      }
+    } finally {
+      cloud.destroy();
+    }
+    const fired = s.sim.faults.fired();
+    // Every call succeeded in the end: what failed, the retries masked.
+    expect(fired['aws Throttling']).toBeGreaterThan(0);
+    expect(fired['aws RequestLimitExceeded']).toBeGreaterThan(0);
+    expect(fired['aws ScalingActivityInProgress']).toBeGreaterThan(0);
+    expect(counts).toEqual({
+      'aws DescribeAutoScalingGroups throttled': fired['aws Throttling'],
+      'aws DescribeInstances throttled': fired['aws RequestLimitExceeded'],
+      'aws SetDesiredCapacity conflict': fired['aws ScalingActivityInProgress'],
+    });
+  });
+});
+
+describe('failed AWS attempts', () => {
+  const s = useSimCloud();
+
+  it('a call that gives up reports each of its attempts; a success reports nothing', async () => {
+    const { counts, onApiError } = tally();
+    const cloud = cloudFor(s.sim, { maxAttempts: 3, onApiError });
+    try {
+      await cloud.describeGroups([GROUP]);
+      expect(counts).toEqual({});
+      s.sim.faults.addRequestFault({ api: 'aws', operation: 'TerminateInstanceInAutoScalingGroup', error: 'ServiceUnavailable', count: 3 });
+      const victim = s.sim.aws.group(GROUP)!.instances[0]!.instanceId;
+      const error = await remoteFailure(cloud.terminateInstance(victim));
+      expect(error.detail).toMatchObject({ operation: 'TerminateInstanceInAutoScalingGroup', reason: 'ServiceUnavailable' });
+    } finally {
+      cloud.destroy();
+    }
+    expect(counts).toEqual({ 'aws TerminateInstanceInAutoScalingGroup server': 3 });
+  });
+
+  it('counts what AWS answered, even when the adapter makes an outcome of it', async () => {
+    const { counts, onApiError } = tally();
+    const cloud = cloudFor(s.sim, { onApiError });
+    try {
+      // Neither its group nor EC2 knows it: gone, after EC2's InvalidInstanceID.NotFound.
+      expect(await cloud.terminateInstance('i-0123456789abcdef0')).toEqual({ kind: 'already-terminating' });
+    } finally {
+      cloud.destroy();
+    }
+    expect(counts).toEqual({ 'aws DescribeInstances not-found': 1 });
+  });
+
+  it('no answer is a timeout or a connection failure; no credentials, unauthorized', async () => {
+    const { counts, onApiError } = tally();
+    const timing = cloudFor(s.sim, { maxAttempts: 1, requestTimeoutMs: 100, onApiError });
+    const refused = cloudFor(s.sim, { maxAttempts: 2, endpoint: 'http://127.0.0.1:1', onApiError });
+    const unsigned = cloudFor(s.sim, {
+      onApiError,
+      credentials: () => Promise.reject(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })),
+    });
+    s.sim.faults.addRequestFault({ api: 'aws', operation: 'SetDesiredCapacity', error: 'timeout', count: 1 });
+    try {
+      await remoteFailure(timing.setDesiredCapacity(GROUP, 4));
+      await remoteFailure(refused.describeGroups([GROUP]));
+      await remoteFailure(unsigned.suspendProcesses(GROUP, ['Launch']));
+    } finally {
+      for (const cloud of [timing, refused, unsigned]) cloud.destroy();
+    }
+    expect(counts).toEqual({
+      'aws SetDesiredCapacity timeout': 1,
+      'aws DescribeAutoScalingGroups connection': 2,
+      'aws SuspendProcesses unauthorized': 1,
+    });
+  });
+});
