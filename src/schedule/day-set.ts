@@ -28,6 +28,11 @@ export class DaySet {
     return DaySet.of([...sets].flatMap((set) => set.#ranges));
   }
 
+  /** The merged ranges, for passing the set between threads (DaySet.of takes them back). */
+  ranges(): [number, number][] {
+    return this.#ranges.map(([from, to]) => [from, to]);
+  }
+
   has(day: number): boolean {
     const ranges = this.#ranges;
     let lo = 0;

@@ -17,7 +17,7 @@ const DAY = 86_400_000;
 export const WARNING_HORIZON_MS = 366 * DAY;
 const HORIZON = WARNING_HORIZON_MS;
 /** The overlap sweep works through the horizon a slice at a time, so its memory does not grow with it. */
-const SLICE = 28 * DAY;
+const SLICE = 7 * DAY;
 
 export function scheduleWarnings(schedule: Schedule, doc: ScheduleDocument, now: number): Problem[] {
   return [...unusedDateLists(doc), ...overlaps(schedule, now), ...dstBoundaries(schedule, now)];
