@@ -10,6 +10,9 @@
 //   any other HTTP answer (ValidationError, NotFound, 403, …)   not retryable
 //   no answer: timeouts and network errors (ECONNRESET, …)      retryable
 //   no answer: aborted, no credentials, anything else           not retryable
+//
+// mayHaveActed() tells apart the failures after which AWS may have done the work anyway
+// (no answer, a 5xx) from refusals: what a call that must not be repeated needs to know.
 
 import { RemoteError } from '../errors.js';
 
@@ -58,6 +61,21 @@ function isRetryable(reason: string, status: number | undefined): boolean {
   if (THROTTLING.has(reason) || TRANSIENT.has(reason)) return true;
   if (status !== undefined) return status >= 500 || status === 429;
   return NETWORK.has(reason);
+}
+
+/** What an answer said of the call, enough to tell a refusal from an outcome unknown. */
+export type Answered = { readonly reason?: string | undefined; readonly status?: number | undefined };
+
+/**
+ * Whether AWS may have carried out a call that failed: no answer came (a timeout, a reset
+ * connection) or a server error did (a 5xx that is not throttling). A refusal (throttling,
+ * any 4xx) says it was not. What may have been done is for a fresh look to tell, never to
+ * be assumed either way — and a call that must not happen twice is never simply sent again.
+ */
+export function mayHaveActed({ reason = 'UnknownError', status }: Answered): boolean {
+  if (THROTTLING.has(reason)) return false;
+  if (status !== undefined) return status >= 500;
+  return NETWORK.has(reason) || TRANSIENT.has(reason);
 }
 
 /**
