@@ -1,0 +1,97 @@
+// The Kubernetes adapter's writes when the API server applied them but the answer was lost
+// (the simulator's "after" faults): each converges on the state asked for, and a retry that
+// meets the first write's own effect (409 Conflict, 404, a failed `test`, AlreadyExists)
+// takes it for what it is — done — not for someone else's change.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { markChange, phaseChange, readMark, rollbackChange } from '../../src/plan/index.js';
+import type { LostAnswer } from '../../src/sim/faults.js';
+import { failure, useKubeSim } from './helpers.js';
+
+const MODES: LostAnswer[] = ['reset', 500, 'timeout'];
+const START = Date.parse('2026-03-02T09:00:00Z');
+
+const t = useKubeSim({ cluster: { requestTimeoutMs: 300 } });
+afterEach(() => t.sim.faults.clear());
+
+/** Loses the answer of the next `operation` carried out; returns how many such answers were lost since. */
+function loseNext(operation: string, mode: LostAnswer): () => number {
+  const key = `kube ${operation} ${mode}`;
+  const before = t.sim.faults.lostAnswers()[key] ?? 0;
+  t.sim.faults.addRequestFault({ api: 'kube', operation, when: 'after', error: mode, count: 1 });
+  return () => (t.sim.faults.lostAnswers()[key] ?? 0) - before;
+}
+
+/** A Node of the test's own, so that marking or deleting it leaves the scenario's alone. */
+async function ownNode(name: string): Promise<string> {
+  await t.core.createNode({ body: { metadata: { name, labels: { 'scalerd.io/test': 'lost-answers' } } } });
+  return name;
+}
+
+describe('node changes', () => {
+  it.each(MODES)('%s: the mark (taint, cordon, annotation) lands once and the change returns it', async (mode) => {
+    const node = await ownNode(`mark-${mode}`);
+    const lost = loseNext('patch nodes', mode);
+    const after = await t.cluster.changeNode(node, markChange('scalerd', START));
+    expect(lost()).toBe(1);
+    expect(after.unschedulable).toBe(true);
+    expect(readMark(after, 'scalerd')).toMatchObject({ kind: 'ours', mark: { phase: 'cordoned' } });
+    expect(after.taints.filter((x) => x.key === 'scalerd.io/scale-down')).toHaveLength(1);
+  });
+
+  it.each(MODES)('%s: a phase change (a guarded patch) that landed is done, not "someone changed the mark"', async (mode) => {
+    const node = await ownNode(`phase-${mode}`);
+    await t.cluster.changeNode(node, markChange('scalerd', START));
+    const mark = { owner: 'scalerd', startedAt: START, phase: 'cordoned' as const };
+    const lost = loseNext('patch nodes', mode);
+    // The retry's `test` of the old mark fails: the write it guards is the one that landed.
+    const after = await t.cluster.changeNode(node, phaseChange(mark, 'draining'));
+    expect(lost()).toBe(1);
+    expect(readMark(after, 'scalerd')).toMatchObject({ kind: 'ours', mark: { phase: 'draining' } });
+  });
+
+  it('a guarded change whose mark someone else changed still fails, writing nothing', async () => {
+    const node = await ownNode('phase-changed');
+    await t.cluster.changeNode(node, markChange('scalerd', START));
+    const mark = { owner: 'scalerd', startedAt: START, phase: 'cordoned' as const };
+    // Someone rolled the node back meanwhile: the re-read after the failed `test` sees no mark.
+    await t.cluster.changeNode(node, rollbackChange());
+    const error = await failure(t.cluster.changeNode(node, phaseChange(mark, 'draining')));
+    expect(error).toMatchObject({ detail: { operation: 'patch nodes', reason: 'MarkChanged', retryable: false } });
+    expect(readMark((await t.cluster.listNodes()).find((n) => n.name === node)!, 'scalerd').kind).toBe('none');
+  });
+
+  it.each(MODES)('%s: a Node delete that landed is done', async (mode) => {
+    const node = await ownNode(`delete-${mode}`);
+    const lost = loseNext('delete nodes', mode);
+    expect(['deleted', 'gone']).toContain(await t.cluster.deleteNode(node));
+    expect(lost()).toBe(1);
+    expect(t.sim.store.get('nodes', undefined, node)).toBeUndefined();
+  });
+});
+
+describe('evictions and scale', () => {
+  it.each(MODES)('%s: an eviction that landed is evicted, charged to its budget once, and no other pod goes', async (mode) => {
+    const [pod] = (await t.cluster.listPods()).filter((p) => p.namespace === 'shop' && p.name.startsWith('web-') && p.deletionTimestamp === undefined);
+    const before = t.sim.recorder.facts('eviction').length;
+    const lost = loseNext('create pods/eviction', mode);
+    expect(await t.cluster.evictPod({ namespace: pod!.namespace, name: pod!.name, uid: pod!.uid })).toEqual({ kind: 'evicted' });
+    expect(lost()).toBe(1);
+    const accepted = t.sim.recorder.facts('eviction').slice(before).filter((e) => e.result === 'accepted');
+    expect(new Set(accepted.map((e) => e.pod))).toEqual(new Set([`shop/${pod!.name}`]));
+    expect(accepted.filter((e) => e.reason.startsWith('within budget'))).toHaveLength(1);
+    expect(t.sim.recorder.facts('pdb-violation')).toEqual([]);
+    // Let the evicted pod go and its replacement start, for the next mode's eviction.
+    t.sim.clock.advance(60_000);
+  });
+
+  it.each(MODES)('%s: a scale that landed leaves the replicas asked for', async (mode) => {
+    const ref = { kind: 'Deployment' as const, namespace: 'shop', name: 'cache' };
+    const replicas = 3 + MODES.indexOf(mode);
+    const lost = loseNext('patch deployments/scale', mode);
+    await t.cluster.scaleWorkload(ref, replicas);
+    expect(lost()).toBe(1);
+    const [cache] = await t.cluster.getWorkloads([ref]);
+    expect(cache!.replicas).toBe(replicas);
+  });
+});
