@@ -4,9 +4,11 @@
 // takes it for what it is — done — not for someone else's change.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { createEventSink } from '../../src/kube/events.js';
+import { createKubeDeps, loadKubeConfig } from '../../src/kube/index.js';
 import { markChange, phaseChange, readMark, rollbackChange } from '../../src/plan/index.js';
 import type { LostAnswer } from '../../src/sim/faults.js';
-import { failure, useKubeSim } from './helpers.js';
+import { CLIENT_ID, failure, kubeconfigFile, useKubeSim } from './helpers.js';
 
 const MODES: LostAnswer[] = ['reset', 500, 'timeout'];
 const START = Date.parse('2026-03-02T09:00:00Z');
@@ -93,5 +95,19 @@ describe('evictions and scale', () => {
     expect(lost()).toBe(1);
     const [cache] = await t.cluster.getWorkloads([ref]);
     expect(cache!.replicas).toBe(replicas);
+  });
+});
+
+describe('events', () => {
+  it.each(MODES)('%s: an Event whose create landed is written once, not again under another name', async (mode) => {
+    const deps = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(t.sim) }), clientId: CLIENT_ID, clock: t.sim.clock, requestTimeoutMs: 300 });
+    const sink = createEventSink(deps, { instance: 'lost-answers' });
+    const message = `removed after a lost answer (${mode})`;
+    const lost = loseNext('create events', mode);
+    await sink.emit({ regarding: { kind: 'Node', name: `node-lost-${mode}` }, type: 'Normal', reason: 'ScaleDown', message });
+    expect(lost()).toBe(1);
+    const written = t.sim.store.list('events').filter((e) => (e as { message?: string }).message === message);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ count: 1, reason: 'ScaleDown' });
   });
 });
