@@ -77,3 +77,20 @@ describe('setDesiredCapacity when the answer is lost', () => {
     expect(s.sim.aws.group(GROUP)!.desiredCapacity).toBe(5);
   });
 });
+
+describe('suspendProcesses when the answer is lost', () => {
+  const s = useSimCloud();
+
+  it.each(MODES)('%s: the SDK sends it again, and the processes are suspended once, as asked', async (mode) => {
+    const cloud = cloudFor(s.sim, { requestTimeoutMs: TIMEOUT_MS });
+    try {
+      s.sim.faults.addRequestFault({ api: 'aws', operation: 'SuspendProcesses', when: 'after', error: mode, count: 1 });
+      await cloud.suspendProcesses(GROUP, ['AZRebalance', 'Launch']);
+      expect(requests(s.sim, 'SuspendProcesses')).toBe(2);
+      expect(s.sim.faults.lostAnswers()).toEqual({ [`aws SuspendProcesses ${mode}`]: 1 });
+      expect(s.sim.aws.group(GROUP)!.suspendedProcesses.map((p) => p.processName).sort()).toEqual(['AZRebalance', 'Launch']);
+    } finally {
+      cloud.destroy();
+    }
+  });
+});

@@ -98,6 +98,28 @@ describe('evictions and scale', () => {
   });
 });
 
+describe('workload annotations and forced deletes', () => {
+  it.each(MODES)('%s: annotations that landed are there, set once', async (mode) => {
+    const ref = { kind: 'Deployment' as const, namespace: 'shop', name: 'web' };
+    const lost = loseNext('patch deployments', mode);
+    await t.cluster.annotateWorkload(ref, { 'scalerd.io/original-replicas': `3-${mode}` });
+    expect(lost()).toBe(1);
+    const [web] = await t.cluster.getWorkloads([ref]);
+    expect(web!.annotations['scalerd.io/original-replicas']).toBe(`3-${mode}`);
+  });
+
+  it.each(MODES)('%s: a forced delete that landed is done, and touches no other pod', async (mode) => {
+    const [pod] = (await t.cluster.listPods()).filter((p) => p.namespace === 'shop' && p.name.startsWith('cache-') && p.deletionTimestamp === undefined);
+    const lost = loseNext('delete pods', mode);
+    expect(['deleted', 'gone']).toContain(await t.cluster.deletePod({ namespace: pod!.namespace, name: pod!.name, uid: pod!.uid }, 5));
+    expect(lost()).toBe(1);
+    const after = await t.cluster.getPod(pod!.namespace, pod!.name);
+    expect(after === undefined || after.deletionTimestamp !== undefined).toBe(true);
+    expect(t.sim.recorder.facts('pod-killed')).toEqual([]);
+    t.sim.clock.advance(60_000);
+  });
+});
+
 describe('events', () => {
   it.each(MODES)('%s: an Event whose create landed is written once, not again under another name', async (mode) => {
     const deps = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(t.sim) }), clientId: CLIENT_ID, clock: t.sim.clock, requestTimeoutMs: 300 });
@@ -109,5 +131,18 @@ describe('events', () => {
     const written = t.sim.store.list('events').filter((e) => (e as { message?: string }).message === message);
     expect(written).toHaveLength(1);
     expect(written[0]).toMatchObject({ count: 1, reason: 'ScaleDown' });
+  });
+
+  it.each(MODES)('%s: a repeat counted on the Event, its answer lost, is counted once', async (mode) => {
+    const deps = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(t.sim) }), clientId: CLIENT_ID, clock: t.sim.clock, requestTimeoutMs: 300 });
+    const sink = createEventSink(deps, { instance: 'lost-answers' });
+    const event = { regarding: { kind: 'Node', name: `node-repeat-${mode}` }, type: 'Warning' as const, reason: 'DrainFailed', message: `a budget refused (${mode})` };
+    await sink.emit(event);
+    const lost = loseNext('patch events', mode);
+    await sink.emit(event);
+    expect(lost()).toBe(1);
+    await sink.emit(event);
+    const written = t.sim.store.list('events').filter((e) => (e as { message?: string }).message === event.message);
+    expect(written.map((e) => (e as { count?: number }).count)).toEqual([3]);
   });
 });
