@@ -37,6 +37,11 @@ const NETWORK = new Set([
   'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
 
+/** Of those, the ones that say no connection was made: the request never left, so nothing was done. */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
 /** What the SDK's errors carry, read without depending on its classes. */
 type SdkErrorShape = {
   name?: unknown;
@@ -73,7 +78,7 @@ export type Answered = { readonly reason?: string | undefined; readonly status?:
  * be assumed either way — and a call that must not happen twice is never simply sent again.
  */
 export function mayHaveActed({ reason = 'UnknownError', status }: Answered): boolean {
-  if (THROTTLING.has(reason)) return false;
+  if (THROTTLING.has(reason) || NEVER_SENT.has(reason)) return false;
   if (status !== undefined) return status >= 500;
   return NETWORK.has(reason) || TRANSIENT.has(reason);
 }

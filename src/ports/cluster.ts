@@ -33,8 +33,9 @@ export type NodeChange = {
   /**
    * Apply only while these annotations have these values (a compare-and-swap); otherwise
    * the change fails with a RemoteError and nothing is written — unless the node already
-   * has the annotations asked for (our own write, whose answer was lost), which is success. A change of annotations
-   * only, all set, with this guard, is one request (a JSON patch with `test` operations).
+   * has the annotations asked for (our own write, whose answer was lost): that is success.
+   * A change of annotations only, all set, with this guard, is one request (a JSON patch
+   * with `test` operations).
    */
   readonly expectAnnotations?: Readonly<Record<string, string>>;
 };
