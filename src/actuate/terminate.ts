@@ -15,7 +15,9 @@ export const isGoing = (state: string): boolean => /^(Warmed:)?Terminat/.test(st
 /**
  * TerminateInstanceInAutoScalingGroup on exactly this instance (the adapter looks first:
  * an instance already Terminating is not asked again, so the group is never decremented
- * twice), then wait until it shows Terminating or gone.
+ * twice), then wait until it shows Terminating or gone. An answer lost after AWS may have
+ * acted comes back `unconfirmed`, not as an error the retry here would resend at once:
+ * the same wait tells whether it was done, and asks again only after terminateReissueMs.
  */
 export async function terminateExact(ctx: ExecContext, asg: string, instanceId: string, signal?: AbortSignal): Promise<void> {
   await ctx.retry(() => ctx.world.terminateInstance(instanceId), signal);
@@ -25,8 +27,9 @@ export async function terminateExact(ctx: ExecContext, asg: string, instanceId: 
 /**
  * Polls the group until the instance is Terminating, Terminated or no longer in it. With
  * `reissue`, an instance still InService `terminateReissueMs` after the last request is
- * asked again (AWS accepted but did not act, fault 14); the adapter's look-first keeps
- * that from decrementing twice. Fails with `terminate-unconfirmed` at the deadline.
+ * asked again (AWS accepted but did not act, fault 14; or the answer was lost and it was
+ * not done); the adapter's look-first keeps that from decrementing twice. Fails with
+ * `terminate-unconfirmed` at the deadline.
  */
 export async function confirmGoing(ctx: ExecContext, asg: string, instanceId: string, how: { reissue: boolean; signal?: AbortSignal }): Promise<void> {
   const { pollMs, terminateConfirmTimeoutMs, terminateReissueMs } = ctx.options;

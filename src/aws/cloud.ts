@@ -66,6 +66,7 @@ class SdkCloud implements AwsCloud {
 
   destroy(): void {
     this.clients.autoscaling.destroy();
+    this.clients.autoscalingAtMostOnce.destroy();
     this.clients.ec2.destroy();
   }
 }

@@ -9,6 +9,9 @@
 //   HTTP 429, 5xx                                        retryable: throttled, server
 //   HTTP 401, 403, 409, any other 4xx                    not: unauthorized, forbidden, conflict, invalid
 //   no answer and a code not listed (aborted, anything else)   not retryable, other
+//
+// mayHaveActed() tells apart the failures after which AWS may have done the work anyway
+// (no answer, a 5xx) from refusals: what a call that must not be repeated needs to know.
 
 import type { ApiErrorClass } from '../ports/api-errors.js';
 import { RemoteError } from '../errors.js';
@@ -37,6 +40,11 @@ const CODES: ReadonlyMap<string, Known> = new Map(([
   // No credentials to sign with (the SDK's chain found none), or a signature AWS refused.
   ['unauthorized', false, ['CredentialsProviderError', 'AuthFailure', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'IncompleteSignature', 'MissingAuthenticationToken', 'UnrecognizedClientException']],
 ] as const).flatMap(([errorClass, retryable, codes]) => codes.map((code): [string, Known] => [code, { errorClass, retryable }])));
+
+/** Of those, the ones that say no connection was made: the request never left, so nothing was done. */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 
 /** What the SDK's errors carry, read without depending on its classes. */
 type SdkErrorShape = {
@@ -70,6 +78,23 @@ function classOfAnswer(reason: string, status: number | undefined): ApiErrorClas
   if (status === 409) return 'conflict';
   if (status >= 400) return 'invalid';
   return 'other';
+}
+
+/** What an answer said of the call, enough to tell a refusal from an outcome unknown. */
+export type Answered = { readonly reason?: string | undefined; readonly status?: number | undefined };
+
+/**
+ * Whether AWS may have carried out a call that failed: no answer came (a timeout, a reset
+ * connection) or a server error did (a 5xx that is not throttling). A refusal (throttling,
+ * any 4xx) says it was not. What may have been done is for a fresh look to tell, never to
+ * be assumed either way — and a call that must not happen twice is never simply sent again.
+ */
+export function mayHaveActed({ reason = 'UnknownError', status }: Answered): boolean {
+  const known = CODES.get(reason);
+  if (known?.errorClass === 'throttled' || NEVER_SENT.has(reason)) return false;
+  if (status !== undefined) return status >= 500;
+  // No answer: a broken connection, a timeout, a transient code the SDK made up.
+  return known !== undefined && known.retryable;
 }
 
 /**

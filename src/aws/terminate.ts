@@ -2,12 +2,15 @@
 // ShouldDecrementDesiredCapacity=true, made safe to repeat. "Already terminating" is said only
 // when a fresh look confirms it — the instance is Terminating*/Terminated in its group, or
 // neither its group nor EC2 has it running any more — never inferred from an error alone.
+// The call itself goes out at most once: its client's retries stop where AWS may have acted
+// (clients.ts), and an answer lost that way, with no look showing the instance going, is
+// 'unconfirmed' for the caller to confirm by looking, not a reason to ask again.
 
 import { DescribeAutoScalingInstancesCommand, TerminateInstanceInAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { isRemoteError } from '../errors.js';
 import type { TerminateResult } from '../ports/cloud.js';
 import type { Clients } from './clients.js';
-import { guarded } from './errors.js';
+import { guarded, mayHaveActed } from './errors.js';
 
 const ALREADY: TerminateResult = { kind: 'already-terminating' };
 
@@ -17,14 +20,18 @@ export async function terminateInstance(clients: Clients, instanceId: string): P
   if (await isGoing(clients, instanceId)) return ALREADY;
   try {
     const out = await guarded('TerminateInstanceInAutoScalingGroup', `terminate instance ${instanceId} and decrement its group's desired capacity`, () =>
-      clients.autoscaling.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: instanceId, ShouldDecrementDesiredCapacity: true })),
+      clients.autoscalingAtMostOnce.send(new TerminateInstanceInAutoScalingGroupCommand({ InstanceId: instanceId, ShouldDecrementDesiredCapacity: true })),
     );
     return { kind: 'terminating', activityId: out.Activity?.ActivityId };
   } catch (error) {
     // "Instance Id not found - No managed instance found …" when it left its group between
-    // the look and the call; a timeout after AWS had acted. Only a second look may say that
-    // the instance is going; if the look fails too, the call's own error is the one to report.
+    // the look and the call; a timeout or a reset after AWS had acted. Only a second look
+    // may say that the instance is going.
     if (await isGoing(clients, instanceId).catch(() => false)) return ALREADY;
+    // IMPORTANT: AWS may still have acted (no answer, a server error), and a look may not
+    // show it yet: unconfirmed, never an error a caller's retry would send again at once.
+    if (isRemoteError(error) && mayHaveActed(error.detail)) return { kind: 'unconfirmed', reason: error.message };
+    // A refusal: nothing was done; if the look failed too, the call's own error is the one to report.
     throw error;
   }
 }

@@ -13,7 +13,8 @@
 // the keys sort by time and kubectl shows them in order. The list is bounded (default 100):
 // each write drops the oldest beyond the bound, so the ConfigMap never nears its 1 MiB limit.
 // Writes are read-modify-write at the version read; on a conflict (the other replica, a
-// kubectl edit) it reads again and redoes the change, as the overrides store does.
+// kubectl edit) it reads again and redoes the change, as the overrides store does; a round
+// whose answer was lost after it landed is found in place by the next and not redone.
 
 import type { ReconcileResult } from '../engine/index.js';
 import { ScalerdError } from '../errors.js';
@@ -125,13 +126,18 @@ export function createHistoryStore(options: HistoryStoreOptions): HistoryStore {
       }
       return { entries, unreadable };
     },
-    complete: (at, message) => write<HistoryEntry | undefined>((data) => {
-      const newest = Object.keys(data).sort().pop();
-      const entry = newest === undefined ? undefined : parse(data[newest]!);
-      if (!entry || entry.outcome !== 'done' || (entry.direction !== 'up' && entry.direction !== 'mixed')) return { result: undefined };
-      const completed: HistoryEntry = { ...entry, outcome: 'complete', message, completedAt: new Date(at).toISOString() };
-      return { data: { ...data, [newest!]: JSON.stringify(completed) }, result: completed };
-    }),
+    complete: (at, message) => {
+      let ours: HistoryEntry | undefined;
+      return write<HistoryEntry | undefined>((data) => {
+        const newest = Object.keys(data).sort().pop();
+        // Completed by an earlier round whose answer was lost: done, and still ours to announce.
+        if (ours && newest !== undefined && data[newest] === JSON.stringify(ours)) return { result: ours };
+        const entry = newest === undefined ? undefined : parse(data[newest]!);
+        if (!entry || entry.outcome !== 'done' || (entry.direction !== 'up' && entry.direction !== 'mixed')) return { result: undefined };
+        ours = { ...entry, outcome: 'complete', message, completedAt: new Date(at).toISOString() };
+        return { data: { ...data, [newest!]: JSON.stringify(ours) }, result: ours };
+      });
+    },
   };
 }
 

@@ -10,6 +10,11 @@
 // timestamps are never compared with local time, so clock skew between hosts does not
 // matter (only skew in rate, which the margin between deadline and duration absorbs).
 //
+// A write whose answer was lost after it landed meets itself when the adapter retries it
+// (409 Conflict, or AlreadyExists for a create): a read then finds this candidate's
+// identity with the renewTime it just sent, and the write counts as done — neither a lost
+// race nor a round to wait out.
+//
 // This is not fencing: a write the leader sent just before its deadline can still land
 // after it. The actuator narrows that window by asking isLeader() before every mutating step.
 
@@ -164,9 +169,11 @@ export class LeaderElector {
     if (signal.aborted) return false;
     const current = await store.get(namespace, name);
     if (signal.aborted) return false;
+    // The renewal above landed and only its answer was lost (its retry met itself): held.
+    if (current && isOwnWrite(current, identity, now)) return this.#observe(current);
     if (!current) {
       const created = await store.create({ ...claim, acquireTime: now, leaseTransitions: 0, resourceVersion: '' });
-      return created !== 'exists' && this.#observe(created);
+      return created !== 'exists' ? this.#observe(created) : this.#afterLostRace(now);
     }
     this.#observe(current);
     const holder = current.holderIdentity ?? '';
@@ -178,8 +185,20 @@ export class LeaderElector {
       leaseTransitions: (current.leaseTransitions ?? 0) + (mine ? 0 : 1),
       resourceVersion: current.resourceVersion,
     });
-    // 409: another candidate wrote in between (took it, or the holder renewed); the next round reads it.
-    return written !== 'conflict' && this.#observe(written);
+    // 409: another candidate wrote in between (took it, or the holder renewed), or our own
+    // write landed with its answer lost: a read tells which.
+    return written !== 'conflict' ? this.#observe(written) : this.#afterLostRace(now);
+  }
+
+  /**
+   * After a write of this round was refused (409): the lease as it is now. Held when it is
+   * that very write — landed, its answer lost, its retry refused by itself — else another
+   * candidate's, observed for the next round.
+   */
+  async #afterLostRace(now: number): Promise<boolean> {
+    const current = await this.#o.store.get(this.#o.namespace, this.#o.name);
+    if (!current) return false;
+    return this.#observe(current) && isOwnWrite(current, this.#o.identity, now);
   }
 
   /** Records what the lease says now; returns whether this candidate is its holder. */
@@ -313,6 +332,14 @@ export class LeaderElector {
     if (!this.#o.log) queueMicrotask(() => { throw error; });
     else this.#o.log.warn({ event: 'leader-error', ...this.#where, where, err: error }, `leader election: ${where} failed`);
   }
+}
+
+/**
+ * Whether the lease is this candidate's write of the round sent at `now`: only it writes
+ * its identity, and each round its own renewTime, so a match is that write, landed.
+ */
+function isOwnWrite(lease: LeaseRecord, identity: string, now: number): boolean {
+  return lease.holderIdentity === identity && lease.renewTime === now;
 }
 
 /** client-go compares the election record, not the object: a relabelled lease has not been renewed. */

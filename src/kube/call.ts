@@ -5,6 +5,10 @@
 //
 // Every mutation the adapter makes is idempotent (merge patches that set values, deletes
 // and evictions with a UID precondition), so retrying one whose answer was lost is safe.
+// Where the retry meets the first attempt's own effect — a 409 on the resourceVersion it
+// carried, a failed JSON-patch `test`, AlreadyExists on a create, a 404 on a delete — the
+// caller's outcome reads it as done, re-reading when it must tell its own write from
+// someone else's (nodes.ts, events.ts; the Lease by the elector, ConfigMaps by their stores).
 //
 // Every failed attempt that is not an outcome is told to the observer, if any, the ones
 // a retry then masks included: the daemon counts them in scalerd_api_errors_total.

@@ -9,6 +9,8 @@
 // one after another, so a burst of repeats counts up instead of racing to create.
 
 import { isoSeconds } from '../clock.js';
+import { RemoteError } from '../errors.js';
+import { canonicalJson } from '../json/canonical.js';
 import type { EventRecord, EventSink } from '../ports/events.js';
 import type { KubeDeps } from './cluster.js';
 import { MERGE_PATCH, resourcePath } from './transport.js';
@@ -98,11 +100,19 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
       const created = await deps.call<Event | typeof TAKEN>(
         { operation: 'create events', target: `${namespace}/${name}` },
         () => deps.api.request<Event>('POST', resourcePath('v1', 'events', { namespace }), { body }),
-        (failure) => (failure.status === 409 && attempt < 3 ? TAKEN : undefined),
+        (failure) => (failure.status === 409 ? TAKEN : undefined),
       );
-      if (created !== TAKEN) {
+      // 409 AlreadyExists: the name is taken by this very write when the adapter's retry
+      // follows an answer lost after the create landed (then it is done: a second Event
+      // would say it twice), or by another writer in the same nanosecond (then another name).
+      if (created !== TAKEN || (await isThisEvent(deps, body))) {
         remember(key, { name, namespace, count: 1, last: now });
         return;
+      }
+      if (attempt >= 3) {
+        throw new RemoteError('SCALERD_ERR_KUBE_CALL', `Kubernetes create events ${namespace}/${name} failed: ${attempt} names in a row were taken by other events`, {
+          operation: 'create events', status: 409, reason: 'AlreadyExists', retryable: false,
+        });
       }
     }
   }
@@ -122,3 +132,15 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
   };
 }
 
+/** Whether the Event stored under `written`'s name is `written` itself (not another writer's under the same name). */
+async function isThisEvent(deps: KubeDeps, written: Event): Promise<boolean> {
+  const { name, namespace } = written.metadata;
+  const stored = await deps.call<Event | typeof GONE>(
+    { operation: 'get events', target: `${namespace}/${name}` },
+    () => deps.api.request<Event>('GET', resourcePath('v1', 'events', { namespace, name })),
+    (failure) => (failure.status === 404 ? GONE : undefined),
+  );
+  if (stored === GONE) return false;
+  const identity = (e: Event) => canonicalJson([e.involvedObject, e.type, e.reason, e.message, e.firstTimestamp, e.reportingComponent, e.reportingInstance]);
+  return identity(stored) === identity(written);
+}

@@ -30,6 +30,8 @@ export async function listNodes(deps: NodeDeps): Promise<NodeObservation[]> {
  * Reads the node, computes the patch against that version, writes it with the version as
  * precondition; on 409 Conflict (someone wrote in between) reads again and recomputes, so
  * their change is kept and ours applied on top. A change already in place writes nothing.
+ * Both forms are safe to retry after a lost answer: the retry meets our own write (a 409,
+ * a failed `test`), and the re-read finds the change in place.
  */
 export async function changeNode(deps: NodeDeps, name: string, change: NodeChange): Promise<NodeObservation> {
   const guarded = guardedPatch(change);
@@ -40,8 +42,12 @@ export async function changeNode(deps: NodeDeps, name: string, change: NodeChang
       // 422 Invalid: a `test` operation failed (the patch itself is well formed).
       (failure) => (failure.status === 422 ? CONFLICT : undefined),
     );
-    if (written === CONFLICT) throw markChanged(name, Object.keys(change.expectAnnotations ?? {}).join(', '));
-    return nodeObservation(written);
+    if (written !== CONFLICT) return nodeObservation(written);
+    // A failed `test` is also what the retry of our own write meets when the first one
+    // landed and only its answer was lost: the node already as asked is that write, done.
+    const node = await deps.call({ operation: 'get nodes', target: name }, () => deps.api.request<Node>('GET', nodePath(name)));
+    if (guarded.every((op) => op.op !== 'add' || annotationAt(node, op.path) === op.value)) return nodeObservation(node);
+    throw markChanged(name, Object.keys(change.expectAnnotations ?? {}).join(', '));
   }
   for (let attempt = 1; ; attempt++) {
     const node = await deps.call({ operation: 'get nodes', target: name }, () => deps.api.request<Node>('GET', nodePath(name)));
@@ -74,6 +80,10 @@ type JsonPatchOperation = { readonly op: 'test' | 'add'; readonly path: string; 
 
 /** RFC 6901: `~` and `/` in a key are escaped in a JSON pointer. */
 const pointer = (key: string) => `/metadata/annotations/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
+/** The annotation a pointer of ours names, as the node has it. */
+const annotationAt = (node: Node, path: string): string | undefined =>
+  node.metadata?.annotations?.[path.slice('/metadata/annotations/'.length).replace(/~1/g, '/').replace(/~0/g, '~')];
 
 /**
  * The one-request form of a change: annotations only, every one set, and guarded. The API

@@ -12,7 +12,7 @@ export const CLUSTER_OPERATIONS = [
   'patch deployments', 'patch statefulsets', 'patch deployments/scale', 'patch statefulsets/scale', 'patch horizontalpodautoscalers',
   'get leases', 'create leases', 'update leases',
   'get configmaps', 'list configmaps', 'watch configmaps', 'create configmaps', 'update configmaps',
-  'create events', 'patch events',
+  'create events', 'get events', 'patch events',
 ] as const;
 
 /** Behind the DeployerCluster port (deployer.ts). */

@@ -5,8 +5,10 @@
 // Every write is read-modify-write against the resourceVersion read; on a conflict
 // (someone else wrote in between: another `override set`, the daemon's cleanup, a kubectl
 // edit) it reads again and redoes the change on what is there now, so concurrent writers
-// all land. Each write also drops the entries that have expired, so the ConfigMap does not
-// grow. Entries it cannot parse are left as they are: someone may be halfway through
+// all land. A round whose answer was lost after its write landed is recognised by the next
+// (the conflict it meets is its own write): an entry it added is found in place, entries it
+// removed are found gone, and the write is done, not done twice nor "not found". Each write
+// also drops the entries that have expired, so the ConfigMap does not grow. Entries it cannot parse are left as they are: someone may be halfway through
 // fixing one by hand, and only `override clear <key>` removes it.
 
 import { ScalerdError } from '../errors.js';
@@ -108,40 +110,51 @@ export function createOverrideStore(options: OverrideStoreOptions): OverrideStor
     },
     async add(draft) {
       let chosenId: string | undefined;
+      let dropped: Override[] = [];
       return write((data, now) => {
         // The id stays the same across rounds: if a round's answer was lost after the
         // write landed, the next round finds our own entry and writes nothing more.
         if (chosenId !== undefined && data[chosenId] !== undefined) {
           const ours = parseEntry(chosenId, data[chosenId]!);
           if (!('code' in ours) && formatEntry(ours) === formatEntry({ ...draft, id: chosenId })) {
-            return { result: { override: ours, dropped: [] } };
+            return { result: { override: ours, dropped: stillGone(dropped, data) } };
           }
         }
         if (chosenId === undefined || data[chosenId] !== undefined) chosenId = freshId(data);
         const override: Override = { ...draft, id: chosenId };
-        const { data: kept, dropped } = withoutExpired(data, now);
-        return { data: { ...kept, [override.id]: formatEntry(override) }, result: { override, dropped } };
+        const expired = withoutExpired(data, now);
+        dropped = union(stillGone(dropped, data), expired.dropped);
+        return { data: { ...expired.data, [override.id]: formatEntry(override) }, result: { override, dropped } };
       });
     },
     async clear(ids) {
+      // Entries seen in an earlier round and gone now went with that round's write, whose
+      // answer was lost after it landed (or someone else cleared them): cleared either way,
+      // never "not found".
+      const seen = new Set<string>();
+      let dropped: Override[] = [];
       return write<Cleared>((data, now) => {
-        const cleared = ids === 'all' ? Object.keys(data).sort() : [...new Set(ids)];
-        const missing = cleared.filter((id) => data[id] === undefined);
+        const cleared = ids === 'all' ? [...new Set([...seen, ...Object.keys(data)])].sort() : [...new Set(ids)];
+        const missing = cleared.filter((id) => data[id] === undefined && !seen.has(id));
         if (missing.length > 0) {
           const known = Object.keys(data).sort();
           throw new ScalerdError('SCALERD_ERR_OVERRIDE_NOT_FOUND', `no override ${missing.join(', ')} in configmap ${namespace}/${name} (${known.length > 0 ? `it holds ${known.join(', ')}` : 'it holds none'}); nothing was cleared`);
         }
+        for (const id of cleared) if (data[id] !== undefined) seen.add(id);
         const rest = { ...data };
         for (const id of cleared) delete rest[id];
-        const { data: kept, dropped } = withoutExpired(rest, now);
-        if (cleared.length === 0 && dropped.length === 0) return { result: { cleared, dropped } };
-        return { data: kept, result: { cleared, dropped } };
+        const expired = withoutExpired(rest, now);
+        dropped = union(stillGone(dropped, data), expired.dropped);
+        if (cleared.every((id) => data[id] === undefined) && expired.dropped.length === 0) return { result: { cleared, dropped } };
+        return { data: expired.data, result: { cleared, dropped } };
       });
     },
     async removeExpired() {
+      let dropped: Override[] = [];
       return write((data, now) => {
-        const { data: kept, dropped } = withoutExpired(data, now);
-        return dropped.length > 0 ? { data: kept, result: dropped } : { result: dropped };
+        const expired = withoutExpired(data, now);
+        dropped = union(stillGone(dropped, data), expired.dropped);
+        return expired.dropped.length > 0 ? { data: expired.data, result: dropped } : { result: dropped };
       });
     },
     watch(onChange, watchOptions) {
@@ -149,6 +162,14 @@ export function createOverrideStore(options: OverrideStoreOptions): OverrideStor
     },
   };
 }
+
+/**
+ * What an earlier round of a write dropped and `data` no longer holds: that round may have
+ * landed with its answer lost, so the round that finishes the write still reports it.
+ */
+const stillGone = (earlier: readonly Override[], data: Readonly<Record<string, string>>): Override[] => earlier.filter((o) => data[o.id] === undefined);
+
+const union = (a: readonly Override[], b: readonly Override[]): Override[] => [...a, ...b.filter((o) => !a.some((x) => x.id === o.id))];
 
 /** Lower-case letters and digits without the look-alikes (0/o, 1/l): ids get typed by hand. */
 const ID_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';

@@ -11,7 +11,14 @@ export type TerminateResult =
   /** AWS accepted it; the instance is Terminating now. */
   | { readonly kind: 'terminating'; readonly activityId: string | undefined }
   /** The instance was already Terminating or gone: nothing was done, nothing decremented twice. */
-  | { readonly kind: 'already-terminating' };
+  | { readonly kind: 'already-terminating' }
+  /**
+   * The answer was lost (none came, or a server error) and a fresh look does not show the
+   * instance going: AWS may have acted and not shown it yet, or not have acted. IMPORTANT:
+   * never ask again at once (a second call could decrement the group twice): look until it
+   * shows Terminating, and ask again only once it has stayed InService for a while.
+   */
+  | { readonly kind: 'unconfirmed'; readonly reason: string };
 
 export interface Cloud {
   /**
@@ -28,7 +35,8 @@ export interface Cloud {
 
   /**
    * TerminateInstanceInAutoScalingGroup on this exact instance with
-   * ShouldDecrementDesiredCapacity=true: it is not replaced.
+   * ShouldDecrementDesiredCapacity=true: it is not replaced. Sent at most once per call,
+   * and only after a look found the instance not already going.
    */
   terminateInstance(instanceId: string): Promise<TerminateResult>;
 

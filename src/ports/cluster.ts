@@ -32,8 +32,10 @@ export type NodeChange = {
   readonly annotations?: Readonly<Record<string, string | null>>;
   /**
    * Apply only while these annotations have these values (a compare-and-swap); otherwise
-   * the change fails with a RemoteError and nothing is written. A change of annotations
-   * only, all set, with this guard, is one request (a JSON patch with `test` operations).
+   * the change fails with a RemoteError and nothing is written — unless the node already
+   * has the annotations asked for (our own write, whose answer was lost): that is success.
+   * A change of annotations only, all set, with this guard, is one request (a JSON patch
+   * with `test` operations).
    */
   readonly expectAnnotations?: Readonly<Record<string, string>>;
 };

@@ -49,10 +49,17 @@ function admin(deps: SimServerDeps, req: IncomingMessage, res: ServerResponse, p
   if (path === '/sim/facts' && req.method === 'GET') return send(res, 200, deps.recorder.all());
   if (path === '/sim/requests' && req.method === 'GET') return send(res, 200, deps.recorder.requests());
   if (path === '/sim/clock' && req.method === 'GET') return send(res, 200, { now: deps.clock.now(), speed: deps.clock.speed, manual: deps.clock.manual });
+  // What fired so far: errors injected before requests, and answers lost after them.
+  if (path === '/sim/faults/fired' && req.method === 'GET') return send(res, 200, { errors: deps.faults.fired(), lostAnswers: deps.faults.lostAnswers() });
   if (path === '/sim/faults') {
     if (req.method === 'GET') return send(res, 200, deps.faults.snapshot());
     if (req.method === 'PUT') {
-      deps.faults.set(JSON.parse(body || '{}') as Partial<FaultsSnapshot>);
+      try {
+        deps.faults.set(JSON.parse(body || '{}') as Partial<FaultsSnapshot>);
+      } catch (error) {
+        // Not JSON, or a rule no server could follow: the caller's mistake, and nothing changed.
+        return sendError(res, new ApiError(400, 'BadRequest', `faults not set: ${(error as Error).message}`));
+      }
       return send(res, 200, deps.faults.snapshot());
     }
     if (req.method === 'DELETE') {

@@ -2,7 +2,7 @@
 // with Code and $metadata, Node system errors, the SDK's own client-side errors).
 
 import { describe, expect, it } from 'vitest';
-import { classify, redact, toRemoteError } from '../../src/aws/errors.js';
+import { classify, mayHaveActed, redact, toRemoteError } from '../../src/aws/errors.js';
 
 const service = (Code: string, httpStatusCode: number, name = Code) => Object.assign(new Error('m'), { name, Code, $metadata: { httpStatusCode, requestId: 'r-1', attempts: 1 } });
 const system = (code: string) => Object.assign(new Error(`connect ${code} 10.0.0.1:443`), { code, $metadata: {} });
@@ -68,5 +68,29 @@ describe('toRemoteError', () => {
     expect(error.message).not.toMatch(/AKIA|0123abcd|Canonical|host:x/);
     expect(error.message).toContain('Check your AWS Secret Access Key and signing method.');
     expect(redact('key ASIAY34FZKBOKMUTVV7A in use')).toBe('key [key id] in use');
+  });
+});
+
+describe('mayHaveActed: whether a failed call may still have been carried out', () => {
+  it.each([
+    ['InternalFailure', 500, true],
+    ['ServiceUnavailable', 503, true],
+    ['ResourceContention', 500, true],
+    ['SomethingNew', 502, true],
+    ['RequestLimitExceeded', 503, false],
+    ['Throttling', 400, false],
+    ['ScalingActivityInProgress', 400, false],
+    ['ValidationError', 400, false],
+  ])('an answer %s (HTTP %i) → %s', (code, status, acted) => {
+    expect(mayHaveActed(classify(service(code, status)))).toBe(acted);
+  });
+
+  it('no answer after the request left may hide a done call; no connection at all cannot', () => {
+    expect(mayHaveActed(classify(system('ECONNRESET')))).toBe(true);
+    expect(mayHaveActed(classify(system('EPIPE')))).toBe(true);
+    expect(mayHaveActed(classify(Object.assign(new Error('timed out'), { name: 'TimeoutError' })))).toBe(true);
+    expect(mayHaveActed(classify(system('ECONNREFUSED')))).toBe(false);
+    expect(mayHaveActed(classify(system('ENOTFOUND')))).toBe(false);
+    expect(mayHaveActed(classify(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })))).toBe(false);
   });
 });

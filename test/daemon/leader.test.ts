@@ -13,6 +13,7 @@ import type { LeaseRecord, LeaseStore } from '../../src/ports/lease.js';
 import { startSim, type Sim } from '../../src/sim/index.js';
 import { SimClock } from '../../src/sim/sim-clock.js';
 import { kubeconfigFile } from '../kube/helpers.js';
+import { type Candidate, overlaps, startCandidate } from './election.js';
 
 const START = Date.parse('2026-03-02T09:00:00Z');
 /**
@@ -27,16 +28,6 @@ const DEADLINE_MS = 10_000;
 const RETRY_MS = 2_000;
 /** Simulated time HTTP round trips and timer wake-ups may add to a bound (75 real ms). */
 const SLACK_MS = 1_500;
-
-type Candidate = {
-  readonly id: string;
-  readonly elector: LeaderElector;
-  readonly store: LeaseStore;
-  /** [simulated time, what happened], in order. */
-  readonly events: [number, string][];
-  /** Stops the loop; resolves when run() has returned. */
-  stop(): Promise<void>;
-};
 
 let sim: Sim;
 let kubeconfig: string;
@@ -60,19 +51,7 @@ function storeFor(id: string): LeaseStore {
 }
 
 function candidate(id: string, more: Partial<LeaderElectorOptions> = {}): Candidate {
-  const events: [number, string][] = [];
-  const at = (what: string) => events.push([sim.clock.now(), what]);
-  const store = more.store ?? storeFor(id);
-  const elector = new LeaderElector({
-    store, namespace: NS, name: LEASE, identity: id, clock: sim.clock, sleep,
-    onStartedLeading: () => at('started'),
-    onStoppedLeading: (reason: StopReason) => at(`stopped:${reason}`),
-    onNewLeader: (leader) => at(`leader:${leader}`),
-    ...more,
-  });
-  const controller = new AbortController();
-  const done = elector.run(controller.signal);
-  const c: Candidate = { id, elector, store, events, stop: async () => { controller.abort(); await done; } };
+  const c = startCandidate(sim, { namespace: NS, name: LEASE }, id, more.store ?? storeFor(id), more);
   running.push(c);
   return c;
 }
@@ -338,21 +317,6 @@ describe('isLeader() on a manual clock', () => {
     expect(() => new LeaderElector({ ...base, identity: '' })).toThrow(/identity/);
   });
 });
-
-/** Intervals where both candidates' callbacks said they were leading. */
-function overlaps(a: readonly [number, string][], b: readonly [number, string][]): string[] {
-  const terms = (events: readonly [number, string][]) => {
-    const out: [number, number][] = [];
-    let from: number | undefined;
-    for (const [at, e] of events) {
-      if (e === 'started') from = at;
-      else if (e.startsWith('stopped:') && from !== undefined) { out.push([from, at]); from = undefined; }
-    }
-    if (from !== undefined) out.push([from, Infinity]);
-    return out;
-  };
-  return terms(a).flatMap(([s1, e1]) => terms(b).filter(([s2, e2]) => s1 < e2 && s2 < e1).map(([s2, e2]) => `[${s1},${e1}] and [${s2},${e2}]`));
-}
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 

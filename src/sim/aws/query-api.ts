@@ -36,9 +36,7 @@ export function createAwsHandler(model: AwsModel, options: AwsHandlerOptions): A
 
     const decision = faults.decide('aws', action);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
-    // "timeout": no answer at all; the client's own timeout ends the exchange.
-    if (decision.error === 'timeout') return new Promise((resolve) => res.once('close', () => resolve()));
-    if (decision.error !== undefined) return sendError(res, service, injectedFault(decision.error), requestId);
+    if (decision.error !== undefined) return injectFault(res, service, decision.error, requestId);
 
     const handler = Object.hasOwn(service.actions, action) ? service.actions[action] : undefined;
     if (!handler) return sendError(res, service, sender('InvalidAction', `The action ${action} is not valid for this web service.`), requestId);
@@ -52,8 +50,26 @@ export function createAwsHandler(model: AwsModel, options: AwsHandlerOptions): A
     if (handler.mutating) {
       recorder.record({ kind: 'mutation', at: model.now(), client: clientOf(req), api: 'aws', operation: action, target: outcome.value.target ?? '' });
     }
+    // AWS has acted; an "after" fault may still lose the answer.
+    const answer = faults.answer('aws', action);
+    if (answer.latencyMs > 0) await sleep(answer.latencyMs);
+    if (answer.lost !== undefined) return injectFault(res, service, answer.lost, requestId);
     send(res, 200, successXml(service, action, outcome.value.result, requestId), requestId);
   };
+}
+
+/**
+ * An injected fault's answer: "timeout" none at all (the client's own timeout ends the
+ * exchange), "reset" the connection destroyed unanswered, anything else the error AWS
+ * answers with that code (500: InternalFailure).
+ */
+function injectFault(res: ServerResponse, service: Service, error: string | number, requestId: string): Promise<void> | void {
+  if (error === 'timeout') return new Promise((resolve) => res.once('close', () => resolve()));
+  if (error === 'reset') {
+    res.destroy();
+    return;
+  }
+  sendError(res, service, injectedFault(error), requestId);
 }
 
 /** Form body parameters, plus the URL's query string (the query protocols also allow GET). */

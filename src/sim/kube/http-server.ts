@@ -88,6 +88,18 @@ async function handleResource(deps: KubeHttpDeps, target: ResourceRoute, url: UR
     // kubectl's generators (kubectl create configmap …) send protobuf; the simulator is JSON only.
     throw new ApiError(415, 'UnsupportedMediaType', 'the simulated API server accepts JSON only, not application/vnd.kubernetes.protobuf: use kubectl apply -f (with --validate=false) instead of kubectl create <kind>');
   }
+  if (verb === 'watch') return watch(deps, target, query, req, res);
+  if (verb === 'get' && target.subresource === 'log') return sendLog(deps, res, target, query);
+  const [code, answer] = apply(deps, verb, target, query, req, body);
+  // The request is applied now; an "after" fault may still lose its answer.
+  const lost = deps.faults.answer('kube', operation);
+  if (lost.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, lost.latencyMs));
+  if (lost.lost !== undefined) return injectError(res, lost.lost);
+  send(res, code, answer);
+}
+
+/** Carries out a request other than a watch or a log: the answer's status and body, or an ApiError thrown. */
+function apply(deps: KubeHttpDeps, verb: Exclude<Verb, 'watch'>, target: ResourceRoute, query: URLSearchParams, req: IncomingMessage, body: string): [number, unknown] {
   const client = clientOf(req);
   const { api } = deps;
   const parse = (): Record<string, any> => {
@@ -99,39 +111,34 @@ async function handleResource(deps: KubeHttpDeps, target: ResourceRoute, url: UR
   };
   switch (verb) {
     case 'get':
-      if (target.subresource === 'log') return sendLog(deps, res, target, query);
-      return sendObject(deps, res, req, target, api.get(target));
+      return [200, objectAnswer(deps, req, target, api.get(target))];
     case 'list': {
       const result = api.list(target, query);
-      if (wantsTable(req.headers.accept)) return send(res, 200, toTable(resourceKey(target.type), result.items, deps.clock.now(), listMeta(result)));
-      return send(res, 200, {
+      if (wantsTable(req.headers.accept)) return [200, toTable(resourceKey(target.type), result.items, deps.clock.now(), listMeta(result))];
+      return [200, {
         kind: `${target.type.kind}List`,
         apiVersion: target.type.group ? `${target.type.group}/${target.type.version}` : target.type.version,
         metadata: listMeta(result),
         items: result.items,
-      });
+      }];
     }
-    case 'watch':
-      return watch(deps, target, query, req, res);
-    case 'create': {
-      const created = api.create(target, parse(), client);
-      return send(res, 201, created);
-    }
+    case 'create':
+      return [201, api.create(target, parse(), client)];
     case 'update':
-      return send(res, 200, api.update(target, parse(), client));
+      return [200, api.update(target, parse(), client)];
     case 'patch':
-      return send(res, 200, api.patch(target, req.headers['content-type'] ?? '', parse(), client));
+      return [200, api.patch(target, req.headers['content-type'] ?? '', parse(), client)];
     case 'delete': {
       const options = { ...parse(), ...deleteOptionsFromQuery(query) } as DeleteOptions;
       const object = api.delete(target, options, client);
       // A pod that is still terminating comes back as the object (202 in the real server when graceful); a gone one as 200.
-      return send(res, object.metadata.deletionTimestamp ? 202 : 200, object);
+      return [object.metadata.deletionTimestamp ? 202 : 200, object];
     }
     case 'deletecollection': {
       const options = { ...parse(), ...deleteOptionsFromQuery(query) } as DeleteOptions;
       const { items } = api.list(target, query);
       for (const item of items) api.delete({ ...target, name: item.metadata.name, namespace: item.metadata.namespace }, options, client);
-      return send(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' });
+      return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' }];
     }
   }
 }
@@ -149,11 +156,11 @@ function listMeta(result: { resourceVersion: string; continue?: string; remainin
   };
 }
 
-function sendObject(deps: KubeHttpDeps, res: ServerResponse, req: IncomingMessage, target: ResourceRoute, object: KubeObject): void {
+function objectAnswer(deps: KubeHttpDeps, req: IncomingMessage, target: ResourceRoute, object: KubeObject): unknown {
   if (target.subresource === undefined && wantsTable(req.headers.accept)) {
-    return send(res, 200, toTable(resourceKey(target.type), [object], deps.clock.now(), { resourceVersion: object.metadata.resourceVersion }));
+    return toTable(resourceKey(target.type), [object], deps.clock.now(), { resourceVersion: object.metadata.resourceVersion });
   }
-  send(res, 200, object);
+  return object;
 }
 
 /**
@@ -255,7 +262,13 @@ function watch(deps: KubeHttpDeps, target: ResourceRoute, query: URLSearchParams
   res.on('close', close);
 }
 
+/** An injected fault's answer: none until the client gives up ("timeout"), none at all ("reset"), or an error status. */
 async function injectError(res: ServerResponse, error: string | number): Promise<void> {
+  if (error === 'reset') {
+    // The socket goes with it: the client sees the connection reset, with no status.
+    res.destroy();
+    return;
+  }
   if (error === 'timeout') {
     await new Promise((resolve) => {
       const timer = setTimeout(resolve, TIMEOUT_FAULT_MS);
