@@ -61,14 +61,28 @@ describe('failed AWS attempts', () => {
     try {
       await cloud.describeGroups([GROUP]);
       expect(counts).toEqual({});
-      s.sim.faults.addRequestFault({ api: 'aws', operation: 'TerminateInstanceInAutoScalingGroup', error: 'ServiceUnavailable', count: 3 });
-      const victim = s.sim.aws.group(GROUP)!.instances[0]!.instanceId;
-      const error = await remoteFailure(cloud.terminateInstance(victim));
-      expect(error.detail).toMatchObject({ operation: 'TerminateInstanceInAutoScalingGroup', reason: 'ServiceUnavailable' });
+      s.sim.faults.addRequestFault({ api: 'aws', operation: 'SetDesiredCapacity', error: 'ServiceUnavailable', count: 3 });
+      const size = s.sim.aws.group(GROUP)!.desiredCapacity;
+      const error = await remoteFailure(cloud.setDesiredCapacity(GROUP, size + 1));
+      expect(error.detail).toMatchObject({ operation: 'SetDesiredCapacity', reason: 'ServiceUnavailable' });
     } finally {
       cloud.destroy();
     }
-    expect(counts).toEqual({ 'aws TerminateInstanceInAutoScalingGroup server': 3 });
+    expect(counts).toEqual({ 'aws SetDesiredCapacity server': 3 });
+  });
+
+  it('a terminate, sent at most once, counts its one failed attempt', async () => {
+    const { counts, onApiError } = tally();
+    const cloud = cloudFor(s.sim, { onApiError });
+    try {
+      s.sim.faults.addRequestFault({ api: 'aws', operation: 'TerminateInstanceInAutoScalingGroup', error: 'ServiceUnavailable', count: 1 });
+      const victim = s.sim.aws.group(GROUP)!.instances[0]!.instanceId;
+      // AWS may have acted on a 5xx: the adapter looks instead of asking again.
+      expect(await cloud.terminateInstance(victim)).toMatchObject({ kind: 'unconfirmed' });
+    } finally {
+      cloud.destroy();
+    }
+    expect(counts).toEqual({ 'aws TerminateInstanceInAutoScalingGroup server': 1 });
   });
 
   it('counts what AWS answered, even when the adapter makes an outcome of it', async () => {
