@@ -50,7 +50,7 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: Exit
         return mark.kind === 'ours' ? [{ node: n.name, phase: mark.mark.phase, since: mark.mark.startedAt === undefined ? null : new Date(mark.mark.startedAt).toISOString() }] : [];
       });
       if (options.output === 'json') {
-        const doc = board.document(schedule, { path: options.schedule!, loadedAt: now, sha256: '' }, now);
+        const doc = board.document(schedule, { path: options.schedule!, loadedAt: now, sha256: '' }, nextTransition(schedule, now));
         io.out(JSON.stringify({ ...doc, inProgress: marked, overrideProblems: set.problems }, null, 2));
         return setExit(EXIT.ok);
       }

@@ -70,6 +70,12 @@ export type Daemon = {
 };
 
 export const DEFAULT_RESYNC_MS = 60_000;
+/**
+ * How far ahead the boundary timer is armed. Further boundaries are found by a later
+ * reconcile (the resync runs every minute), so the daemon never searches far ahead for a
+ * window that is always on.
+ */
+export const ARM_HORIZON_MS = 8 * 86_400_000;
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const { source, clock, log } = o;
@@ -95,7 +101,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const arm = () => {
     cancelBoundary?.();
     const now = clock.now();
-    const candidates = [nextBoundary(source.current(), now), ...reconciler.desired(now).expiries].filter((t): t is number => t !== undefined && t > now);
+    const candidates = [nextBoundary(source.current(), now, ARM_HORIZON_MS), ...reconciler.desired(now).expiries].filter((t): t is number => t !== undefined && t > now);
     if (candidates.length === 0) return;
     const at = Math.min(...candidates);
     cancelBoundary = timers.at(at, source.current().zone, () => wake(`boundary ${formatUtc(at)}`));
@@ -108,6 +114,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
         await reconciler.run(reasons);
       } finally {
         arm();
+        source.refreshNext(clock.now()).catch((error: unknown) => log.warn({ event: 'next-transition-failed', err: error }, 'could not work out the next change of the schedule'));
       }
     },
     (error) => {
@@ -167,7 +174,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     else if (last.outcome === 'error') reasons.push(`last reconcile failed: ${last.message}`);
     return { ready: reasons.length === 0, reasons };
   };
-  const document = () => status.document(source.current(), source.status(), clock.now());
+  const document = () => status.document(source.current(), source.status(), source.next());
 
   let server: Server | undefined;
   let address: Daemon['address'];
@@ -192,6 +199,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       await loop.stop();
       await events?.flush();
       cancelBoundary?.();
+      await source.close();
       if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -5,8 +5,7 @@
 // next request. The daemon's thread only rebuilds the checked schedule from plain data.
 
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic, Schedule } from '../schedule/index.js';
 import { scheduleFromData } from '../schedule/transfer.js';
@@ -132,7 +131,7 @@ function spawnWorker(memoryMb: number): Worker {
   const built = new URL('./schedule-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(built))) return new Worker(built, { resourceLimits });
   const source = new URL('./schedule-worker.ts', import.meta.url).href;
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-  const script = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
+  // tsx (a devDependency, there whenever the source is) resolved from the working directory: the project's.
+  const script = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
   return new Worker(script, { eval: true, resourceLimits });
 }

@@ -10,7 +10,9 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Clock } from '../clock.js';
 import { readDocument } from '../json/document.js';
-import { checkScheduleText, formatDiagnostic, type Diagnostic, type Schedule } from '../schedule/index.js';
+import { formatDiagnostic, type Diagnostic, type Schedule } from '../schedule/index.js';
+import { ScheduleChecker } from './schedule-check.js';
+import type { NextTransition } from './status.js';
 
 export type ScheduleStatus = {
   readonly path: string;
@@ -25,16 +27,28 @@ export type Reload =
   | { readonly kind: 'loaded'; readonly warnings: readonly string[] }
   | { readonly kind: 'rejected'; readonly diagnostics: readonly string[] };
 
+/** The schedule in force: its text (for the checker's look ahead), compiled form and next change. */
+type InForce = { readonly text: string; readonly schedule: Schedule; next: NextTransition | null | undefined };
+
+/**
+ * Every schedule is checked on the checker's worker thread (schedule-check.ts), never on
+ * the daemon's own: the first one and every change. The daemon's thread keeps answering
+ * /healthz and renewing its Lease whatever the file holds.
+ */
 export class ScheduleSource {
   readonly path: string;
   readonly #clock: Clock;
-  #schedule: Schedule;
+  readonly #checker: ScheduleChecker;
+  #inForce: InForce;
   #status: ScheduleStatus;
+  /** Reloads run one after another: two checks under way could otherwise land out of order. */
+  #reloading: Promise<unknown> = Promise.resolve();
 
-  private constructor(path: string, clock: Clock, schedule: Schedule, status: ScheduleStatus) {
+  private constructor(path: string, clock: Clock, checker: ScheduleChecker, inForce: InForce, status: ScheduleStatus) {
     this.path = path;
     this.#clock = clock;
-    this.#schedule = schedule;
+    this.#checker = checker;
+    this.#inForce = inForce;
     this.#status = status;
   }
 
@@ -42,36 +56,67 @@ export class ScheduleSource {
    * The first load must succeed: there is no last good schedule to fall back on. Its
    * diagnostics come as values, for the caller to print (on a terminal: made safe first).
    */
-  static async open(path: string, clock: Clock): Promise<{ ok: true; source: ScheduleSource; warnings: readonly string[] } | { ok: false; diagnostics: readonly Diagnostic[] }> {
+  static async open(path: string, clock: Clock, checker = new ScheduleChecker()): Promise<{ ok: true; source: ScheduleSource; warnings: readonly string[] } | { ok: false; diagnostics: readonly Diagnostic[] }> {
     const read = await readSchedule(path);
     if (!read.ok) return { ok: false, diagnostics: [read.diagnostic] };
-    const checked = checkScheduleText(read.text, { file: path, now: clock.now() });
-    if (!checked.ok) return { ok: false, diagnostics: checked.diagnostics };
-    const source = new ScheduleSource(path, clock, checked.schedule, { path, loadedAt: clock.now(), sha256: hash(read.text) });
-    return { ok: true, source, warnings: checked.diagnostics.map(formatDiagnostic) };
+    const now = clock.now();
+    const checked = await checker.check(read.text, path, now);
+    if (!checked.ok) {
+      await checker.close();
+      return { ok: false, diagnostics: checked.diagnostics };
+    }
+    const inForce = { text: read.text, schedule: checked.schedule, next: checked.next };
+    const source = new ScheduleSource(path, clock, checker, inForce, { path, loadedAt: now, sha256: hash(read.text) });
+    return { ok: true, source, warnings: checked.warnings.map(formatDiagnostic) };
   }
 
   current(): Schedule {
-    return this.#schedule;
+    return this.#inForce.schedule;
   }
 
   status(): ScheduleStatus {
     return this.#status;
   }
 
+  /** The schedule's next change as last worked out (refreshNext); undefined while that is not known. */
+  next(): NextTransition | null | undefined {
+    return this.#inForce.next;
+  }
+
+  /** Works out the next change again when the one known has passed: on the checker's thread, as a look ahead can be long. */
+  async refreshNext(now: number): Promise<void> {
+    const inForce = this.#inForce;
+    const known = inForce.next;
+    if (known !== undefined && (known === null || Date.parse(known.at) > now)) return;
+    const next = await this.#checker.next(inForce.text, this.path, now);
+    if (this.#inForce === inForce) inForce.next = next;
+  }
+
   /** Reads the file again; takes it when it changed and checks, keeps the last good one otherwise. */
-  async reload(): Promise<Reload> {
+  reload(): Promise<Reload> {
+    const reloaded = this.#reloading.then(() => this.#reload());
+    this.#reloading = reloaded.catch(() => undefined);
+    return reloaded;
+  }
+
+  /** Ends the checker's thread. */
+  close(): Promise<void> {
+    return this.#checker.close();
+  }
+
+  async #reload(): Promise<Reload> {
     const read = await readSchedule(this.path);
     if (!read.ok) return this.#reject('', [formatDiagnostic(read.diagnostic)]);
     const text = read.text;
     const sha256 = hash(text);
     if (sha256 === this.#status.sha256 && !this.#status.rejected) return { kind: 'unchanged' };
     if (sha256 === this.#status.rejected?.sha256) return { kind: 'unchanged' };
-    const checked = checkScheduleText(text, { file: this.path, now: this.#clock.now() });
+    const now = this.#clock.now();
+    const checked = await this.#checker.check(text, this.path, now);
     if (!checked.ok) return this.#reject(sha256, checked.diagnostics.map(formatDiagnostic));
-    this.#schedule = checked.schedule;
-    this.#status = { path: this.path, loadedAt: this.#clock.now(), sha256 };
-    return { kind: 'loaded', warnings: checked.diagnostics.map(formatDiagnostic) };
+    this.#inForce = { text, schedule: checked.schedule, next: checked.next };
+    this.#status = { path: this.path, loadedAt: now, sha256 };
+    return { kind: 'loaded', warnings: checked.warnings.map(formatDiagnostic) };
   }
 
   /**

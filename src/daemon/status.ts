@@ -45,7 +45,8 @@ export class StatusBoard {
     this.#nodes.set(event.node, { phase: event.phase, evicted: event.evicted, remaining: event.remaining, message: event.message, at: formatUtc(event.at) });
   }
 
-  document(schedule: Schedule, scheduleStatus: ScheduleStatus, now: number): Record<string, unknown> {
+  /** `next`: the schedule's next change (nextTransition); undefined while it is being worked out. */
+  document(schedule: Schedule, scheduleStatus: ScheduleStatus, next: NextTransition | null | undefined): Record<string, unknown> {
     const desired = this.desired;
     const field = (section: 'capacity' | 'replicas') =>
       desired ? Object.fromEntries(Object.entries(desired.state[section]).map(([key, value]) => [key, { value, source: desired.sources[section][key] ?? { kind: 'default' } }])) : {};
@@ -70,7 +71,7 @@ export class StatusBoard {
       } : null,
       last: this.last ? { ...this.last, startedAt: formatUtc(this.last.startedAt), finishedAt: formatUtc(this.last.finishedAt) } : null,
       lastError: this.lastError ? { at: formatUtc(this.lastError.at), message: this.lastError.message } : null,
-      next: nextTransition(schedule, now),
+      next: next ?? null,
     };
   }
 }

@@ -2,12 +2,13 @@
 // schedule, the real adapters over HTTP, the simulator's clock for the boundary timer and
 // the resync, and the log captured as JSON lines.
 
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { createCloud, type AwsCloud } from '../../src/aws/index.js';
 import { startDaemon, type Daemon, type DaemonOptions } from '../../src/daemon/daemon.js';
 import { createLogger } from '../../src/daemon/log.js';
+import { ScheduleChecker } from '../../src/daemon/schedule-check.js';
 import { ScheduleSource } from '../../src/daemon/schedule-source.js';
 import { formatDiagnostic } from '../../src/json/diagnostics.js';
 import { clockTimers } from '../../src/daemon/triggers.js';
@@ -39,13 +40,17 @@ export type DaemonBed = {
 
 /** `more` may be a function of the simulator, for options that talk to it (events, history). */
 export async function startDaemonBed(startAt: number, more: Partial<DaemonOptions> | ((sim: Sim) => Partial<DaemonOptions>) = {}, schedule = 'schedules/example.json'): Promise<DaemonBed> {
+  // The checker's thread started (and its modules loaded) before the simulated clock runs at
+  // 100x: otherwise the first check alone would let it pass a boundary the test waits for.
+  const checker = new ScheduleChecker();
+  await checker.check(readFileSync(schedule, 'utf8'), schedule, startAt);
   const sim = await startDemoSim({ speed: SPEED, startAt });
   const sleep = (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal);
   const cluster = createCluster({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clientId: 'scalerd-daemon-test', clock: sim.clock, sleep });
   const cloud = createCloud({ region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: 'AKIDDAEMONTEST', secretAccessKey: 'test' }, version: '0.0.0-test', retryDelayScale: 0.001 });
   const schedulePath = join(tempDir('scalerd-daemon-'), 'schedule.json');
   copyFileSync(schedule, schedulePath);
-  const opened = await ScheduleSource.open(schedulePath, sim.clock);
+  const opened = await ScheduleSource.open(schedulePath, sim.clock, checker);
   if (!opened.ok) throw new Error(opened.diagnostics.map(formatDiagnostic).join('\n'));
   const out = new PassThrough();
   let text = '';
