@@ -10,7 +10,7 @@ import type { Clock } from '../clock.js';
 import type { PlanOptionsInput } from '../plan/index.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { Cluster } from '../ports/cluster.js';
-import { formatUtc, nextBoundary } from '../schedule/index.js';
+import { formatUtc } from '../schedule/index.js';
 import type { Override } from '../overrides/index.js';
 import type { EventSink } from '../ports/events.js';
 import { DaemonEvents } from './events.js';
@@ -70,12 +70,7 @@ export type Daemon = {
 };
 
 export const DEFAULT_RESYNC_MS = 60_000;
-/**
- * How far ahead the boundary timer is armed. Further boundaries are found by a later
- * reconcile (the resync runs every minute), so the daemon never searches far ahead for a
- * window that is always on.
- */
-export const ARM_HORIZON_MS = 8 * 86_400_000;
+
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const { source, clock, log } = o;
@@ -101,7 +96,9 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const arm = () => {
     cancelBoundary?.();
     const now = clock.now();
-    const candidates = [nextBoundary(source.current(), now, ARM_HORIZON_MS), ...reconciler.desired(now).expiries].filter((t): t is number => t !== undefined && t > now);
+    // Boundaries within LOOKAHEAD_MS (evaluation.ts): further ones are found by a later
+    // reconcile (the resync runs every minute), never by searching far ahead on this thread.
+    const candidates = [source.nextBoundary(now), ...reconciler.desired(now).expiries].filter((t): t is number => t !== undefined && t > now);
     if (candidates.length === 0) return;
     const at = Math.min(...candidates);
     cancelBoundary = timers.at(at, source.current().zone, () => wake(`boundary ${formatUtc(at)}`));
@@ -148,6 +145,10 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const reload = async (reason: string) => {
     const result = await source.reload();
     if (result.kind === 'loaded') {
+      // Taking in a large schedule is work on this thread (rebuilding it, the first
+      // evaluations): the reconcile it wakes starts in a task of its own, after the
+      // requests waiting meanwhile (/healthz, a Lease renewal's answer) are served.
+      await new Promise((resolve) => setImmediate(resolve));
       metrics.scheduleStale.set(0);
       log.info({ event: 'schedule-reloaded', path: source.path, warnings: result.warnings }, `${source.path}: new schedule in force`);
       wake(reason);

@@ -3,7 +3,7 @@
 // (src/overrides). Pure: the instant and the overrides are arguments.
 
 import { applyOverrides, nextOverrideChange, type AppliedSource, type Override } from '../overrides/index.js';
-import { desiredAt, type Schedule, type State } from '../schedule/index.js';
+import { desiredAt, type Desired, type Schedule, type State } from '../schedule/index.js';
 
 /** Why a field has its value: a window (or the default), or an override. */
 export type FieldSource =
@@ -21,8 +21,9 @@ export type DesiredView = {
   readonly notes: readonly string[];
 };
 
-export function desiredView(schedule: Schedule, now: number, overrides: readonly Override[] = []): DesiredView {
-  const applied = applyOverrides(schedule, desiredAt(schedule, now), overrides, now);
+/** `scheduled`: the schedule's own state at `now` (desiredAt), when the caller has it already. */
+export function desiredView(schedule: Schedule, now: number, overrides: readonly Override[] = [], scheduled: Desired = desiredAt(schedule, now)): DesiredView {
+  const applied = applyOverrides(schedule, scheduled, overrides, now);
   const view = (sources: Readonly<Record<string, AppliedSource>>) => Object.fromEntries(Object.entries(sources).map(([key, s]): [string, FieldSource] => [key, fieldSource(s)]));
   const next = nextOverrideChange(overrides, now);
   return {

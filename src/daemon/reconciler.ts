@@ -64,7 +64,7 @@ export class Reconciler {
   /** The desired state now, as the next reconcile would see it. */
   desired(now: number): DesiredView {
     const { schedule, overrides } = this.#deps;
-    return desiredView(schedule.current(), now, overrides?.() ?? []);
+    return desiredView(schedule.current(), now, overrides?.() ?? [], schedule.desiredAt(now));
   }
 
   /** Stops the running execution between steps (SIGTERM); every node stays resumable. */

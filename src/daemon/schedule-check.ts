@@ -8,7 +8,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Diagnostic, Schedule } from '../schedule/index.js';
-import { scheduleFromData } from '../schedule/transfer.js';
+import type { Window } from '../schedule/types.js';
+import { desiredFromData, scheduleFromData, windowFromData } from '../schedule/transfer.js';
+import type { Evaluation } from './evaluation.js';
 import type { WorkerReply, WorkerRequest } from './schedule-worker.js';
 import type { NextTransition } from './status.js';
 
@@ -25,10 +27,16 @@ export type CheckLimits = {
 export const DEFAULT_CHECK_LIMITS: CheckLimits = { timeoutMs: 60_000, memoryMb: 96, idleMs: 60_000 };
 
 export type Checked =
-  | { readonly ok: true; readonly schedule: Schedule; readonly warnings: readonly Diagnostic[]; readonly next: NextTransition | null }
+  | { readonly ok: true; readonly schedule: Schedule; readonly evaluation: Evaluation; readonly warnings: readonly Diagnostic[]; readonly next: NextTransition | null }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
-type Pending = { readonly resolve: (reply: WorkerReply | { failed: string }) => void; readonly timer: NodeJS.Timeout };
+type Final = Exclude<WorkerReply, { windows: readonly unknown[] }>;
+type Pending = {
+  readonly resolve: (reply: { reply: Final; windows: readonly Window[] } | { failed: string }) => void;
+  readonly timer: NodeJS.Timeout;
+  /** The windows received so far, each part built as it came. */
+  readonly windows: Window[];
+};
 
 export class ScheduleChecker {
   readonly #limits: CheckLimits;
@@ -43,16 +51,18 @@ export class ScheduleChecker {
 
   /** The schedule in `text` checked as `validate` checks it, with its next change from `now`. */
   async check(text: string, file: string, now: number): Promise<Checked> {
-    const reply = await this.#ask({ kind: 'check', text, file, now });
-    if ('failed' in reply) return { ok: false, diagnostics: [tooCostly(file, reply.failed)] };
+    const answer = await this.#ask({ kind: 'check', text, file, now });
+    if ('failed' in answer) return { ok: false, diagnostics: [tooCostly(file, answer.failed)] };
+    const { reply, windows } = answer;
     if (!reply.ok) return reply;
-    return { ok: true, schedule: scheduleFromData(reply.schedule!), warnings: reply.warnings, next: reply.next };
+    const evaluation = reply.evaluation!;
+    return { ok: true, schedule: scheduleFromData(reply.schedule!, windows), evaluation: { ...evaluation, desired: desiredFromData(evaluation.desired) }, warnings: reply.warnings, next: reply.next };
   }
 
   /** The next change of the schedule in `text` (which checked before) after `now`; undefined when that could not be found in time. */
   async next(text: string, file: string, now: number): Promise<NextTransition | null | undefined> {
-    const reply = await this.#ask({ kind: 'next', text, file, now });
-    return 'failed' in reply || !reply.ok ? undefined : reply.next;
+    const answer = await this.#ask({ kind: 'next', text, file, now });
+    return 'failed' in answer || !answer.reply.ok ? undefined : answer.reply.next;
   }
 
   /** Ends the worker; requests under way are answered as failed. */
@@ -64,7 +74,7 @@ export class ScheduleChecker {
     await worker?.terminate();
   }
 
-  #ask(request: Omit<WorkerRequest, 'id'>): Promise<WorkerReply | { failed: string }> {
+  #ask(request: { kind: 'check' | 'next'; text: string; file: string; now: number }): Promise<{ reply: Final; windows: readonly Window[] } | { failed: string }> {
     const worker = this.#worker ?? this.#start();
     clearTimeout(this.#idle);
     const id = this.#nextId++;
@@ -73,8 +83,8 @@ export class ScheduleChecker {
         // A check that runs away is stopped with its thread: nothing else can stop it.
         this.#stop(worker, `checking took longer than ${Math.round(this.#limits.timeoutMs / 1000)} s`);
       }, this.#limits.timeoutMs);
-      this.#pending.set(id, { resolve, timer });
-      worker.postMessage({ id, ...request } satisfies WorkerRequest);
+      this.#pending.set(id, { resolve, timer, windows: [] });
+      worker.postMessage({ id, ...request } as WorkerRequest);
     });
   }
 
@@ -84,9 +94,15 @@ export class ScheduleChecker {
     worker.on('message', (reply: WorkerReply) => {
       const pending = this.#pending.get(reply.id);
       if (!pending) return;
+      if ('windows' in reply) {
+        for (const w of reply.windows) pending.windows.push(windowFromData(w));
+        // The next part only after what waited meanwhile (a /healthz, a Lease answer) ran.
+        setImmediate(() => worker.postMessage({ id: reply.id, kind: 'ack' } satisfies WorkerRequest));
+        return;
+      }
       this.#pending.delete(reply.id);
       clearTimeout(pending.timer);
-      pending.resolve(reply);
+      pending.resolve({ reply, windows: pending.windows });
       if (this.#pending.size === 0) this.#idle = setTimeout(() => this.#stop(worker, 'idle'), this.#limits.idleMs).unref();
     });
     worker.on('error', (error: Error & { code?: string }) => {

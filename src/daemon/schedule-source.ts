@@ -10,7 +10,8 @@ import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Clock } from '../clock.js';
 import { readDocument } from '../json/document.js';
-import { formatDiagnostic, type Diagnostic, type Schedule } from '../schedule/index.js';
+import { formatDiagnostic, type Desired, type Diagnostic, type Schedule } from '../schedule/index.js';
+import { evaluate, holdsAt, type Evaluation } from './evaluation.js';
 import { ScheduleChecker } from './schedule-check.js';
 import type { NextTransition } from './status.js';
 
@@ -18,8 +19,11 @@ export type ScheduleStatus = {
   readonly path: string;
   readonly loadedAt: number;
   readonly sha256: string;
-  /** Set while the file on disk is rejected: when, and its diagnostics. */
-  readonly rejected?: { readonly at: number; readonly sha256: string; readonly diagnostics: readonly string[] };
+  /**
+   * Set while the file on disk is rejected: when, its diagnostics, and what was rejected
+   * (the text's SHA-256, or why it could not be read), so that it is not rejected again.
+   */
+  readonly rejected?: { readonly at: number; readonly fingerprint: string; readonly diagnostics: readonly string[] };
 };
 
 export type Reload =
@@ -28,7 +32,13 @@ export type Reload =
   | { readonly kind: 'rejected'; readonly diagnostics: readonly string[] };
 
 /** The schedule in force: its text (for the checker's look ahead), compiled form and next change. */
-type InForce = { readonly text: string; readonly schedule: Schedule; next: NextTransition | null | undefined };
+type InForce = {
+  readonly text: string;
+  readonly schedule: Schedule;
+  next: NextTransition | null | undefined;
+  /** The last evaluation (desiredAt and the next boundary): it holds until that boundary. */
+  evaluation: Evaluation;
+};
 
 /**
  * Every schedule is checked on the checker's worker thread (schedule-check.ts), never on
@@ -65,7 +75,7 @@ export class ScheduleSource {
       await checker.close();
       return { ok: false, diagnostics: checked.diagnostics };
     }
-    const inForce = { text: read.text, schedule: checked.schedule, next: checked.next };
+    const inForce = { text: read.text, schedule: checked.schedule, next: checked.next, evaluation: checked.evaluation };
     const source = new ScheduleSource(path, clock, checker, inForce, { path, loadedAt: now, sha256: hash(read.text) });
     return { ok: true, source, warnings: checked.warnings.map(formatDiagnostic) };
   }
@@ -76,6 +86,26 @@ export class ScheduleSource {
 
   status(): ScheduleStatus {
     return this.#status;
+  }
+
+  /**
+   * desiredAt(current(), now), worked out again only once a window starts or ends: the
+   * reconcile, its triggers and /status ask many times between two boundaries, and a large
+   * schedule costs tens of milliseconds each time. The first answer comes from the checker.
+   */
+  desiredAt(now: number): Desired {
+    return this.#evaluation(now).desired;
+  }
+
+  /** The next instant a window starts or ends after `now`, within LOOKAHEAD_MS; undefined when none does. */
+  nextBoundary(now: number): number | undefined {
+    return this.#evaluation(now).boundary;
+  }
+
+  #evaluation(now: number): Evaluation {
+    const inForce = this.#inForce;
+    if (!holdsAt(inForce.evaluation, now)) inForce.evaluation = evaluate(inForce.schedule, now);
+    return inForce.evaluation;
   }
 
   /** The schedule's next change as last worked out (refreshNext); undefined while that is not known. */
@@ -106,15 +136,21 @@ export class ScheduleSource {
 
   async #reload(): Promise<Reload> {
     const read = await readSchedule(this.path);
-    if (!read.ok) return this.#reject('', [formatDiagnostic(read.diagnostic)]);
+    if (!read.ok) {
+      // A FIFO or a missing file stays so from one resync to the next: rejected (and logged,
+      // and counted) once, like a text that stays invalid.
+      const fingerprint = `unreadable: ${read.diagnostic.code} ${read.diagnostic.message}`;
+      if (fingerprint === this.#status.rejected?.fingerprint) return { kind: 'unchanged' };
+      return this.#reject(fingerprint, [formatDiagnostic(read.diagnostic)]);
+    }
     const text = read.text;
     const sha256 = hash(text);
     if (sha256 === this.#status.sha256 && !this.#status.rejected) return { kind: 'unchanged' };
-    if (sha256 === this.#status.rejected?.sha256) return { kind: 'unchanged' };
+    if (sha256 === this.#status.rejected?.fingerprint) return { kind: 'unchanged' };
     const now = this.#clock.now();
     const checked = await this.#checker.check(text, this.path, now);
     if (!checked.ok) return this.#reject(sha256, checked.diagnostics.map(formatDiagnostic));
-    this.#inForce = { text, schedule: checked.schedule, next: checked.next };
+    this.#inForce = { text, schedule: checked.schedule, next: checked.next, evaluation: checked.evaluation };
     this.#status = { path: this.path, loadedAt: now, sha256 };
     return { kind: 'loaded', warnings: checked.warnings.map(formatDiagnostic) };
   }
@@ -148,8 +184,8 @@ export class ScheduleSource {
     };
   }
 
-  #reject(sha256: string, diagnostics: readonly string[]): Reload {
-    this.#status = { ...this.#status, rejected: { at: this.#clock.now(), sha256, diagnostics } };
+  #reject(fingerprint: string, diagnostics: readonly string[]): Reload {
+    this.#status = { ...this.#status, rejected: { at: this.#clock.now(), fingerprint, diagnostics } };
     return { kind: 'rejected', diagnostics };
   }
 }
