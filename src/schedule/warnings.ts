@@ -3,13 +3,13 @@
 // meet on some dates. Every check here is near-linear in the size of the schedule: a
 // schedule is untrusted input, and the daemon checks each new one while it runs.
 
-import { atMinuteOfDay, formatMinuteOfDay, formatDate, fromEpochDay } from './calendar.js';
+import { formatMinuteOfDay, formatDate, fromEpochDay, wallAtMinuteOfDay } from './calendar.js';
 import type { Problem } from '../json/document.js';
 import type { ScheduleDocument } from './document.js';
 import { formatLocal } from './format.js';
 import { Heap } from './heap.js';
 import { longestOccurrenceMs, startsOnDay, windowOccurrences } from './occurrences.js';
-import type { Schedule, Window, WindowClass } from './types.js';
+import { CLASS_RANK, type Schedule, type Window, type WindowClass } from './types.js';
 import type { Zone } from './zone.js';
 
 const DAY = 86_400_000;
@@ -70,8 +70,9 @@ function overlaps(schedule: Schedule, now: number): Problem[] {
 export function overlapTies(schedule: Schedule, now: number): Map<Window, Tie> {
   const fields = new Map(schedule.windows.map((w) => [w, fieldsOf(w)]));
   const ties = new Map<Window, Tie>();
-  for (let from = now; from < now + HORIZON; from += SLICE) {
-    sweepSlice(schedule, fields, from, Math.min(from + SLICE, now + HORIZON), ties);
+  const open = new OpenWindows(schedule.windows, fields);
+  for (let from = now; from < now + HORIZON && open.any(); from += SLICE) {
+    sweepSlice(schedule, fields, from, Math.min(from + SLICE, now + HORIZON), ties, open);
   }
   return ties;
 }
@@ -81,13 +82,62 @@ function sharedFields(fields: Map<Window, string[]>, a: Window, b: Window): stri
   return fields.get(a)!.filter((field) => other.has(field));
 }
 
+/**
+ * The windows that can still take part in a tie not yet found. Per priority and field, the
+ * windows that set it: all but the first in the file may still lose a tie there until they
+ * have lost one. A window none of whose groups has such a window left can neither lose a
+ * tie nor be the earlier window of one still to find, so its occurrences need not be made;
+ * when no group has one, the sweep ends. 10,000 windows that all overlap are all tied in
+ * the first slice, instead of being followed for a year.
+ */
+class OpenWindows {
+  readonly #groups = new Map<Window, string[]>();
+  readonly #first = new Map<string, Window>();
+  readonly #waiting = new Map<string, number>();
+  #open = 0;
+
+  constructor(windows: readonly Window[], fields: Map<Window, string[]>) {
+    for (const w of windows) {
+      const groups = fields.get(w)!.map((field) => `${w.priority} ${field}`);
+      this.#groups.set(w, groups);
+      for (const group of groups) {
+        if (!this.#first.has(group)) this.#first.set(group, w);
+        else this.#add(group, 1);
+      }
+    }
+  }
+
+  tied(w: Window): void {
+    for (const group of this.#groups.get(w)!) if (this.#first.get(group) !== w) this.#add(group, -1);
+  }
+
+  active(w: Window): boolean {
+    return this.#groups.get(w)!.some((group) => (this.#waiting.get(group) ?? 0) > 0);
+  }
+
+  any(): boolean {
+    return this.#open > 0;
+  }
+
+  #add(group: string, n: number): void {
+    const before = this.#waiting.get(group) ?? 0;
+    this.#waiting.set(group, before + n);
+    if (before === 0 && n > 0) this.#open++;
+    if (before > 0 && before + n === 0) this.#open--;
+  }
+}
+
 /** The pieces in force of one class, priority and field: see sweepSlice. */
 type Lane = { readonly first: Heap<Piece>; readonly untied: Heap<Piece> };
 
-function sweepSlice(schedule: Schedule, fields: Map<Window, string[]>, from: number, to: number, ties: Map<Window, Tie>): void {
+function sweepSlice(schedule: Schedule, fields: Map<Window, string[]>, from: number, to: number, ties: Map<Window, Tie>, open: OpenWindows): void {
   const pieces: Piece[] = [];
+  const tie = (window: Window, earlier: Window, at: number) => {
+    ties.set(window, { earlier, at });
+    open.tied(window);
+  };
   for (const window of schedule.windows) {
-    if (fields.get(window)!.length === 0) continue;
+    if (!open.active(window)) continue;
     for (const o of windowOccurrences(window, from - longestOccurrenceMs(window), to)) {
       const start = Math.max(o.start, from);
       const end = Math.min(o.end, to);
@@ -102,10 +152,12 @@ function sweepSlice(schedule: Schedule, fields: Map<Window, string[]>, from: num
   // window first, in `untied`. Pieces that ended are dropped when they come to the top; all
   // end with the slice.
   const lanes = new Map<string, Lane>();
-  const lanesOf = new Map<string, Lane[]>();
+  // Per window, per class (by rank), the lanes of its fields: looked up once per piece.
+  const lanesOf: (Lane[] | undefined)[][] = schedule.windows.map(() => []);
   const lanesFor = (piece: Piece): Lane[] => {
-    const id = `${piece.class} ${piece.window.index}`;
-    let found = lanesOf.get(id);
+    const byClass = lanesOf[piece.window.index]!;
+    const rank = CLASS_RANK[piece.class];
+    let found = byClass[rank];
     if (found) return found;
     found = fields.get(piece.window)!.map((field) => {
       const key = `${piece.class} ${piece.window.priority} ${field}`;
@@ -113,7 +165,7 @@ function sweepSlice(schedule: Schedule, fields: Map<Window, string[]>, from: num
       if (!lane) lanes.set(key, (lane = { first: new Heap((a, b) => a.window.index < b.window.index), untied: new Heap((a, b) => a.window.index > b.window.index) }));
       return lane;
     });
-    lanesOf.set(id, found);
+    byClass[rank] = found;
     return found;
   };
   for (const piece of pieces) {
@@ -127,14 +179,14 @@ function sweepSlice(schedule: Schedule, fields: Map<Window, string[]>, from: num
       for (let last = untied.peek(); last; last = untied.peek()) {
         if (last.end <= start || ties.has(last.window)) untied.pop();
         else if (last.window.index > window.index) {
-          ties.set(last.window, { earlier: window, at: start });
+          tie(last.window, window, start);
           untied.pop();
         } else break;
       }
       first.push(piece);
       if (!ties.has(window)) untied.push(piece);
     }
-    if (earliest && !ties.has(window)) ties.set(window, { earlier: earliest, at: start });
+    if (earliest && !ties.has(window)) tie(window, earliest, start);
   }
 }
 
@@ -152,7 +204,7 @@ function dstBoundaries(schedule: Schedule, now: number): Problem[] {
       for (const day of days) {
         if (startsOnDay(window, day) === undefined) continue;
         const overnight = field === 'to' && rule.toMinute <= rule.fromMinute;
-        const resolution = window.zone.resolve(atMinuteOfDay(overnight ? day + 1 : day, minute));
+        const resolution = window.zone.resolveWall(wallAtMinuteOfDay(overnight ? day + 1 : day, minute));
         if (resolution.kind === 'exact') continue;
         const date = formatDate(fromEpochDay((overnight ? day + 1 : day) + Math.floor(minute / 1440)));
         const time = formatMinuteOfDay(minute % 1440);
