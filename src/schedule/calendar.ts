@@ -21,9 +21,16 @@ export function epochDay(date: LocalDate): number {
   return Date.UTC(date.year, date.month - 1, date.day) / MS_PER_DAY;
 }
 
+/** The date of an epoch day, by arithmetic (H. Hinnant's civil_from_days): evaluation asks for every day of a year per window. */
 export function fromEpochDay(day: number): LocalDate {
-  const d = new Date(day * MS_PER_DAY);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1_460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
 }
 
 export function isoWeekday(day: number): IsoWeekday {

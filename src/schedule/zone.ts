@@ -34,13 +34,14 @@ const RESOLUTIONS_KEPT = 100_000;
 const YEARS_KEPT = 400;
 
 /** The offsets of one UTC year: the one at its start, and each change with its instant. */
-type YearOffsets = { readonly start: number; readonly changes: readonly { readonly at: number; readonly offset: number }[] };
+type YearOffsets = { readonly begin: number; readonly end: number; readonly start: number; readonly changes: readonly { readonly at: number; readonly offset: number }[] };
 
 export class Zone {
   static readonly #cache = new Map<string, Zone>();
   readonly #format: Intl.DateTimeFormat;
   readonly #resolutions = new Map<number, Resolution>();
   readonly #years = new Map<number, YearOffsets>();
+  #lastYear: YearOffsets | undefined;
 
   private constructor(readonly name: string, format: Intl.DateTimeFormat) {
     this.#format = format;
@@ -91,7 +92,7 @@ export class Zone {
    * instant made evaluating a large schedule take minutes.
    */
   offsetMinutes(instant: number): number {
-    const { start, changes } = this.#yearOffsets(new Date(instant).getUTCFullYear());
+    const { start, changes } = this.#yearOf(instant);
     let offset = start;
     for (const change of changes) {
       if (change.at > instant) break;
@@ -103,10 +104,22 @@ export class Zone {
   /** The offset in minutes when it is the same at every instant of [from, to]; undefined when it changes. */
   fixedOffsetBetween(from: number, to: number): number | undefined {
     const offset = this.offsetMinutes(from);
+    const first = this.#yearOf(from);
+    if (to < first.end) return first.changes.some((c) => c.at > from && c.at <= to) ? undefined : offset;
     for (let year = new Date(from).getUTCFullYear(); year <= new Date(to).getUTCFullYear(); year++) {
       if (this.#yearOffsets(year).changes.some((c) => c.at > from && c.at <= to)) return undefined;
     }
     return offset;
+  }
+
+  /** The offsets of the UTC year of `instant`: the last one asked for is kept at hand. */
+  #yearOf(instant: number): YearOffsets {
+    const last = this.#lastYear;
+    if (last && last.begin <= instant && instant < last.end) return last;
+    const year = new Date(instant).getUTCFullYear();
+    const offsets = this.#yearOffsets(year);
+    this.#lastYear = offsets;
+    return offsets;
   }
 
   /** The instant of a local time, by the DST policy (see the module comment). */
@@ -191,7 +204,7 @@ export class Zone {
       if (hi < end) changes.push({ at: hi, offset: next });
       offset = next;
     }
-    const offsets = { start, changes };
+    const offsets = { begin: first, end, start, changes };
     this.#years.set(year, offsets);
     return offsets;
   }
