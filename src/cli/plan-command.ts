@@ -9,6 +9,7 @@ import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { renderTable } from './table.js';
 import { parseTimeArg } from './time-arg.js';
+import { occurrencesEstimate } from '../schedule/occurrences.js';
 import { outputFormat } from './validate-command.js';
 
 type Options = { from?: string; to?: string; days?: number; at?: string; output: 'text' | 'json' };
@@ -16,6 +17,13 @@ type Options = { from?: string; to?: string; days?: number; at?: string; output:
 const DAY = 86_400_000;
 /** How far `--at` looks for the next change. */
 const NEXT_CHANGE_HORIZON = 400 * DAY;
+/**
+ * A timeline is made whole before it is printed: a range that asks for more occurrences
+ * than this (10,000 windows over 10 years) is refused rather than run out of memory, and
+ * at most MAX_CHANGES changes are printed, with where to go on from.
+ */
+const MAX_OCCURRENCES = 2_000_000;
+const MAX_CHANGES = 10_000;
 
 export function registerPlan(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   program
@@ -50,7 +58,11 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: ExitCo
           ? parseTimeArg(options.to, '--to', schedule.zone, now)
           : from + (options.days ?? 7) * DAY;
         if (to <= from) throw new UsageError('SCALERD_ERR_CLI_USAGE', '--to must be later than --from');
-        printTimeline(io, file, schedule, timeline(schedule, from, to), options.output);
+        const estimate = occurrencesEstimate(schedule, from, to);
+        if (estimate > MAX_OCCURRENCES) {
+          throw new UsageError('SCALERD_ERR_CLI_USAGE', `a timeline of ${Math.round((to - from) / DAY)} days of this schedule would take about ${estimate} window occurrences, more than ${MAX_OCCURRENCES}: give a shorter range with --days or --to`);
+        }
+        printTimeline(io, file, schedule, timeline(schedule, from, to, MAX_CHANGES + 1), options.output);
       }
       setExit(EXIT.ok);
     });
@@ -86,14 +98,18 @@ function jsonDesired(schedule: Schedule, desired: Desired): unknown {
   return { state: desired.state, sources: { capacity: sources('capacity'), replicas: sources('replicas') }, timezone: schedule.zone.name };
 }
 
-function printTimeline(io: CliIo, file: string, schedule: Schedule, tl: Timeline, output: 'text' | 'json'): void {
+function printTimeline(io: CliIo, file: string, schedule: Schedule, whole: Timeline, output: 'text' | 'json'): void {
   const zone = schedule.zone;
+  // One change more than printed was asked for: when it came, the range goes on from there.
+  const more = whole.transitions[MAX_CHANGES];
+  const tl = more ? { ...whole, transitions: whole.transitions.slice(0, MAX_CHANGES) } : whole;
   if (output === 'json') {
     io.out(JSON.stringify({
       file,
       timezone: zone.name,
       from: formatUtc(tl.from),
       to: formatUtc(tl.to),
+      ...(more ? { truncated: { after: MAX_CHANGES, continueFrom: formatUtc(more.at) } } : {}),
       initial: jsonDesired(schedule, tl.initial),
       transitions: tl.transitions.map((t) => ({
         at: formatUtc(t.at),
@@ -127,6 +143,7 @@ function printTimeline(io: CliIo, file: string, schedule: Schedule, tl: Timeline
   io.out(terminalSafe(`${file}: ${tl.transitions.length} change${tl.transitions.length === 1 ? '' : 's'} from ${formatLocal(zone, tl.from)} to ${formatLocal(zone, tl.to)}`));
   io.out('');
   io.out(renderTable(header, rows));
+  if (more) io.out(`… only the first ${MAX_CHANGES} changes are shown; the next is at ${formatUtc(more.at)}: go on with --from ${formatUtc(more.at)}`);
 }
 
 function printState(io: CliIo, schedule: Schedule, at: number, output: 'text' | 'json'): void {

@@ -8,7 +8,7 @@ import { terminalSafe } from '../text/terminal.js';
  */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const all = [header, ...rows].map((row) => row.map(terminalSafe));
-  const widths = header.map((_, i) => Math.max(...all.map((row) => (row[i] ?? '').length)));
+  const widths = header.map((_, i) => all.reduce((widest, row) => Math.max(widest, (row[i] ?? '').length), 0));
   const numeric = header.map((_, i) => rows.length > 0 && all.slice(1).every((row) => /^[\d→ ]+$/.test(row[i] ?? '')));
   return all
     .map((row) =>

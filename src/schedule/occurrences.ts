@@ -16,6 +16,17 @@ export function longestOccurrenceMs(window: Window): number {
   return rule.type === 'cron' ? rule.durationMs : rule.type === 'weekly' ? MAX_WEEKLY_MS : 0;
 }
 
+/** At most how many occurrences occurrencesBetween(schedule, from, to) makes: what a timeline of that range costs. */
+export function occurrencesEstimate(schedule: Schedule, from: number, to: number): number {
+  const days = Math.max(0, to - from) / MS_PER_DAY;
+  return schedule.windows.reduce((sum, w) => {
+    const rule = w.rule;
+    if (rule.type === 'absolute') return sum + 1;
+    const perDay = rule.type === 'cron' ? rule.cron.hours.length * rule.cron.minutes.length : 1;
+    return sum + perDay * Math.ceil(days + longestOccurrenceMs(w) / MS_PER_DAY + 3);
+  }, 0);
+}
+
 /** Every occurrence of the schedule's windows that overlaps [from, to), sorted by start. */
 export function occurrencesBetween(schedule: Schedule, from: number, to: number): Occurrence[] {
   const result: Occurrence[] = [];

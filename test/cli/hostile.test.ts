@@ -3,7 +3,7 @@
 // code, none in an exception, a hang or a terminal taken over. Their time and memory are
 // measured by `npm run bench -- schedule-hostile`, not here.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostileSchedules } from '../fixtures/hostile/make.js';
@@ -70,6 +70,33 @@ describe('scalerd validate on hostile schedules', () => {
     const json = cli('validate', '-o', 'json', files['control-characters']!);
     // JSON keeps the name exact: ESC as JSON's escape, U+202E as itself.
     expect(JSON.parse(json.out).files[0].errors.map((d: { message: string }) => d.message)).toContainEqual(expect.stringContaining('invalid name "work\u001b[31mers\u202e"'));
+  });
+});
+
+describe('scalerd plan on large schedules over long ranges', () => {
+  const write = (name: string, document: unknown) => {
+    const file = `${dir}/${name}.json`;
+    writeFileSync(file, JSON.stringify(document));
+    return file;
+  };
+  const base = { version: 1, timezone: 'Europe/Amsterdam', nodeGroups: { w: { min: 0, max: 9 } }, default: { capacity: { w: 1 } } };
+
+  it('a range that would take more than 2,000,000 occurrences is refused, with the way out', () => {
+    const windows = Array.from({ length: 2_000 }, (_, i) => ({ name: `w${i}`, weekly: { days: 'Mon-Sun', from: '01:00', to: '02:00' }, capacity: { w: 2 } }));
+    const run = cli('plan', write('many-weekly', { ...base, windows }), '--from', '2027-01-01', '--days', '3660');
+    expect(run.status, run.all).toBe(2);
+    expect(run.err).toMatch(/a timeline of 3660 days of this schedule would take about \d+ window occurrences, more than 2000000: give a shorter range with --days or --to/);
+  });
+
+  it('at most 10,000 changes are printed, and where to go on from', () => {
+    const windows = [{ name: 'flip', cron: { start: '0,30 * * * *', duration: '15m' }, capacity: { w: 2 } }];
+    const file = write('flip', { ...base, windows });
+    const text = cli('plan', file, '--from', '2027-01-01', '--days', '3660');
+    expect(text.status, text.all).toBe(0);
+    expect(text.out).toMatch(/… only the first 10000 changes are shown; the next is at 2027-04-15T\d\d:\d\dZ: go on with --from 2027-04-15T/);
+    const json = JSON.parse(cli('plan', file, '--from', '2027-01-01', '--days', '3660', '-o', 'json').out) as { transitions: unknown[]; truncated: { after: number; continueFrom: string } };
+    expect(json.transitions).toHaveLength(10_000);
+    expect(json.truncated).toMatchObject({ after: 10_000, continueFrom: expect.stringMatching(/^2027-04-15T/) });
   });
 });
 
