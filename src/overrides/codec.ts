@@ -10,6 +10,7 @@
 // People edit this ConfigMap by hand: parsing never throws; a bad entry becomes a problem
 // naming the key, the field, and the fix.
 
+import { MAX_DOCUMENT_BYTES } from '../json/bounds.js';
 import { dict } from '../records.js';
 import type { Override, OverrideProblem, OverrideSet } from './types.js';
 
@@ -54,6 +55,9 @@ export function parseEntry(key: string, value: string): Override | OverrideProbl
     message: `overrides entry "${key}": ${message}; the entry is skipped (fix it with kubectl edit, or remove it with "scalerd override clear ${key}")`,
   });
   if (!KEY_RE.test(key)) return fail('the key is not a ConfigMap key');
+  // The API server holds a ConfigMap to 1 MiB; an entry edited by hand is held to it here
+  // too, whatever stored it (JSON.parse itself handles any nesting without recursion).
+  if (Buffer.byteLength(value, 'utf8') > MAX_DOCUMENT_BYTES) return fail(`the value is larger than ${MAX_DOCUMENT_BYTES} bytes (1 MiB)`);
   let json: unknown;
   try {
     json = JSON.parse(value);

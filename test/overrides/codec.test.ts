@@ -53,6 +53,8 @@ describe('malformed entries', () => {
     ['a missing reason', value({ reason: '' }), /\/reason: missing or empty/],
     ['a missing createdAt', JSON.stringify({ capacity: { workers: 1 }, from: '2026-11-25T11:00Z', until: '2026-11-25T12:00Z', reason: 'r', by: 'b' }), /\/createdAt: missing/],
     ['untilNextWindow not a boolean', value({ untilNextWindow: 'yes' }), /\/untilNextWindow: must be true or false/],
+    ['a value above 1 MiB', value({ reason: 'x'.repeat(1024 * 1024) }), /the value is larger than 1048576 bytes \(1 MiB\)/],
+    ['100,000 levels of nesting', formatEntry(good).replace(/"reason":"[^"]*"/, `"reason":${'['.repeat(100_000)}${']'.repeat(100_000)}`), /\/reason: missing or empty/],
   ];
   for (const [what, text, message] of cases) {
     it(`reports ${what}, naming the key and how to fix or remove it`, () => {
