@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { checkScheduleText, formatDiagnostic, type Schedule } from '../src/schedule/index.js';
 
 export const utc = (iso: string): number => {
@@ -26,4 +27,16 @@ export function scheduleOf(document: Record<string, unknown>, now = utc('2026-01
   const result = checkScheduleText(JSON.stringify(document, null, 2), { file: 'test.json', now });
   if (!result.ok) throw new Error(result.diagnostics.map(formatDiagnostic).join('\n'));
   return result.schedule;
+}
+
+/** A port free on `host` right now (the OS picks it; a tiny window remains before the caller binds). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
 }

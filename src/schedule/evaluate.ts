@@ -7,7 +7,7 @@
 // `default`. Values are clamped to the limits of their group or workload.
 
 import { copyDict, dict } from '../records.js';
-import { Heap } from './heap.js';
+import { Heap } from '../heap.js';
 import { clamp, clampState } from './limits.js';
 import { longestOccurrenceMs, occurrencesBetween, windowOccurrences } from './occurrences.js';
 import { CLASS_RANK, type Desired, type Occurrence, type Schedule, type Source, type State, type Window } from './types.js';

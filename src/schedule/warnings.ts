@@ -7,7 +7,7 @@ import { formatMinuteOfDay, formatDate, fromEpochDay, wallAtMinuteOfDay } from '
 import type { Problem } from '../json/document.js';
 import type { ScheduleDocument } from './document.js';
 import { formatLocal } from './format.js';
-import { Heap } from './heap.js';
+import { Heap } from '../heap.js';
 import { longestOccurrenceMs, startsOnDay, windowOccurrences } from './occurrences.js';
 import { CLASS_RANK, type Schedule, type Window, type WindowClass } from './types.js';
 import type { Zone } from './zone.js';

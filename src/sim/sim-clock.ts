@@ -4,6 +4,7 @@
 // of cluster life in a second and still see the same order of events.
 
 import type { Clock } from '../clock.js';
+import { Heap } from '../heap.js';
 
 export type Timer = { readonly at: number; readonly seq: number; cancelled: boolean; readonly fn: () => void };
 
@@ -22,7 +23,8 @@ export class SimClock implements Clock {
   readonly #start: number;
   readonly #realStart = performance.now();
   #manualNow: number;
-  #heap: Timer[] = [];
+  // On (at, seq): timers due at the same instant run in the order set.
+  readonly #heap = new Heap<Timer>(before);
   #seq = 0;
   #realTimer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -43,7 +45,7 @@ export class SimClock implements Clock {
   /** Runs fn once `delayMs` of simulated time has passed. */
   after(delayMs: number, fn: () => void): Timer {
     const timer: Timer = { at: this.now() + Math.max(0, delayMs), seq: this.#seq++, cancelled: false, fn };
-    this.#push(timer);
+    this.#heap.push(timer);
     this.#arm();
     return timer;
   }
@@ -74,9 +76,9 @@ export class SimClock implements Clock {
     if (!this.manual) throw new Error('advance() is for a manual clock');
     const until = this.#manualNow + ms;
     for (;;) {
-      const next = this.#heap[0];
+      const next = this.#heap.peek();
       if (!next || next.at > until) break;
-      this.#pop();
+      this.#heap.pop();
       this.#manualNow = Math.max(this.#manualNow, next.at);
       if (!next.cancelled) next.fn();
     }
@@ -87,17 +89,17 @@ export class SimClock implements Clock {
   stop(): void {
     this.#stopped = true;
     if (this.#realTimer) clearTimeout(this.#realTimer);
-    this.#heap = [];
+    this.#heap.clear();
   }
 
   get pendingTimers(): number {
-    return this.#heap.filter((t) => !t.cancelled).length;
+    return this.#heap.values().filter((t) => !t.cancelled).length;
   }
 
   #arm(): void {
     if (this.manual || this.#stopped) return;
     if (this.#realTimer) clearTimeout(this.#realTimer);
-    const next = this.#heap[0];
+    const next = this.#heap.peek();
     if (!next) return;
     const realDelay = Math.max(0, (next.at - this.now()) / this.speed);
     this.#realTimer = setTimeout(() => this.#runDue(), Math.min(realDelay, 2 ** 31 - 1));
@@ -108,46 +110,12 @@ export class SimClock implements Clock {
     this.#realTimer = undefined;
     const now = this.now();
     for (;;) {
-      const next = this.#heap[0];
+      const next = this.#heap.peek();
       if (!next || next.at > now || this.#stopped) break;
-      this.#pop();
+      this.#heap.pop();
       if (!next.cancelled) next.fn();
     }
     this.#arm();
-  }
-
-  // A binary min-heap on (at, seq): timers due at the same instant run in the order set.
-  #push(timer: Timer): void {
-    const heap = this.#heap;
-    heap.push(timer);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  }
-
-  #pop(): Timer | undefined {
-    const heap = this.#heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (heap.length > 0 && last) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let smallest = i;
-        if (l < heap.length && before(heap[l]!, heap[smallest]!)) smallest = l;
-        if (r < heap.length && before(heap[r]!, heap[smallest]!)) smallest = r;
-        if (smallest === i) break;
-        [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-        i = smallest;
-      }
-    }
-    return top;
   }
 }
 

@@ -3,19 +3,10 @@
 // class: checked against the simulator's own count of the faults it injected.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiErrorClass, ApiName } from '../../src/ports/api-errors.js';
+import { tally } from '../api-errors.js';
 import { seeded } from '../seeded.js';
 import { cloudFor, GROUP, remoteFailure, useSimCloud } from './helpers.js';
 
-/** The observer's reports, tallied as "<api> <operation> <class>". */
-function tally() {
-  const counts: Record<string, number> = {};
-  const onApiError = (api: ApiName, operation: string, errorClass: ApiErrorClass) => {
-    const key = `${api} ${operation} ${errorClass}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  };
-  return { counts, onApiError };
-}
 
 describe('failed AWS attempts under 30% injected faults', () => {
   // Seeded before the simulator starts, which keeps the Math.random it finds.

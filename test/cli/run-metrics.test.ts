@@ -4,7 +4,7 @@
 // failed Kubernetes and AWS call attempt is counted, the ones a retry masked included,
 // exactly as many as the simulator says it injected, and scalerd's own failures by kind.
 
-import { createServer } from 'node:net';
+import { freePort } from '../helpers.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { ERROR_KINDS } from '../../src/daemon/metrics.js';
@@ -28,13 +28,6 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** One sample of a scrape, by its name and labels as prom-client writes them; undefined when absent. */
 function sample(scrape: string, series: string): number | undefined {

@@ -3,7 +3,7 @@
 // The override applies within 5 s (the daemon watches the ConfigMap), expires on time,
 // and --until-next-window ends exactly when the schedule next changes.
 
-import { createServer } from 'node:net';
+import { freePort } from '../helpers.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/program.js';
 import { clockTimers } from '../../src/daemon/triggers.js';
@@ -29,13 +29,6 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function start(startAt: number): Promise<{ s: Sim; status: () => Promise<Record<string, any>>; cli: (...argv: string[]) => Promise<{ code: number; out: string; err: string }> }> {
   const s = await startDemoSim({ speed: SPEED, startAt });

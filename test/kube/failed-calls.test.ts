@@ -6,7 +6,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createConfigMaps } from '../../src/kube/config-maps.js';
 import { createKubeDeps, loadKubeConfig } from '../../src/kube/index.js';
-import type { ApiErrorClass, ApiName } from '../../src/ports/api-errors.js';
+import { tally } from '../api-errors.js';
 import { seeded } from '../seeded.js';
 import { failure, kubeconfigFile, recordingSleep, useKubeSim, waitFor } from './helpers.js';
 
@@ -20,15 +20,6 @@ const t = useKubeSim();
 afterAll(() => restore());
 afterEach(() => t.sim.faults.clear());
 
-/** The observer's reports, tallied as "<api> <operation> <class>". */
-function tally() {
-  const counts: Record<string, number> = {};
-  const onApiError = (api: ApiName, operation: string, errorClass: ApiErrorClass) => {
-    const key = `${api} ${operation} ${errorClass}`;
-    counts[key] = (counts[key] ?? 0) + 1;
-  };
-  return { counts, onApiError };
-}
 
 /** An adapter that reports to `onApiError`, whose retries and limiter never wait in real time. */
 function observed(onApiError: ReturnType<typeof tally>['onApiError'], more: Parameters<typeof t.clusterWith>[0] = {}) {

@@ -1,5 +1,5 @@
 // A binary heap: the smallest element by `before` on top. For sweeps over occurrences in
-// time order, where a sorted array would cost a linear insert.
+// time order and the simulator's timers, where a sorted array would cost a linear insert.
 
 export class Heap<T> {
   readonly #items: T[] = [];
@@ -8,6 +8,15 @@ export class Heap<T> {
 
   get size(): number {
     return this.#items.length;
+  }
+
+  /** Every element, in no particular order. */
+  values(): readonly T[] {
+    return this.#items;
+  }
+
+  clear(): void {
+    this.#items.length = 0;
   }
 
   peek(): T | undefined {
