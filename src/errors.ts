@@ -25,7 +25,7 @@ export const CODES = {
   SCALERD_ERR_SCHEDULE_TOO_COMPLEX: 'the windows may start or be in force more than 10,000 times in one day, or checking the schedule took too long',
   SCALERD_WARN_SCHEDULE_OVERLAP: 'two windows overlap and set the same field; precedence decides',
   SCALERD_WARN_SCHEDULE_UNUSED_DATE_LIST: 'a date list is defined but no window uses it',
-  SCALERD_WARN_SCHEDULE_DST: 'a window boundary falls in a DST gap or repeated hour on some dates',
+  SCALERD_WARN_SCHEDULE_DST: 'a window starts or ends in a DST gap or repeated hour on some dates within the next year (one warning per window, every date listed)',
   SCALERD_ERR_SCENARIO_READ: 'the scenario file cannot be read',
   SCALERD_ERR_SCENARIO_JSON: 'the scenario file is not valid JSON',
   SCALERD_ERR_SCENARIO_DUPLICATE_KEY: 'a property appears twice in one object of a scenario',

@@ -4,7 +4,7 @@
 
 import { fromEpochDay, isoWeekday, wallAtMinuteOfDay } from './calendar.js';
 import { cronMatchesDate } from './cron.js';
-import type { CronRule, Occurrence, Schedule, WeeklyRule, Window, WindowClass } from './types.js';
+import type { CronRule, Occurrence, Rule, Schedule, WeeklyRule, Window, WindowClass } from './types.js';
 
 const MS_PER_DAY = 86_400_000;
 /** A weekly occurrence lasts at most 24 h plus a DST shift. */
@@ -61,19 +61,26 @@ export function windowOccurrences(window: Window, from: number, to: number): Occ
   return mergeOverlapping(raw);
 }
 
-/** Whether a recurring window starts on a local date (epoch day), and in which class. */
+/**
+ * Whether a recurring window starts on a local date (epoch day), and in which class. The
+ * class is its cause: `recurring` when the window's own rule (weekly days, cron date
+ * fields) starts it on that date, `date-list` only when an `alsoOn` list alone brings it
+ * in. A Sunday that is also a listed holiday is still an ordinary Sunday for a weekend
+ * window, so a higher-priority Sunday window keeps beating it there.
+ */
 export function startsOnDay(window: Window, day: number): WindowClass | undefined {
   if (window.exceptOn.has(day)) return undefined;
-  // A date brought in by a date list ranks above the regular days (a holiday that
-  // counts as a weekend day beats the weeknight window on that date).
-  if (window.alsoOn.has(day)) return 'date-list';
-  const rule = window.rule;
-  if (rule.type === 'weekly') return rule.days.has(isoWeekday(day)) ? 'recurring' : undefined;
+  if (ruleStartsOnDay(window.rule, day)) return 'recurring';
+  return window.alsoOn.has(day) ? 'date-list' : undefined;
+}
+
+function ruleStartsOnDay(rule: Rule, day: number): boolean {
+  if (rule.type === 'weekly') return rule.days.has(isoWeekday(day));
   if (rule.type === 'cron') {
     const date = fromEpochDay(day);
-    return cronMatchesDate(rule.cron, date.month, date.day, isoWeekday(day)) ? 'recurring' : undefined;
+    return cronMatchesDate(rule.cron, date.month, date.day, isoWeekday(day));
   }
-  return undefined;
+  return false;
 }
 
 function weeklyOnDay(window: Window, rule: WeeklyRule, day: number, cls: WindowClass): Occurrence[] {

@@ -40,8 +40,9 @@ export type PartialState = {
 };
 
 /**
- * Precedence classes, strongest last. A weekly or cron window is in class `date-list` on
- * the dates it applies to only because a date list (`alsoOn`) brings it in.
+ * Precedence classes, strongest last. An occurrence of a weekly or cron window is in class
+ * `date-list` when only a date list (`alsoOn`) brings it in: its own days or cron date
+ * fields would not start it on that date.
  */
 export type WindowClass = 'recurring' | 'date-list' | 'absolute';
 export const CLASS_RANK: Readonly<Record<WindowClass, number>> = { recurring: 0, 'date-list': 1, absolute: 2 };

@@ -3,7 +3,7 @@
 // meet on some dates. Every check here is near-linear in the size of the schedule: a
 // schedule is untrusted input, and the daemon checks each new one while it runs.
 
-import { formatMinuteOfDay, formatDate, fromEpochDay, wallAtMinuteOfDay } from './calendar.js';
+import { formatMinuteOfDay, formatDate, fromEpochDay, wallAtMinuteOfDay, wallMs } from './calendar.js';
 import type { Problem } from '../json/document.js';
 import type { ScheduleDocument } from './document.js';
 import { formatLocal } from './format.js';
@@ -190,38 +190,96 @@ function sweepSlice(schedule: Schedule, fields: Map<Window, string[]>, from: num
   }
 }
 
-/** Weekly boundaries that fall in a DST gap or a repeated hour: the policy decides them. */
+/**
+ * One warning per window that meets a DST change within the horizon, listing every such
+ * date: a start or end that falls in a gap or a repeated hour, and an occurrence that lies
+ * wholly in a gap (it has no instant on that date: the warning is how its author learns).
+ * Only the few days around each change of a zone's offset are looked at.
+ */
 function dstBoundaries(schedule: Schedule, now: number): Problem[] {
   const problems: Problem[] = [];
   const firstDay = Math.floor(now / DAY);
+  const lastDay = firstDay + HORIZON / DAY;
   const daysByZone = new Map<Zone, number[]>();
   for (const window of schedule.windows) {
-    const rule = window.rule;
-    if (rule.type !== 'weekly') continue;
     let days = daysByZone.get(window.zone);
-    if (!days) daysByZone.set(window.zone, (days = daysNearTransitions(window.zone, firstDay, firstDay + HORIZON / DAY)));
-    for (const [field, minute] of [['from', rule.fromMinute], ['to', rule.toMinute]] as const) {
-      for (const day of days) {
-        if (startsOnDay(window, day) === undefined) continue;
-        const overnight = field === 'to' && rule.toMinute <= rule.fromMinute;
-        const resolution = window.zone.resolveWall(wallAtMinuteOfDay(overnight ? day + 1 : day, minute));
-        if (resolution.kind === 'exact') continue;
-        const date = formatDate(fromEpochDay((overnight ? day + 1 : day) + Math.floor(minute / 1440)));
-        const time = formatMinuteOfDay(minute % 1440);
-        problems.push({
-          code: 'SCALERD_WARN_SCHEDULE_DST',
-          severity: 'warning',
-          pointer: `/windows/${window.index}/weekly/${field}`,
-          message: resolution.kind === 'gap'
-            ? `${time} does not exist on ${date} in ${window.zone.name} (the clocks skip it); on such dates "${window.name}" uses ${formatLocal(window.zone, resolution.instant)}, the first instant after the gap`
-            : `${time} happens twice on ${date} in ${window.zone.name}; on such dates "${window.name}" uses the first, ${formatLocal(window.zone, resolution.instant)}`,
-          hint: 'this is scalerd\'s DST policy (README, "Daylight saving time"); choose a time outside the change hour to avoid it',
-        });
-        break;
-      }
-    }
+    if (!days) daysByZone.set(window.zone, (days = daysNearTransitions(window.zone, firstDay, lastDay)));
+    const phrases = dstPhrases(window, window.rule.type === 'absolute' ? absoluteDays(window, firstDay, lastDay) : days);
+    const byDate = new Map<string, string[]>();
+    for (const [date, phrase] of phrases) byDate.set(date, [...(byDate.get(date) ?? []), phrase]);
+    const dates = [...byDate].map(([date, list]) => `${date}: ${list.join(', and ')}`);
+    if (dates.length === 0) continue;
+    problems.push({
+      code: 'SCALERD_WARN_SCHEDULE_DST',
+      severity: 'warning',
+      pointer: `/windows/${window.index}/${window.rule.type}`,
+      message: `"${window.name}" meets a DST change in ${window.zone.name} on ${dates.length === 1 ? '1 date' : `${dates.length} dates`} within the next year: ${dates.join('; ')}`,
+      hint: 'this is scalerd\'s DST policy (README, "Daylight saving time"): a skipped time takes effect at the first instant after the gap, a repeated one at its first occurrence; choose times outside the change hour to avoid it',
+    });
   }
   return problems;
+}
+
+/** What happens on the dates the window meets a DST change: [date, phrase], in date order. */
+function dstPhrases(window: Window, days: readonly number[]): [string, string][] {
+  const zone = window.zone;
+  const rule = window.rule;
+  const phrases: [string, string][] = [];
+  const boundary = (what: 'starts' | 'ends', wall: number): string | undefined => {
+    const resolution = zone.resolveWall(wall);
+    if (resolution.kind === 'exact') return undefined;
+    const time = formatMinuteOfDay(Math.floor((wall - Math.floor(wall / DAY) * DAY) / 60_000));
+    return resolution.kind === 'gap'
+      ? `${time} does not exist (the clocks skip it), it ${what} at ${formatLocal(zone, resolution.instant)}`
+      : `${time} happens twice, it ${what} at the first, ${formatLocal(zone, resolution.instant)}`;
+  };
+  const dateOf = (wall: number): string => formatDate(fromEpochDay(Math.floor(wall / DAY)));
+  if (rule.type === 'absolute') {
+    const from = wallMs(rule.from);
+    const to = wallMs(rule.to);
+    if (zone.resolveWall(to).instant <= zone.resolveWall(from).instant) return !days.includes(Math.floor(from / DAY)) ? [] : [[dateOf(from), 'it lies wholly in the skipped hour and has no instant at all']];
+    for (const [what, wall] of [['starts', from], ['ends', to]] as const) {
+      const phrase = boundary(what, wall);
+      if (phrase && days.includes(Math.floor(wall / DAY))) phrases.push([dateOf(wall), phrase]);
+    }
+    return phrases;
+  }
+  for (const day of days) {
+    if (startsOnDay(window, day) === undefined) continue;
+    if (rule.type === 'weekly') {
+      const startWall = wallAtMinuteOfDay(day, rule.fromMinute);
+      const endWall = wallAtMinuteOfDay(rule.toMinute <= rule.fromMinute ? day + 1 : day, rule.toMinute);
+      if (zone.resolveWall(endWall).instant <= zone.resolveWall(startWall).instant) {
+        phrases.push([dateOf(startWall), `${formatMinuteOfDay(rule.fromMinute)}–${formatMinuteOfDay(rule.toMinute % 1440)} lies wholly in the skipped hour, so the window does not occur that day`]);
+        continue;
+      }
+      const start = boundary('starts', startWall);
+      if (start) phrases.push([dateOf(startWall), start]);
+      const end = boundary('ends', endWall);
+      if (end) phrases.push([dateOf(endWall), end]);
+    } else {
+      const affected: string[] = [];
+      for (const hour of rule.cron.hours) {
+        for (const minute of rule.cron.minutes) {
+          const phrase = boundary('starts', wallAtMinuteOfDay(day, hour * 60 + minute));
+          if (phrase) affected.push(phrase);
+        }
+      }
+      const shown = affected.slice(0, MAX_CRON_PHRASES).join(', ');
+      if (affected.length > 0) phrases.push([formatDate(fromEpochDay(day)), `${shown}${affected.length > MAX_CRON_PHRASES ? ` and ${affected.length - MAX_CRON_PHRASES} more starts` : ''}`]);
+    }
+  }
+  return phrases;
+}
+
+/** A cron every minute has 60 starts in a gap: a few say what happens. */
+const MAX_CRON_PHRASES = 3;
+
+/** An absolute window's boundary dates within the horizon. */
+function absoluteDays(window: Window, firstDay: number, lastDay: number): number[] {
+  const rule = window.rule;
+  if (rule.type !== 'absolute') return [];
+  return [wallMs(rule.from), wallMs(rule.to)].map((w) => Math.floor(w / DAY)).filter((d) => d >= firstDay && d < lastDay);
 }
 
 /**

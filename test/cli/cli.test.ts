@@ -103,7 +103,7 @@ describe('scalerd plan', () => {
     const r = await cli('plan', EXAMPLE, '--at', '2026-12-25T12:00');
     expect(r.code).toBe(0);
     expect(r.out).toContain('Desired state at Fri 2026-12-25 12:00 +01:00 (2026-12-25T11:00Z), Europe/Amsterdam:');
-    expect(r.out).toMatch(/capacity\s+workers\s+3\s+weekends \(date list\), until Sun 2026-12-27 00:00 \+01:00/);
+    expect(r.out).toMatch(/capacity\s+workers\s+3\s+weekends \(date list\), until Sat 2026-12-26 00:00 \+01:00/);
     expect(r.out).toContain('Next change: Mon 2026-12-28 00:00 +01:00 (2026-12-27T23:00Z): workers 3→6, shop/web 2→3, shop/search 1→2');
   });
 

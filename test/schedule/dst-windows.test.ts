@@ -32,13 +32,39 @@ describe('weekly windows on DST change days', () => {
     expect(autumn.filter((t) => t.startsWith('2027-10-31'))).toEqual(['2027-10-31T00:15Z 1', '2027-10-31T00:45Z 10']);
   });
 
-  it('a window wholly inside the gap is reported by validate, not dropped silently', () => {
+  it('a window wholly inside the gap is reported by validate on every such date, not dropped silently', () => {
     const text = JSON.stringify(doc({ windows: [{ name: 'w', weekly: { days: 'Sun', from: '02:10', to: '02:50' }, capacity: { workers: 1 } }] }));
     const result = checkScheduleText(text, { file: 'x.json', now: utc('2026-01-01T00:00Z') });
     expect(result.ok).toBe(true);
     const dst = result.diagnostics.filter((d) => d.code === 'SCALERD_WARN_SCHEDULE_DST');
-    expect(dst.map((d) => d.pointer)).toEqual(['/windows/0/weekly/from', '/windows/0/weekly/to']);
-    expect(dst[0]!.message).toContain('2026-03-29');
+    expect(dst.map((d) => d.pointer)).toEqual(['/windows/0/weekly']);
+    // Within a year of 2026-01-01: spring 2026-03-29 (wholly skipped), autumn 2026-10-25 (both ends repeated).
+    expect(dst[0]!.message).toBe('"w" meets a DST change in Europe/Amsterdam on 2 dates within the next year: '
+      + '2026-03-29: 02:10–02:50 lies wholly in the skipped hour, so the window does not occur that day; '
+      + '2026-10-25: 02:10 happens twice, it starts at the first, Sun 2026-10-25 02:10 +02:00, and '
+      + '02:50 happens twice, it ends at the first, Sun 2026-10-25 02:50 +02:00');
+  });
+
+  it('every change date within the year is listed, whichever comes first (issue 21)', () => {
+    // From 2026-06-01 the year holds autumn 2026 and spring 2027 in Amsterdam: one warning names both.
+    const text = JSON.stringify(doc({ windows: [{ name: 'w', weekly: { days: 'Sun', from: '02:10', to: '02:50' }, capacity: { workers: 1 } }] }));
+    const dst = checkScheduleText(text, { file: 'x.json', now: utc('2026-06-01T00:00Z') }).diagnostics.filter((d) => d.code === 'SCALERD_WARN_SCHEDULE_DST');
+    expect(dst).toHaveLength(1);
+    expect(dst[0]!.message).toContain('2026-10-25: 02:10 happens twice');
+    expect(dst[0]!.message).toContain('2027-03-28: 02:10–02:50 lies wholly in the skipped hour');
+  });
+
+  it('cron starts and absolute boundaries in a gap are warned about too', () => {
+    const text = JSON.stringify(doc({ windows: [
+      { name: 'c', cron: { start: '30 2 * * 0', duration: '1h' }, capacity: { workers: 1 } },
+      { name: 'a', absolute: { from: '2026-03-29T02:30', to: '2026-03-29T05:00' }, capacity: { workers: 2 } },
+      { name: 'quiet', weekly: { days: 'Sun', from: '04:00', to: '05:00' }, capacity: { workers: 3 } },
+    ] }));
+    const dst = checkScheduleText(text, { file: 'x.json', now: utc('2026-01-01T00:00Z') }).diagnostics.filter((d) => d.code === 'SCALERD_WARN_SCHEDULE_DST');
+    expect(dst.map((d) => d.pointer)).toEqual(['/windows/0/cron', '/windows/1/absolute']);
+    expect(dst[0]!.message).toContain('2026-03-29: 02:30 does not exist (the clocks skip it), it starts at Sun 2026-03-29 03:00 +02:00');
+    expect(dst[0]!.message).toContain('2026-10-25: 02:30 happens twice, it starts at the first, Sun 2026-10-25 02:30 +02:00');
+    expect(dst[1]!.message).toBe('"a" meets a DST change in Europe/Amsterdam on 1 date within the next year: 2026-03-29: 02:30 does not exist (the clocks skip it), it starts at Sun 2026-03-29 03:00 +02:00');
   });
 
   it('New York 2026: overnight window across spring forward keeps its length in local time', () => {

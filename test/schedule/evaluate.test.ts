@@ -55,6 +55,32 @@ describe('precedence', () => {
     expect(desiredAt(schedule, utc('2026-12-24T20:00Z')).state.capacity.workers).toBe(5);
   });
 
+  it('a listed date that is one of the window\'s own days stays recurring: priority decides (issue 21)', () => {
+    // 2027-04-25 is a Sunday and a holiday: the weekend window would start then anyway.
+    const schedule = scheduleOf(doc({
+      dateLists: { holidays: ['2027-04-25'] },
+      windows: [
+        { ...weekend, name: 'weekends', alsoOn: ['holidays'] },
+        { name: 'sunday-batch', weekly: { days: ['Sun'], from: '02:00', to: '04:00' }, priority: 5, capacity: { workers: 20 } },
+      ],
+    }));
+    const batch = desiredAt(schedule, utc('2027-04-25T01:00Z')); // 03:00 CEST
+    expect(batch.state.capacity.workers).toBe(20);
+    expect(batch.sources.capacity.workers).toMatchObject({ window: 'sunday-batch', class: 'recurring' });
+    const after = desiredAt(schedule, utc('2027-04-25T03:00Z')); // 05:00 CEST
+    expect(after.state.capacity.workers).toBe(3);
+    expect(after.sources.capacity.workers).toMatchObject({ window: 'weekends', class: 'recurring' });
+    // A Sunday that is not listed behaves the same.
+    expect(desiredAt(schedule, utc('2027-04-18T01:00Z')).sources.capacity.workers).toMatchObject({ window: 'sunday-batch' });
+  });
+
+  it('a cron window is date-list only on listed dates its own date fields do not match', () => {
+    const batch = { name: 'batch', cron: { start: '0 2 * * 1-5', duration: '2h' }, alsoOn: ['extra'], capacity: { workers: 7 } };
+    const schedule = scheduleOf(doc({ dateLists: { extra: ['2026-11-25', '2026-11-28'] }, windows: [batch] })); // Wed, Sat
+    expect(desiredAt(schedule, utc('2026-11-25T01:30Z')).sources.capacity.workers).toMatchObject({ class: 'recurring' });
+    expect(desiredAt(schedule, utc('2026-11-28T01:30Z')).sources.capacity.workers).toMatchObject({ class: 'date-list' });
+  });
+
   it('exceptOn: no occurrence starts on listed dates; date ranges include both ends', () => {
     const schedule = scheduleOf(doc({ dateLists: { freeze: ['2026-12-21..2026-12-23'] }, windows: [{ ...night, exceptOn: ['freeze'] }] }));
     expect(desiredAt(schedule, utc('2026-12-18T20:00Z')).state.capacity.workers).toBe(5); // Fri 18th
