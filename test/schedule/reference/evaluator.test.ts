@@ -329,12 +329,11 @@ describe('zones, cron fields, clamping, names', () => {
     expect(starts('0,30 8-12/2 2 * *')).toEqual([
       '2026-11-02T07:00', '2026-11-02T07:30', '2026-11-02T09:00', '2026-11-02T09:30', '2026-11-02T11:00', '2026-11-02T11:30',
     ]);
-    // README ambiguity, decided: `*/10` is a restricted day-of-month (only exactly `*` is not),
-    // so with a restricted day-of-week either matches: the 1st, 11th, 21st or a Monday.
-    expect(starts('0 12 */10 * 1')).toEqual([
-      '2026-11-01T11:00', '2026-11-02T11:00', '2026-11-09T11:00', '2026-11-11T11:00', '2026-11-16T11:00', '2026-11-21T11:00',
-      '2026-11-23T11:00', '2026-11-30T11:00',
-    ]);
+    // README: a day field starting with `*` is no restriction (Vixie), so `*/10` with a
+    // day of week means both: a Saturday that is the 1st, 11th, 21st or 31st.
+    expect(starts('0 12 */10 * 6')).toEqual(['2026-11-21T11:00']);
+    // `1-31` is a restriction: either matches, every day of the month.
+    expect(starts('0 12 1-31 * 6')).toHaveLength(30);
   });
 
   it('clamps windows and the default to the limits', () => {

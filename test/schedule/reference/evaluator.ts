@@ -346,11 +346,10 @@ function parseCron(expr: string): CronSpec {
     daysOfMonth: parseCronField(dom, 1, 31),
     months: parseCronField(mon, 1, 12),
     daysOfWeek,
-    // README ambiguity: "if both day fields are restricted, either matches". A field is taken
-    // as restricted unless it is exactly `*` (so `*/2` and `1-31` are restricted). Historic
-    // Vixie cron instead treats any field starting with `*` (e.g. `*/2`) as unrestricted.
-    domRestricted: dom !== '*',
-    dowRestricted: dow !== '*',
+    // README: "a day field that starts with `*` (`*`, `*/2`) is not a restriction", as in
+    // Vixie cron; `1-31` is one.
+    domRestricted: !dom.startsWith('*'),
+    dowRestricted: !dow.startsWith('*'),
   };
 }
 
