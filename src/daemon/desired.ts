@@ -3,12 +3,13 @@
 // (src/overrides). Pure: the instant and the overrides are arguments.
 
 import { applyOverrides, nextOverrideChange, type AppliedSource, type Override } from '../overrides/index.js';
-import { desiredAt, type Desired, type Schedule, type State } from '../schedule/index.js';
+import { desiredAt, type Desired, type Schedule, type State, type WindowClass } from '../schedule/index.js';
 
 /** Why a field has its value: a window (or the default), or an override. */
 export type FieldSource =
   | { readonly kind: 'default' }
-  | { readonly kind: 'window'; readonly window: string; readonly until: number }
+  /** `class`: what put the window in force, as README's precedence names it (a date list alone: `date-list`). */
+  | { readonly kind: 'window'; readonly window: string; readonly class: WindowClass; readonly until: number }
   | { readonly kind: 'override'; readonly id: string; readonly until: number; readonly reason: string; readonly by: string };
 
 export type DesiredView = {
@@ -38,13 +39,13 @@ export function desiredView(schedule: Schedule, now: number, overrides: readonly
 function fieldSource(s: AppliedSource): FieldSource {
   switch (s.kind) {
     case 'default': return { kind: 'default' };
-    case 'window': return { kind: 'window', window: s.window, until: s.end };
+    case 'window': return { kind: 'window', window: s.window, class: s.class, until: s.end };
     case 'override': return { kind: 'override', id: s.id, until: s.until, reason: s.reason, by: s.by };
   }
 }
 
 export function formatSource(source: FieldSource | undefined): string {
   if (!source || source.kind === 'default') return 'default';
-  if (source.kind === 'window') return `window ${source.window}`;
+  if (source.kind === 'window') return `window ${source.window}${source.class === 'date-list' ? ' (date list)' : ''}`;
   return `override ${source.id} (${source.reason}, by ${source.by})`;
 }

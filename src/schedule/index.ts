@@ -5,4 +5,4 @@ export { clampState } from './limits.js';
 export { formatDiagnostic, formatDiagnosticForTerminal, type Diagnostic } from '../json/diagnostics.js';
 export { formatLocal, formatUtc } from './format.js';
 export { Zone } from './zone.js';
-export type { Schedule, State, Desired, Source, NodeGroup, Workload, Window } from './types.js';
+export type { Schedule, State, Desired, Source, NodeGroup, Workload, Window, WindowClass } from './types.js';

@@ -27,7 +27,7 @@ describe('scalerd run', () => {
     const b = bed;
     await until('the first reconcile', () => b.daemon.status.last !== undefined);
     const doc = b.daemon.document() as { desired: { capacity: Record<string, { value: number; source: { kind: string; window?: string } }> } };
-    expect(doc.desired.capacity.workers).toMatchObject({ value: 6, source: { kind: 'window', window: 'weeknights' } });
+    expect(doc.desired.capacity.workers).toMatchObject({ value: 6, source: { kind: 'window', window: 'weeknights', class: 'recurring' } });
     await until('the group at 6', async () => (await capacityOf(b)) === 6, 30_000);
     expect(b.sim.recorder.facts('pdb-violation')).toEqual([]);
     expect(b.lines().some((l) => l.event === 'decision' && l.step === 'drain-node')).toBe(true);
