@@ -1,7 +1,9 @@
 // Overrides reach the running daemon: `scalerd override set` from another "terminal"
 // (runCli in-process) while `scalerd run` runs against the simulator's accelerated clock.
-// The override applies within 5 s (the daemon watches the ConfigMap), expires on time,
-// and --until-next-window ends exactly when the schedule next changes.
+// The override applies (the daemon watches the ConfigMap), expires on time, and
+// --until-next-window ends when the schedule next changes. The daemon resyncs once a day
+// here, so only the watch and the boundary timer can make these happen: that is what is
+// proved, without timing simulated work on a machine whose load nobody controls.
 
 import { freePort } from '../helpers.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -41,7 +43,7 @@ async function start(startAt: number): Promise<{ s: Sim; status: () => Promise<R
   });
   const port = await freePort();
   stop = new AbortController();
-  daemon = runCli(['run', '--schedule', 'schedules/example.json', '--kubeconfig', kubeconfigFile(s), '--aws-region', s.region, '--aws-endpoint', s.awsEndpoint, '--listen', `127.0.0.1:${port}`, '--log-level', 'error', '--log-format', 'json'], io([], [], stop.signal));
+  daemon = runCli(['run', '--schedule', 'schedules/example.json', '--kubeconfig', kubeconfigFile(s), '--aws-region', s.region, '--aws-endpoint', s.awsEndpoint, '--listen', `127.0.0.1:${port}`, '--resync', '1d', '--log-level', 'error', '--log-format', 'json'], io([], [], stop.signal));
   const status = async () => (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as Record<string, any>;
   await until('the daemon to lead and reconcile', async () => {
     try {
@@ -63,17 +65,14 @@ async function start(startAt: number): Promise<{ s: Sim; status: () => Promise<R
 const capacity = (doc: Record<string, any>) => doc.desired.capacity.workers as { value: number; source: { kind: string; id?: string; window?: string } };
 
 describe('overrides in the running daemon', () => {
-  it('applies an override within 5 s and lets it expire on time', async () => {
+  it('applies an override from the watch and lets it expire on time, woken by its end', async () => {
     const { s, status, cli } = await start(NOON);
     expect(capacity(await status())).toMatchObject({ value: 12, source: { kind: 'default' } });
     const setAt = s.clock.now();
     const set = await cli('override', 'set', '--schedule', 'schedules/example.json', '--kubeconfig', kubeconfigFile(s), '--group', 'workers=14', '--for', '5m', '--reason', 'load test');
     expect(set.code).toBe(0);
-    const setReal = Date.now();
     const id = /^override ([a-z2-9]{6}) set/m.exec(set.out)![1]!;
     await until('the override in force', async () => capacity(await status()).value === 14);
-    // Within 5 s of real time (the watch, not a poll); the simulated clock runs 50× faster.
-    expect(Date.now() - setReal).toBeLessThan(5_000);
     expect(capacity(await status()).source).toMatchObject({ kind: 'override', id, reason: 'load test' });
     await until('the group raised to 14', async () => s.aws.groups().find((g) => g.name === 'shop-prod-workers')!.desiredCapacity === 14);
 
@@ -81,10 +80,6 @@ describe('overrides in the running daemon', () => {
     await until('the override expired', async () => capacity(await status()).source.kind === 'default', 30_000);
     const doc = await status();
     expect(Date.parse(doc.desired.at)).toBeGreaterThanOrEqual(setAt + 5 * 60_000);
-    // Woken by the override's end (a resync would come up to 60 s later); how many simulated
-    // seconds after depends on the machine's load at 50× (a reconcile under way stops between
-    // steps first): 15 s simulated is 0.3 s of real time.
-    expect(Date.parse(doc.desired.at) - (setAt + 5 * 60_000)).toBeLessThan(15_000);
   });
 
   it('ends an --until-next-window override when the schedule next changes', async () => {
@@ -96,6 +91,5 @@ describe('overrides in the running daemon', () => {
     const doc = await status();
     expect(capacity(doc)).toMatchObject({ value: 6, source: { kind: 'window', window: 'weeknights' } });
     expect(Date.parse(doc.desired.at)).toBeGreaterThanOrEqual(EIGHT);
-    expect(Date.parse(doc.desired.at) - EIGHT).toBeLessThan(2_000);
   });
 });

@@ -74,7 +74,7 @@ function configMapVolume() {
 
 function startProber(url: string) {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./healthz-prober.mjs', import.meta.url)), url], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const result = new Promise<{ count: number; maxMs: number | null; p99Ms: number | null; failures: string[]; slow: [number, number][] }>((resolve) => {
+  const result = new Promise<{ count: number; maxMs: number | null; p99Ms: number | null; maxExcessMs: number | null; failures: string[]; slow: [number, number, number][] }>((resolve) => {
     createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as never));
   });
   return { stop: () => { child.stdin!.end(); return result; }, kill: () => child.kill('SIGKILL') };
@@ -177,7 +177,9 @@ describe('a leading daemon whose schedule turns hostile', () => {
     expect(rejections()).toHaveLength(steps.length - 1);
     expect(probes.failures).toEqual([]);
     expect(probes.count).toBeGreaterThan(100);
-    expect(probes.maxMs, `answers over 50 ms [at, ms]: ${JSON.stringify(probes.slow)}`).toBeLessThan(100);
-    console.log(`/healthz answered ${probes.count} times during the hostile reloads: slowest ${probes.maxMs!.toFixed(1)} ms, p99 ${probes.p99Ms!.toFixed(1)} ms`);
+    // Beyond what a bare Node server on this machine took at the same moment: the daemon's
+    // own delay, which load on the machine (other tests, busy loops) does not add to.
+    expect(probes.maxExcessMs, `answers over 50 ms [at, daemon ms, bare server ms]: ${JSON.stringify(probes.slow)}`).toBeLessThan(100);
+    console.log(`/healthz answered ${probes.count} times during the hostile reloads: slowest ${probes.maxMs!.toFixed(1)} ms (${probes.maxExcessMs!.toFixed(1)} ms beyond a bare server's), p99 ${probes.p99Ms!.toFixed(1)} ms`);
   }, 240_000);
 });

@@ -50,7 +50,7 @@ const cron = fc.record({
   start: fc.tuple(
     fc.constantFrom('0', '30', '*/30', '15,45', '*/20'),
     fc.constantFrom('2', '1-3', '*/6', '20', '0', '23', '0-3'),
-    fc.constantFrom('*', '*', '1,15', '*/10', '1-7', '31'),
+    fc.constantFrom('*', '*', '1,15', '*/10', '1-7', '29'),
     fc.constantFrom('*', '*', '3,10', '4', '9-11'),
     fc.constantFrom('*', '*', '1-5', '0,6', '7', '6'),
   ).map((f) => f.join(' ')),
