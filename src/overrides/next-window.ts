@@ -8,8 +8,7 @@ import { nextBoundary, timeline } from '../schedule/evaluate.js';
 import type { Schedule } from '../schedule/types.js';
 
 const DAY = 86_400_000;
-/** Look further only when nearer found nothing: most schedules change within a week. */
-const HORIZONS = [8 * DAY, 64 * DAY, 400 * DAY, 8 * 366 * DAY];
+const HORIZON = 8 * 366 * DAY;
 
 /**
  * The first instant after `now` at which the desired state differs from the one at `now`;
@@ -20,9 +19,6 @@ const HORIZONS = [8 * DAY, 64 * DAY, 400 * DAY, 8 * 366 * DAY];
 export function nextWindowChange(schedule: Schedule, now: number): number | undefined {
   // Cheap first: a schedule with no boundary ahead has no change ahead.
   if (nextBoundary(schedule, now) === undefined) return undefined;
-  for (const horizon of HORIZONS) {
-    const first = timeline(schedule, now, now + horizon, 1).transitions[0];
-    if (first) return first.at;
-  }
-  return undefined;
+  // The timeline is made as it is read: eight years ahead costs what lies before the first change.
+  return timeline(schedule, now, now + HORIZON, 1).transitions[0]?.at;
 }

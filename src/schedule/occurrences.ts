@@ -62,6 +62,36 @@ export function windowOccurrences(window: Window, from: number, to: number): Occ
 }
 
 /**
+ * The occurrences of one window in order of start, lazily, a local day at a time: first
+ * any that may still be in force at `from` (the caller drops those already over), none
+ * that starts at or after `to`. Overlapping ones merge as in windowOccurrences, so a
+ * timeline costs what it produces and stops where its consumer stops.
+ */
+export function* windowStream(window: Window, from: number, to: number): Generator<Occurrence, void, undefined> {
+  const rule = window.rule;
+  if (rule.type === 'absolute') {
+    for (const o of windowOccurrences(window, from, to)) if (o.start < to) yield o;
+    return;
+  }
+  const lastDay = Math.floor(to / MS_PER_DAY) + 1;
+  let pending: Occurrence | undefined;
+  for (let day = Math.floor((from - longestOccurrenceMs(window)) / MS_PER_DAY) - 1; day <= lastDay; day++) {
+    const cls = startsOnDay(window, day);
+    if (cls === undefined) continue;
+    for (const o of rule.type === 'weekly' ? weeklyOnDay(window, rule, day, cls) : cronOnDay(window, rule, day, cls)) {
+      if (o.start >= to) break;
+      if (pending && pending.class === o.class && o.start <= pending.end) {
+        if (o.end > pending.end) pending = { ...pending, end: o.end };
+        continue;
+      }
+      if (pending) yield pending;
+      pending = o;
+    }
+  }
+  if (pending) yield pending;
+}
+
+/**
  * Whether a recurring window starts on a local date (epoch day), and in which class. The
  * class is its cause: `recurring` when the window's own rule (weekly days, cron date
  * fields) starts it on that date, `date-list` only when an `alsoOn` list alone brings it
