@@ -6,6 +6,8 @@ import type { Timers } from '../daemon/triggers.js';
 export type CliIo = {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** Resolves when what was written to `out` has been taken (a pipe's reader is slower than a long timeline); default: at once. */
+  readonly drain?: () => Promise<void>;
   readonly clock: Clock;
   /** Every wait of a command that acts (default: real timers); tests pass the simulator clock's sleep. */
   readonly sleep?: Sleep;

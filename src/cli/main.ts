@@ -26,6 +26,8 @@ let code: number;
 try {
   code = await runCli(process.argv.slice(2), {
     out: (text) => process.stdout.write(`${text}\n`),
+    // A pipe takes writes asynchronously: a long output waits for its reader, not in memory.
+    drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', resolve)) : Promise.resolve()),
     err: (text) => process.stderr.write(`${text}\n`),
     clock: systemClock,
     isTTY: process.stdout.isTTY === true,

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import {
-  type Desired, type Schedule, type Source, type Timeline, type Transition,
-  desiredAt, formatDiagnosticForTerminal, formatLocal, formatUtc, loadScheduleFile, timeline,
+  type Desired, type Schedule, type Source, type TimelineStream, type Transition,
+  desiredAt, formatDiagnosticForTerminal, formatLocal, formatUtc, loadScheduleFile, timeline, timelineStream,
 } from '../schedule/index.js';
 import { wholeNumberArg } from './arguments.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
-import { renderTable } from './table.js';
+import { measureTable, renderRow, renderTable } from './table.js';
 import { parseTimeArg } from './time-arg.js';
 import { occurrencesEstimate } from '../schedule/occurrences.js';
 import { outputFormat } from './validate-command.js';
@@ -18,12 +18,11 @@ const DAY = 86_400_000;
 /** How far `--at` looks for the next change. */
 const NEXT_CHANGE_HORIZON = 400 * DAY;
 /**
- * A timeline is made whole before it is printed: a range that asks for more occurrences
- * than this (10,000 windows over 10 years) is refused rather than run out of memory, and
- * at most MAX_CHANGES changes are printed, with where to go on from.
+ * A range that asks for more window occurrences than this (10,000 windows over 10 years)
+ * is refused: the timeline streams in constant memory, but its time and its output grow
+ * with the occurrences.
  */
 const MAX_OCCURRENCES = 2_000_000;
-const MAX_CHANGES = 10_000;
 
 export function registerPlan(program: Command, io: CliIo, setExit: (code: ExitCode) => void): void {
   program
@@ -62,7 +61,7 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: ExitCo
         if (estimate > MAX_OCCURRENCES) {
           throw new UsageError('SCALERD_ERR_CLI_USAGE', `a timeline of ${Math.round((to - from) / DAY)} days of this schedule would take about ${estimate} window occurrences, more than ${MAX_OCCURRENCES}: give a shorter range with --days or --to`);
         }
-        printTimeline(io, file, schedule, timeline(schedule, from, to, MAX_CHANGES + 1), options.output);
+        await printTimeline(io, file, schedule, from, to, options.output);
       }
       setExit(EXIT.ok);
     });
@@ -98,52 +97,93 @@ function jsonDesired(schedule: Schedule, desired: Desired): unknown {
   return { state: desired.state, sources: { capacity: sources('capacity'), replicas: sources('replicas') }, timezone: schedule.zone.name };
 }
 
-function printTimeline(io: CliIo, file: string, schedule: Schedule, whole: Timeline, output: 'text' | 'json'): void {
+/**
+ * Streams the timeline: nothing is held but what one change needs, so two years of a large
+ * schedule print in constant memory. Text is laid out in a first pass over the timeline
+ * (column widths, the count in the first line), then printed in a second.
+ */
+async function printTimeline(io: CliIo, file: string, schedule: Schedule, from: number, to: number, output: 'text' | 'json'): Promise<void> {
   const zone = schedule.zone;
-  // One change more than printed was asked for: when it came, the range goes on from there.
-  const more = whole.transitions[MAX_CHANGES];
-  const tl = more ? { ...whole, transitions: whole.transitions.slice(0, MAX_CHANGES) } : whole;
+  const out = bufferedOut(io);
   if (output === 'json') {
-    io.out(JSON.stringify({
-      file,
-      timezone: zone.name,
-      from: formatUtc(tl.from),
-      to: formatUtc(tl.to),
-      ...(more ? { truncated: { after: MAX_CHANGES, continueFrom: formatUtc(more.at) } } : {}),
-      initial: jsonDesired(schedule, tl.initial),
-      transitions: tl.transitions.map((t) => ({
+    const stream = timelineStream(schedule, from, to);
+    const head = JSON.stringify({ file, timezone: zone.name, from: formatUtc(from), to: formatUtc(to), initial: jsonDesired(schedule, stream.initial) }, null, 2);
+    out.line(`${head.slice(0, -2)},`);
+    let previous: string | undefined;
+    for (const t of stream.transitions) {
+      if (previous === undefined) out.line('  "transitions": [');
+      else if (out.line(`${previous},`)) await io.drain?.();
+      previous = `    ${JSON.stringify({
         at: formatUtc(t.at),
         local: formatLocal(zone, t.at),
         changes: t.changes,
         started: t.started,
         ended: t.ended,
         ...(jsonDesired(schedule, t.desired) as object),
-      })),
-    }, null, 2));
+      }, null, 2).replaceAll('\n', '\n    ')}`;
+    }
+    if (previous === undefined) out.line('  "transitions": []');
+    else out.line(`${previous}\n  ]`);
+    out.line('}');
+    out.flush();
     return;
   }
   const groups = schedule.nodeGroups.map((g) => g.name);
   const header = [`LOCAL (${zone.name})`, 'UTC', ...groups, 'REPLICAS', 'WHY'];
-  const initialReplicas = Object.entries(tl.initial.state.replicas).map(([k, v]) => `${k}=${v}`).join(' ');
-  const rows: string[][] = [[
-    formatLocal(zone, tl.from),
-    formatUtc(tl.from),
-    ...groups.map((g) => String(tl.initial.state.capacity[g])),
-    initialReplicas,
-    `(start) ${[...new Set(Object.values(tl.initial.sources.capacity).concat(Object.values(tl.initial.sources.replicas)).map((s) => (s.kind === 'default' ? 'default' : s.window)))].join(', ')}`,
-  ]];
-  for (const t of tl.transitions) {
-    const capacityCell = (group: string): string => {
-      const change = t.changes.find((c) => c.section === 'capacity' && c.key === group);
-      return change ? `${change.from}→${change.to}` : String(t.desired.state.capacity[group]);
-    };
-    const replicaChanges = t.changes.filter((c) => c.section === 'replicas').map((c) => `${c.key} ${c.from}→${c.to}`);
-    rows.push([formatLocal(zone, t.at), formatUtc(t.at), ...groups.map(capacityCell), replicaChanges.join(', '), describeWhy(t)]);
+  function* rows(stream: TimelineStream): Generator<string[]> {
+    const initialReplicas = Object.entries(stream.initial.state.replicas).map(([k, v]) => `${k}=${v}`).join(' ');
+    yield [
+      formatLocal(zone, from),
+      formatUtc(from),
+      ...groups.map((g) => String(stream.initial.state.capacity[g])),
+      initialReplicas,
+      `(start) ${[...new Set(Object.values(stream.initial.sources.capacity).concat(Object.values(stream.initial.sources.replicas)).map((s) => (s.kind === 'default' ? 'default' : s.window)))].join(', ')}`,
+    ];
+    for (const t of stream.transitions) {
+      const capacityCell = (group: string): string => {
+        const change = t.changes.find((c) => c.section === 'capacity' && c.key === group);
+        return change ? `${change.from}→${change.to}` : String(t.desired.state.capacity[group]);
+      };
+      const replicaChanges = t.changes.filter((c) => c.section === 'replicas').map((c) => `${c.key} ${c.from}→${c.to}`);
+      yield [formatLocal(zone, t.at), formatUtc(t.at), ...groups.map(capacityCell), replicaChanges.join(', '), describeWhy(t)];
+    }
   }
-  io.out(terminalSafe(`${file}: ${tl.transitions.length} change${tl.transitions.length === 1 ? '' : 's'} from ${formatLocal(zone, tl.from)} to ${formatLocal(zone, tl.to)}`));
-  io.out('');
-  io.out(renderTable(header, rows));
-  if (more) io.out(`… only the first ${MAX_CHANGES} changes are shown; the next is at ${formatUtc(more.at)}: go on with --from ${formatUtc(more.at)}`);
+  let count = -1; // the first row is the state at the start
+  const layout = measureTable(header, (function* counted() {
+    for (const row of rows(timelineStream(schedule, from, to))) {
+      count++;
+      yield row;
+    }
+  })());
+  out.line(terminalSafe(`${file}: ${count} change${count === 1 ? '' : 's'} from ${formatLocal(zone, from)} to ${formatLocal(zone, to)}`));
+  out.line('');
+  out.line(renderRow(layout, header));
+  for (const row of rows(timelineStream(schedule, from, to))) if (out.line(renderRow(layout, row))) await io.drain?.();
+  out.flush();
+}
+
+/**
+ * Lines written in blocks of about 64 KB: one write per line would be most of the cost of
+ * a long timeline. line() says when it wrote a block, for the caller to wait for the reader.
+ */
+function bufferedOut(io: CliIo): { line(text: string): boolean; flush(): void } {
+  let lines: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (lines.length > 0) io.out(lines.join('\n'));
+    lines = [];
+    size = 0;
+  };
+  return {
+    line(text) {
+      lines.push(text);
+      size += text.length + 1;
+      if (size < 65_536) return false;
+      flush();
+      return true;
+    },
+    flush,
+  };
 }
 
 function printState(io: CliIo, schedule: Schedule, at: number, output: 'text' | 'json'): void {

@@ -7,17 +7,35 @@ import { terminalSafe } from '../text/terminal.js';
  * those of what is printed.
  */
 export function renderTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const all = [header, ...rows].map((row) => row.map(terminalSafe));
-  const widths = header.map((_, i) => all.reduce((widest, row) => Math.max(widest, (row[i] ?? '').length), 0));
-  const numeric = header.map((_, i) => rows.length > 0 && all.slice(1).every((row) => /^[\d→ ]+$/.test(row[i] ?? '')));
-  return all
-    .map((row) =>
-      row
-        .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  const layout = measureTable(header, rows);
+  return [header, ...rows].map((row) => renderRow(layout, row)).join('\n');
+}
+
+/** Column widths and alignment: what renderRow needs to print rows one at a time. */
+export type TableLayout = { readonly widths: readonly number[]; readonly numeric: readonly boolean[] };
+
+/** The layout of a table, in one pass over rows that need not be held (a long timeline's). */
+export function measureTable(header: readonly string[], rows: Iterable<readonly string[]>): TableLayout {
+  const widths = header.map((cell) => terminalSafe(cell).length);
+  const numeric = header.map(() => true);
+  let any = false;
+  for (const row of rows) {
+    any = true;
+    header.forEach((_, i) => {
+      const cell = terminalSafe(row[i] ?? '');
+      widths[i] = Math.max(widths[i]!, cell.length);
+      if (numeric[i] && !/^[\d→ ]+$/.test(cell)) numeric[i] = false;
+    });
+  }
+  return { widths, numeric: any ? numeric : numeric.map(() => false) };
+}
+
+export function renderRow(layout: TableLayout, row: readonly string[]): string {
+  return row
+    .map(terminalSafe)
+    .map((cell, i) => (layout.numeric[i] ? cell.padStart(layout.widths[i]!) : cell.padEnd(layout.widths[i]!)))
+    .join('  ')
+    .trimEnd();
 }
 
 /** A duration as a table cell: 42s, 3m07s, 2h05m. */

@@ -13,6 +13,20 @@ export function formatLocal(zone: Zone, instant: number): string {
 
 /** "2026-11-27T05:00Z" */
 export function formatUtc(instant: number): string {
-  const iso = new Date(instant).toISOString();
-  return iso.endsWith(':00.000Z') ? `${iso.slice(0, 16)}Z` : iso;
+  let text = utcTexts.get(instant);
+  if (text === undefined) {
+    const iso = new Date(instant).toISOString();
+    text = iso.endsWith(':00.000Z') ? `${iso.slice(0, 16)}Z` : iso;
+    if (utcTexts.size >= UTC_TEXTS_KEPT) utcTexts.clear();
+    utcTexts.set(instant, text);
+  }
+  return text;
 }
+
+/**
+ * A timeline printed as JSON names the start and end of every field's source at every
+ * change: the same few instants, formatted millions of times (a third of the time of a
+ * two-year plan), so the last ones are kept.
+ */
+const utcTexts = new Map<number, string>();
+const UTC_TEXTS_KEPT = 4_096;
