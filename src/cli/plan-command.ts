@@ -40,7 +40,8 @@ export function registerPlan(program: Command, io: CliIo, setExit: (code: ExitCo
         throw new UsageError('SCALERD_ERR_CLI_USAGE', 'give --to or --days, not both');
       }
       const now = io.clock.now();
-      const loaded = await loadScheduleFile(file, now);
+      // plan prints no warnings (validate does): their year-long sweep would be most of `--at`'s cost.
+      const loaded = await loadScheduleFile(file, now, { warnings: false });
       if (!loaded.ok) {
         for (const diagnostic of loaded.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
         io.err(terminalSafe(`${file}: invalid; run "scalerd validate ${file}" after fixing it`));

@@ -19,6 +19,8 @@ export type CheckOptions = {
   readonly file: string;
   /** Start of the horizon over which warnings (overlaps, DST) are looked for. */
   readonly now: number;
+  /** False: skip the warnings (a year's sweep of the windows), for a caller that prints none. Default true. */
+  readonly warnings?: boolean;
 };
 
 const CODES = {
@@ -35,12 +37,12 @@ export function checkScheduleText(text: string, options: CheckOptions): CheckRes
   const document = checked.value as ScheduleDocument;
   const compiled = compileSchedule(document);
   if (!compiled.ok) return { ok: false, diagnostics: capPerCode(locateAll(file, checked.map, compiled.problems)) };
-  const warnings = scheduleWarnings(compiled.schedule, document, options.now);
+  const warnings = options.warnings === false ? [] : scheduleWarnings(compiled.schedule, document, options.now);
   return { ok: true, schedule: compiled.schedule, document, diagnostics: capPerCode(locateAll(file, checked.map, warnings)) };
 }
 
-export async function loadScheduleFile(path: string, now: number): Promise<CheckResult> {
+export async function loadScheduleFile(path: string, now: number, options: { warnings?: boolean } = {}): Promise<CheckResult> {
   const read = await readDocument(path, CODES.read, 'check the path; schedules live in schedules/*.json');
   if (!read.ok) return { ok: false, diagnostics: [read.diagnostic] };
-  return checkScheduleText(read.text, { file: path, now });
+  return checkScheduleText(read.text, { file: path, now, ...options });
 }
