@@ -9,15 +9,14 @@
 // most of its life. Baseline, same run, same way of measuring: a bare `node -e` process
 // that only listens on an HTTP port: what any Node service costs before it does anything.
 
+import { buildDist, median, ROOT } from './processes.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { BenchResult } from './run.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STARTS = 3;
 const IDLE_MS = 20_000;
 const READY_TARGET_MS = 1_500;
@@ -73,14 +72,6 @@ async function stop(p: Started): Promise<number | null> {
   return await p.exited;
 }
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** `npm run build`, asynchronously: the bench measures dist/, which must be the source as it is. */
-async function build(): Promise<void> {
-  const code = await start(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json']).exited;
-  if (code !== 0) throw new Error(`the build failed (${code})`);
-}
-
 /** `scalerd sim` on the demo scenario, in its own process; where it listens, from its banner. */
 async function startSim(dir: string): Promise<{ sim: Started; server: string; region: string; kubeconfig: string }> {
   const kubeconfig = join(dir, 'kubeconfig');
@@ -119,7 +110,7 @@ async function bareNode(): Promise<{ readyMs: number; process: Started }> {
 }
 
 export async function run(): Promise<BenchResult> {
-  await build();
+  await buildDist();
   const dir = await mkdtemp(join(tmpdir(), 'scalerd-bench-idle-'));
   const schedule = join(dir, 'schedule.json');
   await writeFile(schedule, JSON.stringify(SCHEDULE));

@@ -10,37 +10,19 @@
 // the CLI costs before any schedule does), and the daemon's event loop over as long a
 // stretch while nothing changes.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { hostileSchedules, mixedSchedule } from '../test/fixtures/hostile/make.js';
+import { buildDist, cliProcess, median } from './processes.js';
 import type { BenchResult } from './run.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = 3;
 const VALIDATE_TARGET_MS = 2_000;
 const RSS_TARGET_MB = 300;
 const LAG_TARGET_MS = 100;
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** A process of the built CLI, its JSON lines on stdout and its rusage line on fd 3. */
-function start(args: readonly string[], env: Record<string, string> = {}) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', './bench/rusage.mjs', 'dist/cli/main.js', ...args], {
-    cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore', 'pipe'],
-  });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
-  let usage = '';
-  child.stdio[3]!.on('data', (chunk: Buffer) => { usage += chunk.toString(); });
-  const exited = new Promise<{ code: number | null; maxRssMb: number }>((resolve) => child.once('close', (code) => {
-    resolve({ code, maxRssMb: usage ? (JSON.parse(usage) as { maxRssKb: number }).maxRssKb / 1024 : NaN });
-  }));
-  return { child, lines, exited };
-}
+const start = (args: readonly string[], env: Record<string, string> = {}) => cliProcess(args, { env });
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = performance.now() + timeoutMs;
@@ -50,12 +32,6 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
     if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-async function build(): Promise<void> {
-  const child = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  const code = await new Promise((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`the build failed (${String(code)})`);
 }
 
 /** `scalerd validate <file>`, RUNS times: median wall time, peak RSS (the highest), exit code. */
@@ -98,7 +74,7 @@ const IDLE = {
 };
 
 export async function run(): Promise<BenchResult> {
-  await build();
+  await buildDist();
   const { dir: fixtures, files } = hostileSchedules();
   const dir = await mkdtemp(join(tmpdir(), 'scalerd-bench-hostile-'));
   const mixed = join(dir, 'mixed-1MiB.json');
