@@ -1,3 +1,5 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Diagnostic, formatDiagnosticForTerminal, loadScheduleFile } from '../schedule/index.js';
 import { terminalSafe } from '../text/terminal.js';
@@ -9,12 +11,14 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: Ex
   program
     .command('validate')
     .description('check schedule files; report every problem at file:line:column')
-    .argument('<file...>', 'schedule files (JSON)')
+    .argument('<file...>', 'schedule files (JSON), or directories of them; *.schema.json files are skipped')
     .option('-o, --output <format>', 'text or json (for CI bots)', outputFormat, 'text')
     .option('--strict', 'treat warnings as failures', false)
     .action(async (files: string[], options: Options) => {
       const now = io.clock.now();
-      const results = await Promise.all(files.map(async (file) => ({ file, result: await loadScheduleFile(file, now) })));
+      const { schedules, skipped } = await scheduleFiles(files);
+      for (const file of skipped) io.err(terminalSafe(`${file}: skipped, a JSON Schema (the one editors check schedules with), not a schedule`));
+      const results = await Promise.all(schedules.map(async (file) => ({ file, result: await loadScheduleFile(file, now) })));
       const failed = results.some(({ result }) => !result.ok || (options.strict && result.diagnostics.length > 0));
       if (options.output === 'json') {
         io.out(JSON.stringify({
@@ -34,6 +38,22 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: Ex
       }
       setExit(failed ? EXIT.failed : EXIT.ok);
     });
+}
+
+/**
+ * The schedule files named: a directory stands for its *.json files, and *.schema.json is
+ * skipped, so `validate schedules/` and the shell's `schedules/*.json` work in CI as
+ * written although schedule.schema.json sits beside the schedules for editors.
+ */
+async function scheduleFiles(args: readonly string[]): Promise<{ schedules: string[]; skipped: string[] }> {
+  const schedules: string[] = [];
+  const skipped: string[] = [];
+  for (const arg of args) {
+    const info = await stat(arg).catch(() => undefined);
+    const files = info?.isDirectory() ? (await readdir(arg)).filter((f) => f.endsWith('.json')).sort().map((f) => join(arg, f)) : [arg];
+    for (const file of files) (file.endsWith('.schema.json') ? skipped : schedules).push(file);
+  }
+  return { schedules, skipped };
 }
 
 function summary(file: string, ok: boolean, diagnostics: readonly Diagnostic[]): string {

@@ -53,6 +53,15 @@ describe('scalerd (built binary)', () => {
     expect(code).toBe(0);
   });
 
+  it('validate takes schedules/*.json and schedules/ as written in CI: the JSON Schema beside them is skipped, saying so', () => {
+    for (const args of [['schedules/'], ['schedules/example.json', 'schedules/schedule.schema.json']]) {
+      const r = bin('validate', ...args);
+      expect(r, r.err).toMatchObject({ code: 0, out: expect.stringContaining('schedules/example.json: valid') });
+      expect(r.err).toContain('schedules/schedule.schema.json: skipped, a JSON Schema');
+      expect(r.out).not.toContain('schema.json');
+    }
+  });
+
   it('validate exits 0 on the example and 1 on a broken file', () => {
     expect(bin('validate', EXAMPLE)).toMatchObject({ code: 0, out: `${EXAMPLE}: valid\n` });
     const dir = mkdtempSync(join(tmpdir(), 'scalerd-'));
