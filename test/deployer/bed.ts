@@ -69,13 +69,18 @@ export async function startDeployerBed(options: { sync?: Partial<LbSyncOptions> 
 }
 
 /** The test app's descriptor for `hello` at HOST, fast health checks; `env` switches the app's faults on. */
-export function helloDescriptor(version: number | 'auto', env: Record<string, string> = {}, more: object = {}): Descriptor {
-  const result = checkDescriptorText(JSON.stringify({
+/** The hello app's descriptor as a user writes it (what `scalerd deploy -f` reads). */
+export function helloDocument(version: number | 'auto', env: Record<string, string> = {}, more: object = {}): Record<string, unknown> {
+  return {
     namespace: 'default', appName: 'hello', version, replicas: 2, frontends: [HOST], drainDelayMs: 1000,
     healthCheck: { intervalMs: 200, timeoutMs: 500, successes: 2, deadlineMs: 6000 },
     podSpec: { containers: [{ name: 'app', image: 'scalerd/test-app:1', ports: [{ name: 'http', containerPort: 8080 }], env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
     ...more,
-  }), 'inline');
+  };
+}
+
+export function helloDescriptor(version: number | 'auto', env: Record<string, string> = {}, more: object = {}): Descriptor {
+  const result = checkDescriptorText(JSON.stringify(helloDocument(version, env, more)), 'inline');
   if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
   return result.descriptor;
 }
