@@ -86,6 +86,7 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
           name: regarding.name,
           ...(regarding.namespace !== undefined ? { namespace: regarding.namespace } : {}),
           ...(regarding.uid !== undefined ? { uid: regarding.uid } : {}),
+          ...(regarding.resourceVersion !== undefined ? { resourceVersion: regarding.resourceVersion } : {}),
         },
         type: event.type,
         reason: event.reason,
