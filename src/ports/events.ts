@@ -12,6 +12,8 @@
  * objects (nodes) have no namespace. `kubectl describe` finds an object's events by name,
  * namespace, kind and uid, so an event without the uid of the object it is about is in
  * `kubectl get events` but not in `describe`: give the uid whenever the object was observed.
+ * (The Kubernetes adapter reads the uid of a ConfigMap given without one: scalerd's own
+ * ConfigMaps are not part of what it observes.)
  */
 export type EventObject = {
   readonly kind: string;

@@ -102,4 +102,22 @@ describe('the daemon\'s events in kubectl', () => {
     expect(describedEvents(text)).toEqual([['Warning', 'DrainFailed', 'scalerd', 'a budget refused']]);
     expect(text).toMatch(/DrainFailed\s+.* \(x3 over .+\)\s+scalerd\s+a budget refused/);
   });
+
+  it('an event on one of scalerd\'s ConfigMaps names it by uid (read by the sink), so describe configmap shows it', async () => {
+    sim = await startDemoSim({ manualClock: true, startAt: NIGHT });
+    const s = sim;
+    c = await clientsFor(s);
+    const history = s.store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'scalerd', name: 'scalerd-history' }, data: {} });
+    const sink = createEventSink(kubeOf(s).deps);
+    await sink.emit({ regarding: { kind: 'ConfigMap', namespace: 'scalerd', name: 'scalerd-history' }, type: 'Normal', reason: 'ScaleUpComplete', message: 'scale-up complete: 12 nodes Ready, 2 workloads available' });
+    // One that does not exist (yet): the event is written all the same, by name.
+    await sink.emit({ regarding: { kind: 'ConfigMap', namespace: 'scalerd', name: 'scalerd-overrides' }, type: 'Normal', reason: 'OverrideCleared', message: 'override aaaaaa is no longer in force' });
+
+    const [complete, byName] = ['scalerd-history', 'scalerd-overrides'].map((name) => eventsOf(s).find((e) => e.involvedObject.name === name)!);
+    expect(complete!.involvedObject).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'scalerd', name: 'scalerd-history', uid: history.metadata.uid, resourceVersion: history.metadata.resourceVersion });
+    expect(byName!.involvedObject).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'scalerd', name: 'scalerd-overrides' });
+    expect(describedEvents(await kubectl('describe', 'configmap', 'scalerd-history', '-n', 'scalerd'))).toEqual([
+      ['Normal', 'ScaleUpComplete', 'scalerd', 'scale-up complete: 12 nodes Ready, 2 workloads available'],
+    ]);
+  });
 });
