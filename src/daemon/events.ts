@@ -16,7 +16,9 @@ import type { Override } from '../overrides/index.js';
 import { OVERRIDES_CONFIG_MAP } from '../overrides/store.js';
 import type { Plan, Step } from '../plan/index.js';
 import type { EventObject, EventRecord, EventSink } from '../ports/events.js';
+import type { Observation } from '../ports/observation.js';
 import { formatSource, type DesiredView } from './desired.js';
+import { eventObjects, type EventObjects } from './event-objects.js';
 import { HISTORY_CONFIG_MAP } from './history.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
@@ -41,13 +43,20 @@ export class DaemonEvents {
     this.#o = options;
   }
 
-  /** A progress event of the execution under way, with the plan and desired state it executes. */
-  progress(event: ProgressEvent, decided: Plan, desired: DesiredView): void {
-    if (event.kind === 'node') this.#node(event, decided, desired);
-    else if (event.kind === 'step' && (event.status === 'done' || event.status === 'failed')) {
-      const step = decided.steps[event.index];
-      if (step?.kind === 'scale-workload') this.#workload(step, event.status, event.message, desired);
-    }
+  /**
+   * Tells the objects an execution acts on what it does to them. Call once per execution,
+   * with the observation the plan was made from (the events name the objects as observed:
+   * uid and resourceVersion), then pass each progress event to what it returns.
+   */
+  execution(decided: Plan, desired: DesiredView, observation: Pick<Observation, 'nodes' | 'workloads'>): (event: ProgressEvent) => void {
+    const objects = eventObjects(observation);
+    return (event) => {
+      if (event.kind === 'node') this.#node(event, decided, desired, objects);
+      else if (event.kind === 'step' && (event.status === 'done' || event.status === 'failed')) {
+        const step = decided.steps[event.index];
+        if (step?.kind === 'scale-workload') this.#workload(step, event.status, event.message, desired, objects);
+      }
+    };
   }
 
   /** Compares the overrides in force now with those at the last call; says what started and ended. */
@@ -86,10 +95,10 @@ export class DaemonEvents {
     await Promise.all([...this.#pending]);
   }
 
-  #node(event: Extract<ProgressEvent, { kind: 'node' }>, decided: Plan, desired: DesiredView): void {
+  #node(event: Extract<ProgressEvent, { kind: 'node' }>, decided: Plan, desired: DesiredView, objects: EventObjects): void {
     const step = decided.steps.find((s): s is Extract<Step, { node: string }> => 'node' in s && s.node === event.node && s.kind !== 'terminate-unjoined');
     const why = step ? `${step.reason}${step.group ? ` (${formatSource(desired.sources.capacity[step.group])})` : ''}` : '';
-    const regarding: EventObject = { kind: 'Node', name: event.node };
+    const regarding = objects.node(event.node);
     switch (event.phase) {
       case 'cordoned':
         return this.#emit({ regarding, type: 'Normal', reason: 'ScaleDownStarted', message: `tainted and cordoned, ${event.remaining} pods to move: ${why}` });
@@ -106,9 +115,9 @@ export class DaemonEvents {
     }
   }
 
-  #workload(step: Extract<Step, { kind: 'scale-workload' }>, status: 'done' | 'failed', message: string, desired: DesiredView): void {
+  #workload(step: Extract<Step, { kind: 'scale-workload' }>, status: 'done' | 'failed', message: string, desired: DesiredView, objects: EventObjects): void {
     const { workload } = step;
-    const regarding: EventObject = { kind: workload.kind, apiVersion: 'apps/v1', namespace: workload.namespace, name: workload.name };
+    const regarding = objects.workload(workload);
     const changes = [
       step.replicas ? `replicas ${step.replicas.from}→${step.replicas.to}` : undefined,
       step.hpa?.minReplicas ? `HPA ${step.hpa.name} minReplicas ${step.hpa.minReplicas.from}→${step.hpa.minReplicas.to}` : undefined,

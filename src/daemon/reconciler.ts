@@ -148,11 +148,12 @@ export class Reconciler {
     const decided = plan({ observation, schedule, desired: desired.state, now: desired.at, ...(d.planOptions ? { options: d.planOptions } : {}) });
     d.status.startPlan(decided);
     this.#logDecisions(decided);
+    const tell = d.dryRun ? undefined : d.events?.execution(decided, desired, observation);
     const report = await execute(decided, {
       cloud: d.cloud, cluster: d.cluster, clock: d.clock, sleep: d.sleep, dryRun: d.dryRun, signal, isLeader: d.isLeader,
       onProgress: (event) => {
         this.#progress(event);
-        if (!d.dryRun) d.events?.progress(event, decided, desired);
+        tell?.(event);
       },
     }, { ...d.executeOptions, planOptions: { ...d.planOptions, ...d.executeOptions?.planOptions } });
     return { observation, plan: decided, report };

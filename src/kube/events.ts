@@ -7,14 +7,18 @@
 // instead of creating another. The cache is in memory, small and bounded; after a restart
 // the first repeat creates a new Event, as client-go's does. Events of one key are written
 // one after another, so a burst of repeats counts up instead of racing to create.
+//
+// `kubectl describe` finds an object's events by its uid. A ConfigMap given without one
+// (scalerd's own, which the daemon does not observe) is read once per new Event to name
+// it completely; when it cannot be read (gone, forbidden) the Event names it without.
 
 import { isoSeconds } from '../clock.js';
 import { RemoteError } from '../errors.js';
 import { canonicalJson } from '../json/canonical.js';
-import type { EventRecord, EventSink } from '../ports/events.js';
+import type { EventObject, EventRecord, EventSink } from '../ports/events.js';
 import type { KubeDeps } from './cluster.js';
 import { MERGE_PATCH, resourcePath } from './transport.js';
-import type { Event } from './wire.js';
+import type { ConfigMap, Event } from './wire.js';
 
 export type EventSinkOptions = {
   /** source.component and reportingComponent (default "scalerd"). */
@@ -69,7 +73,7 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
         return;
       }
     }
-    const { regarding } = event;
+    const regarding = await completed(deps, event.regarding);
     const namespace = regarding.namespace ?? CLUSTER_SCOPED_EVENT_NAMESPACE;
     for (let attempt = 1; ; attempt++) {
       // client-go's name: the object's, a dot, the time in nanoseconds in hex.
@@ -86,6 +90,7 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
           name: regarding.name,
           ...(regarding.namespace !== undefined ? { namespace: regarding.namespace } : {}),
           ...(regarding.uid !== undefined ? { uid: regarding.uid } : {}),
+          ...(regarding.resourceVersion !== undefined ? { resourceVersion: regarding.resourceVersion } : {}),
         },
         type: event.type,
         reason: event.reason,
@@ -130,6 +135,22 @@ export function createEventSink(deps: KubeDeps, options: EventSinkOptions = {}):
       return written;
     },
   };
+}
+
+/** A ConfigMap without uid, with the uid and resourceVersion it has now; anything else as given. */
+async function completed(deps: KubeDeps, regarding: EventObject): Promise<EventObject> {
+  const { namespace, name } = regarding;
+  if (regarding.uid !== undefined || regarding.kind !== 'ConfigMap' || (regarding.apiVersion ?? 'v1') !== 'v1' || namespace === undefined) return regarding;
+  const stored = await deps.call<ConfigMap | typeof GONE>(
+    { operation: 'get configmaps', target: `${namespace}/${name}` },
+    () => deps.api.request<ConfigMap>('GET', resourcePath('v1', 'configmaps', { namespace, name })),
+    // Not there, or not ours to read: the Event still says what happened, by name.
+    (failure) => (failure.status === 404 || failure.status === 403 ? GONE : undefined),
+  );
+  const uid = stored === GONE ? undefined : stored.metadata?.uid;
+  if (stored === GONE || !uid) return regarding;
+  const resourceVersion = stored.metadata?.resourceVersion;
+  return { ...regarding, uid, ...(resourceVersion ? { resourceVersion } : {}) };
 }
 
 /** Whether the Event stored under `written`'s name is `written` itself (not another writer's under the same name). */

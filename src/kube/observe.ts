@@ -147,6 +147,7 @@ export function workloadObservation(kind: WorkloadKind, object: wire.Workload, h
     namespace: object.metadata?.namespace ?? '',
     name: object.metadata?.name ?? '',
     uid: object.metadata?.uid ?? '',
+    resourceVersion: object.metadata?.resourceVersion ?? '',
     replicas: object.spec?.replicas ?? 1,
     readyReplicas: object.status?.readyReplicas ?? 0,
     availableReplicas: object.status?.availableReplicas ?? 0,

@@ -151,7 +151,7 @@ export type Event = {
   readonly apiVersion: 'v1';
   readonly kind: 'Event';
   readonly metadata: ObjectMeta;
-  readonly involvedObject: { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string; readonly uid?: string };
+  readonly involvedObject: { readonly apiVersion: string; readonly kind: string; readonly name: string; readonly namespace?: string; readonly uid?: string; readonly resourceVersion?: string };
   readonly type: string;
   readonly reason: string;
   readonly message: string;

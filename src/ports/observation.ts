@@ -108,6 +108,7 @@ export type WorkloadObservation = {
   readonly namespace: string;
   readonly name: string;
   readonly uid: string;
+  readonly resourceVersion: string;
   readonly replicas: number;
   readonly readyReplicas: number;
   readonly availableReplicas: number;

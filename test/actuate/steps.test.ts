@@ -14,7 +14,7 @@ function recordingCluster(calls: string[]) {
     annotateWorkload: async (_ref, notes) => void calls.push(`annotate workload ${JSON.stringify(notes)}`),
     changeHpa: async (_ns, name, change) => void calls.push(`hpa ${name} ${JSON.stringify(change)}`),
     scaleWorkload: async (_ref, replicas) => void calls.push(`scale ${replicas}`),
-    getWorkloads: async () => [{ kind: 'Deployment', namespace: 'shop', name: 'api', uid: 'u', replicas: 3, readyReplicas: 3, availableReplicas: 3, annotations: {}, hpa: { namespace: 'shop', name: 'api-hpa', minReplicas: 2, maxReplicas: 6, annotations: {} } }],
+    getWorkloads: async () => [{ kind: 'Deployment', namespace: 'shop', name: 'api', uid: 'u', resourceVersion: '7', replicas: 3, readyReplicas: 3, availableReplicas: 3, annotations: {}, hpa: { namespace: 'shop', name: 'api-hpa', minReplicas: 2, maxReplicas: 6, annotations: {} } }],
   });
 }
 

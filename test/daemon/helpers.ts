@@ -38,13 +38,17 @@ export type DaemonBed = {
   stop(): Promise<void>;
 };
 
-/** `more` may be a function of the simulator, for options that talk to it (events, history). */
-export async function startDaemonBed(startAt: number, more: Partial<DaemonOptions> | ((sim: Sim) => Partial<DaemonOptions>) = {}, schedule = 'schedules/example.json'): Promise<DaemonBed> {
+/**
+ * `more` may be a function of the simulator, for options that talk to it (events, history).
+ * With `manualClock`, simulated time stands still until the test moves it (`pump`), so a
+ * test can look at the cluster in the middle of an operation.
+ */
+export async function startDaemonBed(startAt: number, more: Partial<DaemonOptions> | ((sim: Sim) => Partial<DaemonOptions>) = {}, schedule = 'schedules/example.json', clock: { manualClock?: boolean } = {}): Promise<DaemonBed> {
   // The checker's thread started (and its modules loaded) before the simulated clock runs at
   // 100x: otherwise the first check alone would let it pass a boundary the test waits for.
   const checker = new ScheduleChecker();
   await checker.check(readFileSync(schedule, 'utf8'), schedule, startAt);
-  const sim = await startDemoSim({ speed: SPEED, startAt });
+  const sim = await startDemoSim(clock.manualClock ? { manualClock: true, startAt } : { speed: SPEED, startAt });
   const sleep = (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal);
   const cluster = createCluster({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clientId: 'scalerd-daemon-test', clock: sim.clock, sleep });
   const cloud = createCloud({ region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: 'AKIDDAEMONTEST', secretAccessKey: 'test' }, version: '0.0.0-test', retryDelayScale: 0.001 });
@@ -68,6 +72,16 @@ export async function startDaemonBed(startAt: number, more: Partial<DaemonOption
       await sim.stop();
     },
   };
+}
+
+/** Moves a manual simulated clock on by `stepMs` at a time, letting real I/O happen in between, until `check` holds. */
+export async function pump(sim: Sim, what: string, check: () => boolean | Promise<boolean>, options: { stepMs?: number; timeoutMs?: number } = {}): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (simulated clock at ${new Date(sim.clock.now()).toISOString()})`);
+    sim.clock.advance(options.stepMs ?? 100);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 /** Waits (real time) until `check` holds. */

@@ -127,6 +127,8 @@ beforeAll(async () => {
     sim.faults.addRequestFault({ api: 'kube', operation: 'create events', when: 'after', error: 500, count: 1 });
     await e.emit(event);
     await e.emit(event); // a repeat patches the count
+    // On one of scalerd's ConfigMaps: the sink reads its uid (get configmaps, in the Role).
+    await e.emit({ regarding: { kind: 'ConfigMap', namespace: NAMESPACE, name: OVERRIDES_CONFIG_MAP }, type: 'Normal', reason: 'Test', message: 'on the overrides' });
   });
   for (const [name, port] of Object.entries(ports)) {
     for (const method of Object.keys(port)) expect(exercised, `${name}.${method} is not exercised: add it above`).toContain(`${name}.${method}`);

@@ -29,7 +29,9 @@ describe('getWorkloads', () => {
     expect(lists() - before).toBe(3); // Deployments, StatefulSets, autoscalers of the one namespace
     expect(workloads.map((w) => `${w.kind} ${w.name}`)).toEqual(['Deployment web', 'StatefulSet search', 'Deployment cache']);
     expect(workloads[0]).toMatchObject({ namespace: 'shop', replicas: 3, readyReplicas: 3, availableReplicas: 3, hpa: { namespace: 'shop', name: 'web', minReplicas: 2, maxReplicas: 6, annotations: {} } });
-    expect(workloads[0]!.uid).toBe(t.sim.store.get('deployments.apps', 'shop', 'web')!.metadata.uid);
+    const { uid, resourceVersion } = t.sim.store.get('deployments.apps', 'shop', 'web')!.metadata;
+    // What an Event about it names (involvedObject), so `kubectl describe` finds the event.
+    expect(workloads[0]).toMatchObject({ uid, resourceVersion });
     expect(workloads[1]).toMatchObject({ replicas: 2, readyReplicas: 2, hpa: undefined });
   });
 

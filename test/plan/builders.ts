@@ -171,7 +171,7 @@ export class World {
     const [namespace, name] = key.split('/') as [string, string];
     const replicas = opts.replicas ?? 1;
     this.workloads.push({
-      kind: opts.kind ?? 'Deployment', namespace, name, uid: `uid-${key}`, replicas, readyReplicas: opts.available ?? replicas,
+      kind: opts.kind ?? 'Deployment', namespace, name, uid: `uid-${key}`, resourceVersion: '1', replicas, readyReplicas: opts.available ?? replicas,
       availableReplicas: opts.available ?? replicas, annotations: { ...opts.annotations },
       hpa: opts.hpa ? { namespace, name: `${name}-hpa`, minReplicas: 1, maxReplicas: 10, annotations: {}, ...opts.hpa } : undefined,
     });

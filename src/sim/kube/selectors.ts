@@ -78,12 +78,17 @@ const FIELDS: Record<string, Record<string, (object: KubeObject) => string | und
     'status.podIP': (o) => ((o.status as { podIP?: string } | undefined)?.podIP ?? ''),
   },
   nodes: { 'spec.unschedulable': (o) => String((o.spec as { unschedulable?: boolean } | undefined)?.unschedulable ?? false) },
+  // The API server's event fields (pkg/registry/core/event/strategy.go): `kubectl describe`
+  // selects on involvedObject name, namespace, kind and uid; "source" falls back to the
+  // reporting component, as there.
   events: {
-    'involvedObject.kind': (o) => (o.involvedObject as { kind?: string } | undefined)?.kind ?? '',
-    'involvedObject.name': (o) => (o.involvedObject as { name?: string } | undefined)?.name ?? '',
-    'involvedObject.namespace': (o) => (o.involvedObject as { namespace?: string } | undefined)?.namespace ?? '',
-    'involvedObject.uid': (o) => (o.involvedObject as { uid?: string } | undefined)?.uid ?? '',
+    ...Object.fromEntries(['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((field) => [
+      `involvedObject.${field}`,
+      (o: KubeObject) => String((o.involvedObject as Record<string, unknown> | undefined)?.[field] ?? ''),
+    ])),
     reason: (o) => String(o.reason ?? ''),
+    reportingComponent: (o) => String(o.reportingComponent ?? ''),
+    source: (o) => String((o.source as { component?: string } | undefined)?.component || (o.reportingComponent ?? '')),
     type: (o) => String(o.type ?? ''),
   },
 };

@@ -91,10 +91,54 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Allowed Disruptions', type: 'integer', cell: (o) => status(o).disruptionsAllowed ?? 0 },
     age,
   ],
+  // The API server's event printer (printEvent): every cell, as server-side printing is wide;
+  // kubectl shows the priority-0 ones unless asked for -o wide.
+  events: [
+    { name: 'Last Seen', type: 'string', cell: (o, now) => eventSeen(o, now).last },
+    { name: 'Type', type: 'string', cell: (o) => String(o.type ?? '') },
+    { name: 'Reason', type: 'string', cell: (o) => String(o.reason ?? '') },
+    { name: 'Object', type: 'string', cell: (o) => {
+      const { kind = '', name: objectName = '' } = event(o).involvedObject ?? {};
+      return objectName ? `${kind.toLowerCase()}/${objectName}` : kind.toLowerCase();
+    } },
+    { name: 'Subobject', type: 'string', priority: 1, cell: (o) => event(o).involvedObject?.fieldPath ?? '' },
+    { name: 'Source', type: 'string', priority: 1, cell: (o) => {
+      const e = event(o);
+      const component = e.source?.component || e.reportingComponent || '';
+      const instance = e.source?.host || e.reportingInstance || '';
+      return instance ? `${component}, ${instance}` : component;
+    } },
+    { name: 'Message', type: 'string', cell: (o) => String(o.message ?? '').trim() },
+    { name: 'First Seen', type: 'string', priority: 1, cell: (o, now) => eventSeen(o, now).first },
+    { name: 'Count', type: 'string', priority: 1, cell: (o) => eventSeen(o, 0).count },
+    { name: 'Name', type: 'string', format: 'name', priority: 1, cell: (o) => o.metadata.name },
+  ],
   'leases.coordination.k8s.io': [name, { name: 'Holder', type: 'string', cell: (o) => String(spec(o).holderIdentity ?? '') }, age],
 };
 
 const GENERIC: Column[] = [name, { name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp }];
+
+type EventLike = {
+  involvedObject?: { kind?: string; name?: string; fieldPath?: string };
+  source?: { component?: string; host?: string };
+  reportingComponent?: string;
+  reportingInstance?: string;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  eventTime?: string;
+  count?: number;
+  series?: { count?: number; lastObservedTime?: string };
+};
+const event = (o: KubeObject): EventLike => o as unknown as EventLike;
+
+/** LAST SEEN, FIRST SEEN and COUNT as printEvent works them out: the series wins, eventTime stands in for a missing firstTimestamp. */
+function eventSeen(o: KubeObject, now: number): { last: string; first: string; count: number } {
+  const e = event(o);
+  const since = (at: string | undefined) => (at ? humanDuration(now - Date.parse(at)) : '<unknown>');
+  const first = since(e.firstTimestamp || e.eventTime);
+  if (e.series) return { last: since(e.series.lastObservedTime), first, count: e.series.count ?? 0 };
+  return { last: e.lastTimestamp ? since(e.lastTimestamp) : first, first, count: e.count || 1 };
+}
 
 const spec = (o: KubeObject): Record<string, any> => (o.spec ?? {}) as Record<string, any>;
 const status = (o: KubeObject): Record<string, any> => (o.status ?? {}) as Record<string, any>;
