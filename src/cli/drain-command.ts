@@ -5,12 +5,12 @@
 // the fit of its pods on the nodes that stay, the group's and the schedule's minimum.
 
 import type { Command } from 'commander';
-import { reconcileOnce } from '../engine/index.js';
 import { matchNodes, type NodePredicate } from '../plan/index.js';
 import { dict } from '../records.js';
 import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { consentFor, planAndAct } from './one-shot.js';
 import { printRun, runExitCode } from './run-report.js';
 
 type Options = ConnectionOptions & RemovalOptions;
@@ -25,7 +25,10 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
       '',
       'The node must belong to a node group of the schedule; its group\'s desired capacity drops by one.',
       'Other groups keep their current desired capacity; workloads are left as they are.',
-      'Exit 0: removed; 1: not removed (the plan says why) or failed; 2: usage.',
+      'The plan is printed first; on a terminal drain asks "Proceed? [y/N]" unless --yes. Where no',
+      'terminal can confirm (CI, a pipe, -o json) it acts only with --yes; --dry-run needs nothing.',
+      'Exit 0: removed; 1: not removed (the plan says why), failed, or the answer was no;',
+      '2: usage (also: acting without --yes where nobody can confirm).',
     ].join('\n'))
     .action(async (name: string, options: Options) => {
       const schedule = await loadScheduleOption(options, 'drain', io);
@@ -33,6 +36,7 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
         setExit(EXIT.failed);
         return;
       }
+      const consent = consentFor('drain', io, options);
       const connection = connect(options, io);
       try {
         const asgs = [...new Set(schedule.nodeGroups.map((g) => g.asg))];
@@ -61,14 +65,18 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
           candidate.name === name || mark.kind === 'ours'
             ? undefined
             : { verdict: 'skip', code: 'not-requested', reason: `scalerd drain removes ${name} only` };
-        const { plan, report } = await reconcileOnce({
+        const { plan, report } = await planAndAct(io, {
           cloud: connection.cloud,
           cluster: connection.cluster,
           schedule: { nodeGroups: schedule.nodeGroups, workloads: [] },
           desired: { capacity, replicas: {} },
           planOptions: { owner: options.owner, maxNodeRemovals: 1, extraNodePredicates: [onlyThisNode] },
           execution: executionFor(io, connection, options),
-        });
+        }, options.output, consent);
+        if (!report) {
+          setExit(EXIT.failed);
+          return;
+        }
         const chosen = plan.steps.some((s) => (s.kind === 'drain-node' || s.kind === 'resume-node') && s.node === name);
         let code = runExitCode(plan, report, (b) => b.group === undefined || b.group === group.name);
         if (!chosen) code = EXIT.failed;
