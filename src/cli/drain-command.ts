@@ -7,9 +7,10 @@
 import type { Command } from 'commander';
 import { matchNodes, type NodePredicate } from '../plan/index.js';
 import { dict } from '../records.js';
-import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
+import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, podPolicyOf, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { hintFor } from './hints.js';
 import { consentFor, planAndAct } from './one-shot.js';
 import { printRun, runExitCode } from './run-report.js';
 
@@ -70,7 +71,7 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
           cluster: connection.cluster,
           schedule: { nodeGroups: schedule.nodeGroups, workloads: [] },
           desired: { capacity, replicas: {} },
-          planOptions: { owner: options.owner, maxNodeRemovals: 1, extraNodePredicates: [onlyThisNode] },
+          planOptions: { owner: options.owner, maxNodeRemovals: 1, extraNodePredicates: [onlyThisNode], pods: podPolicyOf(options) },
           execution: executionFor(io, connection, options),
         }, options.output, consent);
         if (!report) {
@@ -82,8 +83,11 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
         if (!chosen) code = EXIT.failed;
         printRun(io, options.output, plan, report, code);
         if (!chosen && options.output === 'text') {
-          const why = plan.notChosen.find((n) => n.node === name)?.reason ?? plan.blocked.map((b) => b.message).join('; ');
+          const skipped = plan.notChosen.find((n) => n.node === name);
+          const why = skipped?.reason ?? plan.blocked.map((b) => b.message).join('; ');
           io.err(terminalSafe(`drain: ${name} is not removed${why ? `: ${why}` : ''}`));
+          const hint = skipped && hintFor(skipped, group.asg);
+          if (hint) io.err(terminalSafe(`hint: ${hint}`));
         }
         setExit(code);
       } finally {

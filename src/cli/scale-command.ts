@@ -9,12 +9,14 @@ import { DEFAULT_PLAN_OPTIONS } from '../plan/index.js';
 import { UsageError } from '../errors.js';
 import { dict } from '../records.js';
 import { desiredAt } from '../schedule/index.js';
-import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
+import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, podPolicyOf, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
 import { MAX_NODES } from '../schedule/limits.js';
 import { wholeNumberArg } from './arguments.js';
 import { awaitReady, type ReadyWait } from './await-ready.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { hintFor } from './hints.js';
 import { consentFor, planAndAct } from './one-shot.js';
+import { terminalSafe } from '../text/terminal.js';
 import { printRun, runExitCode } from './run-report.js';
 import type { ReconcileInput } from '../engine/index.js';
 import type { ExecutionReport } from '../actuate/index.js';
@@ -68,7 +70,7 @@ export function registerScale(program: Command, io: CliIo, setExit: (code: ExitC
           schedule: { nodeGroups: schedule.nodeGroups, workloads: [] },
           desired: { capacity: dict([...Object.entries(state.capacity), [group.name, options.capacity]]), replicas: {} },
           now,
-          planOptions: { owner: options.owner, registrationTimeoutMs },
+          planOptions: { owner: options.owner, registrationTimeoutMs, pods: podPolicyOf(options) },
           execution: executionFor(io, connection, options),
         };
         const { plan, report } = await planAndAct(io, engine, options.output, consent);
@@ -95,6 +97,13 @@ export function registerScale(program: Command, io: CliIo, setExit: (code: ExitC
           if (wait.outcome !== 'ready') code = EXIT.failed;
         }
         printRun(io, options.output, plan, final, code, wait ? { wait } : {});
+        if (code !== EXIT.ok && options.output === 'text') {
+          // The nodes that stayed for a reason the operator can lift: how to lift it.
+          for (const skipped of plan.notChosen.filter((n) => n.group === group.name)) {
+            const hint = hintFor(skipped, group.asg);
+            if (hint) io.err(terminalSafe(`hint: ${skipped.node}: ${hint}`));
+          }
+        }
         setExit(code);
       } finally {
         connection.close();

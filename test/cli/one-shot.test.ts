@@ -3,7 +3,7 @@
 // scale-up that waits for its nodes to be Ready and cleans up the ones that never join.
 
 import { describe, expect, it } from 'vitest';
-import { ASG, cliMutations, invariants, useCliBed } from './engine-helpers.js';
+import { ASG, cliMutations, invariants, threeNodes, useCliBed } from './engine-helpers.js';
 import type { Sim } from '../../src/sim/index.js';
 
 const scaleTo = (capacity: number, bed: { schedule: string; connection: string[] }, ...more: string[]) =>
@@ -141,5 +141,32 @@ describe('scale-up waits for Ready', () => {
     expect(r.out).toContain(`1 instance that never joined terminated (${terminated[0]!})`);
     expect(bed.sim.aws.groups().find((g) => g.name === ASG)?.desiredCapacity).toBe(3);
     expect(readyNodes(bed.sim)).toBe(3);
+  });
+});
+
+describe('a refusal says the way forward', () => {
+  const bed = useCliBed(() => {
+    const scenario = threeNodes();
+    return { ...scenario, workloads: [...scenario.workloads!, { namespace: 'shop', name: 'cache', kind: 'Deployment', replicas: 1, emptyDir: true, requests: { cpu: '100m', memory: '64Mi' } }] };
+  });
+
+  const cacheNode = () => {
+    const pod = bed.sim.store.list('pods').find((p) => p.metadata.name.startsWith('cache-')) as { spec?: { nodeName?: string } } | undefined;
+    return pod!.spec!.nodeName!;
+  };
+
+  it('drain of a node with an emptyDir pod names --delete-local-data; with it, the node goes', async () => {
+    const node = cacheNode();
+    const refused = await bed.run('drain', node, '--schedule', bed.schedule, '--yes', ...bed.connection);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(new RegExp(`^drain: ${node} is not removed: pod shop/cache-\\S+ uses local storage`, 'm'));
+    expect(refused.err).toMatch(/^hint: to remove it anyway, losing that pod's emptyDir\/hostPath data: --delete-local-data$/m);
+    expect(cliMutations(bed.sim)).toEqual([]);
+
+    const allowed = await bed.run('drain', node, '--schedule', bed.schedule, '--yes', '--delete-local-data', ...bed.connection);
+    expect(allowed.err).toBe('');
+    expect(allowed.code).toBe(0);
+    expect(bed.sim.store.list('nodes').map((n) => n.metadata.name)).not.toContain(node);
+    expect(invariants(bed.sim)).toMatchObject({ pdbViolations: 0, podsKilled: 0, terminatedWithPods: 0, terminated: 1 });
   });
 });
