@@ -5,12 +5,13 @@
 // the fit of its pods on the nodes that stay, the group's and the schedule's minimum.
 
 import type { Command } from 'commander';
-import { reconcileOnce } from '../engine/index.js';
 import { matchNodes, type NodePredicate } from '../plan/index.js';
 import { dict } from '../records.js';
-import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
+import { addConnectionOptions, addRemovalOptions, connect, executionFor, loadScheduleOption, podPolicyOf, type ConnectionOptions, type RemovalOptions } from './engine-options.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { hintFor } from './hints.js';
+import { consentFor, planAndAct } from './one-shot.js';
 import { printRun, runExitCode } from './run-report.js';
 
 type Options = ConnectionOptions & RemovalOptions;
@@ -25,7 +26,10 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
       '',
       'The node must belong to a node group of the schedule; its group\'s desired capacity drops by one.',
       'Other groups keep their current desired capacity; workloads are left as they are.',
-      'Exit 0: removed; 1: not removed (the plan says why) or failed; 2: usage.',
+      'The plan is printed first; on a terminal drain asks "Proceed? [y/N]" unless --yes. Where no',
+      'terminal can confirm (CI, a pipe, -o json) it acts only with --yes; --dry-run needs nothing.',
+      'Exit 0: removed; 1: not removed (the plan says why), failed, or the answer was no;',
+      '2: usage (also: acting without --yes where nobody can confirm).',
     ].join('\n'))
     .action(async (name: string, options: Options) => {
       const schedule = await loadScheduleOption(options, 'drain', io);
@@ -33,6 +37,7 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
         setExit(EXIT.failed);
         return;
       }
+      const consent = consentFor('drain', io, options);
       const connection = connect(options, io);
       try {
         const asgs = [...new Set(schedule.nodeGroups.map((g) => g.asg))];
@@ -61,21 +66,28 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
           candidate.name === name || mark.kind === 'ours'
             ? undefined
             : { verdict: 'skip', code: 'not-requested', reason: `scalerd drain removes ${name} only` };
-        const { plan, report } = await reconcileOnce({
+        const { plan, report } = await planAndAct(io, {
           cloud: connection.cloud,
           cluster: connection.cluster,
           schedule: { nodeGroups: schedule.nodeGroups, workloads: [] },
           desired: { capacity, replicas: {} },
-          planOptions: { owner: options.owner, maxNodeRemovals: 1, extraNodePredicates: [onlyThisNode] },
+          planOptions: { owner: options.owner, maxNodeRemovals: 1, extraNodePredicates: [onlyThisNode], pods: podPolicyOf(options) },
           execution: executionFor(io, connection, options),
-        });
+        }, options.output, consent);
+        if (!report) {
+          setExit(EXIT.failed);
+          return;
+        }
         const chosen = plan.steps.some((s) => (s.kind === 'drain-node' || s.kind === 'resume-node') && s.node === name);
         let code = runExitCode(plan, report, (b) => b.group === undefined || b.group === group.name);
         if (!chosen) code = EXIT.failed;
         printRun(io, options.output, plan, report, code);
         if (!chosen && options.output === 'text') {
-          const why = plan.notChosen.find((n) => n.node === name)?.reason ?? plan.blocked.map((b) => b.message).join('; ');
+          const skipped = plan.notChosen.find((n) => n.node === name);
+          const why = skipped?.reason ?? plan.blocked.map((b) => b.message).join('; ');
           io.err(terminalSafe(`drain: ${name} is not removed${why ? `: ${why}` : ''}`));
+          const hint = skipped && hintFor(skipped, group.asg);
+          if (hint) io.err(terminalSafe(`hint: ${hint}`));
         }
         setExit(code);
       } finally {

@@ -41,7 +41,7 @@ export function executionFor(io: CliIo, connection: Connection, options: Removal
     sleep: connection.sleep,
     dryRun: options.dryRun,
     ...(io.signal ? { signal: io.signal } : {}),
-    ...(onProgress ? { onProgress } : {}),
+    onProgress,
     options: {
       podPolicy: { force: options.force },
       ...(options.timeout !== undefined ? { drainTimeoutMs: options.timeout } : {}),
@@ -49,14 +49,25 @@ export function executionFor(io: CliIo, connection: Connection, options: Removal
   };
 }
 
-/** The options of commands that remove nodes: --dry-run, --force, --timeout, -o. */
-export type RemovalOptions = { dryRun: boolean; force: boolean; timeout?: number; output: 'text' | 'json' };
+/** The options of commands that remove nodes: --dry-run, --yes, --force, --timeout, the pod policy, -o. */
+export type RemovalOptions = {
+  dryRun: boolean; yes: boolean; force: boolean; timeout?: number; output: 'text' | 'json';
+  deleteLocalData: boolean; evictUnreplicated: boolean;
+};
+
+/** The planner's pod policy from the flags (the actuator re-classifies with the same). */
+export function podPolicyOf(options: RemovalOptions): { evictLocalStorage: boolean; evictUnreplicated: boolean } {
+  return { evictLocalStorage: options.deleteLocalData, evictUnreplicated: options.evictUnreplicated };
+}
 
 export function addRemovalOptions(command: Command): Command {
   return command
     .option('--dry-run', 'print the plan and the calls it would make; change nothing', false)
+    .option('-y, --yes', 'act without asking (needed where no terminal can confirm: CI, pipes, -o json)', false)
     .option('--force', 'past a node\'s drain timeout, delete its remaining pods (grace clamped, never 0) instead of rolling the node back', false)
-    .option('--timeout <duration>', 'drain deadline per node, such as 90s, 10m or 1h, at most 7d (default 10m)', durationArg(DURATION_RANGES.drainTimeout))
+    .option('--delete-local-data', 'evict pods with emptyDir (on disk) or hostPath volumes too, their data lost (default: such a pod keeps its node)', false)
+    .option('--evict-unreplicated', 'evict pods no controller manages too, gone for good (default: such a pod keeps its node)', false)
+    .option('--timeout <duration>', 'drain deadline per node (default 10m); scale: also how long added nodes have to join and turn Ready (default 15m); such as 90s, 10m or 1h, at most 7d', durationArg(DURATION_RANGES.drainTimeout))
     .option('-o, --output <format>', 'text or json', outputFormat, 'text');
 }
 

@@ -11,8 +11,13 @@ export type CliIo = {
   readonly clock: Clock;
   /** Every wait of a command that acts (default: real timers); tests pass the simulator clock's sleep. */
   readonly sleep?: Sleep;
-  /** stdout is a terminal: commands that act print progress as they go (default false). */
+  /** stdout is a terminal: scale and drain may ask before acting (default false). */
   readonly isTTY?: boolean;
+  /**
+   * Asks a person and resolves with the line they typed ('' at the end of input or on
+   * Ctrl-C); absent when nobody can answer (stdin is not a terminal). Tests pass their own.
+   */
+  readonly ask?: (question: string) => Promise<string>;
   /** The daemon's boundary timer and resync (default: node-cron and real intervals); tests pass the simulator clock's. */
   readonly timers?: Timers;
   /** Aborted on Ctrl-C or SIGTERM: commands that act stop taking new steps and say what they left. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createInterface } from 'node:readline/promises';
 import { inspect } from 'node:util';
 import { systemClock } from '../clock.js';
 import { terminalStack } from '../text/terminal.js';
@@ -31,6 +32,7 @@ try {
     err: (text) => process.stderr.write(`${text}\n`),
     clock: systemClock,
     isTTY: process.stdout.isTTY === true,
+    ...(process.stdin.isTTY === true ? { ask } : {}),
     signal: interrupt.signal,
   });
 } catch (error) {
@@ -38,6 +40,23 @@ try {
   code = 1;
 }
 process.exitCode = code;
+
+/** One line from the terminal; end of input (Ctrl-D) answers '', Ctrl-C too and stops the command. */
+async function ask(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
+  // readline takes Ctrl-C from the terminal itself: pass it on as the signal handler would.
+  rl.on('SIGINT', () => {
+    rl.close();
+    onSignal('SIGINT');
+  });
+  const answer = rl.question(question, { signal: interrupt.signal }).catch(() => '');
+  try {
+    return await Promise.race([answer, closed]);
+  } finally {
+    rl.close();
+  }
+}
 
 /** A failure no command expected, reported as Node would (inspect; exit 1), made safe to print. */
 function crashReport(error: unknown): string {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isScalerdError, isUsageError } from '../errors.js';
 import { terminalLines, terminalSafe } from '../text/terminal.js';
+import { addExamples } from './examples.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
 type Register = (program: Command, io: CliIo, setExit: (code: ExitCode) => void) => void;
@@ -9,7 +10,7 @@ type Register = (program: Command, io: CliIo, setExit: (code: ExitCode) => void)
 /**
  * Each command's module, loaded when that command runs: `scalerd validate` or `plan` must
  * not pay for the AWS SDK and the Kubernetes adapter that only the commands talking to a
- * cluster need. Help and unknown commands load them all, to list them.
+ * cluster need. Help, unknown commands and completion load them all, to list them.
  */
 const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   validate: async () => (await import('./validate-command.js')).registerValidate,
@@ -25,16 +26,16 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   deploy: async () => (await import('./deploy-command.js')).registerDeploy,
   deployments: async () => (await import('./deployments-command.js')).registerDeployments,
   deployer: async () => (await import('./deployer-command.js')).registerDeployer,
+  completion: async () => (await import('./completion-command.js')).registerCompletion,
 };
+
+/** Commands that need every other command registered: completion describes them all. */
+const NEEDS_ALL = new Set(['completion']);
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** Runs the CLI on argv (without node and script) and returns the exit code; never calls process.exit. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  let exitCode: ExitCode = EXIT.ok;
-  const setExit = (code: ExitCode): void => {
-    exitCode = code;
-  };
+/** The program with the named commands registered (default: all), their Examples in their help. */
+export async function createProgram(io: CliIo, setExit: (code: ExitCode) => void, names: readonly string[] = Object.keys(COMMANDS)): Promise<Command> {
   const program = new Command('scalerd')
     .description('Size a Kubernetes cluster on AWS Auto Scaling groups by a schedule kept in git.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -49,10 +50,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       outputError: (text, write) => write(terminalLines(text.split('\n'))),
     });
   program.configureHelp({ showGlobalOptions: true });
-  const name = argv.find((arg) => !arg.startsWith('-'));
-  const wanted = name !== undefined && name in COMMANDS ? [name] : Object.keys(COMMANDS);
-  for (const register of await Promise.all(wanted.map((n) => COMMANDS[n]!()))) register(program, io, setExit);
+  for (const register of await Promise.all(names.map((n) => COMMANDS[n]!()))) register(program, io, setExit);
+  addExamples(program);
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  return program;
+}
+
+/** Runs the CLI on argv (without node and script) and returns the exit code; never calls process.exit. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
+  const setExit = (code: ExitCode): void => {
+    exitCode = code;
+  };
+  const name = argv.find((arg) => !arg.startsWith('-'));
+  const wanted = name !== undefined && name in COMMANDS && !NEEDS_ALL.has(name) ? [name] : Object.keys(COMMANDS);
+  const program = await createProgram(io, setExit, wanted);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,5 +1,5 @@
-// How the commands that act (scale, drain) show their work: progress lines per node on a
-// terminal, then the plan and the outcome; or one JSON document for scripts. Node and pod
+// How the commands that act (scale, drain) show their work: the plan first, progress lines
+// as they act, then the outcome; or one JSON document for scripts. Node and pod
 // names, reasons and messages come from the cluster and its API: each text line is made
 // safe to print (terminalSafe) as a whole, so a newline in one stays on its line.
 
@@ -9,14 +9,21 @@ import { formatUtc } from '../schedule/index.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 
-/** Progress lines while the plan runs: text output on a terminal only (logs and -o json stay clean). */
-export function progressPrinter(io: CliIo, output: 'text' | 'json'): ((event: ProgressEvent) => void) | undefined {
-  if (output !== 'text' || io.isTTY !== true) return undefined;
+/**
+ * Progress lines while the plan runs, terminal or not (a CI log sees them too): one per
+ * step started or ended badly, per node phase change, per change of a group's wait. With
+ * -o json they go to stderr, so stdout stays one JSON document.
+ */
+export function progressPrinter(io: CliIo, output: 'text' | 'json'): (event: ProgressEvent) => void {
+  const write = output === 'json' ? io.err : io.out;
+  const phases = new Map<string, string>();
   return (event) => {
     if (event.kind === 'node') {
-      io.out(terminalSafe(`${formatUtc(event.at)}  ${event.node}${event.instanceId ? ` (${event.instanceId})` : ''}: ${event.phase}, ${event.evicted} evicted, ${event.remaining} remaining${event.message ? ` — ${event.message}` : ''}`));
-    } else if (event.kind === 'step' && (event.status === 'started' || event.status === 'failed' || event.status === 'stopped')) {
-      io.out(terminalSafe(`${formatUtc(event.at)}  step ${event.index + 1} ${event.step}: ${event.status}${event.message ? ` — ${event.message}` : ''}`));
+      if (phases.get(event.node) === event.phase) return;
+      phases.set(event.node, event.phase);
+      write(terminalSafe(`${formatUtc(event.at)}  ${event.node}${event.instanceId ? ` (${event.instanceId})` : ''}: ${event.phase}, ${event.evicted} evicted, ${event.remaining} remaining${event.message ? ` — ${event.message}` : ''}`));
+    } else if (event.kind === 'step' && (event.status === 'started' || event.status === 'waiting' || event.status === 'failed' || event.status === 'stopped')) {
+      write(terminalSafe(`${formatUtc(event.at)}  step ${event.index + 1} ${event.step}: ${event.status}${event.message ? ` — ${event.message}` : ''}`));
     }
   };
 }
@@ -29,12 +36,22 @@ export function runExitCode(plan: Plan, report: ExecutionReport, relevant: (bloc
   return EXIT.ok;
 }
 
-export function printRun(io: CliIo, output: 'text' | 'json', plan: Plan, report: ExecutionReport, code: ExitCode): void {
+/** The plan, before anything is done (text output). */
+export function printPlan(io: CliIo, plan: Plan): void {
+  for (const line of renderPlan(plan)) io.out(terminalSafe(line));
+}
+
+/** Whether a plan changes anything: `complete` and a wait alone do not, and need no consent. */
+export function plansChanges(plan: Plan): boolean {
+  return plan.steps.some((s) => s.kind !== 'complete' && s.kind !== 'await-nodes');
+}
+
+/** What was done (text, after printPlan), or the plan and the report as one JSON document. */
+export function printRun(io: CliIo, output: 'text' | 'json', plan: Plan, report: ExecutionReport, code: ExitCode, extra: Readonly<Record<string, unknown>> = {}): void {
   if (output === 'json') {
-    io.out(JSON.stringify({ exitCode: code, plan, report }, null, 2));
+    io.out(JSON.stringify({ exitCode: code, plan, report, ...extra }, null, 2));
     return;
   }
-  for (const line of renderPlan(plan)) io.out(terminalSafe(line));
   if (report.dryRun) {
     io.out(`dry run: nothing was changed; ${report.actions.length} call${report.actions.length === 1 ? '' : 's'} would be made:`);
     for (const a of report.actions) io.out(terminalSafe(`  - ${a.kind} ${a.target}${a.detail ? `: ${a.detail}` : ''}`));

@@ -18,7 +18,11 @@ export type NodeCandidate = {
   readonly pods: NodePods;
 };
 
-export type NodeSkip = { readonly verdict: 'skip'; readonly code: SkipCode; readonly reason: string };
+export type NodeSkip = {
+  readonly verdict: 'skip'; readonly code: SkipCode; readonly reason: string;
+  /** blocking-pods: the first blocking pod's code (local-storage, unreplicated, safe-to-evict-false, …). */
+  readonly podCode?: string;
+};
 
 /** undefined: no objection. */
 export type NodePredicate = (candidate: NodeCandidate) => NodeSkip | undefined;
@@ -63,7 +67,7 @@ export function blockingPods({ pods }: NodeCandidate): NodeSkip | undefined {
   const first = pods.block[0];
   if (!first) return undefined;
   const more = pods.block.length > 1 ? ` (and ${pods.block.length - 1} more)` : '';
-  return skip('blocking-pods', `pod ${first.pod.namespace}/${first.pod.name} ${first.status.message}${more}`);
+  return { ...skip('blocking-pods', `pod ${first.pod.namespace}/${first.pod.name} ${first.status.message}${more}`), podCode: first.status.code };
 }
 
 export const NODE_PREDICATES: readonly NodePredicate[] = [

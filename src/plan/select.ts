@@ -130,7 +130,7 @@ export function chooseVictims(ctx: PlanContext, sel: Selection, args: ChoiceArgs
     const verdict = judgeNode(c, ctx.options.extraNodePredicates);
     if (!verdict) pool.push(c);
     else {
-      notChosen.push(skipOf(c, verdict.code, verdict.reason));
+      notChosen.push({ ...skipOf(c, verdict.code, verdict.reason), ...(verdict.podCode !== undefined ? { podCode: verdict.podCode } : {}) });
       skipped.set(verdict.code, (skipped.get(verdict.code) ?? 0) + 1);
     }
   }

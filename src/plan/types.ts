@@ -232,6 +232,8 @@ export type NotChosen = {
   readonly zone: string;
   readonly code: SkipCode;
   readonly reason: string;
+  /** blocking-pods: the first blocking pod's code (local-storage, unreplicated, safe-to-evict-false, …). */
+  readonly podCode?: string;
 };
 
 export type BlockedCode =

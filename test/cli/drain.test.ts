@@ -14,7 +14,7 @@ describe('scalerd drain', () => {
   it('removes exactly the node named, with its instance, and exits 0', async () => {
     const [first, ...others] = await nodeNames();
     const victim = others[1]!;
-    const r = await bed.run('drain', victim, '--schedule', bed.schedule, ...bed.connection);
+    const r = await bed.run('drain', victim, '--schedule', bed.schedule, '--yes', ...bed.connection);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`node ${victim}`);
@@ -33,7 +33,7 @@ describe('scalerd drain', () => {
   });
 
   it('an unknown node exits 1 and changes nothing', async () => {
-    const r = await bed.run('drain', 'no-such-node', '--schedule', bed.schedule, ...bed.connection);
+    const r = await bed.run('drain', 'no-such-node', '--schedule', bed.schedule, '--yes', ...bed.connection);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/no node named no-such-node/);
     expect(cliMutations(bed.sim)).toEqual([]);

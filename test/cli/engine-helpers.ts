@@ -40,6 +40,8 @@ export type CliBed = {
   /** The connection flags for this simulator. */
   connection: string[];
   run(...argv: string[]): Promise<{ code: number; out: string; err: string }>;
+  /** Lines a person at the "terminal" types, one per question (none left: ''); each question is written to out. */
+  answers: (string | (() => string))[];
   /** run, with the interrupt signal main.ts wires to Ctrl-C. */
   runUntil(signal: AbortSignal, ...argv: string[]): Promise<{ code: number; out: string; err: string }>;
 };
@@ -59,17 +61,24 @@ export function useCliBed(scenario: () => Scenario = threeNodes, isTTY = false):
       default: { capacity: { workers: 3 } },
     }));
     const connection = ['--kubeconfig', kubeconfigFile(sim), '--aws-region', sim.region, '--aws-endpoint', sim.awsEndpoint];
+    const answers: (string | (() => string))[] = [];
     const runUntil = async (signal: AbortSignal | undefined, ...argv: string[]) => {
       const out: string[] = [];
       const err: string[] = [];
+      const ask = async (question: string) => {
+        out.push(question);
+        const answer = answers.shift() ?? '';
+        return typeof answer === 'string' ? answer : answer();
+      };
       const code = await runCli(argv, {
         out: (t) => out.push(t), err: (t) => err.push(t),
         clock: sim.clock, sleep: (ms: number, s?: AbortSignal) => sim.clock.sleep(ms, s), isTTY,
+        ...(isTTY ? { ask } : {}),
         ...(signal ? { signal } : {}),
       });
       return { code, out: out.join('\n'), err: err.join('\n') };
     };
-    Object.assign(bed, { sim, schedule, connection, runUntil, run: (...argv: string[]) => runUntil(undefined, ...argv) });
+    Object.assign(bed, { sim, schedule, connection, answers, runUntil, run: (...argv: string[]) => runUntil(undefined, ...argv) });
   });
   afterEach(async () => {
     vi.unstubAllEnvs();

@@ -63,7 +63,7 @@ export async function startChaosWorld(target: number): Promise<ChaosWorld> {
     sim, cloud, cluster,
     scaleArgs: [
       'scale', '--group', 'workers', '--capacity', String(target), '--schedule', schedule,
-      '--kubeconfig', kubeconfig, '--aws-region', sim.region, '--aws-endpoint', sim.awsEndpoint, '-o', 'json',
+      '--kubeconfig', kubeconfig, '--aws-region', sim.region, '--aws-endpoint', sim.awsEndpoint, '-o', 'json', '--yes',
     ],
     env: { AWS_ACCESS_KEY_ID: ENGINE_ACCESS_KEY, AWS_SECRET_ACCESS_KEY: 'test-secret' },
     async stop() {
