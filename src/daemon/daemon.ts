@@ -79,6 +79,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const leadership: Leadership = o.leadership ?? { isLeader: () => true, leader: () => undefined, identity: 'single' };
   const status = new StatusBoard();
   status.identity = leadership.identity;
+  status.dryRun = o.dryRun ?? false;
   const events = o.events ? new DaemonEvents({ sink: o.events, namespace: o.namespace ?? 'scalerd', log, metrics }) : undefined;
   const reconciler = new Reconciler({
     cloud: o.cloud, cluster: o.cluster, clock, sleep: o.sleep, schedule: source, log, metrics, status,

@@ -8,6 +8,7 @@ import type { Plan } from '../plan/index.js';
 import type { GroupObservation, Observation } from '../ports/observation.js';
 import { formatLocal, formatUtc, timeline, type Change, type Schedule } from '../schedule/index.js';
 import type { DesiredView } from './desired.js';
+import type { HistoryEntry } from './history.js';
 import type { ScheduleStatus } from './schedule-source.js';
 
 type NodeProgress = { phase: string; evicted: number; remaining: number; message: string; at: string };
@@ -32,6 +33,10 @@ export class StatusBoard {
   inProgress = false;
   last: LastReconcile | undefined;
   lastError: { at: number; message: string } | undefined;
+  /** A dry run: every plan and outcome here is what would be done; nothing is. */
+  dryRun = false;
+  /** In a dry run, the history entry the last reconcile would have recorded. */
+  wouldRecord: HistoryEntry | undefined;
   readonly #nodes = new Map<string, NodeProgress>();
 
   startPlan(plan: Plan): void {
@@ -52,6 +57,7 @@ export class StatusBoard {
       desired ? Object.fromEntries(Object.entries(desired.state[section]).map(([key, value]) => [key, { value, source: desired.sources[section][key] ?? { kind: 'default' } }])) : {};
     return {
       role: this.role,
+      dryRun: this.dryRun,
       identity: this.identity,
       leader: this.leader ?? null,
       schedule: {
@@ -72,6 +78,7 @@ export class StatusBoard {
       last: this.last ? { ...this.last, startedAt: formatUtc(this.last.startedAt), finishedAt: formatUtc(this.last.finishedAt) } : null,
       lastError: this.lastError ? { at: formatUtc(this.lastError.at), message: this.lastError.message } : null,
       next: next ?? null,
+      ...(this.dryRun ? { wouldRecord: this.wouldRecord ?? null } : {}),
     };
   }
 }
