@@ -8,6 +8,7 @@ import { renderPlan, type Blocked, type Plan } from '../plan/index.js';
 import { formatUtc } from '../schedule/index.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { rfc3339Times } from './json-times.js';
 
 /** Progress lines while the plan runs: text output on a terminal only (logs and -o json stay clean). */
 export function progressPrinter(io: CliIo, output: 'text' | 'json'): ((event: ProgressEvent) => void) | undefined {
@@ -31,7 +32,7 @@ export function runExitCode(plan: Plan, report: ExecutionReport, relevant: (bloc
 
 export function printRun(io: CliIo, output: 'text' | 'json', plan: Plan, report: ExecutionReport, code: ExitCode): void {
   if (output === 'json') {
-    io.out(JSON.stringify({ exitCode: code, plan, report }, null, 2));
+    io.out(JSON.stringify({ exitCode: code, plan, report }, rfc3339Times, 2));
     return;
   }
   for (const line of renderPlan(plan)) io.out(terminalSafe(line));

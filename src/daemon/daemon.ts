@@ -21,7 +21,7 @@ import { ReconcileLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Reconciler } from './reconciler.js';
 import type { ScheduleSource } from './schedule-source.js';
-import { StatusBoard } from './status.js';
+import { nextChange, StatusBoard } from './status.js';
 import { realTimers, type Timers } from './triggers.js';
 
 /** Who may act: the leader elector, or (election off) always this process. */
@@ -176,7 +176,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     else if (last.outcome === 'error') reasons.push(`last reconcile failed: ${last.message}`);
     return { ready: reasons.length === 0, reasons };
   };
-  const document = () => status.document(source.current(), source.status(), source.next());
+  const document = () => {
+    const next = source.next();
+    // The schedule's next change, and the overrides' ends and starts: whichever comes first.
+    return status.document(source.current(), source.status(), next === undefined ? undefined : nextChange(source.current(), clock.now(), o.overrides?.() ?? [], next));
+  };
 
   let server: Server | undefined;
   let address: Daemon['address'];

@@ -5,6 +5,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDaemonBed, until, type DaemonBed } from './helpers.js';
+import { epochMsFields } from '../json-times.js';
 import { historyOf, wiring } from './wiring.js';
 
 // Wednesday 2026-03-04, 23:00 in Amsterdam: weeknights, 12 → 6 workers, shop/web 6 → 3.
@@ -37,6 +38,9 @@ describe('the daemon\'s words', () => {
       dryRun: boolean; last: { message: string }; wouldRecord: { dryRun: boolean; message: string; direction: string; reason: string } | null;
     };
     expect(status.dryRun).toBe(true);
+    // Every time in it is RFC 3339: the window's end too, once epoch milliseconds.
+    expect(epochMsFields(status)).toEqual([]);
+    expect(JSON.stringify(status)).toMatch(/"until":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"/);
     expect(status.last.message).toMatch(/^would do \d+ steps$/);
     expect(status.wouldRecord).toMatchObject({ dryRun: true, direction: 'down', reason: 'window weeknights', message: expect.stringMatching(/^would do/) });
 
