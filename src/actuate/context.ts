@@ -40,6 +40,14 @@ export type ExecContext = {
   close(): void;
 };
 
+/**
+ * A dry run's words for what it pretended: every message a dry run emits or reports says
+ * "would", so no log line, summary or /status of one reads as if something changed.
+ */
+export function would(message: string): string {
+  return /^would\b/.test(message) ? message : `would: ${message}`;
+}
+
 export function createContext(owner: string, deps: ExecuteDeps, options: ExecuteOptions): ExecContext {
   const controller = new AbortController();
   // Every node run and wait of the execution listens on it: many at once, by design.
@@ -54,7 +62,8 @@ export function createContext(owner: string, deps: ExecuteDeps, options: Execute
   const emit = (event: Emitted) => {
     if (!deps.onProgress) return;
     try {
-      deps.onProgress({ ...event, at: deps.clock.now() } as ProgressEvent);
+      const said = deps.dryRun && event.kind !== 'action' ? { ...event, message: would(event.message) } : event;
+      deps.onProgress({ ...said, at: deps.clock.now() } as ProgressEvent);
     } catch {
       // A listener's bug must not stop a drain half-way; the report still tells all.
     }

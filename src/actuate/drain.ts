@@ -95,6 +95,10 @@ export async function removeNode(run: NodeRun): Promise<NodeReport> {
     // re-register a deleted Node, unmarked and schedulable, and pods would land on it.
     await ctx.retry(() => ctx.world.deleteNode(run.node), run.signal);
     run.remaining = 0;
+    if (ctx.dryRun) {
+      run.progress('removed', `would terminate ${step.instanceId} and delete the Node`);
+      return run.report('removed', 'removed', `would be removed: ${run.counts.evicted} pods would be evicted`);
+    }
     run.progress('removed', `${step.instanceId} terminated, Node deleted`);
     return run.report('removed', 'removed', `removed: ${run.counts.evicted} pods evicted${run.counts.refused ? `, ${run.counts.refused} evictions refused by budgets and retried` : ''}`);
   } catch (error) {

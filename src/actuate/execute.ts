@@ -7,9 +7,9 @@
 import { describeStep, stepLogFields, type Plan, type Step } from '../plan/index.js';
 import { plural } from '../plan/format.js';
 import type { ExecContext } from './context.js';
-import { createContext } from './context.js';
+import { createContext, would } from './context.js';
 import type { Removal } from './drain.js';
-import { isStopped, type Stopped } from './failures.js';
+import { isStopped, Stopped } from './failures.js';
 import { resolveExecuteOptions, type ExecuteOptionsInput } from './options.js';
 import { runRemovals } from './removals.js';
 import { awaitNodes, rollbackNode, scaleUp, scaleWorkload, suspendProcesses, type StepOutcome } from './steps.js';
@@ -43,10 +43,10 @@ export async function execute(plan: Plan, deps: ExecuteDeps, input: ExecuteOptio
     }
     batch.forEach(({ index, step }, i) => {
       const outcome = outcomes[i]!;
-      reports.push({ index, kind: step.kind, status: outcome.status, message: outcome.message });
+      reports.push({ index, kind: step.kind, status: outcome.status, message: deps.dryRun ? would(outcome.message) : outcome.message });
       ctx.emit({ kind: 'step', index, step: step.kind, status: outcome.status, message: outcome.message });
       if (outcome.status === 'failed') failed = true;
-      if (outcome.status === 'stopped') stopped ??= ctx.signal.reason as Stopped;
+      if (outcome.status === 'stopped') stopped ??= isStopped(ctx.signal.reason) ? ctx.signal.reason : new Stopped('abort');
     });
   }
 
@@ -58,7 +58,7 @@ export async function execute(plan: Plan, deps: ExecuteDeps, input: ExecuteOptio
     finishedAt: deps.clock.now(),
     outcome,
     stoppedBy: stopped?.by,
-    message: summary(outcome, reports, stopped),
+    message: summary(outcome, reports, stopped, deps.dryRun),
     steps: reports,
     nodes: ctx.nodes,
     actions: ctx.actions,
@@ -81,10 +81,10 @@ async function runBatch(ctx: ExecContext, batch: readonly Indexed[]): Promise<St
   const first = batch[0]!.step;
   if (first.kind === 'drain-node' || first.kind === 'resume-node') return runRemovals(ctx, batch.map((b) => b.step as Removal));
   const settled = await Promise.allSettled(batch.map(({ index, step }) => runOne(ctx, index, step)));
-  const stop = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && isStopped(s.reason));
-  if (stop) throw stop.reason;
+  // A step of the batch that finished before the stop is reported as it ended, not as stopped.
   return settled.map((s) => {
     if (s.status === 'fulfilled') return s.value;
+    if (isStopped(s.reason)) return { status: 'stopped', message: s.reason.message };
     if (s.reason instanceof Error) return { status: 'failed', message: s.reason.message };
     return { status: 'failed', message: String(s.reason) };
   });
@@ -112,12 +112,23 @@ function runOne(ctx: ExecContext, index: number, step: Step): Promise<StepOutcom
   }
 }
 
-function summary(outcome: ExecutionReport['outcome'], steps: readonly StepReport[], stopped: Stopped | undefined): string {
+/**
+ * The run in one line. The planner's `complete` step (nothing left to do after a scale-up)
+ * is no work and is not counted: a run of it alone did nothing. In a dry run, what would
+ * have been done.
+ */
+function summary(outcome: ExecutionReport['outcome'], all: readonly StepReport[], stopped: Stopped | undefined, dryRun: boolean): string {
+  const steps = all.filter((s) => s.kind !== 'complete');
   const count = (status: StepReport['status']) => steps.filter((s) => s.status === status).length;
-  if (outcome === 'stopped') return `${stopped!.message}; ${count('done')} of ${plural(steps.length, 'step')} done`;
+  const skipped = count('skipped') ? `, ${count('skipped')} skipped` : '';
+  const done = (n: number) => (dryRun ? `would do ${plural(n, 'step')}` : `${plural(n, 'step')} done`);
+  if (outcome === 'stopped') {
+    const did = dryRun ? `would have done ${count('done')} of ${plural(steps.length, 'step')}` : `${count('done')} of ${plural(steps.length, 'step')} done`;
+    return `${stopped!.message}; ${did}${skipped}`;
+  }
   if (outcome === 'failed') {
     const first = steps.find((s) => s.status === 'failed')!;
     return `step ${first.index + 1} (${first.kind}) failed: ${first.message}; ${plural(count('not-run'), 'step')} not run`;
   }
-  return steps.length === 0 ? 'nothing to do' : `${plural(count('done'), 'step')} done${count('skipped') ? `, ${count('skipped')} skipped` : ''}`;
+  return steps.length === 0 ? 'nothing to do' : `${done(count('done'))}${skipped}`;
 }

@@ -7,7 +7,7 @@
 import { isRemoteError } from '../errors.js';
 import { computeBudgets, readMark, type DrainNodeStep, type Mark, type ResumeNodeStep } from '../plan/index.js';
 import { BudgetGate } from './budget-gate.js';
-import type { ExecContext } from './context.js';
+import { would, type ExecContext } from './context.js';
 import { NodeRun, removeNode, type Removal } from './drain.js';
 import { isStopped } from './failures.js';
 import { instanceKey, nodeKey } from './in-flight.js';
@@ -93,7 +93,8 @@ function failed(ctx: ExecContext, step: Removal, reason: string): StepOutcome {
   return toOutcome(ctx, report);
 }
 
-function toOutcome(ctx: ExecContext, report: NodeReport): StepOutcome {
+function toOutcome(ctx: ExecContext, node: NodeReport): StepOutcome {
+  const report = ctx.dryRun ? { ...node, reason: would(node.reason) } : node;
   ctx.nodes.push(report);
   if (report.result === 'removed') return { status: 'done', message: `${report.node}: ${report.reason}` };
   if (report.result === 'stopped') return { status: 'stopped', message: `${report.node}: ${report.reason}` };

@@ -5,7 +5,7 @@
 import { matchNodes, readMark, type AwaitNodesStep, type RollbackNodeStep, type ScaleUpStep, type ScaleWorkloadStep, type SuspendProcessesStep } from '../plan/index.js';
 import { STARTUP_TAINTS } from '../plan/index.js';
 import type { NodeObservation } from '../ports/observation.js';
-import type { ExecContext } from './context.js';
+import { would, type ExecContext } from './context.js';
 import { nodeKey } from './in-flight.js';
 
 export type StepOutcome = { readonly status: 'done' | 'skipped' | 'failed' | 'stopped'; readonly message: string };
@@ -54,7 +54,7 @@ export async function rollbackNode(ctx: ExecContext, step: RollbackNodeStep): Pr
   await ctx.retry(() => ctx.world.changeNode(step.node, step.change, `roll back (was ${step.phase})`));
   ctx.nodes.push({
     node: step.node, instanceId: step.instanceId, group: step.group, step: 'rollback-node', result: 'rolled-back', code: 'rolled-back',
-    phase: undefined, evicted: 0, refused: 0, forced: 0, reason: step.reason,
+    phase: undefined, evicted: 0, refused: 0, forced: 0, reason: ctx.dryRun ? would(step.reason) : step.reason,
   });
   ctx.emit({ kind: 'node', node: step.node, instanceId: step.instanceId, phase: 'rolled-back', evicted: 0, remaining: 0, message: step.reason });
   return { status: 'done', message: `${step.node}: untainted, uncordoned, unannotated` };

@@ -8,6 +8,7 @@ import { renderPlan, type Blocked, type Plan } from '../plan/index.js';
 import { formatUtc } from '../schedule/index.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { rfc3339Times } from './json-times.js';
 
 /**
  * Progress lines while the plan runs, terminal or not (a CI log sees them too): one per
@@ -49,7 +50,7 @@ export function plansChanges(plan: Plan): boolean {
 /** What was done (text, after printPlan), or the plan and the report as one JSON document. */
 export function printRun(io: CliIo, output: 'text' | 'json', plan: Plan, report: ExecutionReport, code: ExitCode, extra: Readonly<Record<string, unknown>> = {}): void {
   if (output === 'json') {
-    io.out(JSON.stringify({ exitCode: code, plan, report, ...extra }, null, 2));
+    io.out(JSON.stringify({ exitCode: code, plan, report, ...extra }, rfc3339Times, 2));
     return;
   }
   if (report.dryRun) {

@@ -8,13 +8,15 @@
 import type { Command } from 'commander';
 import { createCloud } from '../aws/index.js';
 import { desiredView, formatSource } from '../daemon/desired.js';
-import { nextTransition, serving, StatusBoard, type NextTransition } from '../daemon/status.js';
+import { nextChange, nextTransition, serving, StatusBoard, type NextTransition } from '../daemon/status.js';
+import { isoSeconds } from '../clock.js';
 import { observe } from '../engine/index.js';
 import { clusterOver } from '../kube/index.js';
 import { createConfigMaps } from '../kube/config-maps.js';
-import { createOverrideStore, DEFAULT_OVERRIDES_NAMESPACE } from '../overrides/index.js';
+import { activeOverrides, createOverrideStore, DEFAULT_OVERRIDES_NAMESPACE, type Override } from '../overrides/index.js';
 import { readMark } from '../plan/index.js';
-import { formatLocal } from '../schedule/index.js';
+import { formatLocal, type Schedule } from '../schedule/index.js';
+import { describeInstant, describeValues } from './override-output.js';
 import { CLI_CLIENT_ID, loadScheduleOption, type ConnectionOptions, addConnectionOptions } from './engine-options.js';
 import { connectKube } from './kube-options.js';
 import { terminalSafe } from '../text/terminal.js';
@@ -47,10 +49,11 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: Exit
       board.observation = observation;
       const marked = observation.nodes.flatMap((n) => {
         const mark = readMark(n, options.owner);
-        return mark.kind === 'ours' ? [{ node: n.name, phase: mark.mark.phase, since: mark.mark.startedAt === undefined ? null : new Date(mark.mark.startedAt).toISOString() }] : [];
+        return mark.kind === 'ours' ? [{ node: n.name, phase: mark.mark.phase, since: mark.mark.startedAt === undefined ? null : isoSeconds(mark.mark.startedAt) }] : [];
       });
+      const next = nextChange(schedule, now, set.overrides, nextTransition(schedule, now));
       if (options.output === 'json') {
-        const doc = board.document(schedule, { path: options.schedule!, loadedAt: now, sha256: '' }, nextTransition(schedule, now));
+        const doc = board.document(schedule, { path: options.schedule!, loadedAt: now, sha256: '' }, next);
         io.out(JSON.stringify({ ...doc, inProgress: marked, overrideProblems: set.problems }, null, 2));
         return setExit(EXIT.ok);
       }
@@ -74,12 +77,24 @@ export function registerStatus(program: Command, io: CliIo, setExit: (code: Exit
       io.out(marked.length === 0 ? 'in progress: nothing (no node carries scalerd\'s mark)' : terminalSafe(`in progress: ${marked.map((m) => `${m.node} ${m.phase}`).join(', ')}`));
       for (const note of desired.notes) io.out(terminalSafe(`note: ${note}`));
       for (const problem of set.problems) io.out(terminalSafe(`override entry skipped: ${problem.message}`));
-      const next = nextTransition(schedule, now);
+      for (const line of overrideEnds(schedule, now, set.overrides)) io.out(terminalSafe(line));
       io.out(next ? terminalSafe(`next: ${next.local} (${next.at}): ${describeChanges(next)}`) : 'next: the schedule never changes again');
       setExit(EXIT.ok);
     } finally {
       cloud.destroy();
     }
+  });
+}
+
+/** Each override in force: when it ends and what the schedule (or another override) gives then. */
+function overrideEnds(schedule: Schedule, now: number, overrides: readonly Override[]): string[] {
+  return activeOverrides(overrides, now).map((o) => {
+    const after = desiredView(schedule, o.until, overrides);
+    const then = [
+      ...Object.keys(o.capacity ?? {}).map((k) => `${k} ${after.state.capacity[k] ?? '-'} (${formatSource(after.sources.capacity[k])})`),
+      ...Object.keys(o.replicas ?? {}).map((k) => `${k} ${after.state.replicas[k] ?? '-'} (${formatSource(after.sources.replicas[k])})`),
+    ];
+    return `override ${o.id} (${describeValues(o)}) ends ${describeInstant(o.until, schedule.zone)}; then ${then.join(', ')}`;
   });
 }
 

@@ -21,7 +21,7 @@ import { ReconcileLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { Reconciler } from './reconciler.js';
 import type { ScheduleSource } from './schedule-source.js';
-import { StatusBoard } from './status.js';
+import { nextChange, StatusBoard } from './status.js';
 import { realTimers, type Timers } from './triggers.js';
 
 /** Who may act: the leader elector, or (election off) always this process. */
@@ -79,6 +79,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const leadership: Leadership = o.leadership ?? { isLeader: () => true, leader: () => undefined, identity: 'single' };
   const status = new StatusBoard();
   status.identity = leadership.identity;
+  status.dryRun = o.dryRun ?? false;
   const events = o.events ? new DaemonEvents({ sink: o.events, namespace: o.namespace ?? 'scalerd', log, metrics }) : undefined;
   const reconciler = new Reconciler({
     cloud: o.cloud, cluster: o.cluster, clock, sleep: o.sleep, schedule: source, log, metrics, status,
@@ -175,7 +176,11 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     else if (last.outcome === 'error') reasons.push(`last reconcile failed: ${last.message}`);
     return { ready: reasons.length === 0, reasons };
   };
-  const document = () => status.document(source.current(), source.status(), source.next());
+  const document = () => {
+    const next = source.next();
+    // The schedule's next change, and the overrides' ends and starts: whichever comes first.
+    return status.document(source.current(), source.status(), next === undefined ? undefined : nextChange(source.current(), clock.now(), o.overrides?.() ?? [], next));
+  };
 
   let server: Server | undefined;
   let address: Daemon['address'];

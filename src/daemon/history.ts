@@ -54,6 +54,8 @@ export type HistoryEntry = {
   readonly target?: { readonly capacity: Readonly<Record<string, number>>; readonly replicas: Readonly<Record<string, number>> };
   /** When a scale-up was found complete. */
   readonly completedAt?: string;
+  /** What a dry run would have recorded (never stored: a dry run changes nothing; /status shows it). */
+  readonly dryRun?: true;
 };
 
 export interface HistoryStore {
@@ -189,12 +191,13 @@ function parse(text: string): HistoryEntry | undefined {
 }
 
 /**
- * What one reconcile did, as an entry; undefined when it changed nothing (a dry run, a
- * plan with nothing to do, or one stopped before its first mutating call).
+ * What one reconcile did, as an entry; undefined when it changed nothing (a plan with
+ * nothing to do, or one stopped before its first mutating call). A dry run's entry is what
+ * it would have done, marked `dryRun`, its message in its words ("would …").
  */
 export function summarize(result: ReconcileResult, desired: DesiredView, at: { id: string; start: number; end: number; by: string }): HistoryEntry | undefined {
   const { plan: decided, report } = result;
-  if (report.dryRun || report.actions.length === 0) return undefined;
+  if (report.actions.length === 0) return undefined;
   const ran = new Set(report.steps.filter((s) => s.status === 'done').map((s) => s.index));
   const groups: Record<string, Change> = {};
   const reasons = new Set<string>();
@@ -238,5 +241,6 @@ export function summarize(result: ReconcileResult, desired: DesiredView, at: { i
     reason: reasons.size > 0 ? [...reasons].join('; ') : 'nodes left over from an earlier operation',
     by: at.by,
     target: { capacity: desired.state.capacity, replicas: desired.state.replicas },
+    ...(report.dryRun ? { dryRun: true as const } : {}),
   };
 }

@@ -52,8 +52,14 @@ export function createMetrics() {
     desiredReplicas: new Gauge({ name: 'scalerd_desired_replicas', help: 'Replicas the schedule (or an override) wants per workload', labelNames: ['workload'], registers }),
     observedReplicas: new Gauge({ name: 'scalerd_observed_replicas', help: 'The workload\'s replicas as last observed', labelNames: ['workload'], registers }),
     nodesDraining: new Gauge({ name: 'scalerd_nodes_draining', help: 'Nodes carrying scalerd\'s scale-down mark, as last observed', registers }),
-    evictions: new Counter({ name: 'scalerd_evictions_total', help: 'Eviction requests by outcome', labelNames: ['result'], registers }),
-    scaleOperations: new Counter({ name: 'scalerd_scale_operations_total', help: 'Node removals and additions by direction and result', labelNames: ['direction', 'result'], registers }),
+    evictions: new Counter({ name: 'scalerd_evictions_total', help: 'Eviction requests by outcome (never a dry run\'s)', labelNames: ['result'], registers }),
+    /**
+     * A dry run's calls, counted apart: a series of its own, not a label on the real ones, so
+     * that no query over the real series (sum(rate(scalerd_evictions_total[5m]))) can count
+     * what a dry run only pretended.
+     */
+    dryRunActions: new Counter({ name: 'scalerd_dry_run_actions_total', help: 'Mutating calls a dry run would have made, by action', labelNames: ['action'], registers }),
+    scaleOperations: new Counter({ name: 'scalerd_scale_operations_total', help: 'Node removals and additions by direction and result (never a dry run\'s)', labelNames: ['direction', 'result'], registers }),
     reconcileDuration: new Histogram({ name: 'scalerd_reconcile_duration_seconds', help: 'One reconcile, observe to the end of execution', buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900], registers }),
     apiErrors: new Counter({ name: 'scalerd_api_errors_total', help: 'Failed Kubernetes and AWS API call attempts, retried ones included, by API, operation and class', labelNames: ['api', 'operation', 'class'], registers }),
     leader: new Gauge({ name: 'scalerd_leader', help: '1 while this process holds the leader lease', registers }),

@@ -11,11 +11,11 @@ import type { Clock } from '../clock.js';
 import { execute } from '../actuate/index.js';
 import { observe, type ReconcileResult } from '../engine/index.js';
 import { isRemoteError } from '../errors.js';
-import { describeStep, plan, readMark, stepLogFields, type Plan, type PlanOptionsInput } from '../plan/index.js';
+import { plan, readMark, stepLogFields, type Plan, type PlanOptionsInput, type Step } from '../plan/index.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { Cluster } from '../ports/cluster.js';
 import type { Override } from '../overrides/index.js';
-import { desiredView, formatSource, type DesiredView } from './desired.js';
+import { desiredView, formatSource, type DesiredView, type FieldSource } from './desired.js';
 import type { DaemonEvents } from './events.js';
 import { historyId, summarize, type HistoryStore } from './history.js';
 import type { Logger } from './log.js';
@@ -57,7 +57,8 @@ export class Reconciler {
   #upPending: boolean | 'unknown';
 
   constructor(deps: ReconcilerDeps) {
-    this.#deps = deps;
+    // Every line of a dry run carries dryRun: true, its words say "would" (src/actuate).
+    this.#deps = deps.dryRun ? { ...deps, log: deps.log.child({ dryRun: true }) } : deps;
     this.#upPending = deps.history ? 'unknown' : false;
   }
 
@@ -147,48 +148,61 @@ export class Reconciler {
     d.status.observation = observation;
     const decided = plan({ observation, schedule, desired: desired.state, now: desired.at, ...(d.planOptions ? { options: d.planOptions } : {}) });
     d.status.startPlan(decided);
-    this.#logDecisions(decided);
+    this.#logPlan(decided);
     const tell = d.dryRun ? undefined : d.events?.execution(decided, desired, observation);
     const report = await execute(decided, {
       cloud: d.cloud, cluster: d.cluster, clock: d.clock, sleep: d.sleep, dryRun: d.dryRun, signal, isLeader: d.isLeader,
       onProgress: (event) => {
-        this.#progress(event);
+        this.#progress(event, decided);
         tell?.(event);
       },
     }, { ...d.executeOptions, planOptions: { ...d.planOptions, ...d.executeOptions?.planOptions } });
     return { observation, plan: decided, report };
   }
 
-  #progress(event: ProgressEvent): void {
-    const { log, metrics, status } = this.#deps;
+  /**
+   * One line when a step starts (what, for which window or override) and one when it ends;
+   * the planner's `complete` step is no work and logs at debug only.
+   */
+  #progress(event: ProgressEvent, decided: Plan): void {
+    const { log, metrics, status, dryRun } = this.#deps;
     if (event.kind === 'step' && event.status === 'started' && event.index === 0) status.inProgress = true;
     status.progress(event);
     switch (event.kind) {
-      case 'step':
-        if (event.status === 'started') log.info({ event: 'step-started', index: event.index, ...event.fields }, event.message);
-        else if (event.status === 'failed' || event.status === 'stopped') log.warn({ event: `step-${event.status}`, index: event.index, step: event.step }, event.message);
+      case 'step': {
+        const step = decided.steps[event.index];
+        if (!step || event.status === 'waiting' || event.status === 'not-run') break;
+        const counted = decided.steps.filter((s) => s.kind !== 'complete').length;
+        const position = step.kind === 'complete' ? 'check' : `step ${event.index + 1} of ${counted}`;
+        const level = step.kind === 'complete' ? 'debug' : event.status === 'failed' || event.status === 'stopped' ? 'warn' : 'info';
+        if (event.status === 'started') {
+          const source = this.#sourceOf(step);
+          const because = source === undefined ? '' : ` (${formatSource(source)})`;
+          log[level]({ event: 'step-started', index: event.index, ...brief(step), ...sourceFields(source), reason: 'reason' in step ? step.reason : undefined }, `${position}: ${event.message}${because}`);
+        } else {
+          log[level]({ event: `step-${event.status}`, index: event.index, ...brief(step) }, `${position} ${event.status}: ${event.message}`);
+        }
         break;
+      }
       case 'node':
         if (['removed', 'rolled-back', 'failed', 'stopped'].includes(event.phase)) {
           log.info({ event: 'node', node: event.node, instanceId: event.instanceId, phase: event.phase, evicted: event.evicted }, event.message);
         }
         break;
       case 'eviction':
-        metrics.evictions.inc({ result: event.outcome });
+        // A dry run evicts nothing: the real series stay where they are.
+        if (!dryRun) metrics.evictions.inc({ result: event.outcome });
         break;
       case 'action':
-        log.debug({ event: 'call', dryRun: event.dryRun, action: event.action.kind, target: event.action.target }, `${event.dryRun ? 'would call' : 'call'} ${event.action.kind} ${event.action.target}`);
+        if (dryRun) metrics.dryRunActions.inc({ action: event.action.kind });
+        log.debug({ event: 'call', action: event.action.kind, target: event.action.target }, `${dryRun ? 'would call' : 'call'} ${event.action.kind} ${event.action.target}`);
         break;
     }
   }
 
-  /** One line per decision, with its reason: the steps, what blocked the plan, what waits. */
-  #logDecisions(decided: Plan): void {
+  /** What blocked the plan and what it waits for (its steps are logged as they run). */
+  #logPlan(decided: Plan): void {
     const { log } = this.#deps;
-    for (const step of decided.steps) {
-      if (step.kind === 'complete') continue;
-      log.info({ event: 'decision', ...stepLogFields(step), reason: 'reason' in step ? step.reason : undefined, desired: formatSource(this.#sourceOf(step)) }, describeStep(step));
-    }
     for (const blocked of decided.blocked) log.warn({ event: 'blocked', code: blocked.code, group: blocked.group }, blocked.message);
     for (const waiting of decided.waiting) log.info({ event: 'waiting' }, waiting);
   }
@@ -211,20 +225,24 @@ export class Reconciler {
     }
     for (const w of observation.workloads) metrics.observedReplicas.set({ workload: `${w.namespace}/${w.name}` }, w.replicas);
     metrics.nodesDraining.set(observation.nodes.filter((n) => readMark(n, decided.owner).kind === 'ours').length);
-    for (const node of report.nodes) {
-      const direction = node.step === 'rollback-node' ? 'rollback' : 'down';
-      metrics.scaleOperations.inc({ direction, result: node.result });
+    // A dry run removed and added nothing: the real series stay where they are.
+    if (!report.dryRun) {
+      for (const node of report.nodes) {
+        const direction = node.step === 'rollback-node' ? 'rollback' : 'down';
+        metrics.scaleOperations.inc({ direction, result: node.result });
+      }
+      for (const step of report.steps) if (step.kind === 'scale-up') metrics.scaleOperations.inc({ direction: 'up', result: step.status });
     }
-    for (const step of report.steps) {
-      if (step.kind === 'scale-up') metrics.scaleOperations.inc({ direction: 'up', result: step.status });
-      if (step.status === 'failed') metrics.countError('execute');
-    }
+    for (const step of report.steps) if (step.status === 'failed') metrics.countError('execute');
 
     const finishedAt = clock.now();
     status.last = { startedAt, finishedAt, reasons, outcome: report.outcome, message: report.message };
     if (report.outcome === 'done') metrics.lastSuccess.set(finishedAt / 1000);
-    const level = report.outcome === 'done' ? 'info' : 'warn';
-    log[level]({ event: 'reconciled', reasons, outcome: report.outcome, steps: decided.steps.length, blocked: decided.blocked.length, ms: finishedAt - startedAt }, `reconcile ${report.outcome}: ${report.message}`);
+    const steps = decided.steps.filter((s) => s.kind !== 'complete').length;
+    // Idle (a resync that found nothing to do): debug only, so a quiet cluster has a quiet log.
+    const idle = report.outcome === 'done' && steps === 0 && decided.blocked.length === 0 && decided.waiting.length === 0;
+    const level = idle ? 'debug' : report.outcome === 'done' ? 'info' : 'warn';
+    log[level]({ event: 'reconciled', reasons, outcome: report.outcome, steps, blocked: decided.blocked.length, ms: finishedAt - startedAt }, `reconcile ${report.outcome}${report.dryRun ? ' (dry run)' : ''}: ${report.message}`);
   }
 
   /**
@@ -234,8 +252,13 @@ export class Reconciler {
    */
   async #remember(result: ReconcileResult, desired: DesiredView, startedAt: number): Promise<void> {
     const d = this.#deps;
-    if (d.dryRun) return;
     const entry = summarize(result, desired, { id: historyId(startedAt), start: startedAt, end: d.clock.now(), by: d.status.identity ?? 'single' });
+    if (d.dryRun) {
+      // Nothing changed, so nothing goes in the cluster's history: what would, is said here and on /status.
+      d.status.wouldRecord = entry;
+      if (entry) d.log.info({ event: 'history', direction: entry.direction, reason: entry.reason }, `would record in history: ${entry.direction}, ${entry.message} (${entry.reason})`);
+      return;
+    }
     if (entry) {
       this.#upPending = entry.outcome === 'done' && (entry.direction === 'up' || entry.direction === 'mixed');
       const history = d.history;
@@ -269,11 +292,31 @@ export class Reconciler {
     }
   }
 
-  #sourceOf(step: ReconcileResult['plan']['steps'][number]) {
+  /** The window or override behind the value a step works toward: a group's capacity, a workload's replicas. */
+  #sourceOf(step: Step): FieldSource | undefined {
     const desired = this.#deps.status.desired;
-    if (!desired || !('group' in step) || typeof step.group !== 'string') return undefined;
+    if (!desired) return undefined;
+    if (step.kind === 'scale-workload') return desired.sources.replicas[step.workload.key];
+    if (!('group' in step) || typeof step.group !== 'string') return undefined;
     return desired.sources.capacity[step.group];
   }
+}
+
+/** The few fields that say which step, on what: enough to grep, short enough to read. */
+function brief(step: Step): Record<string, string | number | boolean> {
+  const all = stepLogFields(step);
+  return Object.fromEntries(Object.entries(all).filter(([key]) => BRIEF.has(key)));
+}
+
+const BRIEF = new Set(['step', 'group', 'node', 'instance', 'workload', 'replicas', 'add', 'target', 'phase', 'cause']);
+
+/** The source as fields: `desired` in words, and the window (with its class) or the override by id. */
+function sourceFields(source: FieldSource | undefined): Record<string, string> {
+  if (source === undefined) return {};
+  const desired = formatSource(source);
+  if (source.kind === 'window') return { desired, window: source.window, windowClass: source.class };
+  if (source.kind === 'override') return { desired, override: source.id };
+  return { desired };
 }
 
 function sameState(a: DesiredView['state'], b: DesiredView['state']): boolean {

@@ -46,13 +46,17 @@ describe('scalerd status', () => {
     expect(text.out).toMatch(/^workers\s+shop-prod-workers\s+6\s+window weeknights\s+12\s+12\s+11$/m);
     expect(text.out).toMatch(/^shop\/web\s+5\s+override [a-z2-9]{6} \(campaign, by oncall[^)]*\)\)?\s+6\s+6$/m);
     expect(text.out).toContain(`in progress: ${node} cordoned`);
-    expect(text.out).toMatch(/^next: Thu 2026-03-05 07:00 \+01:00 \(2026-03-05T06:00Z\): workers 6→12, .* \(weeknights ends\)$/m);
+    // The override ends before the schedule's next change: that end is what comes next, and what follows it.
+    expect(text.out).toMatch(/^override ([a-z2-9]{6}) \(shop\/web=5\) ends Thu 2026-03-05 01:00 \+01:00 \(2026-03-05T00:00Z\); then shop\/web 3 \(window weeknights\)$/m);
+    expect(text.out).toMatch(/^next: Thu 2026-03-05 01:00 \+01:00 \(2026-03-05T00:00:00Z\): shop\/web 5→3 \(override [a-z2-9]{6} ends\)$/m);
 
     const json = JSON.parse((await run('status', ...connection, '-o', 'json')).out) as Record<string, any>;
     expect(json.desired.capacity.workers).toMatchObject({ value: 6, source: { kind: 'window', window: 'weeknights' } });
     expect(json.desired.replicas['shop/web']).toMatchObject({ value: 5, source: { kind: 'override', reason: 'campaign' } });
     expect(json.observed.groups.workers).toMatchObject({ asg: 'shop-prod-workers', desiredCapacity: 12, inService: 12 });
-    expect(json.inProgress).toEqual([{ node, phase: 'cordoned', since: new Date(NIGHT).toISOString() }]);
+    expect(json.inProgress).toEqual([{ node, phase: 'cordoned', since: '2026-03-04T22:00:00Z' }]);
+    expect(json.desired.replicas['shop/web'].source.until).toBe('2026-03-05T00:00:00Z');
+    expect(json.next).toMatchObject({ at: '2026-03-05T00:00:00Z', ended: [expect.stringMatching(/^override [a-z2-9]{6}$/)], changes: [{ section: 'replicas', key: 'shop/web', from: 5, to: 3 }] });
     // Read-only: the status command changed nothing.
     expect(s.recorder.facts('mutation').filter((m) => m.client === 'scalerd-cli' && !m.operation.includes('configmaps'))).toEqual([]);
   });

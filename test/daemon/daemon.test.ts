@@ -30,7 +30,7 @@ describe('scalerd run', () => {
     expect(doc.desired.capacity.workers).toMatchObject({ value: 6, source: { kind: 'window', window: 'weeknights', class: 'recurring' } });
     await until('the group at 6', async () => (await capacityOf(b)) === 6, 30_000);
     expect(b.sim.recorder.facts('pdb-violation')).toEqual([]);
-    expect(b.lines().some((l) => l.event === 'decision' && l.step === 'drain-node')).toBe(true);
+    expect(b.lines().some((l) => l.event === 'step-started' && l.step === 'drain-node')).toBe(true);
   });
 
   it('reconciles within 2 s of a window boundary', async () => {

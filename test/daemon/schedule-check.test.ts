@@ -28,8 +28,8 @@ describe('ScheduleChecker', () => {
     if (!checked.ok || !local.ok) throw new Error('the example must check');
     expect(desiredAt(checked.schedule, NOW)).toEqual(desiredAt(local.schedule, NOW));
     expect(checked.warnings).toEqual(local.diagnostics);
-    expect(checked.next).toMatchObject({ at: '2026-11-26T06:00Z' });
-    expect(await checker.next(EXAMPLE, 'example.json', Date.parse('2026-11-26T06:30:00Z'))).toMatchObject({ at: '2026-11-26T19:00Z' });
+    expect(checked.next).toMatchObject({ at: '2026-11-26T06:00:00Z' });
+    expect(await checker.next(EXAMPLE, 'example.json', Date.parse('2026-11-26T06:30:00Z'))).toMatchObject({ at: '2026-11-26T19:00:00Z' });
   });
 
   it('returns the diagnostics of a schedule that does not check', async () => {

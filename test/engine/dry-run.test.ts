@@ -30,6 +30,14 @@ describe('dry run', () => {
     expect(count('delete-node')).toBe(3);
     expect(count('set-desired-capacity')).toBe(0);
     expect(bed.events.filter((e) => e.kind === 'action').every((e) => e.kind === 'action' && e.dryRun)).toBe(true);
+    // Every word of it says "would": the summary, each step, each node, each progress event.
+    expect(report.message).toBe('would do 4 steps');
+    expect(report.steps.map((s) => s.message)).toEqual(report.steps.map(() => expect.stringMatching(/^would\b/)));
+    expect(report.nodes.map((n) => n.reason)).toEqual(report.nodes.map(() => expect.stringMatching(/^would\b/)));
+    const said = bed.events.flatMap((e) => (e.kind === 'action' ? [] : [e.message]));
+    expect(said.length).toBeGreaterThan(0);
+    expect(said.filter((m) => !/^would\b/.test(m))).toEqual([]);
+    expect(said).toContain(`would terminate ${report.nodes[0]!.instanceId} and delete the Node`);
 
     expect(scalerdMutations(bed.sim)).toEqual([]);
     expect(bed.sim.recorder.facts('eviction')).toEqual([]);
