@@ -39,7 +39,7 @@ describe('times in JSON output', () => {
       status: await json('status', ...connection),
       'scale --dry-run': await json('scale', ...connection, '--group', 'workers', '--capacity', '2', '--dry-run'),
       'drain --dry-run': await json('drain', node, ...connection, '--dry-run'),
-      scale: await json('scale', ...connection, '--group', 'workers', '--capacity', '2'),
+      scale: await json('scale', ...connection, '--group', 'workers', '--capacity', '2', '--yes'),
       history: await json('history', ...connection.slice(2, 4)),
     };
     // The walk has something to find: each of these carries times.
