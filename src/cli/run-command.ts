@@ -4,9 +4,10 @@
 // file changes; writes Kubernetes Events on what it touches and keeps the history of its
 // scale operations in the ConfigMap scalerd-history. With --sim it first starts the embedded simulated cluster in this process
 // and runs against it on the simulator's clock: the demo, `npm start`.
+// The start-up fails in one line naming the flag (exit 2) on a port that cannot be bound,
+// a kubeconfig that cannot be used, or no AWS region.
 // Every flag can come from an environment variable (SCALERD_<FLAG>), for the container.
 
-import { writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -14,6 +15,7 @@ import { timerSleep, type Sleep } from '../actuate/index.js';
 import { AWS_OPERATIONS, createCloud } from '../aws/index.js';
 import type { Clock } from '../clock.js';
 import { startDaemon, type Leadership } from '../daemon/daemon.js';
+import { openHttpPort, type HttpPort } from '../daemon/http.js';
 import { LEASE_NAME, LeaderElector } from '../daemon/leader.js';
 import { apiErrorObserver, createMetrics } from '../daemon/metrics.js';
 import type { Logger } from '../daemon/log.js';
@@ -32,6 +34,8 @@ import { DURATION_RANGES, MAX_BURST, MAX_HISTORY, MAX_QPS, MAX_SPEED, durationAr
 import { formatDiagnosticForTerminal } from '../json/diagnostics.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { bindOrExplain } from './listen-error.js';
+import { writeTempFile, type TempFile } from './temp-file.js';
 import { addLogOptions, envOption, loggerFrom, type LogFlags } from './env-options.js';
 
 type Options = LogFlags & {
@@ -70,33 +74,39 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
     .addOption(new Option('--client-id <id>', 'X-Scalerd-Client sent with every Kubernetes request').default('scalerd-daemon').hideHelp()), 'SCALERD_')
     .action(async (options: Options) => {
       if (options.schedule === undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'run needs --schedule <file> (or SCALERD_SCHEDULE)');
+      // IMPORTANT: the port first. A busy one ends the start here, in one line, before the
+      // simulator, the AWS client or the Lease exist (each would keep the process alive).
+      const http = await bindOrExplain('--listen', options.listen, () => openHttpPort(options.listen));
       const log = loggerFrom(options);
-      const sim = options.sim === undefined ? undefined : await startDemoSim(options.sim, options.speed, options.namespace, io, log);
-      if (options.sim !== undefined && !sim) return setExit(EXIT.failed);
+      let sim: Sim | undefined;
+      let kubeconfig: TempFile | undefined;
       try {
-        setExit(await runDaemon(options, io, log, sim));
+        sim = options.sim === undefined ? undefined : await startDemoSim(options.sim, options.speed, options.namespace, io, log);
+        if (options.sim !== undefined && !sim) return setExit(EXIT.failed);
+        if (sim) kubeconfig = await writeTempFile(simKubeconfigPath(sim), sim.kubeconfig);
+        setExit(await runDaemon(options, io, log, { http, ...(sim && kubeconfig ? { sim: { sim, kubeconfig: kubeconfig.path } } : {}) }));
       } finally {
+        await http.close();
         await sim?.stop();
+        await kubeconfig?.remove();
       }
     });
 }
 
-async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | undefined): Promise<ExitCode> {
+/** What the action prepared: the bound port and, with --sim, the simulator and its kubeconfig file. */
+type Prepared = { readonly http: HttpPort; readonly sim?: { readonly sim: Sim; readonly kubeconfig: string } };
+
+async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Prepared): Promise<ExitCode> {
+  const sim = prepared.sim?.sim;
   const clock: Clock = sim ? sim.clock : io.clock;
   const sleep: Sleep = sim ? (ms, signal) => sim.clock.sleep(ms, signal) : io.sleep ?? timerSleep;
-  const opened = await ScheduleSource.open(options.schedule!, clock);
-  if (!opened.ok) {
-    for (const diagnostic of opened.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
-    io.err(terminalSafe(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`));
-    return EXIT.failed;
-  }
-  for (const warning of opened.warnings) log.warn({ event: 'schedule-warning' }, warning);
-
-  // Made here, before the adapters, so that they count every failed call from the first.
+  // The adapters first: a kubeconfig or region that cannot work ends the start before the
+  // schedule's checker starts. Metrics are made before them, so that they count
+  // every failed call from the first.
   const metrics = createMetrics();
   const onApiError = apiErrorObserver(metrics, { kube: CLUSTER_OPERATIONS, aws: AWS_OPERATIONS });
 
-  const kubeconfig = sim ? await simKubeconfig(sim) : options.kubeconfig;
+  const kubeconfig = prepared.sim ? prepared.sim.kubeconfig : options.kubeconfig;
   const target = loadKubeConfig({
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
@@ -113,6 +123,15 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
     ...(region !== undefined ? { region } : {}),
     ...(options.awsEndpoint !== undefined ? { endpoint: options.awsEndpoint } : {}),
   });
+
+  const opened = await ScheduleSource.open(options.schedule!, clock);
+  if (!opened.ok) {
+    for (const diagnostic of opened.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
+    io.err(terminalSafe(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`));
+    cloud.destroy();
+    return EXIT.failed;
+  }
+  for (const warning of opened.warnings) log.warn({ event: 'schedule-warning' }, warning);
 
   const stopping = new AbortController();
   const identity = options.identity ?? `${hostname()}_${process.pid}`;
@@ -150,7 +169,7 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
   const timers = sim ? clockTimers(sim.clock) : io.timers;
   const daemon = await startDaemon({
     source: opened.source, cloud, cluster: clusterOver(deps), clock, sleep, log, metrics,
-    listen: options.listen, resyncMs: options.resync, dryRun: options.dryRun,
+    http: prepared.http, resyncMs: options.resync, dryRun: options.dryRun,
     planOptions: { owner: options.owner },
     overrides: () => overrides,
     namespace: options.namespace,
@@ -185,14 +204,12 @@ async function startDemoSim(file: string, speed: number, namespace: string, io: 
   }
   const sim = await startSim({ scenario: loaded.scenario, speed });
   if (!sim.store.get('namespaces', undefined, namespace)) log.warn({ event: 'sim-namespace-missing', namespace }, `the scenario has no namespace ${namespace}: add it to its "namespaces" (deploy/ creates it in a real cluster), or the Lease and the overrides cannot be written`);
-  log.info({ event: 'sim-started', scenario: loaded.scenario.name, server: sim.server, speed }, `embedded simulated cluster "${loaded.scenario.name}" on ${sim.server} at ${speed}x; kubectl --kubeconfig ${join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`)} get nodes`);
+  log.info({ event: 'sim-started', scenario: loaded.scenario.name, server: sim.server, speed }, `embedded simulated cluster "${loaded.scenario.name}" on ${sim.server} at ${speed}x; kubectl --kubeconfig ${simKubeconfigPath(sim)} get nodes`);
   return sim;
 }
 
-/** The embedded simulator's kubeconfig, in a file as for kubectl (the banner names it). */
-async function simKubeconfig(sim: Sim): Promise<string> {
-  const file = join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`);
-  await writeFile(file, sim.kubeconfig, { mode: 0o600 });
-  return file;
+/** Where the embedded simulator's kubeconfig goes, for kubectl (the banner names it); removed on exit. */
+function simKubeconfigPath(sim: Sim): string {
+  return join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`);
 }
 

@@ -16,14 +16,38 @@ export type HttpDeps = {
   readonly onError: (error: unknown) => void;
 };
 
-export function createHttpServer(deps: HttpDeps): Server {
-  return createServer((req, res) => {
-    route(deps, req, res).catch((error: unknown) => {
-      deps.onError(error);
+/**
+ * The daemon's port, bound before anything else starts, so that a busy port fails the
+ * start at once instead of after the simulator, the Lease and the watches are up. Until
+ * serve() it answers 503 "starting".
+ */
+export type HttpPort = {
+  readonly host: string;
+  readonly port: number;
+  serve(deps: HttpDeps): void;
+  close(): Promise<void>;
+};
+
+/** Binds `listenOn` ("[host]:port"); rejects with Node's own error (code EADDRINUSE, EACCES, …) when it cannot. */
+export async function openHttpPort(listenOn: string): Promise<HttpPort> {
+  let deps: HttpDeps | undefined;
+  const server = createServer((req, res) => {
+    if (!deps) return text(res, 503, 'starting\n');
+    const served = deps;
+    route(served, req, res).catch((error: unknown) => {
+      served.onError(error);
       if (!res.headersSent) json(res, 500, { error: 'internal', message: error instanceof Error ? error.message : String(error) });
       else res.end();
     });
   });
+  const address = await listen(server, listenOn);
+  return {
+    ...address,
+    serve: (d) => {
+      deps = d;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
