@@ -3,7 +3,9 @@
 // /status, and reconciles at every window boundary, on a resync, and when the schedule
 // file changes; writes Kubernetes Events on what it touches and keeps the history of its
 // scale operations in the ConfigMap scalerd-history. With --sim it first starts the embedded simulated cluster in this process
-// and runs against it on the simulator's clock: the demo, `npm start`.
+// and runs against it: the demo, `npm start`. --speed then runs the schedule and the
+// simulated cluster faster; leader election and the client's rate limit and back-off stay
+// on real time (a 10 s renew deadline at 60x was 0.17 s of real time, and leadership flapped).
 // The start-up fails in one line naming the flag (exit 2) on a port that cannot be bound,
 // a kubeconfig that cannot be used, or no AWS region.
 // Every flag can come from an environment variable (SCALERD_<FLAG>), for the container.
@@ -98,8 +100,14 @@ type Prepared = { readonly http: HttpPort; readonly sim?: { readonly sim: Sim; r
 
 async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Prepared): Promise<ExitCode> {
   const sim = prepared.sim?.sim;
+  // Two times. The schedule, the reconcile and the cluster's objects run on the cluster's
+  // clock (the simulator's, accelerated by --speed); leader election and the client's rate
+  // limit and back-off are about this process and the API server answering, so they stay
+  // on the process's own time. Without --sim the two are the same.
   const clock: Clock = sim ? sim.clock : io.clock;
   const sleep: Sleep = sim ? (ms, signal) => sim.clock.sleep(ms, signal) : io.sleep ?? timerSleep;
+  const realClock: Clock = io.clock;
+  const realSleep: Sleep = io.sleep ?? timerSleep;
   // The adapters first: a kubeconfig or region that cannot work ends the start before the
   // schedule's checker starts. Metrics are made before them, so that they count
   // every failed call from the first.
@@ -112,7 +120,7 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Pre
     ...(options.context !== undefined ? { context: options.context } : {}),
   });
   const deps = createKubeDeps({
-    target, clientId: options.clientId, clock, sleep, onApiError,
+    target, clientId: options.clientId, clock: realClock, sleep: realSleep, onApiError,
     ...(options.qps !== undefined ? { qps: options.qps } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
   });
@@ -140,7 +148,7 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Pre
   let poke: (reason: string) => void = () => undefined;
   if (options.leaderElect) {
     elector = new LeaderElector({
-      store: createLeaseStore(deps), namespace: options.namespace, name: LEASE_NAME, identity, clock, sleep, log,
+      store: createLeaseStore(deps), namespace: options.namespace, name: LEASE_NAME, identity, clock: realClock, sleep: realSleep, log,
       onStartedLeading: () => poke('leadership gained'),
       onStoppedLeading: () => poke('leadership lost'),
       onLeaseFailed: () => metrics.countError('lease'),
@@ -173,7 +181,8 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Pre
     planOptions: { owner: options.owner },
     overrides: () => overrides,
     namespace: options.namespace,
-    events: createEventSink(deps, { instance: identity }),
+    // Events are stamped on the cluster's clock, as its own objects are.
+    events: createEventSink({ ...deps, clock }, { instance: identity }),
     history: createHistoryStore({ configMaps, namespace: options.namespace, limit: options.historyLimit, sleep: (ms) => sleep(ms) }),
     ...(leadership ? { leadership } : {}),
     ...(timers ? { timers } : {}),
