@@ -41,6 +41,7 @@ export const CODES = {
   SCALERD_ERR_INPUT_NOT_A_FILE: 'a path names a directory, FIFO, device or socket instead of a regular file',
   SCALERD_ERR_CLI_USAGE: 'a command was called with wrong arguments',
   SCALERD_ERR_CLI_TIME: 'a time given on the command line cannot be read',
+  SCALERD_ERR_CLI_LISTEN: 'a port given by a flag (--listen, --port) cannot be listened on: in use, not permitted, or not an address of this machine',
   SCALERD_ERR_OVERRIDE_ENTRY: 'an entry of the overrides ConfigMap cannot be read; it is skipped',
   SCALERD_ERR_OVERRIDE_NO_NEXT_WINDOW: 'the schedule never changes again, so an override cannot last until the next window',
   SCALERD_ERR_OVERRIDE_NOT_FOUND: 'no override with that id is stored',

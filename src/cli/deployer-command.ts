@@ -18,6 +18,7 @@ import { DeployerStore } from '../deployer/state/etcd-store.js';
 import { UsageError } from '../errors.js';
 import { createDeployerCluster } from '../kube/index.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { bindOrExplain } from './listen-error.js';
 import { addEtcdOptions, readEtcdConnection, type EtcdFlags } from './etcd-options.js';
 import { addLogOptions, envOption, loggerFrom, type LogFlags } from './env-options.js';
 import { MAX_HISTORY, wholeNumberArg } from './arguments.js';
@@ -74,7 +75,15 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
     log,
   });
   const api = createDeployerApi({ deployer, token, ...(webhookSecret ? { webhookSecret } : {}), log });
-  const server = await api.listen(listen.host ?? '0.0.0.0', listen.port);
+  let server: Awaited<ReturnType<typeof api.listen>>;
+  try {
+    server = await bindOrExplain('--listen', options.listen, () => api.listen(listen.host ?? '0.0.0.0', listen.port));
+  } catch (error) {
+    // The etcd client would keep a failed start alive.
+    await deployer.stop();
+    etcd.close();
+    throw error;
+  }
   log.info({ event: 'listening', url: server.url, etcd: connection.hosts }, `deployer API on ${server.url}; etcd ${describeEtcd(connection)}`);
 
   // io.signal may have fired while starting: aborted() is read, not only listened for.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { isScalerdError, isUsageError } from '../errors.js';
+import { type Code, isScalerdError, isUsageError } from '../errors.js';
 import { terminalLines, terminalSafe } from '../text/terminal.js';
 import { addExamples } from './examples.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
@@ -31,6 +31,12 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
 
 /** Commands that need every other command registered: completion describes them all. */
 const NEEDS_ALL = new Set(['completion']);
+
+/**
+ * A kubeconfig or AWS configuration that cannot be used is found before the first
+ * request and is the user's to fix, like a wrong flag: exit 2, as for usage errors.
+ */
+const START_UP_CODES: ReadonlySet<Code> = new Set<Code>(['SCALERD_ERR_KUBE_CONFIG', 'SCALERD_ERR_AWS_CONFIG']);
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -75,7 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     // Messages quote arguments, file contents and API answers: one line, made safe to print.
-    if (isUsageError(error)) {
+    if (isUsageError(error) || (isScalerdError(error) && START_UP_CODES.has(error.code))) {
       io.err(terminalSafe(`error ${error.code}: ${error.message}`));
       return EXIT.usage;
     }

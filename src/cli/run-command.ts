@@ -3,10 +3,13 @@
 // /status, and reconciles at every window boundary, on a resync, and when the schedule
 // file changes; writes Kubernetes Events on what it touches and keeps the history of its
 // scale operations in the ConfigMap scalerd-history. With --sim it first starts the embedded simulated cluster in this process
-// and runs against it on the simulator's clock: the demo, `npm start`.
+// and runs against it: the demo, `npm start`. --speed then runs the schedule and the
+// simulated cluster faster; leader election and the client's rate limit and back-off stay
+// on real time (a 10 s renew deadline at 60x was 0.17 s of real time, and leadership flapped).
+// The start-up fails in one line naming the flag (exit 2) on a port that cannot be bound,
+// a kubeconfig that cannot be used, or no AWS region.
 // Every flag can come from an environment variable (SCALERD_<FLAG>), for the container.
 
-import { writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -14,6 +17,7 @@ import { timerSleep, type Sleep } from '../actuate/index.js';
 import { AWS_OPERATIONS, createCloud } from '../aws/index.js';
 import type { Clock } from '../clock.js';
 import { startDaemon, type Leadership } from '../daemon/daemon.js';
+import { openHttpPort, type HttpPort } from '../daemon/http.js';
 import { LEASE_NAME, LeaderElector } from '../daemon/leader.js';
 import { apiErrorObserver, createMetrics } from '../daemon/metrics.js';
 import type { Logger } from '../daemon/log.js';
@@ -32,6 +36,8 @@ import { DURATION_RANGES, MAX_BURST, MAX_HISTORY, MAX_QPS, MAX_SPEED, durationAr
 import { formatDiagnosticForTerminal } from '../json/diagnostics.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { bindOrExplain } from './listen-error.js';
+import { writeTempFile, type TempFile } from './temp-file.js';
 import { addLogOptions, envOption, loggerFrom, type LogFlags } from './env-options.js';
 
 type Options = LogFlags & {
@@ -70,39 +76,51 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
     .addOption(new Option('--client-id <id>', 'X-Scalerd-Client sent with every Kubernetes request').default('scalerd-daemon').hideHelp()), 'SCALERD_')
     .action(async (options: Options) => {
       if (options.schedule === undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'run needs --schedule <file> (or SCALERD_SCHEDULE)');
+      // IMPORTANT: the port first. A busy one ends the start here, in one line, before the
+      // simulator, the AWS client or the Lease exist (each would keep the process alive).
+      const http = await bindOrExplain('--listen', options.listen, () => openHttpPort(options.listen));
       const log = loggerFrom(options);
-      const sim = options.sim === undefined ? undefined : await startDemoSim(options.sim, options.speed, options.namespace, io, log);
-      if (options.sim !== undefined && !sim) return setExit(EXIT.failed);
+      let sim: Sim | undefined;
+      let kubeconfig: TempFile | undefined;
       try {
-        setExit(await runDaemon(options, io, log, sim));
+        sim = options.sim === undefined ? undefined : await startDemoSim(options.sim, options.speed, options.namespace, io, log);
+        if (options.sim !== undefined && !sim) return setExit(EXIT.failed);
+        if (sim) kubeconfig = await writeTempFile(simKubeconfigPath(sim), sim.kubeconfig);
+        setExit(await runDaemon(options, io, log, { http, ...(sim && kubeconfig ? { sim: { sim, kubeconfig: kubeconfig.path } } : {}) }));
       } finally {
+        await http.close();
         await sim?.stop();
+        await kubeconfig?.remove();
       }
     });
 }
 
-async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | undefined): Promise<ExitCode> {
+/** What the action prepared: the bound port and, with --sim, the simulator and its kubeconfig file. */
+type Prepared = { readonly http: HttpPort; readonly sim?: { readonly sim: Sim; readonly kubeconfig: string } };
+
+async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Prepared): Promise<ExitCode> {
+  const sim = prepared.sim?.sim;
+  // Two times. The schedule, the reconcile and the cluster's objects run on the cluster's
+  // clock (the simulator's, accelerated by --speed); leader election and the client's rate
+  // limit and back-off are about this process and the API server answering, so they stay
+  // on the process's own time. Without --sim the two are the same.
   const clock: Clock = sim ? sim.clock : io.clock;
   const sleep: Sleep = sim ? (ms, signal) => sim.clock.sleep(ms, signal) : io.sleep ?? timerSleep;
-  const opened = await ScheduleSource.open(options.schedule!, clock);
-  if (!opened.ok) {
-    for (const diagnostic of opened.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
-    io.err(terminalSafe(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`));
-    return EXIT.failed;
-  }
-  for (const warning of opened.warnings) log.warn({ event: 'schedule-warning' }, warning);
-
-  // Made here, before the adapters, so that they count every failed call from the first.
+  const realClock: Clock = io.clock;
+  const realSleep: Sleep = io.sleep ?? timerSleep;
+  // The adapters first: a kubeconfig or region that cannot work ends the start before the
+  // schedule's checker starts. Metrics are made before them, so that they count
+  // every failed call from the first.
   const metrics = createMetrics();
   const onApiError = apiErrorObserver(metrics, { kube: CLUSTER_OPERATIONS, aws: AWS_OPERATIONS });
 
-  const kubeconfig = sim ? await simKubeconfig(sim) : options.kubeconfig;
+  const kubeconfig = prepared.sim ? prepared.sim.kubeconfig : options.kubeconfig;
   const target = loadKubeConfig({
     ...(kubeconfig !== undefined ? { kubeconfig } : {}),
     ...(options.context !== undefined ? { context: options.context } : {}),
   });
   const deps = createKubeDeps({
-    target, clientId: options.clientId, clock, sleep, onApiError,
+    target, clientId: options.clientId, clock: realClock, sleep: realSleep, onApiError,
     ...(options.qps !== undefined ? { qps: options.qps } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
   });
@@ -114,6 +132,15 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
     ...(options.awsEndpoint !== undefined ? { endpoint: options.awsEndpoint } : {}),
   });
 
+  const opened = await ScheduleSource.open(options.schedule!, clock);
+  if (!opened.ok) {
+    for (const diagnostic of opened.diagnostics) io.err(formatDiagnosticForTerminal(diagnostic));
+    io.err(terminalSafe(`${options.schedule}: invalid; run "scalerd validate ${options.schedule}" after fixing it`));
+    cloud.destroy();
+    return EXIT.failed;
+  }
+  for (const warning of opened.warnings) log.warn({ event: 'schedule-warning' }, warning);
+
   const stopping = new AbortController();
   const identity = options.identity ?? `${hostname()}_${process.pid}`;
   let elector: LeaderElector | undefined;
@@ -121,7 +148,7 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
   let poke: (reason: string) => void = () => undefined;
   if (options.leaderElect) {
     elector = new LeaderElector({
-      store: createLeaseStore(deps), namespace: options.namespace, name: LEASE_NAME, identity, clock, sleep, log,
+      store: createLeaseStore(deps), namespace: options.namespace, name: LEASE_NAME, identity, clock: realClock, sleep: realSleep, log,
       onStartedLeading: () => poke('leadership gained'),
       onStoppedLeading: () => poke('leadership lost'),
       onLeaseFailed: () => metrics.countError('lease'),
@@ -150,11 +177,12 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, sim: Sim | un
   const timers = sim ? clockTimers(sim.clock) : io.timers;
   const daemon = await startDaemon({
     source: opened.source, cloud, cluster: clusterOver(deps), clock, sleep, log, metrics,
-    listen: options.listen, resyncMs: options.resync, dryRun: options.dryRun,
+    http: prepared.http, resyncMs: options.resync, dryRun: options.dryRun,
     planOptions: { owner: options.owner },
     overrides: () => overrides,
     namespace: options.namespace,
-    events: createEventSink(deps, { instance: identity }),
+    // Events are stamped on the cluster's clock, as its own objects are.
+    events: createEventSink({ ...deps, clock }, { instance: identity }),
     history: createHistoryStore({ configMaps, namespace: options.namespace, limit: options.historyLimit, sleep: (ms) => sleep(ms) }),
     ...(leadership ? { leadership } : {}),
     ...(timers ? { timers } : {}),
@@ -185,14 +213,12 @@ async function startDemoSim(file: string, speed: number, namespace: string, io: 
   }
   const sim = await startSim({ scenario: loaded.scenario, speed });
   if (!sim.store.get('namespaces', undefined, namespace)) log.warn({ event: 'sim-namespace-missing', namespace }, `the scenario has no namespace ${namespace}: add it to its "namespaces" (deploy/ creates it in a real cluster), or the Lease and the overrides cannot be written`);
-  log.info({ event: 'sim-started', scenario: loaded.scenario.name, server: sim.server, speed }, `embedded simulated cluster "${loaded.scenario.name}" on ${sim.server} at ${speed}x; kubectl --kubeconfig ${join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`)} get nodes`);
+  log.info({ event: 'sim-started', scenario: loaded.scenario.name, server: sim.server, speed }, `embedded simulated cluster "${loaded.scenario.name}" on ${sim.server} at ${speed}x; kubectl --kubeconfig ${simKubeconfigPath(sim)} get nodes`);
   return sim;
 }
 
-/** The embedded simulator's kubeconfig, in a file as for kubectl (the banner names it). */
-async function simKubeconfig(sim: Sim): Promise<string> {
-  const file = join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`);
-  await writeFile(file, sim.kubeconfig, { mode: 0o600 });
-  return file;
+/** Where the embedded simulator's kubeconfig goes, for kubectl (the banner names it); removed on exit. */
+function simKubeconfigPath(sim: Sim): string {
+  return join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`);
 }
 

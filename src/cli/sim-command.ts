@@ -6,10 +6,13 @@ import { UsageError } from '../errors.js';
 import { formatDiagnosticForTerminal } from '../json/diagnostics.js';
 // Loaded when the command runs: every other command's start-up skips the simulator.
 import type { Sim } from '../sim/index.js';
+import type { Scenario } from '../sim/scenario/types.js';
 import { MAX_NODES } from '../schedule/limits.js';
 import { MAX_SPEED, positiveNumberArg, wholeNumberArg } from './arguments.js';
 import { terminalLines } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
+import { bindOrExplain } from './listen-error.js';
+import { writeTempFile, type TempFile } from './temp-file.js';
 
 type Options = { scenario?: string; nodes?: number; podsPerNode?: number; speed: number; port: number; kubeconfigOut?: string };
 
@@ -36,7 +39,7 @@ export function registerSim(program: Command, io: CliIo, setExit: (code: ExitCod
       const { startSim } = await import('../sim/index.js');
       if (options.scenario !== undefined && options.nodes !== undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'give --scenario or --nodes, not both');
       if (options.podsPerNode !== undefined && options.nodes === undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', '--pods-per-node goes with --nodes');
-      let scenario;
+      let scenario: Scenario | undefined;
       if (options.nodes === undefined) {
         const file = options.scenario ?? new URL('demo.json', SCENARIOS_DIR).pathname;
         const loaded = await loadScenarioFile(file);
@@ -47,16 +50,19 @@ export function registerSim(program: Command, io: CliIo, setExit: (code: ExitCod
         }
         scenario = loaded.scenario;
       }
-      const sim = await startSim({
+      const sim = await bindOrExplain('--port', String(options.port), () => startSim({
         ...(scenario ? { scenario } : { nodes: options.nodes, podsPerNode: options.podsPerNode ?? 10 }),
         speed: options.speed,
         port: options.port,
-      });
-      const kubeconfigOut = options.kubeconfigOut ?? join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`);
-      await writeFile(kubeconfigOut, sim.kubeconfig, { mode: 0o600 });
+      }));
+      // --kubeconfig-out is the user's to keep; the default, in the temp directory, goes when the simulator stops.
+      let temp: TempFile | undefined;
+      const kubeconfigOut = options.kubeconfigOut ?? (temp = await writeTempFile(join(tmpdir(), `scalerd-sim-${new URL(sim.server).port}.kubeconfig`), sim.kubeconfig)).path;
+      if (options.kubeconfigOut !== undefined) await writeFile(kubeconfigOut, sim.kubeconfig, { mode: 0o600 });
       io.out(terminalLines(banner(sim, kubeconfigOut, options.speed)));
       await stopSignal();
       await sim.stop();
+      await temp?.remove();
       io.out('scalerd sim: stopped');
       setExit(EXIT.ok);
     });

@@ -4,7 +4,6 @@
 // does. Everything with a side effect comes
 // in through DaemonOptions, so tests run it on the simulator's clock.
 
-import type { Server } from 'node:http';
 import type { ExecuteOptionsInput, Sleep } from '../actuate/index.js';
 import type { Clock } from '../clock.js';
 import type { PlanOptionsInput } from '../plan/index.js';
@@ -15,7 +14,7 @@ import type { Override } from '../overrides/index.js';
 import type { EventSink } from '../ports/events.js';
 import { DaemonEvents } from './events.js';
 import type { HistoryStore } from './history.js';
-import { createHttpServer, listen, type Readiness } from './http.js';
+import { openHttpPort, type HttpPort, type Readiness } from './http.js';
 import type { Logger } from './log.js';
 import { ReconcileLoop } from './loop.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -40,6 +39,8 @@ export type DaemonOptions = {
   readonly resyncMs?: number;
   /** "[host]:port"; undefined: no HTTP port. */
   readonly listen?: string;
+  /** A port the caller bound already (instead of `listen`): the daemon serves on it and closes it on stop(). */
+  readonly http?: HttpPort;
   readonly leadership?: Leadership;
   /** The overrides as last read; poke('overrides changed') when they change. */
   readonly overrides?: () => readonly Override[];
@@ -74,6 +75,9 @@ export const DEFAULT_RESYNC_MS = 60_000;
 
 export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   const { source, clock, log } = o;
+  // IMPORTANT: the port first. A port that cannot be bound throws here, before any timer or
+  // watch starts that would keep a failed process alive.
+  const http = o.http ?? (o.listen !== undefined ? await openHttpPort(o.listen) : undefined);
   const metrics = o.metrics ?? createMetrics();
   const timers = o.timers ?? realTimers;
   const leadership: Leadership = o.leadership ?? { isLeader: () => true, leader: () => undefined, identity: 'single' };
@@ -182,15 +186,13 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
     return status.document(source.current(), source.status(), next === undefined ? undefined : nextChange(source.current(), clock.now(), o.overrides?.() ?? [], next));
   };
 
-  let server: Server | undefined;
-  let address: Daemon['address'];
-  if (o.listen !== undefined) {
-    server = createHttpServer({
+  const address: Daemon['address'] = http ? { host: http.host, port: http.port } : undefined;
+  if (http) {
+    http.serve({
       registry: metrics.registry, readiness, status: document,
       onError: (error) => log.error({ event: 'http-error', err: error }, 'HTTP handler failed'),
     });
-    address = await listen(server, o.listen);
-    log.info({ event: 'listening', host: address.host, port: address.port }, `HTTP on ${address.host}:${address.port}: /healthz /readyz /metrics /status`);
+    log.info({ event: 'listening', host: http.host, port: http.port }, `HTTP on ${http.host}:${http.port}: /healthz /readyz /metrics /status`);
   }
 
   loop.trigger('start');
@@ -206,7 +208,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       await events?.flush();
       cancelBoundary?.();
       await source.close();
-      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+      await http?.close();
     },
   };
 }

@@ -16,14 +16,44 @@ export type HttpDeps = {
   readonly onError: (error: unknown) => void;
 };
 
-export function createHttpServer(deps: HttpDeps): Server {
-  return createServer((req, res) => {
-    route(deps, req, res).catch((error: unknown) => {
-      deps.onError(error);
-      if (!res.headersSent) json(res, 500, { error: 'internal', message: error instanceof Error ? error.message : String(error) });
-      else res.end();
+/**
+ * The daemon's port, bound before anything else starts, so that a busy port fails the
+ * start at once instead of after the simulator, the Lease and the watches are up. A
+ * request that comes before serve() waits for it, as a connection would have waited to be
+ * accepted; one still waiting when the port closes gets 503.
+ */
+export type HttpPort = {
+  readonly host: string;
+  readonly port: number;
+  serve(deps: HttpDeps): void;
+  close(): Promise<void>;
+};
+
+/** Binds `listenOn` ("[host]:port"); rejects with Node's own error (code EADDRINUSE, EACCES, …) when it cannot. */
+export async function openHttpPort(listenOn: string): Promise<HttpPort> {
+  let serve!: (deps: HttpDeps | undefined) => void;
+  const served = new Promise<HttpDeps | undefined>((resolve) => {
+    serve = resolve;
+  });
+  const server = createServer((req, res) => {
+    void served.then((deps) => {
+      if (!deps) return text(res, 503, 'stopped before it started\n');
+      route(deps, req, res).catch((error: unknown) => {
+        deps.onError(error);
+        if (!res.headersSent) json(res, 500, { error: 'internal', message: error instanceof Error ? error.message : String(error) });
+        else res.end();
+      });
     });
   });
+  const address = await listen(server, listenOn);
+  return {
+    ...address,
+    serve: (deps) => serve(deps),
+    close: () => {
+      serve(undefined);
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {

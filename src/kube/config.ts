@@ -89,7 +89,8 @@ function fromFiles(files: readonly string[], source: string, { required }: { req
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
       if (missing && !required) continue;
-      throw new KubeConfigError(`the kubeconfig ${file} (from ${source}) ${missing ? 'does not exist' : `cannot be read: ${(error as Error).message}`}`, { cause: error });
+      const fix = source === '--kubeconfig' ? 'point --kubeconfig at a kubeconfig file this user can read' : `fix ${source}, or give --kubeconfig a kubeconfig file this user can read`;
+      throw new KubeConfigError(`the kubeconfig ${file} (from ${source}) ${missing ? 'does not exist' : `cannot be read: ${(error as Error).message}`}; ${fix}`, { cause: error });
     }
   }
   return merged;

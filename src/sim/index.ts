@@ -124,7 +124,17 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     api, clock, faults, recorder, aws: createAwsHandler(aws, { faults, recorder }),
     logs: (namespace, pod, container, previous) => processes.logs(namespace, pod, container, previous),
   });
-  const url = await listen(server, options.port ?? 0);
+  let url: string;
+  try {
+    url = await listen(server, options.port ?? 0);
+  } catch (error) {
+    // A busy --port: what started above would keep the process alive for nothing.
+    stopGuard();
+    controllers.stop();
+    clock.stop();
+    await processes.stop();
+    throw error;
+  }
   const kubeconfig = kubeconfigYaml(url);
   if (options.kubeconfigOut) await writeFile(options.kubeconfigOut, kubeconfig, { mode: 0o600 });
 

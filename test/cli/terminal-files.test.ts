@@ -73,7 +73,7 @@ describe('the error line on a terminal', () => {
     // YAML's own escapes: \e is ESC.
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: "prod\\e[31m\\u202e\\u0085forged"\ncontexts: []\nclusters: []\nusers: []\n');
     const r = await bin(['override', 'list', '--kubeconfig', kubeconfig]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // a kubeconfig that cannot be used is the user's to fix: exit 2, as a usage error
     expectNothingRaw(r);
     expect(r.err).toBe(`error SCALERD_ERR_KUBE_CONFIG: the current context "prod\\u001b[31m\\u202e\\x85forged" is not defined in the kubeconfig\n`);
   });

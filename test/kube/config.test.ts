@@ -27,7 +27,7 @@ describe('loadKubeConfig', () => {
     const environment = { ...nothing(), env: { KUBECONFIG: '/does/not/matter' } };
     expect(await nodesThrough(environment, { kubeconfig: kubeconfigFile(t.sim) })).toBe(3);
     const missing = await failure(Promise.resolve().then(() => loadKubeConfig({ kubeconfig: '/nope/kubeconfig' }, environment)));
-    expect(missing).toMatchObject({ code: 'SCALERD_ERR_KUBE_CONFIG', message: 'the kubeconfig /nope/kubeconfig (from --kubeconfig) does not exist' });
+    expect(missing).toMatchObject({ code: 'SCALERD_ERR_KUBE_CONFIG', message: 'the kubeconfig /nope/kubeconfig (from --kubeconfig) does not exist; point --kubeconfig at a kubeconfig file this user can read' });
     const broken = kubeconfigFile(t.sim, 'clusters: [: not yaml');
     expect(() => loadKubeConfig({ kubeconfig: broken }, environment)).toThrow(/cannot be read/);
   });
