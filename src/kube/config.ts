@@ -89,7 +89,11 @@ function fromFiles(files: readonly string[], source: string, { required }: { req
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
       if (missing && !required) continue;
-      const fix = source === '--kubeconfig' ? 'point --kubeconfig at a kubeconfig file this user can read' : `fix ${source}, or give --kubeconfig a kubeconfig file this user can read`;
+      // A file that is there but is not YAML needs fixing where it says, not another path.
+      const unreadable = typeof (error as NodeJS.ErrnoException).code === 'string';
+      const fix = !unreadable
+        ? 'fix the YAML there, or point --kubeconfig at another kubeconfig'
+        : source === '--kubeconfig' ? 'point --kubeconfig at a kubeconfig file this user can read' : `fix ${source}, or give --kubeconfig a kubeconfig file this user can read`;
       throw new KubeConfigError(`the kubeconfig ${file} (from ${source}) ${missing ? 'does not exist' : `cannot be read: ${(error as Error).message}`}; ${fix}`, { cause: error });
     }
   }

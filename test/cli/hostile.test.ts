@@ -4,6 +4,7 @@
 // measured by `npm run bench -- schedule-hostile`, not here.
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostileSchedules } from '../fixtures/hostile/make.js';
@@ -112,8 +113,13 @@ describe('scalerd plan on large schedules over long ranges', () => {
 });
 
 describe('scalerd run on a hostile schedule: exit 1 with its diagnostic before it connects anywhere', () => {
+  // A kubeconfig and region that would do, for an API server that is not there: the
+  // schedule must be refused before either is used.
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', 'current-context: c', 'clusters: [{name: k, cluster: {server: "http://127.0.0.1:9"}}]',
+    'users: [{name: u, user: {token: t}}]', 'contexts: [{name: c, context: {cluster: k, user: u}}]', ''].join('\n'));
   it.each(['depth-100000', 'fifo', 'dev-zero', 'size-10MB'])('%s', (name) => {
-    const run = cli('run', '--schedule', files[name]!, '--kubeconfig', '/nonexistent', '--listen', '127.0.0.1:0');
+    const run = cli('run', '--schedule', files[name]!, '--kubeconfig', kubeconfig, '--aws-region', 'eu-west-1', '--listen', '127.0.0.1:0');
     expect(run.signal).toBeNull();
     expect(run.status, run.all).toBe(1);
     expect(run.err).toMatch(/SCALERD_ERR_INPUT_/);

@@ -66,7 +66,7 @@ describe('refused at load', () => {
 
   it('YAML that does not parse, saying where without quoting the file', () => {
     const file = kubeconfig(['token: sekret-token', 'token: again']);
-    expect(refusal(file)).toBe(`the kubeconfig ${file} (from --kubeconfig) cannot be read: duplicated mapping key at line 12, column 5`);
+    expect(refusal(file)).toBe(`the kubeconfig ${file} (from --kubeconfig) cannot be read: duplicated mapping key at line 12, column 5; fix the YAML there, or point --kubeconfig at another kubeconfig`);
   });
 
   it('a certificate file that cannot be read, named with its path resolved against the kubeconfig\'s folder', () => {
