@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 // Shared set-up for the acceptance tests of real, independent clients against the whole
 // simulator: kubectl (from PATH) and the AWS CLI v2 (/usr/bin/aws), each run with no user
 // configuration, on loopback only. The simulator answers from this very process, so the
@@ -186,3 +187,11 @@ export const nodeOf = (pod: KubeObject): string | undefined => (pod.spec as { no
 /** Pods with an `app` label, by namespace. */
 export const podsOfApp = (sim: Sim, namespace: string, app: string): KubeObject[] =>
   sim.store.list('pods', namespace).filter((p) => p.metadata.labels?.app === app);
+
+/** kubectl's output when it succeeds: exit 0, nothing on stderr. */
+export async function kubectlOk(c: Clients, ...args: string[]): Promise<string> {
+  const out = await c.kubectl(...args);
+  expect(out.stderr).toBe('');
+  expect(out.code).toBe(0);
+  return out.stdout;
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoSeconds } from '../../../src/clock.js';
 import { type Sim, startSim } from '../../../src/sim/index.js';
 import type { KubeObject } from '../../../src/sim/kube/store.js';
-import { type Clients, START, clientsFor, requireKubectl132, shippedScenario, table } from './helpers.js';
+import { type Clients, START, clientsFor, kubectlOk, requireKubectl132, shippedScenario, table } from './helpers.js';
 
 let sim: Sim;
 let c: Clients;
@@ -56,12 +56,7 @@ afterAll(async () => {
   await c?.dispose();
 });
 
-async function ok(...args: string[]): Promise<string> {
-  const out = await c.kubectl(...args);
-  expect(out.stderr).toBe('');
-  expect(out.code).toBe(0);
-  return out.stdout;
-}
+const ok = (...args: string[]): Promise<string> => kubectlOk(c, ...args);
 
 /** The rows of describe's Events section (Type, Reason, Age, From, Message), without its header. */
 function describedEvents(text: string): string[][] {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sim, startSim } from '../../../src/sim/index.js';
 import type { Scenario } from '../../../src/sim/scenario/types.js';
-import { type Clients, START, clientsFor, requireKubectl132, shippedScenario, table } from './helpers.js';
+import { type Clients, START, clientsFor, kubectlOk, requireKubectl132, shippedScenario, table } from './helpers.js';
 
 let sim: Sim;
 let c: Clients;
@@ -22,13 +22,7 @@ afterAll(async () => {
   await c?.dispose();
 });
 
-/** Ok output: exit 0, nothing on stderr. */
-async function ok(...args: string[]): Promise<string> {
-  const out = await c.kubectl(...args);
-  expect(out.stderr).toBe('');
-  expect(out.code).toBe(0);
-  return out.stdout;
-}
+const ok = (...args: string[]): Promise<string> => kubectlOk(c, ...args);
 
 type NodeJson = {
   metadata: { name: string; labels: Record<string, string> };

@@ -25,8 +25,8 @@ describe('sim.stop()', () => {
     const stubborn = podsOf(sim, 'stubborn')[0]!;
     deletePod(sim, stubborn, {});
     await waitFor(() => sim!.processes.logs(NS, stubborn.metadata.name)?.includes('ignoring SIGTERM'), { timeoutMs: 2000, what: 'SIGTERM received' });
-    // Two web, one sick, the stubborn one terminating, and its replacement (whose process
-    // starts when the controllers have made the pod: waited for, as a busy machine may be slow).
+    // Two web, one sick, the stubborn one terminating, and its replacement. The replacement's
+    // process starts once the controllers have made its pod, so the test waits for it.
     const running = () => sim!.processes.list().flatMap((p) => (p.pid === undefined ? [] : [p.pid]));
     await waitFor(() => running().length === 5, { timeoutMs: 10_000, what: 'five processes' });
     const pids = running();
