@@ -15,6 +15,7 @@ import {
   type Budgets, type DrainNodeStep, type Mark, type NodePods, type Phase, type ResumeNodeStep,
 } from '../plan/index.js';
 import { movingPod } from '../plan/index.js';
+import { plural } from '../plan/format.js';
 import type { PodObservation } from '../ports/observation.js';
 import type { BudgetGate } from './budget-gate.js';
 import type { ExecContext } from './context.js';
@@ -29,7 +30,8 @@ export type Removal = DrainNodeStep | ResumeNodeStep;
 
 export class NodeRun {
   readonly counts = { evicted: 0, refused: 0, forced: 0, lastRefusal: undefined as string | undefined };
-  remaining = 0;
+  /** Pods still to move: the plan's count until the drain lists the node itself. */
+  remaining: number;
   /** Aborted when this node fails (or the run stops): no eviction of it may follow its rollback. */
   readonly controller: AbortController;
   readonly signal: AbortSignal;
@@ -43,6 +45,7 @@ export class NodeRun {
     /** Not declared drained before this instant (clock ms; 0: no wait). */
     readonly settledAt: number,
   ) {
+    this.remaining = step.pods.length;
     this.controller = childController(ctx.signal);
     this.signal = this.controller.signal;
   }
@@ -97,10 +100,10 @@ export async function removeNode(run: NodeRun): Promise<NodeReport> {
     run.remaining = 0;
     if (ctx.dryRun) {
       run.progress('removed', `would terminate ${step.instanceId} and delete the Node`);
-      return run.report('removed', 'removed', `would be removed: ${run.counts.evicted} pods would be evicted`);
+      return run.report('removed', 'removed', `would be removed: ${plural(run.counts.evicted, 'pod')} would be evicted, ${step.instanceId} would be terminated and its Node deleted`);
     }
     run.progress('removed', `${step.instanceId} terminated, Node deleted`);
-    return run.report('removed', 'removed', `removed: ${run.counts.evicted} pods evicted${run.counts.refused ? `, ${run.counts.refused} evictions refused by budgets and retried` : ''}`);
+    return run.report('removed', 'removed', `removed: ${plural(run.counts.evicted, 'pod')} evicted${run.counts.refused ? ` (${plural(run.counts.refused, 'eviction')} refused by budgets and retried)` : ''}, ${step.instanceId} terminated, Node deleted`);
   } catch (error) {
     run.controller.abort(error);
     if (isStopped(error)) {
@@ -160,7 +163,7 @@ async function drain(run: NodeRun): Promise<void> {
     const pods = await listPods(run, deadline);
     const sorted = classifyNodePods(pods, ctx.podContext(budgets));
     run.remaining = sorted.evict.length;
-    run.progress(run.mark.phase, `${sorted.evict.length} pods to evict, ${sorted.skip.length} stay`);
+    run.progress(run.mark.phase, `${plural(sorted.evict.length, 'pod')} to evict, ${sorted.skip.length} stay`);
     // A blocker fails the node in every phase: rolled back before `terminating`, left
     // marked from there (never terminated with a pod that cannot move on it).
     const blocker = sorted.block[0];

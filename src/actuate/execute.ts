@@ -128,7 +128,14 @@ function summary(outcome: ExecutionReport['outcome'], all: readonly StepReport[]
   }
   if (outcome === 'failed') {
     const first = steps.find((s) => s.status === 'failed')!;
-    return `step ${first.index + 1} (${first.kind}) failed: ${first.message}; ${plural(count('not-run'), 'step')} not run`;
+    const others = [
+      count('done') ? `${count('done')} done` : '',
+      count('failed') > 1 ? `${count('failed') - 1} more failed` : '',
+      count('not-run') ? `${count('not-run')} not run` : '',
+      count('skipped') ? `${count('skipped')} skipped` : '',
+    ].filter(Boolean);
+    const rest = others.length ? `; of the other ${plural(steps.length - 1, 'step')}, ${others.join(', ')}` : '';
+    return `step ${first.index + 1} (${first.kind}) ${dryRun ? 'would fail' : 'failed'}: ${first.message}${rest}`;
   }
   return steps.length === 0 ? 'nothing to do' : `${done(count('done'))}${skipped}`;
 }

@@ -35,7 +35,7 @@ export type ConnectionOptions = {
 
 /** How scale and drain run the engine: real or test sleep, dry-run, force, timeout, progress. */
 export function executionFor(io: CliIo, connection: Connection, options: RemovalOptions): ReconcileInput['execution'] {
-  const onProgress = progressPrinter(io, options.output);
+  const onProgress = progressPrinter(io, options.output, options.dryRun);
   return {
     clock: io.clock,
     sleep: connection.sleep,

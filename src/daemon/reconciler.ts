@@ -185,8 +185,9 @@ export class Reconciler {
         break;
       }
       case 'node':
+        // At debug: the step's outcome line (info) already says how the node ended.
         if (['removed', 'rolled-back', 'failed', 'stopped'].includes(event.phase)) {
-          log.info({ event: 'node', node: event.node, instanceId: event.instanceId, phase: event.phase, evicted: event.evicted }, event.message);
+          log.debug({ event: 'node', node: event.node, instanceId: event.instanceId, phase: event.phase, evicted: event.evicted }, `${event.node}: ${event.message}`);
         }
         break;
       case 'eviction':

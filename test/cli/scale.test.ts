@@ -11,7 +11,7 @@ describe('scalerd scale', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/workers \(small-workers\): down, desired 3, target 2/);
-    expect(r.out).toMatch(/: removed \(removed\)/);
+    expect(r.out).toMatch(/^node \S+ \(i-\w+\): removed: \d+ pods? evicted$/m);
     expect(r.out).toMatch(/^done in [\d.]+ s/m);
     expect(r.out).toMatch(/: draining, \d+ evicted, \d+ remaining/); // progress off a terminal too (CI logs)
     expect(bed.sim.aws.groups().find((g) => g.name === ASG)?.desiredCapacity).toBe(2);
@@ -27,7 +27,12 @@ describe('scalerd scale', () => {
     expect(r.out).toMatch(/dry run: nothing was changed; \d+ calls would be made/);
     expect(cliMutations(bed.sim)).toEqual([]);
     expect(invariants(bed.sim).terminated).toBe(0);
-    expect(r.out).toMatch(/: would be removed/);
+    expect(r.out).toMatch(/^node \S+ \(i-\w+\): would be removed: \d+ pods? would be evicted$/m);
+    // Every progress line of a dry run says so where it starts.
+    const progress = r.out.split('\n').filter((l) => /^\d{4}-\d\d-\d\dT/.test(l));
+    expect(progress.length).toBeGreaterThan(0);
+    for (const line of progress) expect(line).toMatch(/^\S+ {2}\[dry run\] /);
+    expect(r.out).toMatch(/^dry run done in [\d.]+ s — would do 1 step$/m);
   });
 
   it('-o json prints the plan and the report', async () => {

@@ -51,7 +51,7 @@ describe('the daemon\'s words', () => {
       expect(line.dryRun, JSON.stringify(line)).toBe(true);
       expect(line.msg, JSON.stringify(line)).toMatch(/\bwould\b/);
     }
-    expect(lines.find((l) => l.event === 'node' && l.phase === 'removed')?.msg).toMatch(/^would terminate i-\w+ and delete the Node$/);
+    expect(lines.find((l) => l.event === 'node' && l.phase === 'removed')?.msg).toMatch(/^ip-[\w.-]+: would terminate i-\w+ and delete the Node$/);
 
     // Nothing changed, and nothing says it did.
     expect(await capacityOf(b)).toBe(12);
