@@ -48,7 +48,8 @@ export function registerOverride(program: Command, io: CliIo, setExit: (code: Ex
       const values = checkValues(schedule, file, options.group ?? [], options.replicas ?? []);
       const reason = options.reason?.trim();
       if (!reason) throw new UsageError('SCALERD_ERR_CLI_USAGE', 'override set needs --reason "…": say why, for whoever finds the override later');
-      const now = io.clock.now();
+      // Whole seconds: a person never means milliseconds, and `--for 1h` then ends on one.
+      const now = Math.floor(io.clock.now() / 1000) * 1000;
       const end = resolveEnd(schedule, file, options, now);
       const { store, kubeUser } = connectStore(options, io);
       const { override: stored, dropped } = await explained(store, () => store.add({

@@ -4,6 +4,7 @@ import {
   type Desired, type Schedule, type Source, type TimelineStream, type Transition,
   desiredAt, formatDiagnosticForTerminal, formatLocal, formatUtc, loadScheduleFile, timeline, timelineStream,
 } from '../schedule/index.js';
+import { isoSeconds } from '../clock.js';
 import { wholeNumberArg } from './arguments.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
@@ -93,7 +94,7 @@ function jsonDesired(schedule: Schedule, desired: Desired): unknown {
   const sources = (section: 'capacity' | 'replicas'): Record<string, unknown> =>
     Object.fromEntries(Object.entries(desired.sources[section]).map(([key, s]) => [
       key,
-      s.kind === 'default' ? { kind: 'default' } : { kind: 'window', window: s.window, class: s.class, start: formatUtc(s.start), end: formatUtc(s.end) },
+      s.kind === 'default' ? { kind: 'default' } : { kind: 'window', window: s.window, class: s.class, start: isoSeconds(s.start), end: isoSeconds(s.end) },
     ]));
   return { state: desired.state, sources: { capacity: sources('capacity'), replicas: sources('replicas') }, timezone: schedule.zone.name };
 }
@@ -108,14 +109,14 @@ async function printTimeline(io: CliIo, file: string, schedule: Schedule, from: 
   const out = bufferedOut(io);
   if (output === 'json') {
     const stream = timelineStream(schedule, from, to);
-    const head = JSON.stringify({ file, timezone: zone.name, from: formatUtc(from), to: formatUtc(to), initial: jsonDesired(schedule, stream.initial) }, null, 2);
+    const head = JSON.stringify({ file, timezone: zone.name, from: isoSeconds(from), to: isoSeconds(to), initial: jsonDesired(schedule, stream.initial) }, null, 2);
     out.line(`${head.slice(0, -2)},`);
     let previous: string | undefined;
     for (const t of stream.transitions) {
       if (previous === undefined) out.line('  "transitions": [');
       else if (out.line(`${previous},`)) await io.drain?.();
       previous = `    ${JSON.stringify({
-        at: formatUtc(t.at),
+        at: isoSeconds(t.at),
         local: formatLocal(zone, t.at),
         changes: t.changes,
         started: t.started,
@@ -192,10 +193,10 @@ function printState(io: CliIo, schedule: Schedule, at: number, output: 'text' | 
   const next = timeline(schedule, at, at + NEXT_CHANGE_HORIZON, 1).transitions[0];
   if (output === 'json') {
     io.out(JSON.stringify({
-      at: formatUtc(at),
+      at: isoSeconds(at),
       local: formatLocal(schedule.zone, at),
       ...(jsonDesired(schedule, desired) as object),
-      next: next ? { at: formatUtc(next.at), local: formatLocal(schedule.zone, next.at), changes: next.changes } : null,
+      next: next ? { at: isoSeconds(next.at), local: formatLocal(schedule.zone, next.at), changes: next.changes } : null,
     }, null, 2));
     return;
   }

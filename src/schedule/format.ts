@@ -11,12 +11,12 @@ export function formatLocal(zone: Zone, instant: number): string {
   return `${weekday} ${formatDate(local)} ${pad(local.hour)}:${pad(local.minute)}${seconds} ${zone.offsetLabel(instant)}`;
 }
 
-/** "2026-11-27T05:00Z" */
+/** "2026-11-27T05:00Z", "2026-11-27T05:00:17Z", or with milliseconds when it has them. */
 export function formatUtc(instant: number): string {
   let text = utcTexts.get(instant);
   if (text === undefined) {
     const iso = new Date(instant).toISOString();
-    text = iso.endsWith(':00.000Z') ? `${iso.slice(0, 16)}Z` : iso;
+    text = iso.endsWith(':00.000Z') ? `${iso.slice(0, 16)}Z` : iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
     if (utcTexts.size >= UTC_TEXTS_KEPT) utcTexts.clear();
     utcTexts.set(instant, text);
   }

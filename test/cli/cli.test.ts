@@ -95,15 +95,15 @@ describe('scalerd plan', () => {
   it('-o json gives the same timeline as data', async () => {
     const r = await cli('plan', EXAMPLE, '--from', '2026-11-27T00:00Z', '--to', '2026-11-28T00:00Z', '-o', 'json');
     const plan = JSON.parse(r.out);
-    expect(plan).toMatchObject({ timezone: 'Europe/Amsterdam', from: '2026-11-27T00:00Z', to: '2026-11-28T00:00Z' });
+    expect(plan).toMatchObject({ timezone: 'Europe/Amsterdam', from: '2026-11-27T00:00:00Z', to: '2026-11-28T00:00:00Z' });
     expect(plan.initial.state).toEqual({ capacity: { workers: 6 }, replicas: { 'shop/web': 3, 'shop/search': 2 } });
     expect(plan.transitions).toHaveLength(1);
     expect(plan.transitions[0]).toMatchObject({
-      at: '2026-11-27T05:00Z',
+      at: '2026-11-27T05:00:00Z',
       local: 'Fri 2026-11-27 06:00 +01:00',
       started: ['black-friday'],
       state: { capacity: { workers: 24 } },
-      sources: { capacity: { workers: { kind: 'window', window: 'black-friday', class: 'absolute', end: '2026-11-30T08:00Z' } } },
+      sources: { capacity: { workers: { kind: 'window', window: 'black-friday', class: 'absolute', end: '2026-11-30T08:00:00Z' } } },
     });
     expect(plan.transitions[0].changes).toContainEqual({ section: 'capacity', key: 'workers', from: 6, to: 24 });
   });

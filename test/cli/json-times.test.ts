@@ -26,7 +26,7 @@ afterEach(async () => {
 const env = { USER: 'alice', AWS_ACCESS_KEY_ID: 'AKIDJSONTIMES', AWS_SECRET_ACCESS_KEY: 'test' };
 
 describe('times in JSON output', () => {
-  it('status, override, scale, drain and history -o json: RFC 3339, no epoch milliseconds', async () => {
+  it('status, override, scale, drain, history and plan -o json: RFC 3339, no epoch milliseconds', async () => {
     const json = async (...argv: string[]) => {
       const r = await bin([...argv, '-o', 'json'], env);
       expect(r.code, `${argv.join(' ')}: ${r.err}`).toBe(0);
@@ -41,11 +41,15 @@ describe('times in JSON output', () => {
       'drain --dry-run': await json('drain', node, ...connection, '--dry-run'),
       scale: await json('scale', ...connection, '--group', 'workers', '--capacity', '2', '--yes'),
       history: await json('history', ...connection.slice(2, 4)),
+      plan: await json('plan', 'schedules/example.json', '--from', '2026-11-26T00:00', '--days', '2'),
+      'plan --at': await json('plan', 'schedules/example.json', '--at', '2026-11-26T12:00'),
     };
     // The walk has something to find: each of these carries times.
     expect(JSON.stringify(docs.status)).toMatch(/"until": ?"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"/);
     expect(JSON.stringify(docs.scale)).toMatch(/"startedAt": ?"\d{4}-/);
     expect(JSON.stringify(docs['drain --dry-run'])).toMatch(/"at": ?"\d{4}-/);
+    expect(JSON.stringify(docs.plan)).toMatch(/"at": ?"2026-11-26T06:00:00Z"/);
+    expect(JSON.stringify(docs['plan --at'])).toMatch(/"at": ?"2026-11-26T11:00:00Z"/);
     for (const [command, doc] of Object.entries(docs)) expect(epochMsFields(doc), command).toEqual([]);
   });
 });
