@@ -75,19 +75,29 @@ export async function scaleUp(ctx: ExecContext, step: ScaleUpStep): Promise<Step
   return { status: 'done', message: `${step.asg}: desired ${current} → ${target}` };
 }
 
+const STILL_WAITING_EVERY_MS = 60_000;
+
 /** Polls groups and nodes until each group has `want` serving nodes, or the deadline. */
 export async function awaitNodes(ctx: ExecContext, step: AwaitNodesStep, note: (message: string) => void): Promise<StepOutcome> {
   const want = step.groups.map((g) => `${g.group} ${g.want}`).join(', ');
   // Nothing was launched in a dry run: there is nothing to wait for.
   if (ctx.dryRun) return { status: 'done', message: `would wait until Ready: ${want}` };
-  const deadline = Math.min(step.deadline, ctx.clock.now() + ctx.options.nodeReadyTimeoutMs);
+  const started = ctx.clock.now();
+  const deadline = Math.min(step.deadline, started + ctx.options.nodeReadyTimeoutMs);
   let last = '';
+  let lastNoted = started;
   for (;;) {
     const [groups, nodes] = await Promise.all([ctx.world.describeGroups(step.groups.map((g) => g.asg)), ctx.world.listNodes()]);
     const counts = readyCounts(ctx, groups, nodes, step);
     const text = step.groups.map((g, i) => `${g.group} ${counts[i]}/${g.want}`).join(', ');
     if (step.groups.every((g, i) => counts[i]! >= g.want)) return { status: 'done', message: `Ready: ${text}` };
-    if (text !== last) note(`Ready: ${text}`);
+    // A launch takes minutes: a line when the count changes, and one a minute while it does
+    // not, so whoever watches (a terminal, a CI log) knows it is still waiting and for what.
+    const now = ctx.clock.now();
+    if (text !== last || now - lastNoted >= STILL_WAITING_EVERY_MS) {
+      note(text === last ? `still waiting, ${Math.round((now - started) / 1000)} s so far: Ready ${text}` : `Ready: ${text}`);
+      lastNoted = now;
+    }
     last = text;
     if (ctx.clock.now() >= deadline) return { status: 'failed', message: `not Ready by the deadline: ${text}; the next reconcile terminates what did not join` };
     await ctx.sleep(ctx.options.pollMs);

@@ -46,4 +46,23 @@ describe('scale-up 3 → 5', () => {
     expect(web!.annotations['scalerd.io/original-replicas']).toBe('6');
     expect(invariants(bed.sim)).toMatchObject({ pdbViolations: 0, podsKilled: 0, terminated: 0 });
   });
+
+  it('while nothing changes, says once a minute that it is still waiting, and for what', async () => {
+    bed.sim.faults.setBehaviour({ instancesNeverJoin: true });
+    // A workload that grows too: only then does the plan wait for the nodes.
+    const { plan, report } = await reconcileOnce({
+      cloud: bed.cloud, cluster: bed.cluster, schedule: bed.schedule, desired: { capacity: { workers: 5 }, replicas: { 'shop/web': 8 } },
+      execution: { ...bed.deps(), options: { ...OPTIONS, nodeReadyTimeoutMs: 200_000 } },
+    });
+    expect(plan.steps.map((s) => s.kind)).toEqual(['scale-up', 'await-nodes', 'scale-workload']);
+    expect(report.outcome).toBe('failed');
+    const waiting = bed.events.flatMap((e) => (e.kind === 'step' && e.status === 'waiting' ? [e.message] : []));
+    // The count never moves from 3 of 5: the first line, then one a minute of the 200 s.
+    expect(waiting[0]).toBe('Ready: workers 3/5');
+    expect(waiting.slice(1)).toEqual([
+      expect.stringMatching(/^still waiting, 6\d s so far: Ready workers 3\/5$/),
+      expect.stringMatching(/^still waiting, 1[23]\d s so far: Ready workers 3\/5$/),
+      expect.stringMatching(/^still waiting, 1[89]\d s so far: Ready workers 3\/5$/),
+    ]);
+  });
 });
