@@ -44,7 +44,8 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
         const [groups, nodes] = await Promise.all([connection.cloud.describeGroups(asgs), connection.cluster.listNodes()]);
         const node = nodes.find((n) => n.name === name);
         if (!node) {
-          io.err(terminalSafe(`drain: no node named ${name}`));
+          io.err(terminalSafe(`drain: no node named ${name} among the cluster's ${nodes.length} nodes`));
+          io.err('hint: `kubectl get nodes` lists their names');
           setExit(EXIT.failed);
           return;
         }
@@ -81,12 +82,12 @@ export function registerDrain(program: Command, io: CliIo, setExit: (code: ExitC
         const chosen = plan.steps.some((s) => (s.kind === 'drain-node' || s.kind === 'resume-node') && s.node === name);
         let code = runExitCode(plan, report, (b) => b.group === undefined || b.group === group.name);
         if (!chosen) code = EXIT.failed;
-        printRun(io, options.output, plan, report, code);
+        const skipped = chosen ? undefined : plan.notChosen.find((n) => n.node === name);
+        const hint = skipped && hintFor(skipped, group.asg);
+        printRun(io, options.output, plan, report, code, options.output === 'json' ? { hints: hint ? [{ node: name, hint }] : [] } : {});
         if (!chosen && options.output === 'text') {
-          const skipped = plan.notChosen.find((n) => n.node === name);
           const why = skipped?.reason ?? plan.blocked.map((b) => b.message).join('; ');
           io.err(terminalSafe(`drain: ${name} is not removed${why ? `: ${why}` : ''}`));
-          const hint = skipped && hintFor(skipped, group.asg);
           if (hint) io.err(terminalSafe(`hint: ${hint}`));
         }
         setExit(code);

@@ -96,14 +96,13 @@ export function registerScale(program: Command, io: CliIo, setExit: (code: ExitC
           };
           if (wait.outcome !== 'ready') code = EXIT.failed;
         }
-        printRun(io, options.output, plan, final, code, wait ? { wait } : {});
-        if (code !== EXIT.ok && options.output === 'text') {
-          // The nodes that stayed for a reason the operator can lift: how to lift it.
-          for (const skipped of plan.notChosen.filter((n) => n.group === group.name)) {
-            const hint = hintFor(skipped, group.asg);
-            if (hint) io.err(terminalSafe(`hint: ${skipped.node}: ${hint}`));
-          }
-        }
+        // The nodes that stayed for a reason the operator can lift: how to lift it.
+        const hints = code === EXIT.ok ? [] : plan.notChosen.filter((n) => n.group === group.name).flatMap((skipped) => {
+          const hint = hintFor(skipped, group.asg);
+          return hint ? [{ node: skipped.node, hint }] : [];
+        });
+        printRun(io, options.output, plan, final, code, { ...(wait ? { wait } : {}), ...(options.output === 'json' ? { hints } : {}) });
+        if (options.output === 'text') for (const h of hints) io.err(terminalSafe(`hint: ${h.node}: ${h.hint}`));
         setExit(code);
       } finally {
         connection.close();

@@ -35,7 +35,7 @@ describe('scalerd drain', () => {
   it('an unknown node exits 1 and changes nothing', async () => {
     const r = await bed.run('drain', 'no-such-node', '--schedule', bed.schedule, '--yes', ...bed.connection);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/no node named no-such-node/);
+    expect(r.err).toMatch(/no node named no-such-node among the cluster's \d+ nodes\nhint: `kubectl get nodes` lists their names/);
     expect(cliMutations(bed.sim)).toEqual([]);
   });
 

@@ -162,6 +162,10 @@ describe('a refusal says the way forward', () => {
     expect(refused.err).toMatch(new RegExp(`^drain: ${node} is not removed: pod shop/cache-\\S+ uses local storage`, 'm'));
     expect(refused.err).toMatch(/^hint: to remove it anyway, losing that pod's emptyDir\/hostPath data: --delete-local-data$/m);
     expect(cliMutations(bed.sim)).toEqual([]);
+    // A script reads the same way forward from the JSON document.
+    const json = await bed.run('drain', node, '--schedule', bed.schedule, '--yes', '-o', 'json', ...bed.connection);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toMatchObject({ exitCode: 1, hints: [{ node, hint: expect.stringMatching(/--delete-local-data$/) }] });
 
     const allowed = await bed.run('drain', node, '--schedule', bed.schedule, '--yes', '--delete-local-data', ...bed.connection);
     expect(allowed.err).toBe('');
