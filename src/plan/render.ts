@@ -92,6 +92,31 @@ export function stepLogFields(step: Step): Fields {
   return fields;
 }
 
+/** How many plain "not needed" nodes of a group get a line each. */
+const LISTED_NOT_NEEDED = 3;
+
+/**
+ * One line per node not chosen, except the plain "not needed" ones past the first few of a
+ * group: on a large cluster those are nearly every node, and one line says it for them.
+ */
+function notChosenLines(notChosen: Plan['notChosen']): string[] {
+  const lines: string[] = [];
+  const notNeeded = new Map<string, Plan['notChosen'][number][]>();
+  for (const n of notChosen) {
+    if (n.code === 'not-needed') notNeeded.set(n.group, [...(notNeeded.get(n.group) ?? []), n]);
+    else lines.push(`${n.group}/${n.node} (${n.instanceId}, ${n.zone}): ${n.reason}`);
+  }
+  for (const [group, nodes] of notNeeded) {
+    if (nodes.length <= LISTED_NOT_NEEDED) {
+      lines.push(...nodes.map((n) => `${n.group}/${n.node} (${n.instanceId}, ${n.zone}): ${n.reason}`));
+    } else {
+      const names = `${nodes.slice(0, LISTED_NOT_NEEDED).map((n) => n.node).join(', ')} and ${nodes.length - LISTED_NOT_NEEDED} more`;
+      lines.push(`${group}: ${nodes.length} nodes not needed: ${group} reaches its target without them (${names})`);
+    }
+  }
+  return lines;
+}
+
 /** The whole plan as lines of text. */
 export function renderPlan(plan: Plan): string[] {
   const lines = [`plan at ${formatInstant(plan.at)} (owner ${plan.owner}): ${plural(plan.steps.length, 'step')}`];
@@ -110,7 +135,7 @@ export function renderPlan(plan: Plan): string[] {
     for (const item of items) lines.push(`  - ${item}`);
   };
   section('blocked', plan.blocked.map((b) => b.message));
-  section('not chosen', plan.notChosen.map((n) => `${n.group}/${n.node} (${n.instanceId}, ${n.zone}): ${n.reason}`));
+  section('not chosen', notChosenLines(plan.notChosen));
   section('budgets', plan.budgets.map((b) => `${b.budget}: ${plural(b.allowedNow, 'disruption')} allowed now, ${plural(b.toEvict, 'pod')} to evict${b.waves === undefined ? ', waiting for healthy pods' : `, at least ${plural(b.waves, 'wave')}`}`));
   const moving = Object.values(plan.placement);
   if (moving.length > 0) lines.push(`fit: room found for ${plural(moving.length, 'moving pod')} on ${plural(new Set(moving).size, 'staying node')}`);

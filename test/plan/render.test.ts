@@ -28,6 +28,15 @@ describe('the plan for people and for logs', () => {
     ]);
   });
 
+  it('says in one line that a group\'s many other nodes are not needed, naming the first three', () => {
+    const big = world().group('workers', { asg: 'shop-workers', suspended: [] }).nodes_('n', 8).node('p', { protected: true });
+    const lines = renderPlan(planOf(big, { capacity: { workers: 8 }, replicas: {} }));
+    const notChosen = lines.slice(lines.indexOf('not chosen:') + 1);
+    expect(notChosen[0]).toBe('  - workers/p (i-p, eu-west-1a): instance i-p is protected from scale-in');
+    expect(notChosen[1]).toMatch(/^ {2}- workers: 7 nodes not needed: workers reaches its target without them \(n\d, n\d, n\d and 4 more\)$/);
+    expect(notChosen).toHaveLength(2);
+  });
+
   it('gives every step flat log fields with its reason', () => {
     const drain = p.steps.find((s) => s.kind === 'drain-node')!;
     expect(stepLogFields(drain)).toEqual({
