@@ -75,10 +75,31 @@ function banner(sim: Sim, kubeconfig: string, speed: number): string[] {
   return [
     `scalerd sim: scenario ${s.name} (${nodes} nodes, ${s.workloads?.length ?? 0} workloads, ${s.daemonSets?.length ?? 0} DaemonSets) at ${speed}x speed`,
     `  Kubernetes API   ${sim.server}`,
-    `  kubeconfig       ${kubeconfig}   (export KUBECONFIG=${kubeconfig})`,
+    `  kubeconfig       ${kubeconfig}`,
     `  AWS endpoint     ${sim.awsEndpoint}   region ${sim.region}`,
     `  AWS credentials  AWS_ACCESS_KEY_ID=${sim.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${sim.credentials.secretAccessKey} (placeholders; not checked)`,
+    'In another shell, this makes scalerd, kubectl and the aws CLI talk to it:',
+    `  ${exportLine(sim, kubeconfig)}`,
     'Press Ctrl-C to stop.',
   ];
+}
+
+/** One line to paste: the SDK and the aws CLI read AWS_ENDPOINT_URL (CLI v2 from 2.13), kubectl and scalerd KUBECONFIG. */
+export function exportLine(sim: Sim, kubeconfig: string): string {
+  const vars = {
+    KUBECONFIG: kubeconfig,
+    AWS_ENDPOINT_URL: sim.awsEndpoint,
+    AWS_REGION: sim.region,
+    // The aws CLI v1 (and botocore) read only this one.
+    AWS_DEFAULT_REGION: sim.region,
+    AWS_ACCESS_KEY_ID: sim.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sim.credentials.secretAccessKey,
+  };
+  return `export ${Object.entries(vars).map(([name, value]) => `${name}=${shellWord(value)}`).join(' ')}`;
+}
+
+/** A value as one shell word: as it is when it is plain, else in single quotes. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
 }
 
