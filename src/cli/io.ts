@@ -11,6 +11,14 @@ export type CliIo = {
   readonly clock: Clock;
   /** Every wait of a command that acts (default: real timers); tests pass the simulator clock's sleep. */
   readonly sleep?: Sleep;
+  /**
+   * This process's own time, for what concerns the process and the API server answering it:
+   * leader election, the client's rate limit and back-off (default: `clock` and `sleep`).
+   * A test that runs the daemon on an accelerated simulator clock passes real time here, as
+   * `run --sim --speed` does: a 10 s renew deadline must not become 0.2 s at 50x.
+   */
+  readonly processClock?: Clock;
+  readonly processSleep?: Sleep;
   /** stdout is a terminal: scale and drain may ask before acting (default false). */
   readonly isTTY?: boolean;
   /**

@@ -106,8 +106,8 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Pre
   // on the process's own time. Without --sim the two are the same.
   const clock: Clock = sim ? sim.clock : io.clock;
   const sleep: Sleep = sim ? (ms, signal) => sim.clock.sleep(ms, signal) : io.sleep ?? timerSleep;
-  const realClock: Clock = io.clock;
-  const realSleep: Sleep = io.sleep ?? timerSleep;
+  const realClock: Clock = io.processClock ?? io.clock;
+  const realSleep: Sleep = io.processSleep ?? io.sleep ?? timerSleep;
   // The adapters first: a kubeconfig or region that cannot work ends the start before the
   // schedule's checker starts. Metrics are made before them, so that they count
   // every failed call from the first.

@@ -6,7 +6,9 @@
 
 import { freePort } from '../helpers.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { timerSleep } from '../../src/actuate/index.js';
 import { runCli } from '../../src/cli/program.js';
+import { systemClock } from '../../src/clock.js';
 import { ERROR_KINDS } from '../../src/daemon/metrics.js';
 import { clockTimers } from '../../src/daemon/triggers.js';
 import type { Sim } from '../../src/sim/index.js';
@@ -47,7 +49,7 @@ describe('scalerd run under injected faults', () => {
     stop = new AbortController();
     daemon = runCli(
       ['run', '--schedule', 'schedules/example.json', '--kubeconfig', kubeconfigFile(s), '--aws-region', s.region, '--aws-endpoint', s.awsEndpoint, '--listen', `127.0.0.1:${port}`, '--log-level', 'error', '--log-format', 'json'],
-      { out: () => undefined, err: () => undefined, clock: s.clock, sleep: (ms, sig) => s.clock.sleep(ms, sig), timers: clockTimers(s.clock), signal: stop.signal },
+      { out: () => undefined, err: () => undefined, clock: s.clock, processClock: systemClock, processSleep: timerSleep, sleep: (ms, sig) => s.clock.sleep(ms, sig), timers: clockTimers(s.clock), signal: stop.signal },
     );
     const scrape = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     let first = '';

@@ -7,7 +7,9 @@
 
 import { freePort } from '../helpers.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { timerSleep } from '../../src/actuate/index.js';
 import { runCli } from '../../src/cli/program.js';
+import { systemClock } from '../../src/clock.js';
 import { clockTimers } from '../../src/daemon/triggers.js';
 import type { Sim } from '../../src/sim/index.js';
 import { startDemoSim, until } from '../daemon/helpers.js';
@@ -16,8 +18,10 @@ import { kubeconfigFile } from '../kube/helpers.js';
 const SPEED = 50;
 // Wednesday 2026-03-04, 12:00 in Amsterdam: office hours, the default 12 workers.
 const NOON = Date.parse('2026-03-04T11:00:00Z');
-// Wednesday 2026-03-04, 19:58 in Amsterdam; weeknights (6 workers) start at 20:00.
-const BEFORE_EIGHT = Date.parse('2026-03-04T18:58:00Z');
+// Wednesday 2026-03-04, 19:54 in Amsterdam; weeknights (6 workers) start at 20:00. Six
+// simulated minutes are 7 s here: time for the daemon to start, lead, and take the
+// override before the window starts, even on a loaded machine.
+const BEFORE_EIGHT = Date.parse('2026-03-04T18:54:00Z');
 const EIGHT = Date.parse('2026-03-04T19:00:00Z');
 
 let sim: Sim | undefined;
@@ -39,7 +43,7 @@ async function start(startAt: number): Promise<{ s: Sim; status: () => Promise<R
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
   vi.stubEnv('USER', 'oncall');
   const io = (out: string[], err: string[], signal?: AbortSignal) => ({
-    out: (t: string) => out.push(t), err: (t: string) => err.push(t), clock: s.clock, sleep: (ms: number, sig?: AbortSignal) => s.clock.sleep(ms, sig), timers: clockTimers(s.clock), ...(signal ? { signal } : {}),
+    out: (t: string) => out.push(t), err: (t: string) => err.push(t), clock: s.clock, processClock: systemClock, processSleep: timerSleep, sleep: (ms: number, sig?: AbortSignal) => s.clock.sleep(ms, sig), timers: clockTimers(s.clock), ...(signal ? { signal } : {}),
   });
   const port = await freePort();
   stop = new AbortController();
@@ -86,6 +90,8 @@ describe('overrides in the running daemon', () => {
     const { s, status, cli } = await start(BEFORE_EIGHT);
     const set = await cli('override', 'set', '--schedule', 'schedules/example.json', '--kubeconfig', kubeconfigFile(s), '--group', 'workers=16', '--until-next-window', '--reason', 'wake now');
     expect(set.code).toBe(0);
+    // Set before 20:00, it ends then (not at the next morning's change).
+    expect(set.out).toContain('(2026-03-04T19:00Z)');
     await until('the override in force', async () => capacity(await status()).value === 16);
     await until('the weeknights window in force', async () => capacity(await status()).source.window === 'weeknights', 30_000);
     const doc = await status();

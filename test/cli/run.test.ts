@@ -4,7 +4,9 @@
 // daemon knows it), and a second daemon finishes the work.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { timerSleep } from '../../src/actuate/index.js';
 import { runCli } from '../../src/cli/program.js';
+import { systemClock } from '../../src/clock.js';
 import { clockTimers } from '../../src/daemon/triggers.js';
 import { readMark } from '../../src/plan/index.js';
 import type { Sim } from '../../src/sim/index.js';
@@ -25,7 +27,7 @@ async function daemon(s: Sim, signal: AbortSignal): Promise<{ code: number; err:
   const err: string[] = [];
   const code = await runCli(
     ['run', '--schedule', 'schedules/example.json', '--kubeconfig', kubeconfigFile(s), '--aws-region', s.region, '--aws-endpoint', s.awsEndpoint, '--listen', '127.0.0.1:0', '--log-level', 'warn', '--log-format', 'json'],
-    { out: () => undefined, err: (t) => err.push(t), clock: s.clock, sleep: (ms, sig) => s.clock.sleep(ms, sig), timers: clockTimers(s.clock), signal },
+    { out: () => undefined, err: (t) => err.push(t), clock: s.clock, processClock: systemClock, processSleep: timerSleep, sleep: (ms, sig) => s.clock.sleep(ms, sig), timers: clockTimers(s.clock), signal },
   );
   return { code, err: err.join('\n') };
 }
