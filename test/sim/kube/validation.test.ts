@@ -58,10 +58,10 @@ describe('refused on write, as the API server refuses it', () => {
     expect(status).toMatchObject({ code: 422, reason: 'Invalid', details: { kind: 'Deployment', group: 'apps', name: 'web' } });
     expect(status.details.causes).toEqual([
       { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.selector' },
-      { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.template' },
+      { reason: 'FieldValueInvalid', message: 'Invalid value: map[string]string(nil): `selector` does not match template `labels`', field: 'spec.template.metadata.labels' },
       { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.template.spec.containers' },
     ]);
-    expect(status.message).toBe('Deployment.apps "web" is invalid: [spec.selector: Required value, spec.template: Required value, spec.template.spec.containers: Required value]');
+    expect(status.message).toBe('Deployment.apps "web" is invalid: [spec.selector: Required value, spec.template.metadata.labels: Invalid value: map[string]string(nil): `selector` does not match template `labels`, spec.template.spec.containers: Required value]');
   });
 
   it('a selector that does not select the template\'s labels', () => {

@@ -22,6 +22,8 @@ export type Decoded = {
   readonly fieldErrors: readonly FieldError[];
 };
 
+const NEVER_MISSING = new Set(['apiVersion', 'kind', 'spec.template']);
+
 const QUANTITY = `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`;
 
 /** Decodes `object` (apiVersion and kind set) as the API server would; throws its 400. */
@@ -50,7 +52,9 @@ function validationError(object: Loose, error: SchemaError): FieldError[] {
   if (parts[0]?.key === 'status') return [];
   if (error.keyword === 'required') {
     const field = fieldPath([...parts, { key: String(error.params.missingProperty), index: false }]);
-    return field === 'apiVersion' || field === 'kind' ? [] : [required(field)];
+    // A workload's template is a struct, not a pointer, in Go: never missing, only empty,
+    // and validation then says what the empty template lacks.
+    return NEVER_MISSING.has(field) ? [] : [required(field)];
   }
   return [notSupported(fieldPath(parts), valueAt(object, parts), (error.params.allowedValues as unknown[]).map(String))];
 }

@@ -44,6 +44,8 @@ function workloadSpec(resource: string, spec: Loose): FieldError[] {
   if (resource !== 'daemonsets.apps') errors.push(...nonNegative(spec.replicas, 'spec.replicas'));
   const selector = spec.selector as Loose | undefined;
   const template = (spec.template ?? {}) as Loose;
+  // No selector selects nothing: the template's labels cannot match it.
+  if (!selector) errors.push(invalidValue('spec.template.metadata.labels', new GoRendered(goStringMap(template.metadata?.labels)), '`selector` does not match template `labels`'));
   if (selector) {
     const selectorErrors = validateLabelSelector(selector, 'spec.selector');
     errors.push(...selectorErrors);
