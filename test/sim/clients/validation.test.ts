@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sim, startSim } from '../../../src/sim/index.js';
 import type { StoreEvent } from '../../../src/sim/kube/store.js';
-import { type Clients, START, clientsFor, podsOn, requireKubectl132, shippedScenario } from './helpers.js';
+import { type Clients, START, clientsFor, isDaemonSetPod, podsOn, requireKubectl132, shippedScenario } from './helpers.js';
 
 let sim: Sim;
 let c: Clients;
@@ -61,7 +61,10 @@ describe('kubectl', () => {
     expect(out.stderr.trim().split('\n').every((line) => line.startsWith('Warning: '))).toBe(true);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain(`node/${node} cordoned (server dry run)`);
-    expect(out.stdout).toMatch(/evicted \(server dry run\)/);
+    // Every pod but the DaemonSet's is evicted in the dry run (kubectl then waits for none to go).
+    for (const pod of podsOn(sim, node).filter((p) => !isDaemonSetPod(p))) {
+      expect(out.stdout).toContain(`evicting pod ${pod.metadata.namespace}/${pod.metadata.name} (server dry run)`);
+    }
     expect(out.stdout).toContain(`node/${node} drained (server dry run)`);
     expect((sim.store.get('nodes', undefined, node)!.spec as { unschedulable?: boolean }).unschedulable).toBeFalsy();
     expect(podsOn(sim, node).map((p) => p.metadata.uid).sort()).toEqual(pods);
