@@ -3,7 +3,9 @@
 export type StatusReason =
   | 'BadRequest' | 'Unauthorized' | 'Forbidden' | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Gone' | 'Expired'
   | 'Invalid' | 'MethodNotAllowed' | 'NotAcceptable' | 'UnsupportedMediaType' | 'TooManyRequests'
-  | 'InternalError' | 'ServiceUnavailable' | 'Timeout';
+  | 'InternalError' | 'ServiceUnavailable' | 'Timeout'
+  // StatusReasonUnknown: what the API server says of an error it has no reason for (left out of the Status).
+  | '';
 
 export type StatusDetails = { name?: string; group?: string; kind?: string; uid?: string; causes?: { reason?: string; message: string; field?: string }[]; retryAfterSeconds?: number };
 
@@ -24,7 +26,7 @@ export class ApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
+      ...(this.reason ? { reason: this.reason } : {}),
       ...(this.details ? { details: this.details } : {}),
       code: this.code,
     };
@@ -43,11 +45,6 @@ export const conflict = (resource: string, group: string, name: string, why: str
   new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${group ? `${resource}.${group}` : resource} "${name}": ${why}`, { name, group, kind: resource });
 
 export const badRequest = (message: string) => new ApiError(400, 'BadRequest', message);
-
-export const invalid = (kind: string, group: string, name: string, field: string, message: string) =>
-  new ApiError(422, 'Invalid', `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${field}: ${message}`, {
-    name, group, kind, causes: [{ reason: 'FieldValueInvalid', message, field }],
-  });
 
 // Current API servers say Expired for a compacted resourceVersion (older ones said Gone).
 export const gone = (message: string) => new ApiError(410, 'Expired', message);

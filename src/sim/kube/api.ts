@@ -5,15 +5,17 @@
 import type { Clock } from '../../clock.js';
 import type { Faults } from '../faults.js';
 import type { Recorder } from '../recorder.js';
-import { ApiError, badRequest, conflict, invalid, methodNotAllowed, notFound } from './api-error.js';
+import { ApiError, badRequest, conflict, methodNotAllowed, notFound } from './api-error.js';
 import { applyDefaults } from './defaults.js';
 import { checkMicroTimes } from './micro-time.js';
 import { applyPatch } from './patch.js';
-import { type DeleteOptions, checkPreconditions, deletePod, evictPod } from './pods.js';
+import { type DeleteOptions, checkPreconditions, deletePod, evictPod, isDryRun } from './pods.js';
 import { apiVersionOf, resourceKey } from './resources.js';
 import type { ResourceRoute } from './routes.js';
 import { parseFieldSelector, parseLabelSelector, pinnedField } from './selectors.js';
 import { type KubeObject, type Store, lowerBound, objectKey } from './store.js';
+import { type Decoded, type FieldValidation, decode, refuseInvalid } from './validation/index.js';
+import { invalidError, invalidValue } from './validation/field-error.js';
 
 type Loose = Record<string, any>;
 
@@ -21,7 +23,12 @@ export type ListResult = { items: KubeObject[]; resourceVersion: string; continu
 
 export type ApiDeps = { store: Store; clock: Clock; faults: Faults; recorder: Recorder };
 
-const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+/**
+ * How a write is asked for: dryRun=All (validated and answered, nothing stored or
+ * recorded), fieldValidation (default Warn, as the API server's), and where the warnings
+ * for the Warning headers go.
+ */
+export type WriteRequest = { readonly dryRun?: boolean; readonly fieldValidation?: FieldValidation; readonly warnings?: string[] };
 
 export class KubeApi {
   constructor(readonly deps: ApiDeps) {}
@@ -81,76 +88,76 @@ export class KubeApi {
     };
   }
 
-  create(route: ResourceRoute, body: Loose, client: string): KubeObject | Record<string, unknown> {
+  create(route: ResourceRoute, body: Loose, client: string, request: WriteRequest = {}): KubeObject | Record<string, unknown> {
+    const { dryRun = false, fieldValidation = 'Warn', warnings } = request;
     if (route.subresource === 'eviction') {
       if (body.kind !== undefined && body.kind !== 'Eviction') throw badRequest(`expected Eviction, got ${body.kind}`);
+      const eviction = this.#decode({ ...body, apiVersion: 'policy/v1', kind: 'Eviction' }, fieldValidation, warnings).object;
+      this.#requireNamespaceOf(eviction, route.namespace!);
       // An eviction is a create (of pods/eviction): the NamespaceLifecycle admission plugin
       // refuses it in a terminating namespace with 403 and the NamespaceTerminating cause,
       // before the eviction handler runs; kubectl drain waits on that cause.
       this.#requireActiveNamespace(route.namespace!);
-      return evictPod(this.deps, route.namespace!, route.name!, body, client);
+      return evictPod(this.deps, route.namespace!, route.name!, eviction, client, dryRun);
     }
     if (route.name !== undefined) throw methodNotAllowed('the server does not allow this method on the requested resource');
     const key = resourceKey(route.type);
-    const meta = (body.metadata ?? {}) as Loose;
+    const decoded = this.#decode({ ...body, apiVersion: apiVersionOf(route.type), kind: route.type.kind }, fieldValidation, warnings);
     if (route.type.namespaced) {
-      if (meta.namespace !== undefined && meta.namespace !== route.namespace) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-      }
+      this.#requireNamespaceOf(decoded.object, route.namespace!);
       this.#requireActiveNamespace(route.namespace!);
     }
-    const name = meta.name as string | undefined;
-    if (!name && !meta.generateName) throw invalid(route.type.kind, route.type.group, '', 'metadata.name', 'Required value: name or generateName is required');
-    if (name && !NAME_RE.test(name)) throw invalid(route.type.kind, route.type.group, name, 'metadata.name', `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`);
+    checkMicroTimes(key, decoded.object);
     const object = applyDefaults(key, {
-      ...body,
-      apiVersion: apiVersionOf(route.type),
-      kind: route.type.kind,
-      metadata: { ...meta, namespace: route.namespace },
+      ...decoded.object,
+      metadata: { ...decoded.object.metadata, namespace: route.namespace },
     } as KubeObject);
-    checkMicroTimes(key, object);
-    const created = this.store.create(key, object);
-    this.#recordMutation(client, 'create', route, created.metadata.name);
+    refuseInvalid(route.type, object, decoded.fieldErrors);
+    const created = this.store.create(key, object, dryRun);
+    if (!dryRun) this.#recordMutation(client, 'create', route, created.metadata.name);
     return created;
   }
 
-  update(route: ResourceRoute, body: Loose, client: string): KubeObject {
+  update(route: ResourceRoute, body: Loose, client: string, request: WriteRequest = {}): KubeObject {
     const key = resourceKey(route.type);
     const current = this.store.mustGet(key, route.namespace, route.name!);
     if (body.metadata?.name !== undefined && body.metadata.name !== route.name) {
       throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${route.name})`);
     }
-    const expected = body.metadata?.resourceVersion as string | undefined;
-    if (route.subresource === 'scale') return this.#setScale(route, current, body, expected, client);
-    const next = this.#merge(route, current, body);
-    checkMicroTimes(key, next);
-    const updated = this.store.update(key, next, expected || undefined);
-    this.#afterWrite(client, 'update', route, current, updated);
-    return updated;
+    if (route.subresource === 'scale') return this.#setScale(route, current, body, client, request);
+    const decoded = this.#decode({ ...body, apiVersion: current.apiVersion, kind: current.kind }, request.fieldValidation, request.warnings);
+    return this.#write('update', route, current, decoded, client, request);
   }
 
-  patch(route: ResourceRoute, contentType: string, patch: unknown, client: string): KubeObject {
+  patch(route: ResourceRoute, contentType: string, patch: unknown, client: string, request: WriteRequest = {}): KubeObject {
     const key = resourceKey(route.type);
     const current = this.store.mustGet(key, route.namespace, route.name!);
-    if (route.subresource === 'scale') {
-      const patched = applyPatch(contentType, toScale(current), patch) as Loose;
-      return this.#setScale(route, current, patched, (patch as Loose)?.metadata?.resourceVersion, client);
-    }
+    if (route.subresource === 'scale') return this.#setScale(route, current, applyPatch(contentType, toScale(current), patch) as Loose, client, request);
     const patched = applyPatch(contentType, current, patch) as Loose;
     if (patched.metadata?.name !== route.name) throw badRequest('a patch may not change the object\'s name');
-    // A resourceVersion in the patch is a precondition, as with update.
-    const expected = (patch as Loose)?.metadata?.resourceVersion as string | undefined;
-    const next = this.#merge(route, current, patched);
+    const decoded = this.#decode({ ...patched, apiVersion: current.apiVersion, kind: current.kind }, request.fieldValidation, request.warnings);
+    return this.#write('patch', route, current, decoded, client, request);
+  }
+
+  /** An update or a patch, once decoded: merged over the stored object, validated, stored (or not, on a dry run). */
+  #write(verb: 'update' | 'patch', route: ResourceRoute, current: KubeObject, decoded: Decoded, client: string, request: WriteRequest): KubeObject {
+    const key = resourceKey(route.type);
+    // A resourceVersion in the body (or the patch) is a precondition.
+    const expected = checkedResourceVersion(decoded.object.metadata?.resourceVersion);
+    const next = this.#merge(route, current, decoded.object);
     checkMicroTimes(key, next);
-    const updated = this.store.update(key, next, expected);
-    this.#afterWrite(client, 'patch', route, current, updated);
+    refuseInvalid(route.type, next, decoded.fieldErrors, current);
+    const dryRun = request.dryRun ?? false;
+    const updated = this.store.update(key, next, expected, dryRun);
+    if (!dryRun) this.#afterWrite(client, verb, route, current, updated);
     return updated;
   }
 
   delete(route: ResourceRoute, options: DeleteOptions, client: string): KubeObject {
     const key = resourceKey(route.type);
     const current = this.store.mustGet(key, route.namespace, route.name!);
-    this.#recordMutation(client, 'delete', route, route.name!);
+    const dryRun = isDryRun(options);
+    if (!dryRun) this.#recordMutation(client, 'delete', route, route.name!);
     if (key === 'pods') return deletePod(this.deps, current, options);
     checkPreconditions(current, route.type.resource, options);
     if (key === 'namespaces') {
@@ -159,9 +166,23 @@ export class KubeApi {
       return this.store.mutate(key, undefined, route.name!, (ns) => {
         ns.metadata.deletionTimestamp = new Date(this.deps.clock.now()).toISOString().slice(0, 19) + 'Z';
         (ns.status as Loose).phase = 'Terminating';
-      });
+      }, dryRun);
     }
-    return this.store.delete(key, route.namespace, route.name!);
+    return this.store.delete(key, route.namespace, route.name!, dryRun);
+  }
+
+  #decode(object: Loose, fieldValidation: FieldValidation = 'Warn', warnings?: string[]): Decoded {
+    const decoded = decode(object, fieldValidation);
+    warnings?.push(...decoded.warnings);
+    return decoded;
+  }
+
+  /** The generic create handler's check: an object's namespace, if it names one, is the URL's. */
+  #requireNamespaceOf(object: Loose, namespace: string): void {
+    const named = object.metadata?.namespace;
+    if (named !== undefined && named !== '' && named !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
   }
 
   #requireActiveNamespace(namespace: string): void {
@@ -188,18 +209,22 @@ export class KubeApi {
     return base;
   }
 
-  #setScale(route: ResourceRoute, current: KubeObject, scale: Loose, expected: string | undefined, client: string): KubeObject {
-    const replicas = scale.spec?.replicas;
-    if (!Number.isInteger(replicas) || replicas < 0) {
-      throw invalid('Scale', 'autoscaling', route.name!, 'spec.replicas', `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+  /** PUT or PATCH of the scale subresource: `scale` is the Scale as sent (or as patched). */
+  #setScale(route: ResourceRoute, current: KubeObject, scale: Loose, client: string, request: WriteRequest): KubeObject {
+    const decoded = this.#decode({ ...scale, apiVersion: 'autoscaling/v1', kind: 'Scale' }, request.fieldValidation, request.warnings).object;
+    const replicas = decoded.spec?.replicas;
+    if (typeof replicas === 'number' && replicas < 0) {
+      throw invalidError('Scale', 'autoscaling', route.name!, [invalidValue('spec.replicas', replicas, 'must be greater than or equal to 0')]);
     }
+    const expected = checkedResourceVersion(decoded.metadata?.resourceVersion);
     if (expected && expected !== current.metadata.resourceVersion) {
       throw conflict(route.type.resource, route.type.group, route.name!, 'the object has been modified; please apply your changes to the latest version and try again');
     }
+    const dryRun = request.dryRun ?? false;
     const updated = this.store.mutate(resourceKey(route.type), route.namespace, route.name!, (o) => {
-      (o.spec as Loose).replicas = replicas;
-    });
-    this.#recordMutation(client, 'update', route, route.name!);
+      (o.spec as Loose).replicas = replicas ?? 0;
+    }, dryRun);
+    if (!dryRun) this.#recordMutation(client, 'update', route, route.name!);
     return toScale(updated);
   }
 
@@ -218,6 +243,18 @@ export class KubeApi {
     const target = route.namespace ? `${route.namespace}/${name}` : name;
     this.deps.recorder.record({ kind: 'mutation', at: this.deps.clock.now(), client, api: 'kube', operation, target });
   }
+}
+
+/**
+ * A resourceVersion given as a precondition, which etcd's versioner must parse as an
+ * unsigned integer: anything else fails in storage with strconv's error, which the API
+ * server answers as a 500 without a reason ("" and "0" mean none).
+ */
+function checkedResourceVersion(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '' || value === '0') return undefined;
+  const text = String(value);
+  if (!/^\d+$/.test(text)) throw new ApiError(500, '', `strconv.ParseUint: parsing ${JSON.stringify(text)}: invalid syntax`);
+  return text;
 }
 
 function pickMeta(meta: Loose | undefined): Loose {

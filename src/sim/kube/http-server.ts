@@ -14,6 +14,7 @@ import { type ResourceRoute, route } from './routes.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { KubeObject, StoreEvent } from './store.js';
 import { toTable, wantsTable } from './table.js';
+import { queryOptions, writeOptions } from './validation/index.js';
 
 export type KubeHttpDeps = {
   api: KubeApi; clock: Clock; faults: Faults; recorder: Recorder; bookmarkIntervalMs?: number;
@@ -90,16 +91,23 @@ async function handleResource(deps: KubeHttpDeps, target: ResourceRoute, url: UR
   }
   if (verb === 'watch') return watch(deps, target, query, req, res);
   if (verb === 'get' && target.subresource === 'log') return sendLog(deps, res, target, query);
-  const [code, answer] = apply(deps, verb, target, query, req, body);
+  const warnings: string[] = [];
+  const [code, answer] = apply(deps, verb, target, query, req, body, warnings);
   // The request is applied now; an "after" fault may still lose its answer.
   const lost = deps.faults.answer('kube', operation);
   if (lost.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, lost.latencyMs));
   if (lost.lost !== undefined) return injectError(res, lost.lost);
-  send(res, code, answer);
+  send(res, code, answer, warningHeaders(warnings));
+}
+
+/** One RFC 7234 Warning header per warning, code 299 and agent "-", as the API server writes them. */
+function warningHeaders(warnings: readonly string[]): Record<string, string[]> {
+  if (warnings.length === 0) return {};
+  return { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`) };
 }
 
 /** Carries out a request other than a watch or a log: the answer's status and body, or an ApiError thrown. */
-function apply(deps: KubeHttpDeps, verb: Exclude<Verb, 'watch'>, target: ResourceRoute, query: URLSearchParams, req: IncomingMessage, body: string): [number, unknown] {
+function apply(deps: KubeHttpDeps, verb: Exclude<Verb, 'watch'>, target: ResourceRoute, query: URLSearchParams, req: IncomingMessage, body: string, warnings: string[]): [number, unknown] {
   const client = clientOf(req);
   const { api } = deps;
   const parse = (): Record<string, any> => {
@@ -122,20 +130,24 @@ function apply(deps: KubeHttpDeps, verb: Exclude<Verb, 'watch'>, target: Resourc
         items: result.items,
       }];
     }
-    case 'create':
-      return [201, api.create(target, parse(), client)];
+    case 'create': {
+      const options = queryOptions('CreateOptions', query);
+      const object = parse();
+      // The eviction handler copies the request's dryRun into the eviction's deleteOptions.
+      const dryRun = options.dryRun || (target.subresource === 'eviction' && deleteOptions(object.deleteOptions ?? {}, new URLSearchParams()).dryRun !== undefined);
+      return [201, api.create(target, object, client, { ...options, dryRun, warnings })];
+    }
     case 'update':
-      return [200, api.update(target, parse(), client)];
+      return [200, api.update(target, parse(), client, { ...queryOptions('UpdateOptions', query), warnings })];
     case 'patch':
-      return [200, api.patch(target, req.headers['content-type'] ?? '', parse(), client)];
+      return [200, api.patch(target, req.headers['content-type'] ?? '', parse(), client, { ...queryOptions('PatchOptions', query), warnings })];
     case 'delete': {
-      const options = { ...parse(), ...deleteOptionsFromQuery(query) } as DeleteOptions;
-      const object = api.delete(target, options, client);
+      const object = api.delete(target, deleteOptions(parse(), query), client);
       // A pod that is still terminating comes back as the object (202 in the real server when graceful); a gone one as 200.
       return [object.metadata.deletionTimestamp ? 202 : 200, object];
     }
     case 'deletecollection': {
-      const options = { ...parse(), ...deleteOptionsFromQuery(query) } as DeleteOptions;
+      const options = deleteOptions(parse(), query);
       const { items } = api.list(target, query);
       for (const item of items) api.delete({ ...target, name: item.metadata.name, namespace: item.metadata.namespace }, options, client);
       return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' }];
@@ -143,9 +155,16 @@ function apply(deps: KubeHttpDeps, verb: Exclude<Verb, 'watch'>, target: Resourc
   }
 }
 
-function deleteOptionsFromQuery(query: URLSearchParams): Partial<DeleteOptions> {
+/** DeleteOptions from the body and the query (the query wins), dryRun checked: only All, or none. */
+function deleteOptions(body: Record<string, any>, query: URLSearchParams): DeleteOptions {
   const grace = query.get('gracePeriodSeconds');
-  return grace === null ? {} : { gracePeriodSeconds: Number(grace) };
+  const dryRun = query.getAll('dryRun').length > 0 ? query.getAll('dryRun') : ((body.dryRun ?? []) as string[]);
+  const checked = writeOptions('DeleteOptions', dryRun, null);
+  return {
+    ...body,
+    ...(grace === null ? {} : { gracePeriodSeconds: Number(grace) }),
+    ...(checked.dryRun ? { dryRun } : { dryRun: undefined }),
+  } as DeleteOptions;
 }
 
 function listMeta(result: { resourceVersion: string; continue?: string; remainingItemCount?: number }): Record<string, unknown> {
@@ -291,9 +310,9 @@ function sendOr404(res: ServerResponse, body: object | undefined, path: string):
   else sendError(res, new ApiError(404, 'NotFound', `the server could not find the requested resource (${path})`));
 }
 
-export function send(res: ServerResponse, code: number, body: unknown): void {
+export function send(res: ServerResponse, code: number, body: unknown, headers: Record<string, string[]> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 

@@ -25,18 +25,24 @@ const matchers = new WeakMap<KubeObject, (pod: KubeObject) => boolean>();
 function selectorMatcher(pdb: KubeObject): (pod: KubeObject) => boolean {
   let matcher = matchers.get(pdb);
   if (!matcher) {
-    const selector = ((pdb.spec as Loose | undefined)?.selector ?? {}) as { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
-    const parts = [
-      ...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
-      ...(selector.matchExpressions ?? []).map((e) =>
-        e.operator === 'In' ? `${e.key} in (${(e.values ?? []).join(',')})`
-        : e.operator === 'NotIn' ? `${e.key} notin (${(e.values ?? []).join(',')})`
-        : e.operator === 'Exists' ? e.key : `!${e.key}`),
-    ];
-    matcher = parseLabelSelector(parts.join(','));
+    matcher = labelSelectorMatcher((pdb.spec as Loose | undefined)?.selector ?? {});
     matchers.set(pdb, matcher);
   }
   return matcher;
+}
+
+type LabelSelector = { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+
+/** A metav1.LabelSelector as a matcher of objects' labels, through the label selector syntax's parser. */
+export function labelSelectorMatcher(selector: LabelSelector): (object: KubeObject) => boolean {
+  const parts = [
+    ...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(selector.matchExpressions ?? []).map((e) =>
+      e.operator === 'In' ? `${e.key} in (${(e.values ?? []).join(',')})`
+      : e.operator === 'NotIn' ? `${e.key} notin (${(e.values ?? []).join(',')})`
+      : e.operator === 'Exists' ? e.key : `!${e.key}`),
+  ];
+  return parseLabelSelector(parts.join(','));
 }
 
 export function isPodReady(pod: KubeObject): boolean {

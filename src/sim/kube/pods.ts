@@ -5,7 +5,7 @@
 import type { Clock } from '../../clock.js';
 import type { Faults } from '../faults.js';
 import type { Recorder } from '../recorder.js';
-import { ApiError, conflict, notFound } from './api-error.js';
+import { ApiError, badRequest, conflict, notFound } from './api-error.js';
 import { computePdbStatus, isPodReady, isTerminal, selects } from './pdb.js';
 import { type KubeObject, type Store } from './store.js';
 import { isoSeconds } from '../../clock.js';
@@ -18,6 +18,9 @@ export type DeleteOptions = {
   propagationPolicy?: string;
   dryRun?: string[];
 };
+
+/** dryRun=All on a delete (the query's or the body's, checked by the HTTP layer): decide, answer, change nothing. */
+export const isDryRun = (options: DeleteOptions): boolean => (options.dryRun ?? []).length > 0;
 
 export type PodDeps = { store: Store; clock: Clock; faults: Faults; recorder: Recorder };
 
@@ -34,21 +37,22 @@ export function checkPreconditions(object: KubeObject, resource: string, options
 /**
  * Deletes a pod the way the API server does: at once when it never ran (unbound), is
  * terminal, or the grace period is 0; otherwise it is marked with a deletionTimestamp and
- * its kubelet finishes it. Returns the pod as it is after the call.
+ * its kubelet finishes it. Returns the pod as it is after the call (a dry run: as it would be).
  */
 export function deletePod(deps: PodDeps, pod: KubeObject, options: DeleteOptions): KubeObject {
   checkPreconditions(pod, 'pods', options);
+  const dryRun = isDryRun(options);
   const spec = (pod.spec ?? {}) as Loose;
   const grace = Math.max(0, options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30);
   const { namespace, name } = pod.metadata;
-  if (!spec.nodeName || isTerminal(pod) || grace === 0) return deps.store.delete('pods', namespace, name);
+  if (!spec.nodeName || isTerminal(pod) || grace === 0) return deps.store.delete('pods', namespace, name, dryRun);
   const current = pod.metadata.deletionGracePeriodSeconds;
   // A second delete may shorten the grace period, never lengthen it.
   if (current !== undefined && current <= grace) return pod;
   return deps.store.mutate('pods', namespace, name, (p) => {
     p.metadata.deletionTimestamp = isoSeconds(deps.clock.now() + grace * 1000);
     p.metadata.deletionGracePeriodSeconds = grace;
-  });
+  }, dryRun);
 }
 
 /**
@@ -75,12 +79,19 @@ export function scaleOfOwner(store: Store, pod: KubeObject): { key: string; repl
 
 const TOO_MANY_PDBS = 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.';
 
-/** POST pods/{name}/eviction: the API server's rules (pkg/registry/core/pod/storage/eviction.go). */
-export function evictPod(deps: PodDeps, namespace: string, name: string, eviction: Loose, client: string): Record<string, unknown> {
-  const options = (eviction.deleteOptions ?? {}) as DeleteOptions;
+/**
+ * POST pods/{name}/eviction: the API server's rules (pkg/registry/core/pod/storage/eviction.go).
+ * With dryRun (the request's, which the API server copies into the eviction's
+ * deleteOptions) every check runs and nothing changes: no deletion, no budget charged,
+ * nothing recorded.
+ */
+export function evictPod(deps: PodDeps, namespace: string, name: string, eviction: Loose, client: string, dryRun = false): Record<string, unknown> {
+  if ((eviction.metadata?.name ?? '') !== name) throw badRequest('name in URL does not match name in Eviction object');
+  const given = (eviction.deleteOptions ?? {}) as DeleteOptions;
+  const options: DeleteOptions = dryRun ? { ...given, dryRun: ['All'] } : given;
   const pod = deps.store.get('pods', namespace, name);
   const fact = (result: 'accepted' | 'refused', code: number, reason: string) =>
-    deps.recorder.record({
+    isDryRun(options) || deps.recorder.record({
       kind: 'eviction', at: deps.clock.now(), client, pod: `${namespace}/${name}`, uid: pod?.metadata.uid ?? '',
       node: (pod?.spec as Loose | undefined)?.nodeName, result, code, reason,
     });
@@ -115,7 +126,7 @@ export function evictPod(deps: PodDeps, namespace: string, name: string, evictio
     // As upstream's checkAndDecrement: the accepted eviction is charged to the budget's
     // status in the same request, so a client reading the budget next sees one fewer
     // disruption allowed, not the count from before (the status controller recounts later).
-    if (pdb) {
+    if (pdb && !isDryRun(options)) {
       deps.store.mutate('poddisruptionbudgets.policy', namespace, pdb.metadata.name, (o) => {
         const status = (o.status ?? {}) as Loose;
         o.status = { ...status, disruptionsAllowed: Math.max(0, Number(status.disruptionsAllowed ?? 0) - 1) };

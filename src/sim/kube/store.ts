@@ -137,27 +137,32 @@ export class Store {
     return [...keys].map((k) => bucket.objects.get(k)!);
   }
 
-  create(resource: string, input: NewObject): KubeObject {
+  /**
+   * Stores a new object. A dry run (dryRun=All) answers the object as it would be, with its
+   * generated name, uid and timestamp but no resourceVersion, and stores nothing.
+   */
+  create(resource: string, input: NewObject, dryRun = false): KubeObject {
     const type = resourceType(resource);
     const bucket = this.#bucket(resource);
     const meta = input.metadata;
     const name = meta.name || `${meta.generateName ?? ''}${randomSuffix()}`;
     const key = objectKey(type.namespaced ? meta.namespace : undefined, name);
     if (bucket.objects.has(key)) throw alreadyExists(type.resource, type.group, name);
-    const rv = ++this.#rv;
-    const object: KubeObject = {
+    const rv = dryRun ? undefined : ++this.#rv;
+    const object = {
       ...input,
       metadata: {
         ...meta,
         name,
         ...(type.namespaced ? { namespace: meta.namespace } : { namespace: undefined }),
         uid: randomUUID(),
-        resourceVersion: String(rv),
+        ...(rv === undefined ? {} : { resourceVersion: String(rv) }),
         creationTimestamp: isoSeconds(this.#clock.now()),
         ...('spec' in input ? { generation: 1 } : {}),
       },
-    };
+    } as KubeObject;
     if (!type.namespaced) delete object.metadata.namespace;
+    if (rv === undefined) return object;
     bucket.objects.set(key, object);
     bucket.sortedKeys = undefined;
     for (const index of bucket.indexes.values()) addToIndex(index, key, object);
@@ -168,9 +173,10 @@ export class Store {
   /**
    * Replaces an object. With `expectedResourceVersion`, a stale version is a 409 Conflict
    * (optimistic concurrency). uid and creationTimestamp cannot change; generation grows
-   * when the spec changes.
+   * when the spec changes. A dry run answers the object as it would be (at the current
+   * resourceVersion) and stores nothing.
    */
-  update(resource: string, input: KubeObject, expectedResourceVersion?: string): KubeObject {
+  update(resource: string, input: KubeObject, expectedResourceVersion?: string, dryRun = false): KubeObject {
     const type = resourceType(resource);
     const bucket = this.#bucket(resource);
     const key = objectKey(type.namespaced ? input.metadata.namespace : undefined, input.metadata.name);
@@ -179,7 +185,7 @@ export class Store {
     if (expectedResourceVersion !== undefined && expectedResourceVersion !== current.metadata.resourceVersion) {
       throw conflict(type.resource, type.group, input.metadata.name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
-    const rv = ++this.#rv;
+    const rv = dryRun ? Number(current.metadata.resourceVersion) : ++this.#rv;
     // Status-only writes keep the same spec object (copy-on-write): skip the deep compare.
     const specChanged = 'spec' in current && current.spec !== input.spec && JSON.stringify(current.spec) !== JSON.stringify(input.spec);
     const object: KubeObject = {
@@ -192,6 +198,7 @@ export class Store {
         ...(current.metadata.generation !== undefined ? { generation: current.metadata.generation + (specChanged ? 1 : 0) } : {}),
       },
     };
+    if (dryRun) return object;
     bucket.objects.set(key, object);
     for (const index of bucket.indexes.values()) {
       removeFromIndex(index, key, current);
@@ -202,18 +209,20 @@ export class Store {
   }
 
   /** Read-modify-write for the simulator's own controllers: fn changes a private copy. */
-  mutate(resource: string, namespace: string | undefined, name: string, fn: (object: KubeObject) => void): KubeObject {
+  mutate(resource: string, namespace: string | undefined, name: string, fn: (object: KubeObject) => void, dryRun = false): KubeObject {
     const copy = structuredClone(this.mustGet(resource, namespace, name));
     fn(copy);
-    return this.update(resource, copy);
+    return this.update(resource, copy, undefined, dryRun);
   }
 
-  delete(resource: string, namespace: string | undefined, name: string): KubeObject {
+  /** Removes an object; a dry run answers it as it is and removes nothing. */
+  delete(resource: string, namespace: string | undefined, name: string, dryRun = false): KubeObject {
     const type = resourceType(resource);
     const bucket = this.#bucket(resource);
     const key = objectKey(type.namespaced ? namespace : undefined, name);
     const current = bucket.objects.get(key);
     if (!current) throw notFound(type.resource, type.group, name);
+    if (dryRun) return current;
     bucket.objects.delete(key);
     bucket.sortedKeys = undefined;
     for (const index of bucket.indexes.values()) removeFromIndex(index, key, current);

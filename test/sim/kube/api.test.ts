@@ -61,10 +61,11 @@ describe('KubeApi', () => {
 
   it('an update of the main resource keeps the status; the status subresource keeps the spec', () => {
     const w = world();
-    w.api.create(at('apps', 'v1', 'deployments', 'shop'), { metadata: { name: 'web' }, spec: { replicas: 1 }, status: { replicas: 9 } }, 't');
+    const spec = { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } };
+    w.api.create(at('apps', 'v1', 'deployments', 'shop'), { metadata: { name: 'web' }, spec, status: { replicas: 9 } }, 't');
     const current = w.store.get('deployments.apps', 'shop', 'web')!;
     w.store.mutate('deployments.apps', 'shop', 'web', (d) => { d.status = { replicas: 1 }; });
-    w.api.update(at('apps', 'v1', 'deployments', 'shop', 'web'), { ...current, spec: { replicas: 2 }, status: { replicas: 42 }, metadata: { name: 'web', namespace: 'shop' } }, 't');
+    w.api.update(at('apps', 'v1', 'deployments', 'shop', 'web'), { ...current, spec: { ...spec, replicas: 2 }, status: { replicas: 42 }, metadata: { name: 'web', namespace: 'shop' } }, 't');
     expect(w.store.get('deployments.apps', 'shop', 'web')).toMatchObject({ spec: { replicas: 2 }, status: { replicas: 1 } });
   });
 
