@@ -53,8 +53,14 @@ export type Bed = {
   deps(more?: Partial<ExecuteDeps>): ExecuteDeps;
 };
 
-/** Fast enough for tests, and still the production algorithm: only the pacing is shorter. */
-export const OPTIONS: ExecuteOptionsInput = { settleMs: 5_000, pollMs: 500, drainTimeoutMs: 120_000, terminateConfirmTimeoutMs: 60_000, nodeReadyTimeoutMs: 120_000 };
+/**
+ * Fast enough for tests, and still the production algorithm: only the pacing is shorter.
+ * The deadlines are an hour of simulated time (36 s real at SPEED): the simulated clock
+ * moves with real time, so a deadline of a minute or two (a second of real time) ran out
+ * whenever a loaded machine stalled the test process, and a drain that would have finished
+ * was rolled back. A test of a deadline sets its own (budgets.test.ts).
+ */
+export const OPTIONS: ExecuteOptionsInput = { settleMs: 5_000, pollMs: 500, drainTimeoutMs: 3_600_000, terminateConfirmTimeoutMs: 3_600_000, nodeReadyTimeoutMs: 3_600_000 };
 
 export async function startBed(scenario: Scenario, workloads: Workload[] = []): Promise<Bed> {
   const sim = await startSim({ scenario, speed: SPEED, startAt: START });
