@@ -1,13 +1,19 @@
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
  * Once per test run: type-check everything (tests and benchmarks too, which vitest
- * itself does not), then build dist/, since the CLI tests run the built binary as users do.
+ * itself does not), and build dist/, since the CLI tests run the built binary as users do.
+ * The two compilations are independent: they run side by side, one per core.
  */
-export default function setup(): void {
+export default async function setup(): Promise<void> {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const tsc = (...args: string[]) => execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', ...args], { cwd: root, stdio: 'inherit' });
-  tsc('-p', 'tsconfig.json', '--noEmit');
-  tsc('-p', 'tsconfig.build.json');
+  const tsc = (...args: string[]) => new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['node_modules/typescript/bin/tsc', ...args], { cwd: root, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`tsc ${args.join(' ')} failed (${signal ?? `exit ${code}`})`))));
+  });
+  const results = await Promise.allSettled([tsc('-p', 'tsconfig.json', '--noEmit'), tsc('-p', 'tsconfig.build.json')]);
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
+  if (failed.length > 0) throw new Error(failed.map((e) => e.message).join('; '));
 }
