@@ -107,7 +107,9 @@ export const AUTOSCALING_ACTIONS: Readonly<Record<string, QueryAction>> = {
       const p = readParams(params, 'query', { AutoScalingGroupName: { kind: 'string', required: true }, InstanceIds: { kind: 'list', required: true }, ProtectedFromScaleIn: { kind: 'boolean', required: true } });
       if (!p.ok) return p;
       const { AutoScalingGroupName: name, InstanceIds: ids, ProtectedFromScaleIn: protect } = p.value;
-      return done(model.setInstanceProtection(name, ids, protect), `${name} ${ids.join(',')}`);
+      const set = model.setInstanceProtection(name, ids, protect);
+      // Its answer is an empty SetInstanceProtectionResult, not none: botocore looks the element up and fails without it.
+      return set.ok ? ok({ result: {}, target: `${name} ${ids.join(',')}` }) : set;
     },
   },
   SuspendProcesses: processAction((model, name, processes) => model.suspendProcesses(name, processes)),

@@ -82,6 +82,17 @@ describe('AWS CLI v2 against the simulator', () => {
     expect(s.w.model.instance(id)?.lifecycle).toBe('Terminating');
   });
 
+  it('autoscaling set-instance-protection sets and clears scale-in protection', async () => {
+    const [id] = s.w.model.group('workers')!.instances.map((i) => i.instanceId);
+    const set = await aws('autoscaling', 'set-instance-protection', '--auto-scaling-group-name', 'workers', '--instance-ids', id!, '--protected-from-scale-in');
+    expect(set).toEqual({ code: 0, stdout: '', stderr: '' });
+    const described = json(await aws('autoscaling', 'describe-auto-scaling-instances', '--instance-ids', id!)) as { AutoScalingInstances: { ProtectedFromScaleIn: boolean }[] };
+    expect(described.AutoScalingInstances.map((i) => i.ProtectedFromScaleIn)).toEqual([true]);
+    const cleared = await aws('autoscaling', 'set-instance-protection', '--auto-scaling-group-name', 'workers', '--instance-ids', id!, '--no-protected-from-scale-in');
+    expect(cleared).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(s.w.model.group('workers')!.instances.find((i) => i.instanceId === id)?.protectedFromScaleIn).toBe(false);
+  });
+
   it('autoscaling set-desired-capacity below MinSize fails with the AWS message', async () => {
     const run = await aws('autoscaling', 'set-desired-capacity', '--auto-scaling-group-name', 'workers', '--desired-capacity', '1');
     expect(run.code).not.toBe(0);

@@ -37,6 +37,18 @@ describe('query API wire format', () => {
     expect(text).toMatch(/<\/DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/DescribeAutoScalingGroupsResponse>$/);
   });
 
+  it('answers SetInstanceProtection with its empty result element, which botocore requires', async () => {
+    const id = s.w.model.group('workers')!.instances[0]!.instanceId;
+    const { status, text } = await post(`Action=SetInstanceProtection&Version=2011-01-01&AutoScalingGroupName=workers&InstanceIds.member.1=${id}&ProtectedFromScaleIn=true`);
+    expect(status).toBe(200);
+    expect(text).toMatch(/<SetInstanceProtectionResponse xmlns="[^"]+"><SetInstanceProtectionResult><\/SetInstanceProtectionResult><ResponseMetadata>/);
+  });
+
+  it('answers an action without output with ResponseMetadata alone', async () => {
+    const { text } = await post('Action=SetDesiredCapacity&Version=2011-01-01&AutoScalingGroupName=workers&DesiredCapacity=4');
+    expect(text).toMatch(/<SetDesiredCapacityResponse xmlns="[^"]+"><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/SetDesiredCapacityResponse>$/);
+  });
+
   it('accepts GET with the parameters in the query string', async () => {
     const res = await fetch(`${s.endpoint}/?Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=availability-zone&Filter.1.Value.1=eu-west-1c`);
     const text = await res.text();
