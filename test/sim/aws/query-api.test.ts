@@ -71,6 +71,16 @@ describe('query API wire format', () => {
     expect(text).toContain("<Message>1 validation error detected: Value null at 'autoScalingGroupName' failed to satisfy constraint: Member must not be null</Message>");
   });
 
+  it('names every constraint of a list member that breaks one, as AWS does', async () => {
+    const { status, text } = await post('Action=SetInstanceProtection&Version=2011-01-01&AutoScalingGroupName=workers&InstanceIds.member.1=i-0123456789abcdef01234&ProtectedFromScaleIn=true');
+    expect(status).toBe(400);
+    expect(text).toContain(
+      "<Message>1 validation error detected: Value '[i-0123456789abcdef01234]' at 'instanceIds' failed to satisfy constraint: Member must satisfy constraint: " +
+        '[Member must have length less than or equal to 19, Member must have length greater than or equal to 1, ' +
+        'Member must satisfy regular expression pattern: [\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*]</Message>',
+    );
+  });
+
   it('names the client by the access key id it signed with', async () => {
     await post('Action=SetDesiredCapacity&Version=2011-01-01&AutoScalingGroupName=workers&DesiredCapacity=4');
     expect(s.w.recorder.facts('mutation').find((f) => f.operation === 'SetDesiredCapacity')?.client).toBe(KEY.accessKeyId);
