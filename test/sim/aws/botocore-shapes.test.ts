@@ -4,42 +4,21 @@
 // and the AWS CLI read present, and error replies parsed into the right code and HTTP status.
 // A served action the walk does not cover fails the test.
 
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTOSCALING_ACTIONS } from '../../../src/sim/aws/autoscaling-api.js';
 import { EC2_ACTIONS } from '../../../src/sim/aws/ec2-api.js';
 import { startSim, type Sim } from '../../../src/sim/index.js';
 import { smallScenario } from '../../aws/helpers.js';
+import { botocore, type Botocore, type Call } from './botocore.js';
 
-const PYTHON = '/usr/bin/python3';
-const WALKER = fileURLToPath(new URL('botocore-walk.py', import.meta.url));
 const KEY = { accessKeyId: 'AKIDBOTOCOREWALK', secretAccessKey: 'walk-secret' };
 const GROUP = 'small-workers';
 const START = Date.parse('2026-03-02T09:00:00Z');
 
-type Call = {
-  readonly service: 'autoscaling' | 'ec2';
-  readonly operation: string;
-  readonly params?: Record<string, unknown>;
-  /** Paths (Name, or Name[] for every item of a list) that must be in the parsed reply. */
-  readonly require?: readonly string[];
-  readonly error?: { readonly code: string; readonly status: number };
-  readonly accessKeyId?: string;
-  readonly secretAccessKey?: string;
-  readonly unsigned?: boolean;
-};
-
-type Walked = { service: string; operation: string; problems: string[]; code?: string; status?: number; message?: string };
-
 let sim: Sim;
-let home: string;
+let boto: Botocore;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'scalerd-botocore-'));
   const small = await smallScenario();
   const workers = small.nodeGroups[0]!;
   // A second group, so that DescribeAutoScalingGroups has a page to turn.
@@ -56,26 +35,13 @@ beforeAll(async () => {
   expect(sim.aws.terminateInstance(gone, true).ok).toBe(true);
   sim.clock.advance(3_000);
   expect(sim.aws.instance(gone)?.lifecycle).toBe('Terminated');
+  boto = await botocore({ endpoint: sim.awsEndpoint, region: sim.region, key: KEY });
 });
 
 afterAll(async () => {
   await sim?.stop();
-  await rm(home, { recursive: true, force: true });
+  await boto?.dispose();
 });
-
-/** Runs the calls through boto3, in order, with nothing of this machine's AWS configuration. */
-function walk(calls: readonly Call[]): Promise<Walked[]> {
-  const env = { PATH: '/usr/bin:/bin', HOME: home, AWS_CONFIG_FILE: join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true' };
-  const input = JSON.stringify({ endpoint: sim.awsEndpoint, region: sim.region, ...KEY, calls });
-  return new Promise((resolve, reject) => {
-    // Asynchronous: the simulator answers from this process.
-    const child = execFile(PYTHON, [WALKER], { env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`${PYTHON} ${WALKER} failed: ${error.message}\n${stderr}`));
-      resolve(JSON.parse(stdout) as Walked[]);
-    });
-    child.stdin!.end(input);
-  });
-}
 
 const live = () => sim.aws.group(GROUP)!.instances.filter((i) => i.lifecycleState === 'InService').map((i) => i.instanceId);
 
@@ -138,13 +104,13 @@ describe('every served action through botocore', () => {
   });
 
   it('answers each in the shape of the model, with the members scalerd and the AWS CLI read', async () => {
-    const walked = await walk(successCalls());
+    const walked = await boto.walk(successCalls());
     expect(walked.filter((w) => w.problems.length > 0)).toEqual([]);
     expect(walked.map((w) => w.status)).toEqual(walked.map(() => 200));
   });
 
   it('answers errors that botocore parses into their code and HTTP status', async () => {
-    const walked = await walk(errorCalls);
+    const walked = await boto.walk(errorCalls);
     expect(walked.filter((w) => w.problems.length > 0)).toEqual([]);
     expect(walked.map((w) => w.code)).toEqual(errorCalls.map((c) => c.error!.code));
   });

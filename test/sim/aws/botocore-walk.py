@@ -11,8 +11,9 @@ on stdin:
               "accessKeyId": "...", "secretAccessKey": "...", "unsigned": false}]}
 
 A call's own accessKeyId / secretAccessKey replace the document's; "unsigned" sends no
-signature at all. It writes one JSON list on stdout, one entry per call: {"service", "operation", "problems",
-"code", "status", "message"}. A problem is anything in the reply the model does not allow:
+signature at all. It writes one JSON list on stdout, one entry per call: {"service",
+"operation", "problems", "code", "status", "message", "reply"} (reply: the parsed reply of a
+call that succeeded). A problem is anything in the reply the model does not allow:
 an XML element it has no member for, a value not of the member's type or not in its enum, a
 required path missing from the parsed reply, an error with another code or HTTP status than
 expected, or a reply botocore cannot parse at all. The raw XML is walked as well as the
@@ -204,6 +205,7 @@ def run_call(spec, call):
     if expected is not None:
         problems.append(f'succeeded, expected {expected["code"]} {expected["status"]}')
     result['status'] = parsed['ResponseMetadata']['HTTPStatusCode']
+    result['reply'] = {k: v for k, v in parsed.items() if k != 'ResponseMetadata'}
     if not parsed['ResponseMetadata'].get('RequestId'):
         problems.append('the reply has no request id')
     if operation_model.output_shape is not None:
@@ -217,7 +219,8 @@ def run_call(spec, call):
 
 def main():
     spec = json.load(sys.stdin)
-    json.dump([run_call(spec, call) for call in spec['calls']], sys.stdout)
+    # Timestamps as ISO 8601 text.
+    json.dump([run_call(spec, call) for call in spec['calls']], sys.stdout, default=lambda v: v.isoformat())
 
 
 main()
