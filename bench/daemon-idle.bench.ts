@@ -9,7 +9,7 @@
 // most of its life. Baseline, same run, same way of measuring: a bare `node -e` process
 // that only listens on an HTTP port: what any Node service costs before it does anything.
 
-import { buildDist, median, ROOT } from './processes.js';
+import { buildDist, median, ROOT, simAwsEnv } from './processes.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -73,21 +73,22 @@ async function stop(p: Started): Promise<number | null> {
 }
 
 /** `scalerd sim` on the demo scenario, in its own process; where it listens, from its banner. */
-async function startSim(dir: string): Promise<{ sim: Started; server: string; region: string; kubeconfig: string }> {
+async function startSim(dir: string): Promise<{ sim: Started; server: string; region: string; kubeconfig: string; awsEnv: Record<string, string> }> {
   const kubeconfig = join(dir, 'kubeconfig');
   const sim = start(['dist/cli/main.js', 'sim', '--scenario', 'scenarios/demo.json', '--port', '0', '--kubeconfig-out', kubeconfig]);
   const server = await until('the simulator to listen', () => sim.lines.map((l) => /Kubernetes API\s+(http:\S+)/.exec(l)?.[1]).find(Boolean));
   const region = await until('the simulator\'s region', () => sim.lines.map((l) => /region\s+(\S+)/.exec(l)?.[1]).find(Boolean));
-  return { sim, server, region, kubeconfig };
+  const awsEnv = await until('the simulator\'s AWS key', () => simAwsEnv(sim.lines));
+  return { sim, server, region, kubeconfig, awsEnv };
 }
 
 type Run = { readyMs: number; listeningMs: number; leadingMs: number; process: Started; port: number };
 
 /** One daemon, from spawn to /readyz 200, and on to its first reconcile as leader. */
-async function startDaemon(sim: { server: string; region: string; kubeconfig: string }, schedule: string, nodeArgs: readonly string[] = []): Promise<Run> {
+async function startDaemon(sim: { server: string; region: string; kubeconfig: string; awsEnv: Record<string, string> }, schedule: string, nodeArgs: readonly string[] = []): Promise<Run> {
   const at = performance.now();
   const p = start([...nodeArgs, 'dist/cli/main.js', 'run', '--schedule', schedule, '--kubeconfig', sim.kubeconfig, '--aws-region', sim.region, '--aws-endpoint', sim.server,
-    '--listen', '127.0.0.1:0', '--log-format', 'json', '--identity', 'bench'], { AWS_ACCESS_KEY_ID: 'AKIDBENCHIDLE', AWS_SECRET_ACCESS_KEY: 'bench' });
+    '--listen', '127.0.0.1:0', '--log-format', 'json', '--identity', 'bench'], sim.awsEnv);
   const events = () => p.lines.map((l) => JSON.parse(l) as { event?: string; port?: number; steps?: number });
   const port = await until('the daemon to listen', () => events().find((e) => e.event === 'listening')?.port, 30_000, 1);
   const listeningMs = performance.now() - at;

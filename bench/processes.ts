@@ -42,3 +42,12 @@ export function nodeProcess(args: readonly string[], options: { env?: Record<str
   }));
   return { child, lines, exited };
 }
+
+/**
+ * The AWS key pair `scalerd sim` prints in its banner, as environment variables: the
+ * simulator refuses requests signed with any other.
+ */
+export function simAwsEnv(lines: readonly string[]): Record<string, string> | undefined {
+  const found = lines.map((l) => /AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)/.exec(l)).find(Boolean);
+  return found ? { AWS_ACCESS_KEY_ID: found[1]!, AWS_SECRET_ACCESS_KEY: found[2]! } : undefined;
+}

@@ -5,9 +5,9 @@
 // loop with the client being measured, as a real API server would not.
 
 import { startSim } from '../src/sim/index.js';
-import { scenario } from './scale-down.bench.js';
+import { BENCH_KEY, scenario } from './scale-down.bench.js';
 
-const sim = await startSim({ scenario: scenario(), speed: 1 });
+const sim = await startSim({ scenario: scenario(), speed: 1, awsCredentials: [BENCH_KEY] });
 process.stdout.write(`${JSON.stringify({ server: sim.server, kubeconfig: sim.kubeconfig, region: sim.region, credentials: sim.credentials })}\n`);
 process.once('SIGTERM', () => {
   void sim.stop().then(() => process.exit(0));

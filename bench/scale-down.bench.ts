@@ -68,6 +68,8 @@ const ASG = 'bench-workers';
 const GROUP = 'workers';
 const CLIENT_ID = 'scalerd-bench';
 const ACCESS_KEY = 'AKIDSCALERDBENCH';
+/** scalerd's AWS key in the benchmark; scale-down-sim.ts registers it with the simulator. */
+export const BENCH_KEY = { accessKeyId: ACCESS_KEY, secretAccessKey: 'bench-secret' } as const;
 
 /**
  * maxNodeRemovals 20 in both runs of scalerd: the default (10 new victims per reconcile)
@@ -152,7 +154,7 @@ async function startRemoteSim(): Promise<RemoteSim> {
 
 function adapters(sim: RemoteSim, limits: { qps?: number; burst?: number } = {}) {
   const cluster = createCluster({ target: loadKubeConfig({ kubeconfig: sim.kubeconfig }), clientId: CLIENT_ID, ...limits });
-  const cloud = createCloud({ region: sim.region, endpoint: sim.server, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: 'bench-secret' }, version: '0.0.0-bench' });
+  const cloud = createCloud({ region: sim.region, endpoint: sim.server, credentials: BENCH_KEY, version: '0.0.0-bench' });
   return { cluster, cloud };
 }
 

@@ -14,7 +14,7 @@ import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostileSchedules, mixedSchedule } from '../test/fixtures/hostile/make.js';
-import { buildDist, cliProcess, median } from './processes.js';
+import { buildDist, cliProcess, median, simAwsEnv } from './processes.js';
 import type { BenchResult } from './run.js';
 
 const RUNS = 3;
@@ -55,8 +55,9 @@ async function startDaemon(dir: string, schedule: string) {
   const sim = start(['sim', '--scenario', 'scenarios/demo.json', '--port', '0', '--kubeconfig-out', kubeconfig]);
   const server = await until('the simulator', () => sim.lines.map((l) => /Kubernetes API\s+(http:\S+)/.exec(l)?.[1]).find(Boolean));
   const region = await until('its region', () => sim.lines.map((l) => /region\s+(\S+)/.exec(l)?.[1]).find(Boolean));
+  const awsEnv = await until('its AWS key', () => simAwsEnv(sim.lines));
   const daemon = start(['run', '--schedule', schedule, '--kubeconfig', kubeconfig, '--aws-region', region, '--aws-endpoint', server, '--listen', '127.0.0.1:0',
-    '--log-format', 'json', '--identity', 'bench', '--resync', '1s'], { AWS_ACCESS_KEY_ID: 'AKIDBENCHHOSTILE', AWS_SECRET_ACCESS_KEY: 'bench' });
+    '--log-format', 'json', '--identity', 'bench', '--resync', '1s'], awsEnv);
   const events = () => daemon.lines.map((l) => JSON.parse(l) as { event?: string; port?: number });
   const port = await until('the daemon to listen', () => events().find((e) => e.event === 'listening')?.port);
   await until('a reconcile as leader', () => (events().some((e) => e.event === 'reconciled') ? true : undefined));

@@ -77,7 +77,7 @@ function banner(sim: Sim, kubeconfig: string, speed: number): string[] {
     `  Kubernetes API   ${sim.server}`,
     `  kubeconfig       ${kubeconfig}`,
     `  AWS endpoint     ${sim.awsEndpoint}   region ${sim.region}`,
-    `  AWS credentials  AWS_ACCESS_KEY_ID=${sim.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${sim.credentials.secretAccessKey} (placeholders; not checked)`,
+    `  AWS credentials  AWS_ACCESS_KEY_ID=${sim.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${sim.credentials.secretAccessKey} (requests must be signed with these)`,
     'In another shell, this makes scalerd, kubectl and the aws CLI talk to it:',
     `  ${exportLine(sim, kubeconfig)}`,
     'Press Ctrl-C to stop.',

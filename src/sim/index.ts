@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { AwsModel } from './aws/model.js';
 import { createAwsHandler } from './aws/query-api.js';
+import type { AwsCredentials } from './aws/auth.js';
 import { DEFAULT_AWS_TIMINGS, type AwsTimings } from './aws/types.js';
 import { startControllers } from './cluster/index.js';
 import { Faults } from './faults.js';
@@ -49,6 +50,11 @@ export type SimOptions = {
   readonly processes?: ProcessTable;
   /** Real-time probe and restart back-off timings of those pods. */
   readonly processTimings?: { readonly probes?: Partial<ProbeTimings>; readonly backoff?: Partial<BackoffTimings> };
+  /**
+   * More AWS key pairs the simulated AWS accepts, besides `credentials` (SIM_CREDENTIALS):
+   * tests give each client a key of its own to tell them apart in the recorder.
+   */
+  readonly awsCredentials?: readonly AwsCredentials[];
 };
 
 export type Sim = {
@@ -56,10 +62,10 @@ export type Sim = {
   readonly kubeconfig: string;
   /** http://127.0.0.1:<port>: the Kubernetes API server. */
   readonly server: string;
-  /** The AWS endpoint (same server) and what to configure clients with. */
+  /** The AWS endpoint (same server) and what to configure clients with: requests must be signed with these credentials or options.awsCredentials. */
   readonly awsEndpoint: string;
   readonly region: string;
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly credentials: AwsCredentials;
   readonly scenario: Scenario;
   readonly clock: SimClock;
   readonly recorder: Recorder;
@@ -121,7 +127,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   const api = new KubeApi({ store, clock, faults, recorder });
   const server: Server = createSimServer({
-    api, clock, faults, recorder, aws: createAwsHandler(aws, { faults, recorder }),
+    api, clock, faults, recorder, aws: createAwsHandler(aws, { faults, recorder, credentials: [SIM_CREDENTIALS, ...(options.awsCredentials ?? [])] }),
     logs: (namespace, pod, container, previous) => processes.logs(namespace, pod, container, previous),
   });
   let url: string;

@@ -63,13 +63,14 @@ export type Bed = {
 export const OPTIONS: ExecuteOptionsInput = { settleMs: 5_000, pollMs: 500, drainTimeoutMs: 3_600_000, terminateConfirmTimeoutMs: 3_600_000, nodeReadyTimeoutMs: 3_600_000 };
 
 export async function startBed(scenario: Scenario, workloads: Workload[] = []): Promise<Bed> {
-  const sim = await startSim({ scenario, speed: SPEED, startAt: START });
+  const key = { accessKeyId: ACCESS_KEY, secretAccessKey: 'test-secret' };
+  const sim = await startSim({ scenario, speed: SPEED, startAt: START, awsCredentials: [key] });
   const sleep = (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal);
   const target = loadKubeConfig({ kubeconfig: kubeconfigFile(sim) });
   const cluster = createCluster({ target, clientId: CLIENT_ID, clock: sim.clock, sleep });
   const arrange = createCluster({ target, clientId: 'test-arrange', clock: sim.clock, sleep });
   const cloud = createCloud({
-    region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: 'test-secret' },
+    region: sim.region, endpoint: sim.awsEndpoint, credentials: key,
     version: '0.0.0-test', retryDelayScale: 0.001,
   });
   const group = scenario.nodeGroups[0]!;

@@ -14,6 +14,7 @@ import { kubeconfigFile, tempDir } from '../kube/helpers.js';
 
 export const ASG = 'small-workers';
 export const ACCESS_KEY = 'AKIDSCALERDCLI';
+const SECRET = 'test-secret';
 const START = Date.parse('2026-03-02T20:00:00Z');
 
 /** Three nodes over three zones, every pod replicated and free to move: any node may leave. */
@@ -49,9 +50,9 @@ export type CliBed = {
 export function useCliBed(scenario: () => Scenario = threeNodes, isTTY = false): CliBed {
   const bed = {} as CliBed;
   beforeEach(async () => {
-    const sim = await startSim({ scenario: scenario(), speed: 100, startAt: START });
+    const sim = await startSim({ scenario: scenario(), speed: 100, startAt: START, awsCredentials: [{ accessKeyId: ACCESS_KEY, secretAccessKey: SECRET }] });
     vi.stubEnv('AWS_ACCESS_KEY_ID', ACCESS_KEY);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test-secret');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', SECRET);
     const dir = tempDir('scalerd-cli-');
     const schedule = join(dir, 'schedule.json');
     writeFileSync(schedule, JSON.stringify({

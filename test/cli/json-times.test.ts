@@ -13,8 +13,11 @@ import { ASG, threeNodes } from './engine-helpers.js';
 
 let sim: Sim;
 let connection: string[];
+/** The CLI's AWS key, registered with the simulator, which refuses any other. */
+const env = { USER: 'alice', AWS_ACCESS_KEY_ID: 'AKIDJSONTIMES', AWS_SECRET_ACCESS_KEY: 'test' };
+
 beforeEach(async () => {
-  sim = await startSim({ scenario: { ...threeNodes(), namespaces: ['scalerd'] } });
+  sim = await startSim({ scenario: { ...threeNodes(), namespaces: ['scalerd'] }, awsCredentials: [{ accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }] });
   const schedule = join(tempDir('scalerd-json-times-'), 'schedule.json');
   writeFileSync(schedule, JSON.stringify({ version: 1, timezone: 'UTC', nodeGroups: { workers: { asg: ASG, min: 1, max: 5 } }, default: { capacity: { workers: 3 } } }));
   connection = ['--schedule', schedule, '--kubeconfig', kubeconfigFile(sim), '--aws-region', sim.region, '--aws-endpoint', sim.awsEndpoint];
@@ -22,8 +25,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await sim.stop();
 });
-
-const env = { USER: 'alice', AWS_ACCESS_KEY_ID: 'AKIDJSONTIMES', AWS_SECRET_ACCESS_KEY: 'test' };
 
 describe('times in JSON output', () => {
   it('status, override, scale, drain, history and plan -o json: RFC 3339, no epoch milliseconds', async () => {

@@ -41,7 +41,7 @@ const apiErrors = (api: string, operation: string, errorClass: string) => `scale
 
 describe('scalerd run under injected faults', () => {
   it('exports every error series at 0 first, then counts each failed attempt as the simulator injected it', async () => {
-    const s = await startDemoSim({ speed: 50, startAt: NIGHT });
+    const s = await startDemoSim({ speed: 50, startAt: NIGHT, awsCredentials: [{ accessKeyId: 'AKIDRUNTEST', secretAccessKey: 'test' }] });
     sim = s;
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDRUNTEST');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');

@@ -37,7 +37,7 @@ afterEach(async () => {
 
 
 async function start(startAt: number): Promise<{ s: Sim; status: () => Promise<Record<string, any>>; cli: (...argv: string[]) => Promise<{ code: number; out: string; err: string }> }> {
-  const s = await startDemoSim({ speed: SPEED, startAt });
+  const s = await startDemoSim({ speed: SPEED, startAt, awsCredentials: [{ accessKeyId: 'AKIDRUNTEST', secretAccessKey: 'test' }] });
   sim = s;
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDRUNTEST');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');

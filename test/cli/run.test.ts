@@ -37,7 +37,7 @@ const marked = async (s: Sim) => (await nodes(s)).filter((n) => (n.metadata.anno
 
 describe('scalerd run, stopped by SIGTERM mid-drain', () => {
   it('exits 0 leaving only marked nodes cordoned, and the next daemon completes the work', async () => {
-    sim = await startDemoSim({ speed: 50, startAt: NIGHT });
+    sim = await startDemoSim({ speed: 50, startAt: NIGHT, awsCredentials: [{ accessKeyId: 'AKIDRUNTEST', secretAccessKey: 'test' }] });
     const s = sim;
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDRUNTEST');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');

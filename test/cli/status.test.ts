@@ -22,7 +22,7 @@ afterEach(async () => {
 
 describe('scalerd status', () => {
   it('shows desired against observed, with the reason, what is in progress and what comes next', async () => {
-    sim = await startDemoSim({ manualClock: true, startAt: NIGHT });
+    sim = await startDemoSim({ manualClock: true, startAt: NIGHT, awsCredentials: [{ accessKeyId: 'AKIDSTATUS', secretAccessKey: 'test' }] });
     const s = sim;
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDSTATUS');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');

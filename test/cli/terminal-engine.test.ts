@@ -21,8 +21,11 @@ let sim: Sim;
 let connection: string[];
 let node: string;
 
+/** The CLI's AWS key, registered with the simulator, which refuses any other. */
+const env = { AWS_ACCESS_KEY_ID: 'AKIDTERMINAL', AWS_SECRET_ACCESS_KEY: 'test' };
+
 beforeEach(async () => {
-  sim = await startSim({ scenario: threeNodes() });
+  sim = await startSim({ scenario: threeNodes(), awsCredentials: [{ accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }] });
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig);
   const core = kc.makeApiClient(CoreV1Api);
@@ -37,8 +40,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await sim.stop();
 });
-
-const env = { AWS_ACCESS_KEY_ID: 'AKIDTERMINAL', AWS_SECRET_ACCESS_KEY: 'test' };
 
 describe('scale and drain on a terminal', () => {
   it('scale --dry-run shows why a node is not chosen, the owner escaped; -o json exactly', async () => {

@@ -30,8 +30,11 @@ const HAND_KEY_SHOWN = 'evil\\x1b[2J\\u202ekey';
 type Bed = { sim: Sim; core: CoreV1Api; kube: string[]; schedule: string };
 let bed: Bed;
 
+/** The CLI's AWS key, registered with the simulator, which refuses any other. */
+const env = { USER: 'alice', AWS_ACCESS_KEY_ID: 'AKIDTERMINAL', AWS_SECRET_ACCESS_KEY: 'test' };
+
 beforeEach(async () => {
-  const sim = await startSim({ scenario: { ...threeNodes(), namespaces: ['scalerd'] } });
+  const sim = await startSim({ scenario: { ...threeNodes(), namespaces: ['scalerd'] }, awsCredentials: [{ accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }] });
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig);
   const schedule = join(tempDir('scalerd-terminal-'), 'schedule.json');
@@ -47,7 +50,6 @@ afterEach(async () => {
   await bed.sim.stop();
 });
 
-const env = { USER: 'alice', AWS_ACCESS_KEY_ID: 'AKIDTERMINAL', AWS_SECRET_ACCESS_KEY: 'test' };
 const run = (...argv: string[]) => bin(argv, env);
 
 /** Adds entries to a ConfigMap of scalerd's namespace as `kubectl edit` would: read, change, replace. */

@@ -30,6 +30,8 @@ export const IDENTITY = 'scalerd-elected';
 /** The daemon's names in the recorder: its Kubernetes client id and its AWS access key id. */
 export const CLIENT_ID = 'scalerd-elected-daemon';
 export const ACCESS_KEY = 'AKIDELECTEDDAEMON';
+/** The test's own look at AWS, under another key. */
+const OBSERVER_KEY = 'AKIDELECTEDOBSERVER';
 
 export type ElectedDaemonOptions = {
   /** Simulated ms per real ms. */
@@ -62,7 +64,8 @@ function scheduleFile(): string {
 }
 
 export async function startElectedDaemon(o: ElectedDaemonOptions): Promise<ElectedDaemon> {
-  const sim = await startSim({ scenario: { ...twentyNodes(), namespaces: [NAMESPACE] }, speed: o.speed, startAt: Date.parse('2026-03-02T09:00:00Z') });
+  const awsCredentials = [ACCESS_KEY, OBSERVER_KEY].map((accessKeyId) => ({ accessKeyId, secretAccessKey: 'test' }));
+  const sim = await startSim({ scenario: { ...twentyNodes(), namespaces: [NAMESPACE] }, speed: o.speed, startAt: Date.parse('2026-03-02T09:00:00Z'), awsCredentials });
   o.arrange?.(sim);
   const sleep = (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal);
   const target = loadKubeConfig({ kubeconfig: kubeconfigFile(sim) });
@@ -110,7 +113,7 @@ export async function startElectedDaemon(o: ElectedDaemonOptions): Promise<Elect
   });
   poke = (reason) => daemon.poke(reason);
 
-  const observer = aws('AKIDELECTEDOBSERVER');
+  const observer = aws(OBSERVER_KEY);
   return {
     sim, daemon, elector, cloud: observer,
     cluster: clusterOver(kube('elected-observer')),

@@ -20,6 +20,9 @@ import { kubeconfigFile, tempDir } from '../kube/helpers.js';
 
 export const SPEED = 100;
 
+/** The daemon's own AWS key, registered with the simulator, so the recorder tells its calls apart. */
+const DAEMON_KEY = { accessKeyId: 'AKIDDAEMONTEST', secretAccessKey: 'test' } as const;
+
 /** The demo cluster of the example schedule (12 workers of shop-prod-workers, scalerd's namespace), on a clock of the caller's choice. */
 export async function startDemoSim(clock: Omit<SimOptions, 'scenario' | 'nodes' | 'podsPerNode'>): Promise<Sim> {
   const scenario = await loadScenarioFile('scenarios/demo.json');
@@ -48,10 +51,10 @@ export async function startDaemonBed(startAt: number, more: Partial<DaemonOption
   // 100x: otherwise the first check alone would let it pass a boundary the test waits for.
   const checker = new ScheduleChecker();
   await checker.check(readFileSync(schedule, 'utf8'), schedule, startAt);
-  const sim = await startDemoSim(clock.manualClock ? { manualClock: true, startAt } : { speed: SPEED, startAt });
+  const sim = await startDemoSim({ ...(clock.manualClock ? { manualClock: true, startAt } : { speed: SPEED, startAt }), awsCredentials: [DAEMON_KEY] });
   const sleep = (ms: number, signal?: AbortSignal) => sim.clock.sleep(ms, signal);
   const cluster = createCluster({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(sim) }), clientId: 'scalerd-daemon-test', clock: sim.clock, sleep });
-  const cloud = createCloud({ region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: 'AKIDDAEMONTEST', secretAccessKey: 'test' }, version: '0.0.0-test', retryDelayScale: 0.001 });
+  const cloud = createCloud({ region: sim.region, endpoint: sim.awsEndpoint, credentials: DAEMON_KEY, version: '0.0.0-test', retryDelayScale: 0.001 });
   const schedulePath = join(tempDir('scalerd-daemon-'), 'schedule.json');
   copyFileSync(schedule, schedulePath);
   const opened = await ScheduleSource.open(schedulePath, sim.clock, checker);

@@ -97,7 +97,7 @@ describe('a leading daemon whose schedule turns hostile', () => {
     // Real time for the daemon (a process of its own, as in a cluster), so the simulator runs
     // at speed 1 from the real now. The budgets refuse every eviction until the files have
     // all been tried: the scale-down stays under way, waiting on them, the whole time.
-    sim = await startDemoSim({ speed: 1 });
+    sim = await startDemoSim({ speed: 1, awsCredentials: [{ accessKeyId: 'AKIDHOSTILE', secretAccessKey: 'test' }] });
     const s = sim;
     s.faults.setBehaviour({ pdbsNeverAllow: true });
     const holders = new Set<string>();

@@ -47,11 +47,14 @@ function scheduleFile(): string {
   return file;
 }
 
+/** Each replica's AWS key, registered with the simulator: the recorder tells their calls apart by it. */
+const accessKeyOf = (name: string): string => `AKIDDAEMON${name.toUpperCase()}`;
+
 const isLease = (m: Seen) => m.target === 'scalerd/scalerd' && m.operation.includes('leases');
 
 describe('two daemons against one simulator', () => {
   it('one leads; a SIGKILL of the leader hands over within 20 s; nobody mutates while not holding the Lease', async () => {
-    sim = await startDemoSim({ speed: 1 });
+    sim = await startDemoSim({ speed: 1, awsCredentials: ['a', 'b'].map((name) => ({ accessKeyId: accessKeyOf(name), secretAccessKey: 'test' })) });
     const s = sim;
 
     // The Lease's holder at the instant each mutation landed, read in the recorder's
@@ -73,7 +76,7 @@ describe('two daemons against one simulator', () => {
     const replica = (name: string): Replica => {
       const identity = `daemon-${name}`;
       const clientId = `scalerd-daemon-${name}`;
-      const accessKey = `AKIDDAEMON${name.toUpperCase()}`;
+      const accessKey = accessKeyOf(name);
       const process = spawnDaemon(
         ['--schedule', schedule, '--kubeconfig', kubeconfig, '--aws-region', s.region, '--aws-endpoint', s.awsEndpoint, '--listen', '127.0.0.1:0', '--identity', identity, '--client-id', clientId],
         { AWS_ACCESS_KEY_ID: accessKey, AWS_SECRET_ACCESS_KEY: 'test' },

@@ -23,6 +23,9 @@ type Line = Record<string, unknown> & { event?: string };
 
 const POD = { 'metadata.name': 'scalerd-5c9d8f7b6-x2x7q', 'metadata.namespace': 'scalerd' } as Record<string, string>;
 
+/** The container's AWS key: registered with the simulator, which refuses any other. */
+const KEY = { accessKeyId: 'AKIDENTRYPOINTTEST', secretAccessKey: 'test' } as const;
+
 let sim: Sim | undefined;
 afterAll(async () => sim?.stop());
 
@@ -43,7 +46,7 @@ describe('the container\'s command line, on the host', () => {
     await writeFile(mounted, schedule.data['schedule.json']!);
     expect(env.SCALERD_SCHEDULE).toBe('/etc/scalerd/schedule.json');
 
-    sim = await startDemoSim({ speed: 1 });
+    sim = await startDemoSim({ speed: 1, awsCredentials: [KEY] });
     const child = spawn(argv[0] === 'node' ? process.execPath : argv[0]!, argv.slice(1), {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,7 +58,7 @@ describe('the container\'s command line, on the host', () => {
         SCALERD_KUBECONFIG: kubeconfigFile(sim),
         SCALERD_AWS_ENDPOINT: sim.awsEndpoint,
         AWS_REGION: sim.region,
-        AWS_ACCESS_KEY_ID: 'AKIDENTRYPOINTTEST', AWS_SECRET_ACCESS_KEY: 'test',
+        AWS_ACCESS_KEY_ID: KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey,
       },
     });
     const lines: Line[] = [];

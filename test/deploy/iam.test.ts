@@ -26,8 +26,9 @@ let cloud: AwsCloud;
 beforeAll(async () => {
   const loaded = await loadScenarioFile('scenarios/small.json');
   if (!loaded.ok) throw new Error('scenarios/small.json does not load');
-  sim = await startSim({ scenario: loaded.scenario });
-  cloud = createCloud({ region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: 'AKIDIAMTEST', secretAccessKey: 'test' }, version: '0.0.0-test', retryDelayScale: 0.001 });
+  const key = { accessKeyId: 'AKIDIAMTEST', secretAccessKey: 'test' };
+  sim = await startSim({ scenario: loaded.scenario, awsCredentials: [key] });
+  cloud = createCloud({ region: sim.region, endpoint: sim.awsEndpoint, credentials: key, version: '0.0.0-test', retryDelayScale: 0.001 });
   sim.recorder.clear();
   const calls: { [M in keyof Cloud]: (c: Cloud) => Promise<unknown> } = {
     describeGroups: (c) => c.describeGroups(['small-workers']),

@@ -3,11 +3,18 @@
 
 import type { ActionOutcome, Fields, QueryAction } from './action.js';
 import { fail, ok, sender, validation, type Result } from './errors.js';
-import { ACCOUNT_ID } from './ids.js';
+import { settingsFields } from './group-settings.js';
 import type { AwsModel } from './model.js';
 import { page } from './paging.js';
 import { readFilters, readParams, type Filter } from './params.js';
 import type { ActivitySnapshot, GroupSnapshot, LaunchTemplateRef } from './records.js';
+import { XML_STRING, xmlStringMaxLen } from './shapes.js';
+import { UPDATE_AUTO_SCALING_GROUP } from './update-group-api.js';
+
+// The model's string shapes of the parameters below.
+const GROUP_NAME = xmlStringMaxLen(255);
+const INSTANCE_ID = xmlStringMaxLen(19);
+const TOKEN = { kind: 'string', rule: XML_STRING } as const;
 
 const iso = (instant: number): string => new Date(instant).toISOString();
 
@@ -17,7 +24,7 @@ export const AUTOSCALING_ACTIONS: Readonly<Record<string, QueryAction>> = {
   DescribeAutoScalingGroups: {
     mutating: false,
     run(model, params) {
-      const p = readParams(params, 'query', { AutoScalingGroupNames: { kind: 'list' }, MaxRecords: { kind: 'integer', min: 1, max: 100 }, NextToken: { kind: 'string' } });
+      const p = readParams(params, 'query', { AutoScalingGroupNames: { kind: 'list', rule: GROUP_NAME }, NextToken: TOKEN, MaxRecords: { kind: 'integer', min: 1, max: 100 } });
       if (!p.ok) return p;
       const filters = readFilters(params, 'query');
       const unknown = filters.find((f) => !(f.name.startsWith('tag:') || f.name === 'tag-key' || f.name === 'tag-value'));
@@ -33,7 +40,7 @@ export const AUTOSCALING_ACTIONS: Readonly<Record<string, QueryAction>> = {
   DescribeAutoScalingInstances: {
     mutating: false,
     run(model, params) {
-      const p = readParams(params, 'query', { InstanceIds: { kind: 'list', max: 50 }, MaxRecords: { kind: 'integer', min: 1, max: 50 }, NextToken: { kind: 'string' } });
+      const p = readParams(params, 'query', { InstanceIds: { kind: 'list', max: 50, rule: INSTANCE_ID }, MaxRecords: { kind: 'integer', min: 1, max: 50 }, NextToken: TOKEN });
       if (!p.ok) return p;
       const ids = p.value.InstanceIds ?? [];
       const rows = model.groups().flatMap((g) => g.instances.map((i) => ({ ...i, group: g.name })));
@@ -60,7 +67,14 @@ export const AUTOSCALING_ACTIONS: Readonly<Record<string, QueryAction>> = {
   DescribeScalingActivities: {
     mutating: false,
     run(model, params) {
-      const p = readParams(params, 'query', { AutoScalingGroupName: { kind: 'string' }, ActivityIds: { kind: 'list', max: 50 }, MaxRecords: { kind: 'integer', min: 1, max: 100 }, NextToken: { kind: 'string' } });
+      const p = readParams(params, 'query', {
+        ActivityIds: { kind: 'list', max: 50, rule: XML_STRING },
+        AutoScalingGroupName: { kind: 'string', rule: GROUP_NAME },
+        // Deleted groups: the simulator deletes none, so there is nothing more to include.
+        IncludeDeletedGroups: { kind: 'boolean' },
+        MaxRecords: { kind: 'integer', min: 1, max: 100 },
+        NextToken: TOKEN,
+      });
       if (!p.ok) return p;
       const { AutoScalingGroupName: group, ActivityIds: ids = [] } = p.value;
       const activities = model.activities().filter((a) => (group === undefined || a.group === group) && (ids.length === 0 || ids.includes(a.activityId)));
@@ -72,29 +86,16 @@ export const AUTOSCALING_ACTIONS: Readonly<Record<string, QueryAction>> = {
   SetDesiredCapacity: {
     mutating: true,
     run(model, params) {
-      const p = readParams(params, 'query', { AutoScalingGroupName: { kind: 'string', required: true }, DesiredCapacity: { kind: 'integer', required: true, min: 0 }, HonorCooldown: { kind: 'boolean' } });
+      const p = readParams(params, 'query', { AutoScalingGroupName: { kind: 'string', required: true, rule: GROUP_NAME }, DesiredCapacity: { kind: 'integer', required: true, min: 0 }, HonorCooldown: { kind: 'boolean' } });
       if (!p.ok) return p;
-      return done(model.setDesiredCapacity(p.value.AutoScalingGroupName, p.value.DesiredCapacity), p.value.AutoScalingGroupName);
+      return done(model.setDesiredCapacity(p.value.AutoScalingGroupName, p.value.DesiredCapacity, p.value.HonorCooldown ?? false), p.value.AutoScalingGroupName);
     },
   },
-  UpdateAutoScalingGroup: {
-    mutating: true,
-    run(model, params) {
-      const p = readParams(params, 'query', {
-        AutoScalingGroupName: { kind: 'string', required: true },
-        MinSize: { kind: 'integer', min: 0 },
-        MaxSize: { kind: 'integer', min: 0 },
-        DesiredCapacity: { kind: 'integer', min: 0 },
-      });
-      if (!p.ok) return p;
-      const { AutoScalingGroupName: name, MinSize: minSize, MaxSize: maxSize, DesiredCapacity: desiredCapacity } = p.value;
-      return done(model.updateGroup(name, { minSize, maxSize, desiredCapacity }), name);
-    },
-  },
+  UpdateAutoScalingGroup: UPDATE_AUTO_SCALING_GROUP,
   TerminateInstanceInAutoScalingGroup: {
     mutating: true,
     run(model, params) {
-      const p = readParams(params, 'query', { InstanceId: { kind: 'string', required: true }, ShouldDecrementDesiredCapacity: { kind: 'boolean', required: true } });
+      const p = readParams(params, 'query', { InstanceId: { kind: 'string', required: true, rule: INSTANCE_ID }, ShouldDecrementDesiredCapacity: { kind: 'boolean', required: true } });
       if (!p.ok) return p;
       const activity = model.terminateInstance(p.value.InstanceId, p.value.ShouldDecrementDesiredCapacity);
       if (!activity.ok) return activity;
@@ -104,10 +105,16 @@ export const AUTOSCALING_ACTIONS: Readonly<Record<string, QueryAction>> = {
   SetInstanceProtection: {
     mutating: true,
     run(model, params) {
-      const p = readParams(params, 'query', { AutoScalingGroupName: { kind: 'string', required: true }, InstanceIds: { kind: 'list', required: true }, ProtectedFromScaleIn: { kind: 'boolean', required: true } });
+      const p = readParams(params, 'query', {
+        InstanceIds: { kind: 'list', required: true, max: 50, rule: INSTANCE_ID },
+        AutoScalingGroupName: { kind: 'string', required: true, rule: GROUP_NAME },
+        ProtectedFromScaleIn: { kind: 'boolean', required: true },
+      });
       if (!p.ok) return p;
       const { AutoScalingGroupName: name, InstanceIds: ids, ProtectedFromScaleIn: protect } = p.value;
-      return done(model.setInstanceProtection(name, ids, protect), `${name} ${ids.join(',')}`);
+      const set = model.setInstanceProtection(name, ids, protect);
+      // Its answer is an empty SetInstanceProtectionResult, not none: botocore looks the element up and fails without it.
+      return set.ok ? ok({ result: {}, target: `${name} ${ids.join(',')}` }) : set;
     },
   },
   SuspendProcesses: processAction((model, name, processes) => model.suspendProcesses(name, processes)),
@@ -118,7 +125,7 @@ function processAction(apply: (model: AwsModel, name: string, processes: string[
   return {
     mutating: true,
     run(model, params) {
-      const p = readParams(params, 'query', { AutoScalingGroupName: { kind: 'string', required: true }, ScalingProcesses: { kind: 'list' } });
+      const p = readParams(params, 'query', { AutoScalingGroupName: { kind: 'string', required: true, rule: GROUP_NAME }, ScalingProcesses: { kind: 'list', rule: GROUP_NAME } });
       if (!p.ok) return p;
       return done(apply(model, p.value.AutoScalingGroupName, p.value.ScalingProcesses ?? []), p.value.AutoScalingGroupName);
     },
@@ -148,12 +155,12 @@ function groupFields(g: GroupSnapshot): Fields {
     MinSize: g.minSize,
     MaxSize: g.maxSize,
     DesiredCapacity: g.desiredCapacity,
-    DefaultCooldown: 300,
+    DefaultCooldown: g.settings.defaultCooldown,
     AvailabilityZones: g.availabilityZones,
     LoadBalancerNames: [],
     TargetGroupARNs: [],
-    HealthCheckType: 'EC2',
-    HealthCheckGracePeriod: 300,
+    HealthCheckType: g.settings.healthCheckType,
+    HealthCheckGracePeriod: g.settings.healthCheckGracePeriod,
     Instances: g.instances.map((i) => ({
       InstanceId: i.instanceId,
       InstanceType: i.instanceType,
@@ -167,10 +174,8 @@ function groupFields(g: GroupSnapshot): Fields {
     SuspendedProcesses: g.suspendedProcesses.map((s) => ({ ProcessName: s.processName, SuspensionReason: s.suspensionReason })),
     EnabledMetrics: [],
     Tags: Object.entries(g.tags).map(([Key, Value]) => ({ ResourceId: g.name, ResourceType: 'auto-scaling-group', Key, Value, PropagateAtLaunch: true })),
-    TerminationPolicies: ['Default'],
-    NewInstancesProtectedFromScaleIn: false,
-    ServiceLinkedRoleARN: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`,
-    CapacityRebalance: false,
+    // The rest of the settings; the three above keep the place AWS writes them in.
+    ...settingsFields(g.settings),
   };
 }
 

@@ -35,8 +35,10 @@ export const EC2_ACTIONS: Readonly<Record<string, QueryAction>> = {
   DescribeInstances: {
     mutating: false,
     run(model, params) {
-      const p = readParams(params, 'ec2', { InstanceId: { kind: 'list' }, MaxResults: { kind: 'integer' }, NextToken: { kind: 'string' } });
+      const p = readParams(params, 'ec2', { InstanceId: { kind: 'list' }, DryRun: { kind: 'boolean' }, MaxResults: { kind: 'integer' }, NextToken: { kind: 'string' } });
       if (!p.ok) return p;
+      // Every caller may describe instances here, so a dry run always would have succeeded.
+      if (p.value.DryRun) return fail(sender('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412));
       const { InstanceId: ids = [], MaxResults: maxResults, NextToken: token } = p.value;
       if (ids.length > 0 && maxResults !== undefined) return fail(sender('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults'));
       if (maxResults !== undefined && (maxResults < 5 || maxResults > 1000)) {

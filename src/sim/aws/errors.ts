@@ -32,9 +32,16 @@ export function groupNotFound(name: string, action: string): AwsFault {
 export const instanceNotManaged = (instanceId: string): AwsFault =>
   validation(`Instance Id not found - No managed instance found for instance ID: ${instanceId}`);
 
-/** The Coral-style message AWS gives when a parameter breaks its model constraints. */
-export const constraint = (field: string, value: string, rule: string): AwsFault =>
-  validation(`1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${rule}`);
+/** AWS's (Coral's) message for parameters that break their model constraints, one sentence each. */
+export const validationErrors = (problems: readonly string[]): AwsFault =>
+  validation(`${problems.length} validation error${problems.length === 1 ? '' : 's'} detected: ${problems.join('; ')}`);
+
+/** One of those sentences: `value` as AWS quotes it, `field` in lowerCamel (dotted for a member of a structure). */
+export const brokenConstraint = (field: string, value: string | null, rule: string): string =>
+  `Value ${value === null ? 'null' : `'${value}'`} at '${field}' failed to satisfy constraint: ${rule}`;
+
+/** The message for one parameter that breaks one constraint. */
+export const constraint = (field: string, value: string, rule: string): AwsFault => validationErrors([brokenConstraint(field, value, rule)]);
 
 /** The errors a fault rule can inject, by code, with the status and words AWS uses. */
 export function injectedFault(code: string | number): AwsFault {

@@ -88,10 +88,10 @@ export class Fleet {
       seq: this.#seq++,
       tags: { ...group.tags, 'aws:autoscaling:groupName': group.name, 'aws:ec2launchtemplate:id': group.launchTemplate.id, 'aws:ec2launchtemplate:version': group.launchTemplate.version },
       lifecycle: 'Pending',
-      protectedFromScaleIn: false,
+      protectedFromScaleIn: !inService && group.settings.newInstancesProtectedFromScaleIn,
     };
     this.#instances.set(instanceId, instance);
-    const activity = this.#activity(group, instanceId, launchDescription(instanceId), cause, zone);
+    const activity = this.#activity(group, instanceId, launchDescription(instanceId), cause, zone, inService);
     if (inService) {
       this.#move(instance, 'InService');
       this.#complete(activity);
@@ -148,8 +148,9 @@ export class Fleet {
     return error === undefined || error === 'timeout' ? undefined : injectedFault(error);
   }
 
-  #activity(group: GroupRecord, instanceId: string | undefined, description: string, cause: string, zone: string): ActivityRecord {
+  #activity(group: GroupRecord, instanceId: string | undefined, description: string, cause: string, zone: string, preexisting = false): ActivityRecord {
     const activity: ActivityRecord = {
+      ...(preexisting ? { preexisting: true } : {}),
       activityId: newUuid(this.#o.random),
       group: group.name,
       groupArn: group.arn,

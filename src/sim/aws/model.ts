@@ -5,8 +5,9 @@
 
 import type { Faults } from '../faults.js';
 import type { Recorder } from '../recorder.js';
-import { fail, groupNotFound, instanceNotManaged, ok, validation, constraint, type Result } from './errors.js';
+import { fail, groupNotFound, instanceNotManaged, ok, validation, constraint, sender, type Result } from './errors.js';
 import { Fleet } from './fleet.js';
+import { applySettings, DEFAULT_SETTINGS, type SettingsUpdate } from './group-settings.js';
 import { groupArn, type Random } from './ids.js';
 import { launchZones, pickVictims, rebalanceZone } from './policy.js';
 import {
@@ -20,6 +21,7 @@ import {
   type GroupSnapshot,
   type InstanceRecord,
   type InstanceSnapshot,
+  type LaunchTemplateRef,
   type ScalingProcess,
 } from './records.js';
 import type { AwsTimings, GroupSpec, InstanceObserver, TerminationReason } from './types.js';
@@ -46,7 +48,18 @@ export type AwsModelOptions = {
   readonly random?: Random;
 };
 
-export type SizeUpdate = { readonly minSize?: number; readonly maxSize?: number; readonly desiredCapacity?: number };
+/** A launch template as UpdateAutoScalingGroup names it: by id or name, and a version. */
+export type TemplateUpdate = { readonly id?: string; readonly name?: string; readonly version?: string };
+
+export type GroupUpdate = {
+  readonly minSize?: number;
+  readonly maxSize?: number;
+  readonly desiredCapacity?: number;
+  readonly availabilityZones?: readonly string[];
+  readonly launchTemplate?: TemplateUpdate;
+  /** Checked already (group-settings.ts checkSettings). */
+  readonly settings?: SettingsUpdate;
+};
 
 /** What a group does next about its size; `reason` is told to the cluster for terminations. */
 type Context = { readonly trigger: string; readonly reason: TerminationReason };
@@ -88,6 +101,8 @@ export class AwsModel {
       availabilityZones: [...spec.availabilityZones],
       instanceType: spec.instanceType,
       launchTemplate: { ...spec.launchTemplate },
+      latestTemplateVersion: /^\d+$/.test(spec.launchTemplate.version) ? Number(spec.launchTemplate.version) : 1,
+      settings: DEFAULT_SETTINGS,
       tags: { ...spec.tags },
       createdTime: at,
       minSize: spec.minSize,
@@ -129,10 +144,17 @@ export class AwsModel {
     return this.#fleet.activities().map(snapshotActivity);
   }
 
-  /** HonorCooldown is accepted by the API and ignored here: the simulator has no cooldowns. */
-  setDesiredCapacity(name: string, desired: number): Result<void> {
+  /**
+   * With `honorCooldown`, refused while a scaling activity of the group is in progress or
+   * its DefaultCooldown has not passed since the last one ended (AWS ignores cooldowns for
+   * this call otherwise).
+   */
+  setDesiredCapacity(name: string, desired: number, honorCooldown = false): Result<void> {
     const group = this.#groups.get(name);
     if (!group) return fail(groupNotFound(name, 'SetDesiredCapacity'));
+    const blocking = honorCooldown ? this.#cooldownActivity(group) : undefined;
+    // AWS's words for an activity in progress; it words a cooldown after one the same way, as far as found.
+    if (blocking) return fail(sender('ScalingActivityInProgress', `Scaling activity ${blocking.activityId} is in progress and blocks this action`));
     if (desired < group.minSize) return fail(validation(`New SetDesiredCapacity value ${desired} is below min value ${group.minSize} for the AutoScalingGroup.`));
     if (desired > group.maxSize) return fail(validation(`New SetDesiredCapacity value ${desired} is above max value ${group.maxSize} for the AutoScalingGroup.`));
     if (desired !== group.desiredCapacity) group.trigger = words.setDesiredTrigger(this.#clock.now(), group.desiredCapacity, desired);
@@ -144,8 +166,9 @@ export class AwsModel {
   /**
    * As AWS: a new MinSize above the current desired capacity (or MaxSize below it) moves
    * desired along when DesiredCapacity is not given; a given DesiredCapacity must fit.
+   * Nothing changes unless every part of the update is accepted.
    */
-  updateGroup(name: string, update: SizeUpdate): Result<void> {
+  updateGroup(name: string, update: GroupUpdate): Result<void> {
     const group = this.#groups.get(name);
     if (!group) return fail(groupNotFound(name, 'UpdateAutoScalingGroup'));
     const min = update.minSize ?? group.minSize;
@@ -153,8 +176,13 @@ export class AwsModel {
     if (min > max) return fail(validation(`Max bound, ${max}, must be greater than or equal to min bound, ${min}`));
     const desired = update.desiredCapacity ?? Math.min(max, Math.max(min, group.desiredCapacity));
     if (desired < min || desired > max) return fail(validation(`Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`));
+    const zones = update.availabilityZones === undefined ? ok(group.availabilityZones) : this.#checkZones(group, update.availabilityZones);
+    if (!zones.ok) return zones;
+    const template = update.launchTemplate === undefined ? ok(group.launchTemplate) : checkTemplate(group, update.launchTemplate);
+    if (!template.ok) return template;
     if (desired !== group.desiredCapacity) group.trigger = words.updateTrigger(this.#clock.now(), { min, max, desired }, group.desiredCapacity);
-    Object.assign(group, { minSize: min, maxSize: max, desiredCapacity: desired });
+    Object.assign(group, { minSize: min, maxSize: max, desiredCapacity: desired, availabilityZones: zones.value, launchTemplate: template.value });
+    group.settings = applySettings(group.settings, update.settings ?? {});
     this.#reconcile(group);
     return ok(undefined);
   }
@@ -223,6 +251,30 @@ export class AwsModel {
     return ok(undefined);
   }
 
+  /** The activity that keeps a HonorCooldown request out: one in progress, else the last one if its cooldown has not passed. */
+  #cooldownActivity(group: GroupRecord): ActivitySnapshot | undefined {
+    const mine = this.#fleet.activities().filter((a) => a.group === group.name && !a.preexisting);
+    const running = mine.find((a) => a.statusCode === 'InProgress');
+    if (running) return snapshotActivity(running);
+    const last = mine.reduce<(typeof mine)[number] | undefined>((latest, a) => (latest === undefined || (a.endTime ?? 0) > (latest.endTime ?? 0) ? a : latest), undefined);
+    const cooledAt = last?.endTime === undefined ? undefined : last.endTime + group.settings.defaultCooldown * 1000;
+    return cooledAt !== undefined && this.#clock.now() < cooledAt ? snapshotActivity(last!) : undefined;
+  }
+
+  /**
+   * New zones must be the region's; a zone that still has live instances may not be dropped:
+   * AWS would move them (rebalance), which the simulator does not model.
+   */
+  #checkZones(group: GroupRecord, zones: readonly string[]): Result<readonly string[]> {
+    // Wording not found verbatim.
+    const foreign = zones.find((z) => !new RegExp(`^${this.region}[a-z]$`).test(z));
+    if (foreign !== undefined) return fail(validation(`The availability zone ${foreign} is not in region ${this.region}.`));
+    const stranded = this.#fleet.live(group.name).find((i) => !zones.includes(i.availabilityZone));
+    // Not AWS's words: AWS would accept and rebalance the zone's instances away.
+    if (stranded) return fail(validation(`The simulator does not model removing zone ${stranded.availabilityZone} while instances run in it (${stranded.instanceId}).`));
+    return ok([...new Set(zones)]);
+  }
+
   #settled(instance: InstanceRecord): void {
     const group = this.#groups.get(instance.group);
     if (!group) return;
@@ -254,7 +306,7 @@ export class AwsModel {
       if (launched.includes(undefined)) this.#retryLater(group);
     } else if (live.length > target) {
       if (group.suspended.has('Terminate')) return;
-      for (const victim of pickVictims(zones, live, live.length - target)) {
+      for (const victim of pickVictims(zones, live, live.length - target, { policies: group.settings.terminationPolicies, now: at })) {
         this.#fleet.terminate(group, victim, words.scaleInCause(context.trigger, at, { from: live.length, to: target }, victim.instanceId), context.reason);
       }
     } else if (this.#mayRebalance(group)) {
@@ -291,4 +343,21 @@ function checkSpec(spec: GroupSpec, exists: boolean): void {
     ...(spec.suspendedProcesses ?? []).filter((p) => !isScalingProcess(p)).map((p) => `${p} is not a scaling process`),
   ].filter((p): p is string => typeof p === 'string');
   if (problems.length > 0) throw new RangeError(`group spec ${spec.name}: ${problems.join('; ')}`);
+}
+
+/**
+ * UpdateAutoScalingGroup's LaunchTemplate. The simulator knows one template per group, in
+ * versions 1 to the scenario's; the version is stored as given ($Latest and $Default too).
+ * Wording of the refusals as found for CreateAutoScalingGroup; the version one not verbatim.
+ */
+function checkTemplate(group: GroupRecord, t: TemplateUpdate): Result<LaunchTemplateRef> {
+  const own = group.launchTemplate;
+  const invalid = (why: string) => fail<LaunchTemplateRef>(validation(`You must use a valid fully-formed launch template. ${why}`));
+  if ((t.id === undefined) === (t.name === undefined)) return invalid('Valid requests must contain either launchTemplateId or LaunchTemplateName.');
+  if (t.id !== undefined && t.id !== own.id) return invalid(`The specified launch template, with template ID ${t.id}, does not exist.`);
+  if (t.name !== undefined && t.name !== own.name) return invalid(`The specified launch template, with template name ${t.name}, does not exist.`);
+  const version = t.version ?? '$Default';
+  const known = version === '$Latest' || version === '$Default' || (/^\d+$/.test(version) && Number(version) >= 1 && Number(version) <= group.latestTemplateVersion);
+  if (!known) return invalid(`The specified launch template version ${version} of ${own.id} does not exist.`);
+  return ok({ ...own, version });
 }

@@ -4,13 +4,22 @@
 //                            Filters.member.1.Values.member.1; an empty list is "Name=".
 //   EC2 (ec2Query):          InstanceId.1, Filter.1.Name, Filter.1.Value.1.
 
-import { constraint, fail, ok, sender, validation, type AwsFault, type Result } from './errors.js';
+import { brokenConstraint, fail, ok, sender, validationErrors, type AwsFault, type Result } from './errors.js';
+import { ruleWords, stringProblems, type StringRule } from './shapes.js';
 
 export type Dialect = 'query' | 'ec2';
 
 type KindType = { string: string; integer: number; boolean: boolean; list: string[] };
 
-export type Field = { readonly kind: keyof KindType; readonly required?: boolean; readonly min?: number; readonly max?: number };
+export type Field = {
+  readonly kind: keyof KindType;
+  readonly required?: boolean;
+  /** integer: the least and greatest value; list: `max` is the most members. */
+  readonly min?: number;
+  readonly max?: number;
+  /** string: the model's constraints on it; list: on every member. */
+  readonly rule?: StringRule;
+};
 
 export type Parsed<S extends Record<string, Field>> = {
   -readonly [K in keyof S]: S[K]['required'] extends true ? KindType[S[K]['kind']] : KindType[S[K]['kind']] | undefined;
@@ -18,15 +27,24 @@ export type Parsed<S extends Record<string, Field>> = {
 
 export type Filter = { readonly name: string; readonly values: readonly string[] };
 
-/** Reads the fields `spec` names; the first missing or malformed one is the error, worded as the service words it. */
+/** A parameter that breaks a constraint: `value` null when it is missing. */
+type Problem = { readonly name: string; readonly value: string | null; readonly rule: string };
+
+/**
+ * Reads the fields `spec` names. Auto Scaling, like every Coral service, answers with every
+ * broken constraint in one message; EC2 names the first problem only, in its own words.
+ */
 export function readParams<S extends Record<string, Field>>(params: URLSearchParams, dialect: Dialect, spec: S): Result<Parsed<S>> {
   const out: Record<string, unknown> = {};
+  const problems: Problem[] = [];
   for (const [name, field] of Object.entries(spec)) {
     const value = readField(params, dialect, name, field);
-    if (!value.ok) return value;
-    out[name] = value.value;
+    if (Array.isArray(value)) problems.push(...value);
+    else out[name] = value.value;
   }
-  return ok(out as Parsed<S>);
+  if (problems.length === 0) return ok(out as Parsed<S>);
+  if (dialect === 'ec2') return fail(ec2Fault(problems[0]!));
+  return fail(validationErrors(problems.map((p) => brokenConstraint(lowerCamel(p.name), p.value, p.rule))));
 }
 
 /** Filters: Auto Scaling's `Filters.member.N.Name/Values.member.M`, EC2's `Filter.N.Name/Value.M`. */
@@ -43,25 +61,37 @@ export function readList(params: URLSearchParams, dialect: Dialect, name: string
   return indices(params, prefix, '').map((n) => params.get(`${prefix}.${n}`) ?? '');
 }
 
-function readField(params: URLSearchParams, dialect: Dialect, name: string, field: Field): Result<unknown> {
+/** Whether the request names the parameter at all, or any member of it (`Name.…`). */
+export function mentions(params: URLSearchParams, name: string): boolean {
+  return [...params.keys()].some((key) => key === name || key.startsWith(`${name}.`));
+}
+
+function readField(params: URLSearchParams, dialect: Dialect, name: string, field: Field): { readonly value: unknown } | Problem[] {
   if (field.kind === 'list') {
     const list = readList(params, dialect, name);
-    if (field.required && list.length === 0) return fail(missing(name, dialect));
-    if (field.max !== undefined && list.length > field.max) return fail(constraint(lowerFirst(name), `[${list.join(', ')}]`, `Member must have length less than or equal to ${field.max}`));
-    return ok(list);
+    if (field.required && list.length === 0) return [{ name, value: null, rule: 'Member must not be null' }];
+    const shown = `[${list.join(', ')}]`;
+    const problems: Problem[] = [];
+    if (field.max !== undefined && list.length > field.max) problems.push({ name, value: shown, rule: `Member must have length less than or equal to ${field.max}` });
+    const rule = field.rule;
+    if (rule && list.some((member) => stringProblems(member, rule).length > 0)) problems.push({ name, value: shown, rule: `Member must satisfy constraint: [${ruleWords(rule).join(', ')}]` });
+    return problems.length > 0 ? problems : { value: list };
   }
   const raw = params.get(name);
-  if (raw === null || (raw === '' && field.kind !== 'string')) return field.required ? fail(missing(name, dialect)) : ok(undefined);
-  if (field.kind === 'string') return ok(raw);
-  if (field.kind === 'boolean') {
-    if (raw !== 'true' && raw !== 'false') return fail(invalid(name, raw, dialect, 'Member must be a boolean'));
-    return ok(raw === 'true');
+  if (raw === null || (raw === '' && field.kind !== 'string')) return field.required ? [{ name, value: null, rule: 'Member must not be null' }] : { value: undefined };
+  if (field.kind === 'string') {
+    const problems = field.rule ? stringProblems(raw, field.rule) : [];
+    return problems.length > 0 ? problems.map((rule) => ({ name, value: raw, rule })) : { value: raw };
   }
-  if (!/^-?\d+$/.test(raw)) return fail(invalid(name, raw, dialect, 'Member must be an integer'));
+  if (field.kind === 'boolean') {
+    if (raw !== 'true' && raw !== 'false') return [{ name, value: raw, rule: 'Member must be a boolean' }];
+    return { value: raw === 'true' };
+  }
+  if (!/^-?\d+$/.test(raw)) return [{ name, value: raw, rule: 'Member must be an integer' }];
   const n = Number(raw);
-  if (field.min !== undefined && n < field.min) return fail(invalid(name, raw, dialect, `Member must have value greater than or equal to ${field.min}`));
-  if (field.max !== undefined && n > field.max) return fail(invalid(name, raw, dialect, `Member must have value less than or equal to ${field.max}`));
-  return ok(n);
+  if (field.min !== undefined && n < field.min) return [{ name, value: raw, rule: `Member must have value greater than or equal to ${field.min}` }];
+  if (field.max !== undefined && n > field.max) return [{ name, value: raw, rule: `Member must have value less than or equal to ${field.max}` }];
+  return { value: n };
 }
 
 /** The N of `prefix.N<suffix>` keys, in numeric order. */
@@ -76,14 +106,10 @@ function indices(params: URLSearchParams, prefix: string, suffix: string): numbe
   return [...found].sort((a, b) => a - b);
 }
 
-function missing(name: string, dialect: Dialect): AwsFault {
-  if (dialect === 'ec2') return sender('MissingParameter', `The request must contain the parameter ${name}`);
-  return validation(`1 validation error detected: Value null at '${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`);
+function ec2Fault(problem: Problem): AwsFault {
+  if (problem.value === null) return sender('MissingParameter', `The request must contain the parameter ${problem.name}`);
+  return sender('InvalidParameterValue', `Value (${problem.value}) for parameter ${problem.name} is invalid. ${problem.rule}.`);
 }
 
-function invalid(name: string, raw: string, dialect: Dialect, rule: string): AwsFault {
-  if (dialect === 'ec2') return sender('InvalidParameterValue', `Value (${raw}) for parameter ${name} is invalid. ${rule}.`);
-  return constraint(lowerFirst(name), raw, rule);
-}
-
-const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+/** Coral names members lowerCamel, each part of a dotted path: launchTemplate.launchTemplateId. */
+const lowerCamel = (name: string): string => name.split('.').map((part) => part.charAt(0).toLowerCase() + part.slice(1)).join('.');

@@ -32,16 +32,36 @@ export function launchZones(zones: readonly string[], live: readonly Placed[], n
   return chosen;
 }
 
+/** The group's TerminationPolicies, and the time the choice is made at (for ClosestToNextInstanceHour). */
+export type TerminationOrder = { readonly policies: readonly string[]; readonly now: number };
+
+const HOUR_MS = 3_600_000;
+
 /**
- * Up to `n` victims by the Default termination policy, simplified. AWS: (1) the zone with the
- * most instances that has an instance not protected from scale-in, (2) the oldest launch
- * template or configuration, (3) the instance closest to its next billing hour, (4) random.
- * Every simulated instance comes from the group's one launch template, so (2) never decides,
- * and (3)–(4) become "the oldest launch" so that the choice is deterministic. A zone tie goes
- * to the zone listed last, mirroring launchZones. Protected instances are never chosen, so
- * fewer than `n` come back when too many are protected.
+ * How one termination policy orders the candidates within the zone to shrink (0: it does not
+ * decide). Every simulated instance comes from the group's one launch template and there is
+ * no allocation strategy, so those policies never decide.
  */
-export function pickVictims<C extends Candidate>(zones: readonly string[], live: readonly C[], n: number): C[] {
+function byPolicy(policy: string, now: number): (a: Candidate, b: Candidate) => number {
+  const toNextHour = (c: Candidate) => HOUR_MS - ((now - c.launchTime) % HOUR_MS);
+  if (policy === 'OldestInstance') return (a, b) => a.launchTime - b.launchTime;
+  if (policy === 'NewestInstance') return (a, b) => b.launchTime - a.launchTime || b.seq - a.seq;
+  if (policy === 'ClosestToNextInstanceHour') return (a, b) => toNextHour(a) - toNextHour(b);
+  return () => 0;
+}
+
+/**
+ * Up to `n` victims. AWS: (1) the zone with the most instances that has an instance not
+ * protected from scale-in, then within it the group's termination policies in order; Default
+ * is (2) the oldest launch template or configuration, (3) the instance closest to its next
+ * billing hour, (4) random. Default and every tie end in "the oldest launch" here, so that
+ * the choice is deterministic. A zone tie goes to the zone listed last, mirroring
+ * launchZones. Protected instances are never chosen, so fewer than `n` come back when too
+ * many are protected.
+ */
+export function pickVictims<C extends Candidate>(zones: readonly string[], live: readonly C[], n: number, order: TerminationOrder = { policies: ['Default'], now: 0 }): C[] {
+  const comparators = order.policies.map((p) => byPolicy(p, order.now));
+  const rank = (a: C, b: C): number => comparators.reduce((result, compare) => result || compare(a, b), 0) || oldestFirst(a, b);
   let pool = [...live];
   const victims: C[] = [];
   for (let k = 0; k < n; k++) {
@@ -52,7 +72,7 @@ export function pickVictims<C extends Candidate>(zones: readonly string[], live:
       const z = c.availabilityZone;
       if (zone === undefined || count(counts, z) > count(counts, zone) || (count(counts, z) === count(counts, zone) && zones.indexOf(z) > zones.indexOf(zone))) zone = z;
     }
-    const victim = eligible.filter((c) => c.availabilityZone === zone).sort(oldestFirst)[0];
+    const victim = eligible.filter((c) => c.availabilityZone === zone).sort(rank)[0];
     if (!victim) break;
     victims.push(victim);
     pool = pool.filter((c) => c !== victim);

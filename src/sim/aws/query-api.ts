@@ -1,8 +1,9 @@
 // The HTTP face of the simulated AWS: the Auto Scaling (awsQuery) and EC2 (ec2Query)
 // protocols as the AWS SDK for JavaScript v3 and the AWS CLI v2 speak them — a form-encoded
-// POST of Action, Version and parameters to the endpoint's path, answered in XML. SigV4
-// signatures are accepted, not verified; the access key id names the client for the recorder.
-// Any URL path is accepted, so a shared server can route by whatever it likes.
+// POST of Action, Version and parameters to the endpoint's path, answered in XML. Every
+// request must be signed (SigV4, auth.ts) with a key pair the simulator was given; its access
+// key id names the client for the recorder. Any URL path is accepted, so a shared server can
+// route by whatever it likes.
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Faults } from '../faults.js';
 import type { Recorder } from '../recorder.js';
 import type { Fields, QueryAction } from './action.js';
+import { authenticate, AUTOSCALING_AUTH, EC2_AUTH, type AuthWords, type AwsCredentials } from './auth.js';
 import { AUTOSCALING_ACTIONS } from './autoscaling-api.js';
 import { EC2_ACTIONS } from './ec2-api.js';
 import { injectedFault, sender, type AwsFault } from './errors.js';
@@ -18,21 +20,35 @@ import { children, escapeText, type ListItem } from './xml.js';
 
 export type AwsHandler = (req: IncomingMessage, res: ServerResponse, body: string) => Promise<void>;
 
-export type AwsHandlerOptions = { readonly faults: Faults; readonly recorder: Recorder };
+export type AwsHandlerOptions = {
+  readonly faults: Faults;
+  readonly recorder: Recorder;
+  /** The key pairs requests may be signed with; any other is refused as AWS refuses an unknown key. */
+  readonly credentials: readonly AwsCredentials[];
+  /**
+   * The real time, ms (default Date.now). Clients sign by the machine's clock — the SDK
+   * corrects its own by the Date header of our answers, which Node writes in real time —
+   * while the simulator's clock may be manual or fast: the skew check must use real time.
+   */
+  readonly realNow?: () => number;
+};
 
-type Service = { readonly version: string; readonly xmlns: string; readonly item: ListItem; readonly actions: Readonly<Record<string, QueryAction>> };
+type Service = { readonly version: string; readonly xmlns: string; readonly item: ListItem; readonly actions: Readonly<Record<string, QueryAction>>; readonly auth: AuthWords };
 
-const AUTOSCALING: Service = { version: '2011-01-01', xmlns: 'http://autoscaling.amazonaws.com/doc/2011-01-01/', item: 'member', actions: AUTOSCALING_ACTIONS };
-const EC2: Service = { version: '2016-11-15', xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/', item: 'item', actions: EC2_ACTIONS };
+const AUTOSCALING: Service = { version: '2011-01-01', xmlns: 'http://autoscaling.amazonaws.com/doc/2011-01-01/', item: 'member', actions: AUTOSCALING_ACTIONS, auth: AUTOSCALING_AUTH };
+const EC2: Service = { version: '2016-11-15', xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/', item: 'item', actions: EC2_ACTIONS, auth: EC2_AUTH };
 
 export function createAwsHandler(model: AwsModel, options: AwsHandlerOptions): AwsHandler {
-  const { faults, recorder } = options;
+  const { faults, recorder, realNow = Date.now } = options;
+  const keys = new Map(options.credentials.map((c) => [c.accessKeyId, c]));
   return async (req, res, body) => {
     const requestId = randomUUID();
     const params = requestParams(req, body);
     const action = params.get('Action') ?? '';
     const service = serviceOf(params.get('Version'), action, req.headers.authorization);
     recorder.countRequest(`aws ${action}`);
+    const caller = authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, { keys, region: model.region, words: service.auth, now: realNow() });
+    if (!caller.ok) return sendError(res, service, caller.fault, requestId);
 
     const decision = faults.decide('aws', action);
     if (decision.latencyMs > 0) await sleep(decision.latencyMs);
@@ -48,7 +64,7 @@ export function createAwsHandler(model: AwsModel, options: AwsHandlerOptions): A
     }
     if (!outcome.ok) return sendError(res, service, outcome.fault, requestId);
     if (handler.mutating) {
-      recorder.record({ kind: 'mutation', at: model.now(), client: clientOf(req), api: 'aws', operation: action, target: outcome.value.target ?? '' });
+      recorder.record({ kind: 'mutation', at: model.now(), client: caller.value.accessKeyId, api: 'aws', operation: action, target: outcome.value.target ?? '' });
     }
     // AWS has acted; an "after" fault may still lose the answer.
     const answer = faults.answer('aws', action);
@@ -86,12 +102,6 @@ function serviceOf(version: string | null, action: string, authorization: string
   if (Object.hasOwn(EC2.actions, action)) return EC2;
   if (Object.hasOwn(AUTOSCALING.actions, action)) return AUTOSCALING;
   return /Credential=[^/]+\/[^/]+\/[^/]+\/ec2\//.test(authorization ?? '') ? EC2 : AUTOSCALING;
-}
-
-/** The access key id of the SigV4 Authorization header, else the User-Agent. */
-export function clientOf(req: IncomingMessage): string {
-  const key = /Credential=([^/,\s]+)\//.exec(req.headers.authorization ?? '')?.[1];
-  return key ?? req.headers['user-agent'] ?? 'anonymous';
 }
 
 function successXml(service: Service, action: string, result: Fields | undefined, requestId: string): string {

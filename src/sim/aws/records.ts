@@ -1,6 +1,7 @@
 // The simulated AWS state: groups, instances and scaling activities, with the one lifecycle
 // table that ties an instance's Auto Scaling state to its EC2 state.
 
+import type { GroupSettings } from './group-settings.js';
 import type { GroupSpec, InstanceInfo } from './types.js';
 
 export type LifecycleState = 'Pending' | 'InService' | 'Terminating' | 'Terminated';
@@ -47,6 +48,8 @@ export type ActivityRecord = {
   readonly details: string;
   readonly startTime: number;
   readonly seq: number;
+  /** A launch of an instance that ran before the scenario began: no cooldown follows it. */
+  readonly preexisting?: true;
   statusCode: ActivityStatus;
   /** Why a Failed activity failed. */
   statusMessage?: string;
@@ -57,9 +60,13 @@ export type ActivityRecord = {
 export type GroupRecord = {
   readonly name: string;
   readonly arn: string;
-  readonly availabilityZones: readonly string[];
+  availabilityZones: readonly string[];
   readonly instanceType: string;
-  readonly launchTemplate: LaunchTemplateRef;
+  /** The version may be a number or $Latest / $Default, as UpdateAutoScalingGroup set it. */
+  launchTemplate: LaunchTemplateRef;
+  /** The template's versions are 1 to this: the scenario's version is its latest. */
+  readonly latestTemplateVersion: number;
+  settings: GroupSettings;
   readonly tags: Readonly<Record<string, string>>;
   readonly createdTime: number;
   minSize: number;
@@ -84,7 +91,7 @@ export type GroupInstance = {
 };
 
 /** A group as DescribeAutoScalingGroups reports it: a copy, not live state. */
-export type GroupSnapshot = Readonly<Omit<GroupRecord, 'suspended' | 'trigger' | 'rebalance'>> & {
+export type GroupSnapshot = Readonly<Omit<GroupRecord, 'suspended' | 'trigger' | 'rebalance' | 'latestTemplateVersion'>> & {
   readonly suspendedProcesses: readonly { readonly processName: ScalingProcess; readonly suspensionReason: string }[];
   readonly instances: readonly GroupInstance[];
 };
@@ -106,6 +113,7 @@ export function snapshotGroup(g: GroupRecord, members: readonly InstanceRecord[]
     instanceType: g.instanceType,
     launchTemplate: g.launchTemplate,
     tags: g.tags,
+    settings: g.settings,
     createdTime: g.createdTime,
     suspendedProcesses: [...g.suspended].map(([processName, suspensionReason]) => ({ processName, suspensionReason })),
     instances: members.map((i) => ({

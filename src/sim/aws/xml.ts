@@ -19,7 +19,13 @@ export function children(fields: { readonly [name: string]: XmlValue }, item: Li
     .join('');
 }
 
-/** Text content needs only these three; AWS leaves quotes and apostrophes as they are. */
+/**
+ * Text content needs only these three; AWS leaves quotes and apostrophes as they are. A
+ * character XML 1.0 cannot carry at all (a control character a validation message quotes
+ * back) becomes U+FFFD, so that the answer stays a document every client can parse.
+ */
 export function escapeText(text: string): string {
-  return text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
+  return text
+    .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c)
+    .replace(/[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
 }

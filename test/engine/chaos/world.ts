@@ -24,6 +24,8 @@ import { twentyNodes } from '../scenarios/helpers.js';
 
 /** The engine's AWS identity: the recorder attributes its AWS mutations by access key id. */
 export const ENGINE_ACCESS_KEY = 'AKIDSCALERDCHAOS';
+const ENGINE_KEY = { accessKeyId: ENGINE_ACCESS_KEY, secretAccessKey: 'test-secret' };
+const OBSERVER_KEY = { accessKeyId: 'AKIDCHAOSOBSERVER', secretAccessKey: 'test-secret' };
 
 const STARTUP_SECONDS = 4;
 
@@ -44,7 +46,7 @@ export async function startChaosWorld(target: number): Promise<ChaosWorld> {
   // replacement to be Ready: pod start-up sets how long the scale-down lasts. At 4 s (1 s
   // in the scenario) it lasts about as long as 30 kills take (runs.ts paces them too).
   const scenario = { ...base, timings: { ...base.timings, podStartupSeconds: STARTUP_SECONDS } };
-  const sim = await startSim({ scenario, speed: 1, startAt: Date.now() });
+  const sim = await startSim({ scenario, speed: 1, startAt: Date.now(), awsCredentials: [ENGINE_KEY, OBSERVER_KEY] });
   const schedule = join(tempDir('scalerd-chaos-'), 'schedule.json');
   const group = scenario.nodeGroups[0]!;
   writeFileSync(schedule, JSON.stringify({
@@ -56,7 +58,7 @@ export async function startChaosWorld(target: number): Promise<ChaosWorld> {
   const kubeconfig = kubeconfigFile(sim);
   const cluster = createCluster({ target: loadKubeConfig({ kubeconfig }), clientId: 'chaos-observer', clock: sim.clock });
   const cloud = createCloud({
-    region: sim.region, endpoint: sim.awsEndpoint, credentials: { accessKeyId: 'AKIDCHAOSOBSERVER', secretAccessKey: 'test-secret' },
+    region: sim.region, endpoint: sim.awsEndpoint, credentials: OBSERVER_KEY,
     version: '0.0.0-test', retryDelayScale: 0.001,
   });
   return {
@@ -65,7 +67,7 @@ export async function startChaosWorld(target: number): Promise<ChaosWorld> {
       'scale', '--group', 'workers', '--capacity', String(target), '--schedule', schedule,
       '--kubeconfig', kubeconfig, '--aws-region', sim.region, '--aws-endpoint', sim.awsEndpoint, '-o', 'json', '--yes',
     ],
-    env: { AWS_ACCESS_KEY_ID: ENGINE_ACCESS_KEY, AWS_SECRET_ACCESS_KEY: 'test-secret' },
+    env: { AWS_ACCESS_KEY_ID: ENGINE_KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: ENGINE_KEY.secretAccessKey },
     async stop() {
       cloud.destroy();
       await sim.stop();

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { servedWorld, spec } from './helpers.js';
+import { KEY, servedWorld, spec, TIMINGS } from './helpers.js';
 
 /** Debian's v2 CLI; a Python v1 `aws` may come first on PATH, so never rely on PATH. */
 const AWS_CLI = '/usr/bin/aws';
@@ -24,6 +24,11 @@ type Run = { code: number; stdout: string; stderr: string };
 
 /** Runs the CLI asynchronously (the server answers from this same process) with no user configuration. */
 function aws(...args: string[]): Promise<Run> {
+  return awsWith({}, ...args);
+}
+
+/** The same with other credentials in the environment. */
+function awsWith(credentials: { AWS_ACCESS_KEY_ID?: string; AWS_SECRET_ACCESS_KEY?: string }, ...args: string[]): Promise<Run> {
   if (!existsSync(AWS_CLI)) {
     throw new Error(`The AWS CLI v2 is missing at ${AWS_CLI}: install the Debian package awscli (apt-get install awscli). CI installs it; these tests never skip.`);
   }
@@ -32,10 +37,11 @@ function aws(...args: string[]): Promise<Run> {
     HOME: home,
     AWS_CONFIG_FILE: join(home, 'config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'credentials'),
-    AWS_ACCESS_KEY_ID: 'AKIDSIM',
-    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_ACCESS_KEY_ID: KEY.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: KEY.secretAccessKey,
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_PAGER: '',
+    ...credentials,
   };
   const argv = args[0] === '--version' ? args : [...args, '--endpoint-url', s.endpoint, '--region', 'eu-west-1', '--output', 'json'];
   return new Promise((resolve) => {
@@ -71,7 +77,7 @@ describe('AWS CLI v2 against the simulator', () => {
     const run = await aws('autoscaling', 'set-desired-capacity', '--auto-scaling-group-name', 'workers', '--desired-capacity', '4');
     expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(s.w.model.group('workers')?.desiredCapacity).toBe(4);
-    expect(s.w.recorder.facts('mutation').find((f) => f.operation === 'SetDesiredCapacity')?.client).toBe('AKIDSIM');
+    expect(s.w.recorder.facts('mutation').find((f) => f.operation === 'SetDesiredCapacity')?.client).toBe(KEY.accessKeyId);
   });
 
   it('autoscaling terminate-instance-in-auto-scaling-group --should-decrement-desired-capacity', async () => {
@@ -80,6 +86,17 @@ describe('AWS CLI v2 against the simulator', () => {
     expect(out.Activity).toMatchObject({ AutoScalingGroupName: 'workers', Description: `Terminating EC2 instance: ${id}`, StatusCode: 'InProgress' });
     expect(s.w.model.group('workers')?.desiredCapacity).toBe(2);
     expect(s.w.model.instance(id)?.lifecycle).toBe('Terminating');
+  });
+
+  it('autoscaling set-instance-protection sets and clears scale-in protection', async () => {
+    const [id] = s.w.model.group('workers')!.instances.map((i) => i.instanceId);
+    const set = await aws('autoscaling', 'set-instance-protection', '--auto-scaling-group-name', 'workers', '--instance-ids', id!, '--protected-from-scale-in');
+    expect(set).toEqual({ code: 0, stdout: '', stderr: '' });
+    const described = json(await aws('autoscaling', 'describe-auto-scaling-instances', '--instance-ids', id!)) as { AutoScalingInstances: { ProtectedFromScaleIn: boolean }[] };
+    expect(described.AutoScalingInstances.map((i) => i.ProtectedFromScaleIn)).toEqual([true]);
+    const cleared = await aws('autoscaling', 'set-instance-protection', '--auto-scaling-group-name', 'workers', '--instance-ids', id!, '--no-protected-from-scale-in');
+    expect(cleared).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(s.w.model.group('workers')!.instances.find((i) => i.instanceId === id)?.protectedFromScaleIn).toBe(false);
   });
 
   it('autoscaling set-desired-capacity below MinSize fails with the AWS message', async () => {
@@ -98,5 +115,42 @@ describe('AWS CLI v2 against the simulator', () => {
     const running = s.w.model.group('workers')!.instances.filter((i) => i.lifecycleState === 'InService');
     expect(instances.map((i) => i.InstanceId)).toEqual(running.map((i) => i.instanceId));
     expect(instances.every((i) => i.State.Name === 'running' && i.PrivateDnsName.endsWith('.eu-west-1.compute.internal'))).toBe(true);
+  });
+});
+
+describe('AWS CLI v2 refused as AWS refuses it', () => {
+  /** The CLI's exit status for an error the service answered, and its one line. */
+  const refused = (run: Run, operation: string, code: string, message: string) => {
+    expect(run.stdout).toBe('');
+    expect({ code: run.code, stderr: run.stderr.trim() }).toEqual({ code: 254, stderr: `An error occurred (${code}) when calling the ${operation} operation: ${message}` });
+  };
+
+  it('--no-sign-request: Auto Scaling MissingAuthenticationToken, EC2 MissingParameter', async () => {
+    refused(await aws('autoscaling', 'describe-auto-scaling-groups', '--no-sign-request'), 'DescribeAutoScalingGroups', 'MissingAuthenticationToken', 'Request is missing Authentication Token');
+    refused(await aws('ec2', 'describe-instances', '--no-sign-request'), 'DescribeInstances', 'MissingParameter', 'The request must contain the parameter AWSAccessKeyId');
+  });
+
+  it('a wrong secret, an unknown key', async () => {
+    refused(await awsWith({ AWS_SECRET_ACCESS_KEY: 'not-the-secret' }, 'autoscaling', 'set-desired-capacity', '--auto-scaling-group-name', 'workers', '--desired-capacity', '4'), 'SetDesiredCapacity', 'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.');
+    refused(await awsWith({ AWS_ACCESS_KEY_ID: 'AKIDSTRANGER' }, 'autoscaling', 'describe-auto-scaling-groups'), 'DescribeAutoScalingGroups', 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+    refused(await awsWith({ AWS_ACCESS_KEY_ID: 'AKIDSTRANGER' }, 'ec2', 'describe-instances'), 'DescribeInstances', 'AuthFailure', 'AWS was not able to validate the provided access credentials');
+    expect(s.w.model.group('workers')?.desiredCapacity).toBe(3);
+  });
+
+  it('a health check type that is not one', async () => {
+    refused(await aws('autoscaling', 'update-auto-scaling-group', '--auto-scaling-group-name', 'workers', '--health-check-type', 'PING'), 'UpdateAutoScalingGroup', 'ValidationError',
+      "1 validation error detected: Value 'PING' at 'healthCheckType' failed to satisfy constraint: Member must satisfy enum value set: [EC2, ELB, VPC_LATTICE, EBS]");
+  });
+
+  it('set-desired-capacity --honor-cooldown during the cooldown after a launch; --no-honor-cooldown goes through', async () => {
+    s.w.model.setDesiredCapacity('workers', 4);
+    s.w.clock.advance(TIMINGS.launchDelayMs + 60_000);
+    const launch = s.w.model.activities()[0]!;
+    refused(await aws('autoscaling', 'set-desired-capacity', '--auto-scaling-group-name', 'workers', '--desired-capacity', '5', '--honor-cooldown'), 'SetDesiredCapacity', 'ScalingActivityInProgress',
+      `Scaling activity ${launch.activityId} is in progress and blocks this action`);
+    expect(s.w.model.group('workers')?.desiredCapacity).toBe(4);
+    expect(await aws('autoscaling', 'set-desired-capacity', '--auto-scaling-group-name', 'workers', '--desired-capacity', '5', '--no-honor-cooldown')).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(s.w.model.group('workers')?.desiredCapacity).toBe(5);
   });
 });

@@ -9,7 +9,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { Faults } from '../../../src/sim/faults.js';
 import { Recorder } from '../../../src/sim/recorder.js';
 import { SimClock } from '../../../src/sim/sim-clock.js';
-import { AwsModel, createAwsHandler, type GroupSpec, type InstanceInfo, type InstanceObserver, type TerminationReason } from '../../../src/sim/aws/index.js';
+import { AwsModel, createAwsHandler, type AwsHandlerOptions, type GroupSpec, type InstanceInfo, type InstanceObserver, type TerminationReason } from '../../../src/sim/aws/index.js';
 import { seeded } from '../../seeded.js';
 
 export const START = Date.parse('2026-03-02T09:00:00Z');
@@ -64,9 +64,12 @@ export function liveByZone(w: World, group = 'workers'): Record<string, number> 
 
 export const states = (w: World, group = 'workers'): string[] => (w.model.group(group)?.instances ?? []).map((i) => i.lifecycleState);
 
+/** The one key pair the served world accepts; the recorder names its calls AKIDSIM. */
+export const KEY = { accessKeyId: 'AKIDSIM', secretAccessKey: 'secret' } as const;
+
 /** The query API on 127.0.0.1 and a free port, as a shared simulator server would host it. */
-export async function serve(w: World): Promise<{ endpoint: string; server: Server; close: () => Promise<void> }> {
-  const handler = createAwsHandler(w.model, { faults: w.faults, recorder: w.recorder });
+export async function serve(w: World, options: Partial<Pick<AwsHandlerOptions, 'credentials' | 'realNow'>> = {}): Promise<{ endpoint: string; server: Server; close: () => Promise<void> }> {
+  const handler = createAwsHandler(w.model, { faults: w.faults, recorder: w.recorder, credentials: [KEY], ...options });
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -88,7 +91,7 @@ export async function serve(w: World): Promise<{ endpoint: string; server: Serve
 }
 
 export function clients(endpoint: string) {
-  const config = { endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'AKIDSIM', secretAccessKey: 'secret' }, maxAttempts: 1 };
+  const config = { endpoint, region: 'eu-west-1', credentials: KEY, maxAttempts: 1 };
   return { autoscaling: new AutoScalingClient(config), ec2: new EC2Client(config) };
 }
 

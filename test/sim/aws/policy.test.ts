@@ -21,6 +21,35 @@ describe('launchZones', () => {
   });
 });
 
+describe('pickVictims with the group\'s termination policies', () => {
+  const HOUR = 3_600_000;
+  // One zone, so only the policies decide.
+  const live = () => [at('a', 0), at('a', 30 * 60_000), at('a', 50 * 60_000)];
+
+  it('OldestInstance and NewestInstance take the oldest and the newest', () => {
+    const l = live();
+    expect(pickVictims(['a'], l, 1, { policies: ['OldestInstance'], now: HOUR })).toEqual([l[0]]);
+    expect(pickVictims(['a'], l, 1, { policies: ['NewestInstance'], now: HOUR })).toEqual([l[2]]);
+  });
+
+  it('ClosestToNextInstanceHour takes the one whose billing hour ends soonest', () => {
+    const l = live();
+    // At 1:20 the three have run 80, 50 and 30 minutes: 40, 10 and 30 minutes to their next hour.
+    expect(pickVictims(['a'], l, 1, { policies: ['ClosestToNextInstanceHour'], now: HOUR + 20 * 60_000 })).toEqual([l[1]]);
+  });
+
+  it('applies them in order, ending in Default (the oldest) on a tie; one template, so launch-template policies never decide', () => {
+    const twins = [at('a', 5), at('a', 5), at('a', 9)];
+    expect(pickVictims(['a'], twins, 1, { policies: ['OldestLaunchTemplate', 'Default'], now: 10 })).toEqual([twins[0]]);
+    expect(pickVictims(['a'], twins, 2, { policies: ['ClosestToNextInstanceHour', 'NewestInstance'], now: HOUR })).toEqual([twins[1], twins[0]]);
+  });
+
+  it('still chooses the zone first', () => {
+    const l = [at('a', 0), at('b', 1), at('b', 2)];
+    expect(pickVictims(['a', 'b'], l, 1, { policies: ['OldestInstance'], now: 10 })).toEqual([l[1]]);
+  });
+});
+
 describe('pickVictims (Default termination policy, simplified)', () => {
   it('takes from the zone with the most instances, the oldest there first', () => {
     const old = at('b', 10);

@@ -2,13 +2,16 @@
 // and the "timeout" fault — what the SDK hides but other clients may rely on.
 
 import { describe, expect, it } from 'vitest';
-import { servedWorld, spec } from './helpers.js';
+import { KEY, servedWorld, spec } from './helpers.js';
+import { send } from './signing.js';
 
 const s = servedWorld((w) => w.model.addGroup(spec({ minSize: 2 }), { startInService: true }));
 
-const post = async (body: string, path = '/', headers: Record<string, string> = {}) => {
-  const res = await fetch(`${s.endpoint}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
-  return { status: res.status, text: await res.text(), requestId: res.headers.get('x-amzn-requestid') };
+const signing = (body: string) => ({ key: KEY, region: 'eu-west-1', service: body.includes('Version=2016-11-15') ? 'ec2' : 'autoscaling' });
+
+const post = async (body: string, path = '/') => {
+  const res = await send(s.endpoint, { body, path }, signing(body));
+  return { status: res.status, text: res.text, requestId: res.headers['x-amzn-requestid'] };
 };
 
 describe('query API wire format', () => {
@@ -37,10 +40,22 @@ describe('query API wire format', () => {
     expect(text).toMatch(/<\/DescribeAutoScalingGroupsResult><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/DescribeAutoScalingGroupsResponse>$/);
   });
 
+  it('answers SetInstanceProtection with its empty result element, which botocore requires', async () => {
+    const id = s.w.model.group('workers')!.instances[0]!.instanceId;
+    const { status, text } = await post(`Action=SetInstanceProtection&Version=2011-01-01&AutoScalingGroupName=workers&InstanceIds.member.1=${id}&ProtectedFromScaleIn=true`);
+    expect(status).toBe(200);
+    expect(text).toMatch(/<SetInstanceProtectionResponse xmlns="[^"]+"><SetInstanceProtectionResult><\/SetInstanceProtectionResult><ResponseMetadata>/);
+  });
+
+  it('answers an action without output with ResponseMetadata alone', async () => {
+    const { text } = await post('Action=SetDesiredCapacity&Version=2011-01-01&AutoScalingGroupName=workers&DesiredCapacity=4');
+    expect(text).toMatch(/<SetDesiredCapacityResponse xmlns="[^"]+"><ResponseMetadata><RequestId>[0-9a-f-]{36}<\/RequestId><\/ResponseMetadata><\/SetDesiredCapacityResponse>$/);
+  });
+
   it('accepts GET with the parameters in the query string', async () => {
-    const res = await fetch(`${s.endpoint}/?Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=availability-zone&Filter.1.Value.1=eu-west-1c`);
-    const text = await res.text();
-    expect(res.status).toBe(200);
+    const query = 'Action=DescribeInstances&Version=2016-11-15&Filter.1.Name=availability-zone&Filter.1.Value.1=eu-west-1c';
+    const { status, text } = await send(s.endpoint, { method: 'GET', path: `/?${query}`, body: '' }, signing(query));
+    expect(status).toBe(200);
     expect(text.match(/<instanceId>/g)).toHaveLength(1);
     expect(text).toContain('<availabilityZone>eu-west-1c</availabilityZone>');
   });
@@ -56,15 +71,26 @@ describe('query API wire format', () => {
     expect(text).toContain("<Message>1 validation error detected: Value null at 'autoScalingGroupName' failed to satisfy constraint: Member must not be null</Message>");
   });
 
-  it('names the client by User-Agent when the request is unsigned', async () => {
-    await post('Action=SetDesiredCapacity&Version=2011-01-01&AutoScalingGroupName=workers&DesiredCapacity=4', '/', { 'user-agent': 'curl/8' });
-    expect(s.w.recorder.facts('mutation').find((f) => f.operation === 'SetDesiredCapacity')?.client).toBe('curl/8');
+  it('names every constraint of a list member that breaks one, as AWS does', async () => {
+    const { status, text } = await post('Action=SetInstanceProtection&Version=2011-01-01&AutoScalingGroupName=workers&InstanceIds.member.1=i-0123456789abcdef01234&ProtectedFromScaleIn=true');
+    expect(status).toBe(400);
+    expect(text).toContain(
+      "<Message>1 validation error detected: Value '[i-0123456789abcdef01234]' at 'instanceIds' failed to satisfy constraint: Member must satisfy constraint: " +
+        '[Member must have length less than or equal to 19, Member must have length greater than or equal to 1, ' +
+        'Member must satisfy regular expression pattern: [\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*]</Message>',
+    );
+  });
+
+  it('names the client by the access key id it signed with', async () => {
+    await post('Action=SetDesiredCapacity&Version=2011-01-01&AutoScalingGroupName=workers&DesiredCapacity=4');
+    expect(s.w.recorder.facts('mutation').find((f) => f.operation === 'SetDesiredCapacity')?.client).toBe(KEY.accessKeyId);
   });
 
   it('holds the answer back for a "timeout" fault until the client gives up', async () => {
     s.w.faults.addRequestFault({ api: 'aws', operation: 'DescribeAutoScalingGroups', error: 'timeout', count: 1 });
     const controller = new AbortController();
-    const pending = fetch(s.endpoint, { method: 'POST', body: 'Action=DescribeAutoScalingGroups&Version=2011-01-01', signal: controller.signal });
+    const body = 'Action=DescribeAutoScalingGroups&Version=2011-01-01';
+    const pending = send(s.endpoint, { body, signal: controller.signal }, signing(body));
     // Once the request is in (counted), give up, as a client timeout would.
     while (!s.w.recorder.requests()['aws DescribeAutoScalingGroups']) await new Promise((resolve) => setImmediate(resolve));
     controller.abort();

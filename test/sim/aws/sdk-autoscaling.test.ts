@@ -87,7 +87,7 @@ describe('DescribeAutoScalingGroups through the SDK', () => {
 });
 
 describe('changing capacity through the SDK', () => {
-  it('SetDesiredCapacity launches, and HonorCooldown is accepted', async () => {
+  it('SetDesiredCapacity launches; HonorCooldown passes when no activity or cooldown blocks it', async () => {
     await s.autoscaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: 'workers', DesiredCapacity: 4, HonorCooldown: true }));
     const g = await group();
     expect(g?.DesiredCapacity).toBe(4);

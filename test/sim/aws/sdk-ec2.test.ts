@@ -91,4 +91,14 @@ describe('DescribeInstances through the SDK', () => {
     expect((await error({ Filters: [{ Name: 'flavour', Values: ['x'] }] })).message).toBe("The filter 'flavour' is invalid");
     expect((await error({ NextToken: 'garbage', MaxResults: 5 })).name).toBe('InvalidPaginationToken');
   });
+
+  it('answers a dry run with DryRunOperation (412), as EC2 does when the call would succeed', async () => {
+    const error = await s.ec2.send(new DescribeInstancesCommand({ DryRun: true })).then(
+      () => expect.unreachable('the dry run returned instances'),
+      (e: { name: string; message: string; $metadata?: { httpStatusCode?: number } }) => e,
+    );
+    expect({ name: error.name, message: error.message, status: error.$metadata?.httpStatusCode }).toEqual({
+      name: 'DryRunOperation', message: 'Request would have succeeded, but DryRun flag is set.', status: 412,
+    });
+  });
 });
