@@ -6,8 +6,8 @@
 //
 // A plain .mjs file, not TypeScript: it must run before there is a build.
 
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { build } from './build.mjs';
 import { staleBecause } from './build-state.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -18,7 +18,7 @@ if (reason !== undefined) {
   const started = performance.now();
   try {
     // --noEmitOnError: a failed build leaves the last one as it was, so the next start tries again.
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--noEmitOnError'], { cwd: ROOT, stdio: 'inherit' });
+    await build(['--noEmitOnError']);
   } catch {
     process.stderr.write('scalerd: the build failed (above); nothing was started\n');
     process.exit(1);

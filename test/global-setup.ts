@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { build } from '../scripts/build.mjs';
 
 /**
  * Once per test run: type-check everything (tests and benchmarks too, which vitest
@@ -13,7 +14,7 @@ export default async function setup(): Promise<void> {
     child.on('error', reject);
     child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`tsc ${args.join(' ')} failed (${signal ?? `exit ${code}`})`))));
   });
-  const results = await Promise.allSettled([tsc('-p', 'tsconfig.json', '--noEmit'), tsc('-p', 'tsconfig.build.json')]);
+  const results = await Promise.allSettled([tsc('-p', 'tsconfig.json', '--noEmit'), build()]);
   const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
   if (failed.length > 0) throw new Error(failed.map((e) => e.message).join('; '));
 }
