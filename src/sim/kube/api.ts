@@ -75,10 +75,10 @@ export class KubeApi {
       this.#requireNamespaceOf(decoded.object, route.namespace!);
       this.#requireActiveNamespace(route.namespace!);
     }
-    checkMicroTimes(key, decoded.object);
+    const decodedObject = checkMicroTimes(key, decoded.object);
     const object = applyDefaults(key, {
-      ...decoded.object,
-      metadata: { ...decoded.object.metadata, namespace: route.namespace },
+      ...decodedObject,
+      metadata: { ...decodedObject.metadata, namespace: route.namespace },
     } as KubeObject);
     refuseInvalid(route.type, object, decoded.fieldErrors);
     const created = this.store.create(key, object, dryRun);
@@ -112,8 +112,7 @@ export class KubeApi {
     const key = resourceKey(route.type);
     // A resourceVersion in the body (or the patch) is a precondition.
     const expected = checkedResourceVersion(decoded.object.metadata?.resourceVersion);
-    const next = this.#merge(route, current, decoded.object);
-    checkMicroTimes(key, next);
+    const next = checkMicroTimes(key, this.#merge(route, current, decoded.object));
     refuseInvalid(route.type, next, decoded.fieldErrors, current);
     const dryRun = request.dryRun ?? false;
     const updated = this.store.update(key, next, expected, dryRun);
