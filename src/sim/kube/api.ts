@@ -112,7 +112,8 @@ export class KubeApi {
     const key = resourceKey(route.type);
     // A resourceVersion in the body (or the patch) is a precondition.
     const expected = checkedResourceVersion(decoded.object.metadata?.resourceVersion);
-    const next = checkMicroTimes(key, this.#merge(route, current, decoded.object));
+    // Defaulted as on create, so a body that leaves out what defaulting fills in is the stored object again (a no-op).
+    const next = applyDefaults(key, checkMicroTimes(key, this.#merge(route, current, decoded.object)));
     refuseInvalid(route.type, next, decoded.fieldErrors, current);
     const dryRun = request.dryRun ?? false;
     const updated = this.store.update(key, next, expected, dryRun);
