@@ -107,6 +107,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   // The cluster was running before the simulator started: instances are InService, nodes
   // Ready, pods Running, with no start-up delays.
   nodes.seeding = true;
+  controllers.events.muted = true;
   seedObjects(store, scenario);
   for (const group of scenario.nodeGroups) {
     aws.addGroup({
@@ -123,6 +124,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   }
   controllers.settle();
   nodes.seeding = false;
+  controllers.events.muted = false;
   const stopGuard = guardDisruptionBudgets({ store, clock, recorder });
 
   const api = new KubeApi({ store, clock, faults, recorder });

@@ -46,7 +46,6 @@ export function guardDisruptionBudgets({ store, clock, recorder }: Deps): () => 
 
   for (const pod of store.list('pods')) if (isHealthy(pod)) healthy.add(pod.metadata.uid);
   const stopStore = store.subscribe((event) => {
-    if (event.resource !== 'pods') return;
     const pod = event.object;
     const now = event.type !== 'DELETED' && isHealthy(pod);
     const was = healthy.has(pod.metadata.uid);
@@ -57,7 +56,7 @@ export function guardDisruptionBudgets({ store, clock, recorder }: Deps): () => 
       evicted.delete(pod.metadata.uid);
       deletedBy.delete(`${pod.metadata.namespace}/${pod.metadata.name}`);
     }
-  });
+  }, 'pods');
   return () => {
     stopFacts();
     stopStore();

@@ -1,7 +1,7 @@
 // What an operator sees of the daemon's Events with the real kubectl (v1.32) against the
 // simulator: `kubectl describe node` on a node being drained and `kubectl describe deploy`
 // on a scaled workload list scalerd's events (describe selects them by involvedObject
-// uid), `kubectl get events -A` prints the API server's columns, and a repeated event is
+// uid; the simulated controllers' own are there too), `kubectl get events -A` prints the API server's columns, and a repeated event is
 // one Event with a count, not a second one. The simulated clock is manual: the daemon is
 // stopped in the middle of its scale-down by not moving time on, never by a real-time race.
 
@@ -71,8 +71,12 @@ describe('the daemon\'s events in kubectl', () => {
     const onNode = describedEvents(await kubectl('describe', 'node', nodeName));
     expect(onNode).toEqual([['Normal', 'ScaleDownStarted', 'scalerd', expect.stringMatching(/^tainted and cordoned, \d+ pods to move: workers shrinks to 6/)]]);
 
+    // Beside scalerd's, the simulated Deployment controller's own, as on a real cluster.
     const onWeb = describedEvents(await kubectl('describe', 'deploy', 'web', '-n', 'shop'));
-    expect(onWeb).toEqual([['Normal', 'Scaled', 'scalerd', 'replicas 6→3 (window weeknights)']]);
+    expect(onWeb.sort(([, a], [, b]) => a!.localeCompare(b!))).toEqual([
+      ['Normal', 'Scaled', 'scalerd', 'replicas 6→3 (window weeknights)'],
+      ['Normal', 'ScalingReplicaSet', 'deployment-controller', expect.stringMatching(/^Scaled down replica set web-\w+ from 6 to 3$/)],
+    ]);
 
     const [header, ...rows] = table(await kubectl('get', 'events', '-A'));
     expect(header).toEqual(['NAMESPACE', 'LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);

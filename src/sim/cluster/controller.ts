@@ -5,6 +5,8 @@ import type { DeleteOptions, PodDeps } from '../kube/pods.js';
 import { deletePod } from '../kube/pods.js';
 import type { KubeObject, StoreEvent } from '../kube/store.js';
 import type { SimDeps } from '../deps.js';
+import type { ClusterEvents } from './events.js';
+import { podControlEvent } from './pod-control-events.js';
 import type { WorkQueue } from './queue.js';
 
 /** Simulated milliseconds. */
@@ -19,7 +21,7 @@ export type ClusterTimings = {
 
 export const DEFAULT_CLUSTER_TIMINGS: ClusterTimings = { podStartupMs: 2000, podExitMs: 1000, schedulerDelayMs: 0 };
 
-export type ClusterDeps = SimDeps & { readonly timings: ClusterTimings; readonly processes?: PodProcesses };
+export type ClusterDeps = SimDeps & { readonly timings: ClusterTimings; readonly events: ClusterEvents; readonly processes?: PodProcesses };
 
 /**
  * Pods whose containers run as real local processes (src/sim/process): the kubelet hands
@@ -64,6 +66,12 @@ export const ANNOTATIONS = {
 export function deleteOwnedPod(deps: ClusterDeps, pod: KubeObject, options: DeleteOptions = {}): void {
   const podDeps: PodDeps = deps;
   deletePod(podDeps, pod, options);
+}
+
+/** A workload controller deleting one of its pods: the deletion, and the Event its pod control writes. */
+export function deletePodOf(deps: ClusterDeps, owner: KubeObject, pod: KubeObject): void {
+  deleteOwnedPod(deps, pod);
+  podControlEvent(deps.events, owner, 'delete', pod.metadata.name);
 }
 
 /** Controllers may not create in a terminating namespace (the API server refuses it with 403). */

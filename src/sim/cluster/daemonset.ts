@@ -4,7 +4,7 @@
 // changes roll out by deleting old pods within maxUnavailable.
 
 import type { KubeObject, StoreEvent } from '../kube/store.js';
-import { type ClusterDeps, type Controller, deleteOwnedPod } from './controller.js';
+import { type ClusterDeps, type Controller, deletePodOf } from './controller.js';
 import { controlledBy } from './indexes.js';
 import { type Loose, availability, isDeleting, isPodReady, isTerminal, keyOf, scaledValue, spec, status, templateHash } from './objects.js';
 import { type Taint, type Toleration, nodeMatcher, untoleratedTaint } from './placement.js';
@@ -47,7 +47,7 @@ export function createDaemonSetController(deps: ClusterDeps): Controller {
       const pods = byNode.get(node.metadata.name) ?? [];
       byNode.delete(node.metadata.name);
       const failed = pods.filter((p) => isTerminal(p) && !isDeleting(p));
-      for (const pod of failed) deleteOwnedPod(deps, pod);
+      for (const pod of failed) deletePodOf(deps, ds, pod);
       const running = pods.filter((p) => !isTerminal(p) && !isDeleting(p));
       const keep = eligible(node) ? 1 : 0;
       if (running.length < keep) {
@@ -57,10 +57,10 @@ export function createDaemonSetController(deps: ClusterDeps): Controller {
         });
       }
       const oldestFirst = running.sort((a, b) => (a.metadata.creationTimestamp < b.metadata.creationTimestamp ? -1 : 1));
-      for (const pod of oldestFirst.slice(keep)) deleteOwnedPod(deps, pod);
+      for (const pod of oldestFirst.slice(keep)) deletePodOf(deps, ds, pod);
     }
     // Pods whose node is gone (pod GC force-deletes them too).
-    for (const pods of byNode.values()) for (const pod of pods) if (!isDeleting(pod)) deleteOwnedPod(deps, pod);
+    for (const pods of byNode.values()) for (const pod of pods) if (!isDeleting(pod)) deletePodOf(deps, ds, pod);
     rollingUpdate(ds, revision, nodes.filter(eligible));
     writeStatus(ds, revision, nodes, eligible, queue);
   }
@@ -82,7 +82,7 @@ export function createDaemonSetController(deps: ClusterDeps): Controller {
     // Old pods that are not available anyway go first; available ones only within the budget.
     for (const { pod, available } of old.sort((a, b) => Number(a.available) - Number(b.available))) {
       if (available && unavailable >= maxUnavailable) break;
-      deleteOwnedPod(deps, pod);
+      deletePodOf(deps, ds, pod);
       if (available) unavailable++;
     }
   }

@@ -7,6 +7,7 @@ import type { KubeObject, Store, StoreEvent } from '../kube/store.js';
 import { type ClusterDeps, type Controller, namespaceOpen } from './controller.js';
 import { type RsView, type Strategy, rolloutStep, surgeAndUnavailable } from './deployment-rollout.js';
 import { deploymentStatus } from './deployment-status.js';
+import { refTo } from './events.js';
 import { controlledBy } from './indexes.js';
 import { type Loose, changed, isTerminal, keyOf, ownedBy, rewrite, spec, status, templateHash } from './objects.js';
 import type { WorkQueue } from './queue.js';
@@ -93,7 +94,11 @@ export function createDeploymentController(deps: ClusterDeps): Controller {
     else sizes = oldViews.some((rs) => rs.replicas > 0) || Number(spec(newRs).replicas ?? 0) === replicas ? new Map() : new Map([[newRs.metadata.name, replicas]]);
     for (const [name, size] of sizes) {
       const rs = [newRs, ...old].find((r) => r.metadata.name === name)!;
+      const before = Number(spec(store.mustGet('replicasets.apps', rs.metadata.namespace, name)).replicas ?? 0);
       rewrite(store, 'replicasets.apps', rs, (current) => ({ ...current, spec: { ...spec(current), replicas: size } }));
+      if (size !== before) {
+        deps.events.record({ component: 'deployment-controller' }, refTo(d), 'Normal', 'ScalingReplicaSet', `Scaled ${size > before ? 'up' : 'down'} replica set ${name} from ${before} to ${size}`);
+      }
     }
   }
 

@@ -11,10 +11,14 @@ import type { SimClock } from '../sim-clock.js';
 import { type ClusterDeps, type ClusterTimings, type Controller, DEFAULT_CLUSTER_TIMINGS, type PodProcesses } from './controller.js';
 import { createDaemonSetController } from './daemonset.js';
 import { createDeploymentController } from './deployment.js';
+import { createEventExpiry } from './event-ttl.js';
+import { ClusterEvents } from './events.js';
 import { createGarbageCollector } from './garbage-collector.js';
 import { installIndexes } from './indexes.js';
 import { createKubelet } from './kubelet.js';
 import { createNamespaceController, createPodGarbageCollector } from './lifecycle.js';
+import { createNodeEvents } from './node-events.js';
+import { createNodeLeaseController } from './node-lease.js';
 import { createPdbStatusController } from './pdb-status.js';
 import { createReplicaSetController } from './replicaset.js';
 import { createScheduler } from './scheduler.js';
@@ -43,13 +47,16 @@ export type RunningControllers = {
    * StatefulSets complete. Terminations in progress keep their timing.
    */
   settle(): void;
+  /** The Events the controllers write; muted while a scenario is seeded. */
+  readonly events: ClusterEvents;
 };
 
 const MAX_SETTLE_ROUNDS = 10_000;
 
 export function startControllers(deps: ControllerDeps): RunningControllers {
   const timings = { ...DEFAULT_CLUSTER_TIMINGS, ...deps.timings };
-  const cluster: ClusterDeps = { store: deps.store, clock: deps.clock, faults: deps.faults, recorder: deps.recorder, timings, ...(deps.processes ? { processes: deps.processes } : {}) };
+  const events = new ClusterEvents(deps.store, deps.clock);
+  const cluster: ClusterDeps = { store: deps.store, clock: deps.clock, faults: deps.faults, recorder: deps.recorder, timings, events, ...(deps.processes ? { processes: deps.processes } : {}) };
   installIndexes(deps.store);
   // The order is the order each store event reaches them: the garbage collector first
   // learns of new owners, the scheduler's node accounting sees a pod before anyone acts on it.
@@ -57,6 +64,7 @@ export function startControllers(deps: ControllerDeps): RunningControllers {
     createGarbageCollector(cluster),
     createScheduler(cluster),
     createKubelet(cluster),
+    createNodeLeaseController(cluster),
     createReplicaSetController(cluster),
     createDeploymentController(cluster),
     createStatefulSetController(cluster),
@@ -64,6 +72,8 @@ export function startControllers(deps: ControllerDeps): RunningControllers {
     createPdbStatusController(cluster),
     createPodGarbageCollector(cluster),
     createNamespaceController(cluster),
+    createNodeEvents(cluster),
+    createEventExpiry(cluster),
   ];
   const byResource = new Map<string, Controller[]>();
   for (const controller of controllers) {
@@ -75,6 +85,7 @@ export function startControllers(deps: ControllerDeps): RunningControllers {
   replayExisting(cluster, byResource);
   const queues = controllers.flatMap((c) => c.queues);
   return {
+    events,
     stop() {
       unsubscribe();
       for (const queue of queues) queue.stop();

@@ -11,6 +11,7 @@
 import type { KubeObject, StoreEvent } from '../kube/store.js';
 import type { Timer } from '../sim-clock.js';
 import { ANNOTATIONS, type ClusterDeps, type Controller } from './controller.js';
+import { refTo } from './events.js';
 import { findCondition, isDeleting, isNodeReady, isTerminal, keyOf, phaseOf, rewrite, spec } from './objects.js';
 import { podsOnNode } from './indexes.js';
 import { PodIpAllocator, readinessStatus, startedStatus, succeededStatus } from './pod-status.js';
@@ -41,6 +42,14 @@ export function createKubelet(deps: ClusterDeps): Controller {
   const ips = new PodIpAllocator();
   const queue = new WorkQueue(clock, 0, eachKey(examine));
   const unsubscribeProcesses = processes?.onStopped(processesStopped);
+
+  /** Events about each container of a pod, from its node's kubelet. */
+  function containerEvents(pod: KubeObject, what: (c: { name: string; image?: string }) => [string, string][]): void {
+    const host = spec(pod).nodeName as string;
+    for (const c of (spec(pod).containers ?? []) as { name: string; image?: string }[]) {
+      for (const [reason, message] of what(c)) deps.events.record({ component: 'kubelet', host }, refTo(pod, `spec.containers{${c.name}}`), 'Normal', reason, message);
+    }
+  }
 
   function cancel(key: string): void {
     clock.cancel(plans.get(key)?.timer);
@@ -110,16 +119,20 @@ export function createKubelet(deps: ClusterDeps): Controller {
       killed = Boolean(current.killed) || at < current.at;
     } else if (phaseOf(pod) === 'Pending' || isTerminal(pod)) {
       at = clock.now(); // no process to stop
-    } else if (processes?.runs(pod)) {
-      // SIGTERM now; processesStopped() removes the pod when they have exited, or SIGKILL at the end of the grace period.
-      killed = processes.terminate(pod);
-      at = killed ? clock.now() + grace * 1000 : clock.now();
-      timedFrom = grace;
     } else {
-      const ignores = annotation(pod, ANNOTATIONS.ignoreSigterm) === 'true';
-      const exits = clock.now() + timings.podExitMs;
-      at = ignores ? deadline : Math.min(exits, deadline);
-      killed = ignores || exits > deadline;
+      // The termination starts: the kubelet (if it is up) stops each container.
+      if (ready) containerEvents(pod, (c) => [['Killing', `Stopping container ${c.name}`]]);
+      if (processes?.runs(pod)) {
+        // SIGTERM now; processesStopped() removes the pod when they have exited, or SIGKILL at the end of the grace period.
+        killed = processes.terminate(pod);
+        at = killed ? clock.now() + grace * 1000 : clock.now();
+        timedFrom = grace;
+      } else {
+        const ignores = annotation(pod, ANNOTATIONS.ignoreSigterm) === 'true';
+        const exits = clock.now() + timings.podExitMs;
+        at = ignores ? deadline : Math.min(exits, deadline);
+        killed = ignores || exits > deadline;
+      }
     }
     plan(key, pod, 'exit', at, ready, killed, timedFrom);
   }
@@ -141,6 +154,11 @@ export function createKubelet(deps: ClusterDeps): Controller {
     plans.delete(key);
     if (!isNodeReady(node) || isDeleting(pod)) return queue.add(key);
     if (entry.kind === 'start' && phaseOf(pod) === 'Pending') {
+      containerEvents(pod, (c) => [
+        ['Pulled', `Container image "${c.image}" already present on machine`],
+        ['Created', `Created container ${c.name}`],
+        ['Started', `Started container ${c.name}`],
+      ]);
       if (processes?.runs(pod)) return processes.start(pod);
       rewrite(store, 'pods', pod, (p) => ({ ...p, status: startedStatus(p, node, ips.allocate(), clock.now()) }));
     } else if (entry.kind === 'finish' && phaseOf(pod) === 'Running') {

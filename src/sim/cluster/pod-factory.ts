@@ -6,6 +6,7 @@ import { applyDefaults } from '../kube/defaults.js';
 import type { KubeObject } from '../kube/store.js';
 import { type ClusterDeps, namespaceOpen } from './controller.js';
 import { type Loose, ownedBy, spec } from './objects.js';
+import { podControlEvent } from './pod-control-events.js';
 
 export type PodIdentity = {
   /** A fixed name (StatefulSet), or undefined for `<generateName><5 random chars>`. */
@@ -37,7 +38,9 @@ export function createPodFromTemplate(deps: ClusterDeps, owner: KubeObject, iden
   // A generated name can collide with a live pod; the API server retries the same way.
   for (let attempt = 0; ; attempt++) {
     try {
-      return deps.store.create('pods', pod);
+      const created = deps.store.create('pods', pod);
+      podControlEvent(deps.events, owner, 'create', created.metadata.name);
+      return created;
     } catch (error) {
       if (identity.name || attempt >= 5 || !(error instanceof ApiError && error.reason === 'AlreadyExists')) throw error;
     }

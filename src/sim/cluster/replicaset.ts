@@ -2,7 +2,7 @@
 // controller would pick first when there are too many, and reports their readiness.
 
 import type { KubeObject } from '../kube/store.js';
-import { type ClusterDeps, type Controller, deleteOwnedPod } from './controller.js';
+import { type ClusterDeps, type Controller, deletePodOf } from './controller.js';
 import { controlledBy } from './indexes.js';
 import { availability, findCondition, isActive, isPodReady, phaseOf, spec, status } from './objects.js';
 import { createPodFromTemplate } from './pod-factory.js';
@@ -56,7 +56,7 @@ export function createReplicaSetController(deps: ClusterDeps): Controller {
     if (pods.length < wanted) {
       for (let i = pods.length; i < wanted; i++) createPodFromTemplate(deps, rs, {});
     } else if (pods.length > wanted) {
-      for (const pod of pods.sort(deletionOrder).slice(0, pods.length - wanted)) deleteOwnedPod(deps, pod);
+      for (const pod of pods.sort(deletionOrder).slice(0, pods.length - wanted)) deletePodOf(deps, rs, pod);
     }
     pods = controlledBy(store, 'pods', rs).filter(isActive);
     const s = spec(rs);

@@ -5,6 +5,7 @@
 
 import type { KubeObject, StoreEvent } from '../kube/store.js';
 import type { ClusterDeps, Controller } from './controller.js';
+import { refTo } from './events.js';
 import { NodeCache, type NodeInfo, chargeOf } from './node-cache.js';
 import { type Condition, type Loose, controllerRef, findCondition, isDeleting, isTerminal, keyOf, rewrite, setCondition, spec, status } from './objects.js';
 import { type NodeMatcher, type Toleration, nodeMatcher, tolerates, untoleratedTaint } from './placement.js';
@@ -21,6 +22,8 @@ type PodInfo = {
 };
 
 type Failure = 'unschedulable' | 'taint' | 'affinity' | 'resources';
+
+const SCHEDULER = { component: 'default-scheduler' };
 
 const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
 
@@ -143,10 +146,13 @@ export function createScheduler(deps: ClusterDeps): Controller {
 
   function bind(pod: KubeObject, nodeName: string): void {
     rewrite(store, 'pods', pod, (p) => ({ ...p, spec: { ...spec(p), nodeName }, status: scheduledStatus(p, { type: 'PodScheduled', status: 'True', lastProbeTime: null }) }));
+    deps.events.record(SCHEDULER, refTo(pod), 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`);
   }
 
   function unschedulable(pod: KubeObject, order: number, message: string): void {
     waiting.set(keyOf(pod), { seq: order, generation: pod.metadata.generation });
+    // Each attempt is an Event; repeats count up on one.
+    deps.events.record(SCHEDULER, refTo(pod), 'Warning', 'FailedScheduling', message);
     const current = findCondition(pod, 'PodScheduled');
     if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;
     const condition: Condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null };

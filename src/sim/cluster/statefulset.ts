@@ -5,7 +5,7 @@
 // the highest ordinal down to the partition.
 
 import type { KubeObject } from '../kube/store.js';
-import { type ClusterDeps, type Controller, deleteOwnedPod } from './controller.js';
+import { type ClusterDeps, type Controller, deletePodOf } from './controller.js';
 import { controlledBy } from './indexes.js';
 import { type Loose, isDeleting, isRunningAndReady, isTerminal, spec, status, templateHash } from './objects.js';
 import { createPodFromTemplate } from './pod-factory.js';
@@ -53,7 +53,7 @@ export function createStatefulSetController(deps: ClusterDeps): Controller {
     for (let i = 0; i < replicas; i++) {
       const pod = pods.get(i);
       if (!pod) create(set, i, updateRevision);
-      else if (isTerminal(pod)) deleteOwnedPod(deps, pod);
+      else if (isTerminal(pod)) deletePodOf(deps, set, pod);
       if (!pod || isTerminal(pod) || isDeleting(pod) || !isRunningAndReady(pod)) {
         blocked = true;
         if (!parallel) break;
@@ -61,9 +61,9 @@ export function createStatefulSetController(deps: ClusterDeps): Controller {
     }
     const condemned = [...pods].filter(([ordinal]) => ordinal >= replicas).sort(([a], [b]) => b - a).map(([, pod]) => pod);
     if (parallel) {
-      for (const pod of condemned) if (!isDeleting(pod)) deleteOwnedPod(deps, pod);
+      for (const pod of condemned) if (!isDeleting(pod)) deletePodOf(deps, set, pod);
     } else if (!blocked && condemned.length > 0 && !condemned.some(isDeleting)) {
-      deleteOwnedPod(deps, condemned[0]!);
+      deletePodOf(deps, set, condemned[0]!);
       blocked = true;
     }
     if (!blocked && condemned.length === 0) rollingUpdate(set, pods, updateRevision);
@@ -76,7 +76,7 @@ export function createStatefulSetController(deps: ClusterDeps): Controller {
     if (strategy.type === 'OnDelete') return;
     const partition = Number(strategy.rollingUpdate?.partition ?? 0);
     const stale = [...pods].filter(([ordinal, pod]) => ordinal >= partition && revisionOf(pod) !== updateRevision).sort(([a], [b]) => b - a);
-    if (stale[0]) deleteOwnedPod(deps, stale[0][1]);
+    if (stale[0]) deletePodOf(deps, set, stale[0][1]);
   }
 
   function writeStatus(set: KubeObject, updateRevision: string, queue: WorkQueue): void {

@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly reason: StatusReason,
     message: string,
     readonly details?: StatusDetails,
+    /** The Status's ListMeta: an expired continue token's replacement. */
+    readonly listMeta?: { readonly continue?: string },
   ) {
     super(message);
   }
@@ -23,7 +25,7 @@ export class ApiError extends Error {
     return {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: this.listMeta ?? {},
       status: 'Failure',
       message: this.message,
       ...(this.reason ? { reason: this.reason } : {}),

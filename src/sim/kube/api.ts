@@ -12,14 +12,16 @@ import { applyPatch } from './patch.js';
 import { type DeleteOptions, checkPreconditions, deletePod, evictPod, isDryRun } from './pods.js';
 import { apiVersionOf, resourceKey } from './resources.js';
 import type { ResourceRoute } from './routes.js';
-import { parseFieldSelector, parseLabelSelector, pinnedField } from './selectors.js';
-import { type KubeObject, type Store, lowerBound, objectKey } from './store.js';
+import { listOptions } from './list-options.js';
+import { type ListResult, listObjects } from './list.js';
+import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import type { KubeObject, Store } from './store.js';
 import { type Decoded, type FieldValidation, decode, refuseInvalid } from './validation/index.js';
 import { invalidError, invalidValue } from './validation/field-error.js';
 
 type Loose = Record<string, any>;
 
-export type ListResult = { items: KubeObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number };
+export type { ListResult } from './list.js';
 
 export type ApiDeps = { store: Store; clock: Clock; faults: Faults; recorder: Recorder };
 
@@ -45,47 +47,13 @@ export class KubeApi {
   }
 
   list(route: ResourceRoute, query: URLSearchParams): ListResult {
-    const key = resourceKey(route.type);
-    const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
+    const options = listOptions(query);
+    const labelSelector = query.get('labelSelector') ?? undefined;
     const fieldSelector = query.get('fieldSelector') ?? undefined;
+    const labels = parseLabelSelector(labelSelector);
     const fields = parseFieldSelector(route.type.resource, fieldSelector);
     const matches = (o: KubeObject) => labels(o) && fields(o);
-    const limit = Number(query.get('limit') ?? 0);
-    const resourceVersion = String(this.store.resourceVersion);
-
-    // Pods on one node come from the index, not a scan of every pod.
-    const node = key === 'pods' ? pinnedField(fieldSelector, 'spec.nodeName') : undefined;
-    if (node) {
-      const items = this.store.byIndex('pods', 'byNode', node)
-        .filter((o) => (route.namespace === undefined || o.metadata.namespace === route.namespace) && matches(o))
-        .sort((a, b) => objectKey(a.metadata.namespace, a.metadata.name).localeCompare(objectKey(b.metadata.namespace, b.metadata.name)));
-      return { items, resourceVersion };
-    }
-
-    const keys = this.store.sortedKeys(key);
-    const prefix = route.namespace !== undefined && route.type.namespaced ? `${route.namespace}/` : '';
-    let start = lowerBound(keys, prefix);
-    const token = query.get('continue');
-    if (token) start = Math.max(start, lowerBound(keys, decodeContinue(token)));
-    const items: KubeObject[] = [];
-    let i = start;
-    for (; i < keys.length && keys[i]!.startsWith(prefix); i++) {
-      const object = this.store.getByKey(key, keys[i]!)!;
-      if (!matches(object)) continue;
-      if (limit > 0 && items.length === limit) break;
-      items.push(object);
-    }
-    const more = i < keys.length && keys[i]!.startsWith(prefix);
-    if (!more) return { items, resourceVersion };
-    const last = items[items.length - 1]!;
-    const lastKey = objectKey(route.type.namespaced ? last.metadata.namespace : undefined, last.metadata.name);
-    const unfiltered = !query.get('labelSelector') && !fieldSelector;
-    return {
-      items,
-      resourceVersion,
-      continue: encodeContinue(`${lastKey}\u0000`),
-      ...(unfiltered ? { remainingItemCount: countWithPrefix(keys, i, prefix) } : {}),
-    };
+    return listObjects(this.store, resourceKey(route.type), route, options, Boolean(labelSelector || fieldSelector), matches, fieldSelector);
   }
 
   create(route: ResourceRoute, body: Loose, client: string, request: WriteRequest = {}): KubeObject | Record<string, unknown> {
@@ -107,10 +75,10 @@ export class KubeApi {
       this.#requireNamespaceOf(decoded.object, route.namespace!);
       this.#requireActiveNamespace(route.namespace!);
     }
-    checkMicroTimes(key, decoded.object);
+    const decodedObject = checkMicroTimes(key, decoded.object);
     const object = applyDefaults(key, {
-      ...decoded.object,
-      metadata: { ...decoded.object.metadata, namespace: route.namespace },
+      ...decodedObject,
+      metadata: { ...decodedObject.metadata, namespace: route.namespace },
     } as KubeObject);
     refuseInvalid(route.type, object, decoded.fieldErrors);
     const created = this.store.create(key, object, dryRun);
@@ -144,8 +112,8 @@ export class KubeApi {
     const key = resourceKey(route.type);
     // A resourceVersion in the body (or the patch) is a precondition.
     const expected = checkedResourceVersion(decoded.object.metadata?.resourceVersion);
-    const next = this.#merge(route, current, decoded.object);
-    checkMicroTimes(key, next);
+    // Defaulted as on create, so a body that leaves out what defaulting fills in is the stored object again (a no-op).
+    const next = applyDefaults(key, checkMicroTimes(key, this.#merge(route, current, decoded.object)));
     refuseInvalid(route.type, next, decoded.fieldErrors, current);
     const dryRun = request.dryRun ?? false;
     const updated = this.store.update(key, next, expected, dryRun);
@@ -279,23 +247,4 @@ export function toScale(object: KubeObject): KubeObject {
     spec: { replicas: spec.replicas ?? 0 },
     status: { replicas: status.replicas ?? 0, selector: Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',') },
   };
-}
-
-function encodeContinue(key: string): string {
-  return Buffer.from(JSON.stringify({ start: key })).toString('base64url');
-}
-
-function decodeContinue(token: string): string {
-  try {
-    const { start } = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { start: string };
-    if (typeof start === 'string') return start;
-  } catch {
-    // fall through to the error below
-  }
-  throw badRequest('continue key is not valid: malformed token');
-}
-
-function countWithPrefix(keys: readonly string[], from: number, prefix: string): number {
-  if (prefix === '') return keys.length - from;
-  return lowerBound(keys, `${prefix.slice(0, -1)}0`) - from; // '0' sorts right after '/'
 }

@@ -2,22 +2,25 @@
 // kubectl), watch streams, injected faults and request accounting.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Clock } from '../../clock.js';
+import type { SimClock } from '../sim-clock.js';
 import type { Faults } from '../faults.js';
 import type { Recorder } from '../recorder.js';
 import { ApiError, methodNotAllowed } from './api-error.js';
 import type { KubeApi } from './api.js';
 import { SERVER_VERSION, coreVersions, group, groupList, resourceList } from './discovery.js';
 import type { DeleteOptions } from './pods.js';
+import { isWatch, listOptions, queryBool } from './list-options.js';
 import { resourceKey } from './resources.js';
 import { type ResourceRoute, route } from './routes.js';
-import { parseFieldSelector, parseLabelSelector } from './selectors.js';
-import type { KubeObject, StoreEvent } from './store.js';
+import type { KubeObject } from './store.js';
 import { toTable, wantsTable } from './table.js';
 import { queryOptions, writeOptions } from './validation/index.js';
+import { serveWatch } from './watch.js';
 
 export type KubeHttpDeps = {
-  api: KubeApi; clock: Clock; faults: Faults; recorder: Recorder; bookmarkIntervalMs?: number;
+  api: KubeApi; clock: SimClock; faults: Faults; recorder: Recorder;
+  /** Simulated ms between a watch's bookmarks (default one minute, as the API server's). */
+  bookmarkIntervalMs?: number;
   /** What a pod's container wrote (pods/log), if it runs a real process; undefined: no such run. */
   logs?: (namespace: string, pod: string, container: string, previous: boolean) => string | undefined;
 };
@@ -62,7 +65,7 @@ function verbOf(method: string | undefined, target: ResourceRoute, query: URLSea
   const named = target.name !== undefined;
   switch (method) {
     case 'GET':
-      return named ? 'get' : query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
+      return named ? 'get' : isWatch(query) ? 'watch' : 'list';
     case 'POST':
       return 'create';
     case 'PUT':
@@ -89,7 +92,10 @@ async function handleResource(deps: KubeHttpDeps, target: ResourceRoute, url: UR
     // kubectl's generators (kubectl create configmap …) send protobuf; the simulator is JSON only.
     throw new ApiError(415, 'UnsupportedMediaType', 'the simulated API server accepts JSON only, not application/vnd.kubernetes.protobuf: use kubectl apply -f (with --validate=false) instead of kubectl create <kind>');
   }
-  if (verb === 'watch') return watch(deps, target, query, req, res);
+  if (verb === 'watch') {
+    const options = listOptions(query);
+    return serveWatch({ store: deps.api.store, clock: deps.clock, ...(deps.bookmarkIntervalMs ? { bookmarkIntervalMs: deps.bookmarkIntervalMs } : {}) }, target, query, options, req, res);
+  }
   if (verb === 'get' && target.subresource === 'log') return sendLog(deps, res, target, query);
   const warnings: string[] = [];
   const [code, answer] = apply(deps, verb, target, query, req, body, warnings);
@@ -195,7 +201,7 @@ function sendLog(deps: KubeHttpDeps, res: ServerResponse, target: ResourceRoute,
   if (asked === null && names.length !== 1) throw new ApiError(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
   const container = asked ?? names[0]!;
   if (!names.includes(container)) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
-  const previous = query.get('previous') === 'true';
+  const previous = queryBool(query, 'previous') ?? false;
   let text = deps.logs?.(pod.metadata.namespace!, name, container, previous);
   if (text === undefined && previous) throw new ApiError(400, 'BadRequest', `previous terminated container "${container}" in pod "${name}" not found`);
   text ??= '';
@@ -203,82 +209,6 @@ function sendLog(deps: KubeHttpDeps, res: ServerResponse, target: ResourceRoute,
   if (Number.isInteger(tail) && tail >= 0) text = tail === 0 ? '' : text.split(/(?<=\n)/).slice(-tail).join('');
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
-}
-
-function watch(deps: KubeHttpDeps, target: ResourceRoute, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
-  const key = resourceKey(target.type);
-  const labels = parseLabelSelector(query.get('labelSelector') ?? undefined);
-  const fields = parseFieldSelector(target.type.resource, query.get('fieldSelector') ?? undefined);
-  const inScope = (o: KubeObject) => target.namespace === undefined || !target.type.namespaced || o.metadata.namespace === target.namespace;
-  const matches = (o: KubeObject) => inScope(o) && labels(o) && fields(o);
-  const since = query.get('resourceVersion');
-  const store = deps.api.store;
-
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
-  // As the API server does: the headers go out now, not with the first event, or a client
-  // (client-go's Watch, client-node's informer) waits on a quiet resource until one comes.
-  res.flushHeaders();
-  const write = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
-  // `kubectl get --watch` asks for Tables here too. As the API server's watch handler does, each
-  // event then carries a one-row Table, with the column definitions only in the first (later
-  // ones have none: NoHeaders), so kubectl prints its columns instead of falling back to NAME/AGE.
-  const asTable = wantsTable(req.headers.accept);
-  let headersSent = false;
-  const writeObject = (type: string, object: KubeObject) => {
-    if (!asTable) {
-      write(type, object);
-      return;
-    }
-    const table = toTable(key, [object], deps.clock.now(), { resourceVersion: object.metadata.resourceVersion });
-    write(type, headersSent ? { ...table, columnDefinitions: null } : table);
-    headersSent = true;
-  };
-  // Objects this watch has reported as matching: a change that makes one stop matching is a DELETED for it.
-  const visible = new Set<string>();
-  const deliver = (event: StoreEvent) => {
-    if (event.resource !== key || !inScope(event.object)) return;
-    const id = event.object.metadata.uid;
-    if (event.type !== 'DELETED' && matches(event.object)) {
-      writeObject(visible.has(id) ? 'MODIFIED' : 'ADDED', event.object);
-      visible.add(id);
-    } else if (visible.delete(id) || (event.type === 'DELETED' && matches(event.object))) {
-      writeObject('DELETED', event.object);
-    }
-  };
-
-  if (since === null || since === '' || since === '0') {
-    for (const object of store.list(key, target.type.namespaced ? target.namespace : undefined)) {
-      if (!matches(object)) continue;
-      visible.add(object.metadata.uid);
-      writeObject('ADDED', object);
-    }
-  } else {
-    for (const object of store.list(key, target.type.namespaced ? target.namespace : undefined)) if (matches(object)) visible.add(object.metadata.uid);
-    let backlog: StoreEvent[];
-    try {
-      backlog = store.eventsSince(Number(since));
-    } catch (error) {
-      // The real server answers 200 and sends the 410 inside the stream as an ERROR event.
-      if (error instanceof ApiError) write('ERROR', error.toStatus());
-      res.end();
-      return;
-    }
-    for (const event of backlog) if (event.resource === key && inScope(event.object) && matches(event.object)) writeObject(event.type, event.object);
-  }
-
-  const unsubscribe = store.subscribe(deliver);
-  const bookmarks = query.get('allowWatchBookmarks') === 'true'
-    ? setInterval(() => write('BOOKMARK', { kind: target.type.kind, apiVersion: target.type.group ? `${target.type.group}/${target.type.version}` : 'v1', metadata: { resourceVersion: String(store.resourceVersion) } }), deps.bookmarkIntervalMs ?? 1000)
-    : undefined;
-  const timeoutSeconds = Number(query.get('timeoutSeconds') ?? 1800);
-  const timeout = setTimeout(() => res.end(), Math.min(timeoutSeconds, 3600) * 1000);
-  const close = () => {
-    unsubscribe();
-    clearInterval(bookmarks);
-    clearTimeout(timeout);
-  };
-  req.on('close', close);
-  res.on('close', close);
 }
 
 /** An injected fault's answer: none until the client gives up ("timeout"), none at all ("reset"), or an error status. */

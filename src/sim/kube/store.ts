@@ -1,12 +1,15 @@
 // The simulated API server's storage: objects by resource, one global resourceVersion
-// counter (like etcd's revision), a bounded event history for watch resumption, and
-// secondary indexes for the controllers. Stored objects are never mutated in place:
-// every change stores a new object, so a reference handed out stays a consistent
-// snapshot (copy-on-write), and the watch history can keep references cheaply.
+// counter (like etcd's revision), a bounded event history for watch resumption and reads
+// at an older resourceVersion (history.ts), and secondary indexes for the controllers.
+// Stored objects are never mutated in place: every change stores a new object, so a
+// reference handed out stays a consistent snapshot (copy-on-write), and the watch
+// history can keep references cheaply.
 
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import { alreadyExists, conflict, gone, notFound } from './api-error.js';
+import { jsonEqual } from '../../json/equal.js';
+import { alreadyExists, conflict, notFound } from './api-error.js';
+import { History, type HistoryOptions } from './history.js';
 import { resourceType } from './resources.js';
 import { isoSeconds } from '../../clock.js';
 
@@ -36,40 +39,43 @@ export type NewObject = { apiVersion: string; kind: string; metadata: Partial<Ob
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
-export type StoreEvent = { readonly type: EventType; readonly resource: string; readonly object: KubeObject; readonly rv: number };
+/** `previous`: the object as stored before the change (none for ADDED), as the watch cache keeps it. */
+export type StoreEvent = { readonly type: EventType; readonly resource: string; readonly object: KubeObject; readonly rv: number; readonly previous?: KubeObject };
+
+type Listener = (event: StoreEvent) => void;
 
 type Index = { readonly fn: (object: KubeObject) => string | undefined; readonly map: Map<string, Set<string>> };
 
 type Bucket = { objects: Map<string, KubeObject>; sortedKeys: string[] | undefined; indexes: Map<string, Index> };
 
-export type StoreOptions = { readonly clock: Clock; readonly historySize?: number };
+export type StoreOptions = { readonly clock: Clock; readonly history?: HistoryOptions };
 
 export const objectKey = (namespace: string | undefined, name: string): string => (namespace ? `${namespace}/${name}` : name);
 
 export class Store {
   readonly #clock: Clock;
   readonly #buckets = new Map<string, Bucket>();
-  readonly #history: StoreEvent[] = [];
-  readonly #historySize: number;
-  #historyStart = 0; // index in #history of the oldest retained event (a ring via splice)
+  readonly #history: History;
   #rv = 1;
-  readonly #listeners = new Set<(event: StoreEvent) => void>();
+  readonly #listeners = new Set<Listener>();
+  /** Listeners of one resource (watches): a write to another resource does not reach them. */
+  readonly #resourceListeners = new Map<string, Set<Listener>>();
   /** Events written by a listener while an event was being delivered: delivered after it, in order. */
   readonly #undelivered: StoreEvent[] = [];
   #delivering = false;
 
   constructor(options: StoreOptions) {
     this.#clock = options.clock;
-    this.#historySize = options.historySize ?? 200_000;
+    this.#history = new History(options.clock, options.history);
   }
 
   get resourceVersion(): number {
     return this.#rv;
   }
 
-  /** The oldest resourceVersion a watch can resume from. */
-  get oldestResumableVersion(): number {
-    return this.#history[this.#historyStart]?.rv ?? this.#rv;
+  /** The oldest resourceVersion a watch of `resource` can resume from, or a read at an exact version be served at. */
+  oldestResumableVersion(resource: string): number {
+    return this.#history.compactedAt(resource);
   }
 
   #bucket(resource: string): Bucket {
@@ -185,26 +191,31 @@ export class Store {
     if (expectedResourceVersion !== undefined && expectedResourceVersion !== current.metadata.resourceVersion) {
       throw conflict(type.resource, type.group, input.metadata.name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
-    const rv = dryRun ? Number(current.metadata.resourceVersion) : ++this.#rv;
     // Status-only writes keep the same spec object (copy-on-write): skip the deep compare.
-    const specChanged = 'spec' in current && current.spec !== input.spec && JSON.stringify(current.spec) !== JSON.stringify(input.spec);
+    const specChanged = 'spec' in current && current.spec !== input.spec && !jsonEqual(current.spec, input.spec);
     const object: KubeObject = {
       ...input,
       metadata: {
         ...input.metadata,
         uid: current.metadata.uid,
         creationTimestamp: current.metadata.creationTimestamp,
-        resourceVersion: String(rv),
+        resourceVersion: current.metadata.resourceVersion,
         ...(current.metadata.generation !== undefined ? { generation: current.metadata.generation + (specChanged ? 1 : 0) } : {}),
       },
     };
+    // As etcd3's GuaranteedUpdate: a write that leaves the stored bytes as they are is not
+    // written. The object keeps its resourceVersion, no watch hears of it, and the answer is
+    // the stored object.
+    if (jsonEqual(object, current)) return current;
     if (dryRun) return object;
+    const rv = ++this.#rv;
+    object.metadata.resourceVersion = String(rv);
     bucket.objects.set(key, object);
     for (const index of bucket.indexes.values()) {
       removeFromIndex(index, key, current);
       addToIndex(index, key, object);
     }
-    this.#emit({ type: 'MODIFIED', resource, object, rv });
+    this.#emit({ type: 'MODIFIED', resource, object, rv, previous: current });
     return object;
   }
 
@@ -228,46 +239,50 @@ export class Store {
     for (const index of bucket.indexes.values()) removeFromIndex(index, key, current);
     const rv = ++this.#rv;
     const object = { ...current, metadata: { ...current.metadata, resourceVersion: String(rv) } };
-    this.#emit({ type: 'DELETED', resource, object, rv });
+    this.#emit({ type: 'DELETED', resource, object, rv, previous: current });
     return object;
   }
 
   /**
-   * Every change, synchronously, in resourceVersion order. A change a listener makes while
-   * it is told of another is told to every listener after that one (as a watch would see
-   * them), still before the outermost write returns. Returns the unsubscribe function.
+   * Every change, synchronously, in resourceVersion order; with `resource`, only the
+   * changes of that resource. A change a listener makes while it is told of another is
+   * told to every listener after that one (as a watch would see them), still before the
+   * outermost write returns. Returns the unsubscribe function.
    */
-  subscribe(listener: (event: StoreEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  subscribe(listener: Listener, resource?: string): () => void {
+    if (resource === undefined) {
+      this.#listeners.add(listener);
+      return () => this.#listeners.delete(listener);
+    }
+    let listeners = this.#resourceListeners.get(resource);
+    if (!listeners) this.#resourceListeners.set(resource, (listeners = new Set()));
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
-  /** Events after `resourceVersion`, for a watch that resumes; 410 Gone when compacted. */
-  eventsSince(resourceVersion: number): StoreEvent[] {
-    if (resourceVersion < this.oldestResumableVersion - 1) {
-      throw gone(`too old resource version: ${resourceVersion} (${this.oldestResumableVersion - 1})`);
+  /** The resource's events after `resourceVersion`, for a watch that resumes; 410 Expired once dropped. */
+  eventsSince(resource: string, resourceVersion: number): StoreEvent[] {
+    return this.#history.since(resource, resourceVersion);
+  }
+
+  /**
+   * How the resource differed at `resourceVersion` from now: for each key changed since,
+   * the object it had then, or null where there was none (a read at an exact version, a
+   * continued list). 410 Expired when that version is no longer in the history.
+   */
+  changedSince(resource: string, resourceVersion: number): Map<string, KubeObject | null> {
+    const type = resourceType(resource);
+    const then = new Map<string, KubeObject | null>();
+    for (const event of this.#history.since(resource, resourceVersion)) {
+      const key = objectKey(type.namespaced ? event.object.metadata.namespace : undefined, event.object.metadata.name);
+      // The first change after the version tells what the object was at it.
+      if (!then.has(key)) then.set(key, event.previous ?? null);
     }
-    // Versions increase along the history: binary search the first event after it.
-    let lo = this.#historyStart;
-    let hi = this.#history.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.#history[mid]!.rv <= resourceVersion) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.#history.slice(lo);
+    return then;
   }
 
   #emit(event: StoreEvent): void {
-    this.#history.push(event);
-    if (this.#history.length - this.#historyStart > this.#historySize) {
-      this.#historyStart++;
-      // Compact now and then so the array does not grow without bound.
-      if (this.#historyStart > this.#historySize) {
-        this.#history.splice(0, this.#historyStart);
-        this.#historyStart = 0;
-      }
-    }
+    this.#history.record(event);
     // IMPORTANT: a listener that writes (the pod GC deleting a deleted node's pods) must not
     // have its events delivered inside this loop, or the listeners after it would see them
     // before this one: resourceVersions going backwards.
@@ -276,7 +291,10 @@ export class Store {
     this.#delivering = true;
     try {
       for (let i = 0; i < this.#undelivered.length; i++) {
-        for (const listener of this.#listeners) listener(this.#undelivered[i]!);
+        const next = this.#undelivered[i]!;
+        for (const listener of this.#listeners) listener(next);
+        const listeners = this.#resourceListeners.get(next.resource);
+        if (listeners) for (const listener of listeners) listener(next);
       }
     } finally {
       this.#undelivered.length = 0;

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { KubeApi } from '../../../src/sim/kube/api.js';
 import { ApiError } from '../../../src/sim/kube/api-error.js';
+import { RESOURCES, resourceKey } from '../../../src/sim/kube/resources.js';
 import { route, type ResourceRoute } from '../../../src/sim/kube/routes.js';
 import type { KubeObject, StoreEvent } from '../../../src/sim/kube/store.js';
 import type { Sim } from '../../../src/sim/index.js';
@@ -86,7 +87,9 @@ export class VersionMonitor {
 
   constructor(sim: Sim) {
     this.#last = sim.store.resourceVersion;
-    for (const event of sim.store.eventsSince(sim.store.oldestResumableVersion - 1)) this.#perObject.set(idOf(event), event.rv);
+    for (const resource of RESOURCES.map(resourceKey)) {
+      for (const object of sim.store.list(resource)) this.#perObject.set(`${resource}/${object.metadata.uid}`, Number(object.metadata.resourceVersion));
+    }
     this.#stop = sim.store.subscribe((event) => this.#check(event));
   }
 

@@ -49,10 +49,14 @@ describe('Watch through client-node', () => {
     expect(w.events.every((e) => ['ADDED', 'MODIFIED', 'DELETED'].includes(e.type))).toBe(true);
   });
 
-  it('sends BOOKMARKs with the current resourceVersion when allowWatchBookmarks is set, and only then', async () => {
+  it('sends a BOOKMARK with the current resourceVersion each simulated minute when allowWatchBookmarks is set, and only then', async () => {
     const current = String(s.sim.store.resourceVersion);
     const withBookmarks = await watch('/api/v1/pods', { resourceVersion: current, allowWatchBookmarks: true });
     const without = await watch('/api/v1/pods', { resourceVersion: current });
+    s.sim.clock.advance(59_999);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(withBookmarks.events.filter((e) => e.type === 'BOOKMARK')).toEqual([]);
+    s.sim.clock.advance(1);
     await waitFor('a BOOKMARK', () => withBookmarks.events.some((e) => e.type === 'BOOKMARK'), 3_000);
     const bookmark = withBookmarks.events.find((e) => e.type === 'BOOKMARK')!;
     expect(bookmark.object).toEqual({ kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: String(s.sim.store.resourceVersion) } });

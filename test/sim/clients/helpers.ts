@@ -117,6 +117,20 @@ export async function clientsFor(sim: Sim): Promise<Clients> {
   };
 }
 
+/**
+ * Runs a script with the official Python client (Debian's python3-kubernetes, under
+ * /usr/bin/python3, not a pyenv python on PATH) configured for the simulator, with
+ * `json`, `kubernetes`, `ApiException`, `apps` and `core` at hand; its stdout parsed as
+ * JSON. Asynchronous: the simulator it talks to answers from this process.
+ */
+export async function runPython(c: Clients, script: string, timeoutMs = 30_000): Promise<any> {
+  const kubeconfig = join(c.dir, 'kubeconfig');
+  const prelude = `import json, kubernetes\nfrom kubernetes.client.rest import ApiException\nkubernetes.config.load_kube_config(${JSON.stringify(kubeconfig)})\napps = kubernetes.client.AppsV1Api()\ncore = kubernetes.client.CoreV1Api()\n`;
+  const out = await run('/usr/bin/python3', ['-c', prelude + script], { env: { PATH: '/usr/bin:/bin', HOME: c.dir }, timeoutMs });
+  if (out.code !== 0) throw new Error(`python3 failed (is python3-kubernetes installed? apt-get install python3-kubernetes): ${out.stderr}`);
+  return JSON.parse(out.stdout);
+}
+
 /** Throws, with what to install, unless kubectl is v1.32 (the version these tests were written against). */
 export async function requireKubectl132(): Promise<void> {
   const out = await run(kubectlPath(), ['version', '--client', '-o', 'json'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmpdir() }, timeoutMs: 15_000 });
@@ -168,6 +182,12 @@ export function checkedScenario(scenario: Scenario): Scenario {
 /** Splits kubectl's column output into rows of cells (cells are separated by at least two spaces). */
 export function table(text: string): string[][] {
   return text.split('\n').filter((line) => line.trim() !== '').map((line) => line.trim().split(/\s{2,}/));
+}
+
+/** The rows of kubectl describe's Events section (Type, Reason, Age, From, Message), without its header. */
+export function describedEvents(text: string): string[][] {
+  const section = text.slice(text.indexOf('\nEvents:'));
+  return table(section).slice(3);
 }
 
 // Reading the simulated cluster's state directly, for what a client's output is checked against.

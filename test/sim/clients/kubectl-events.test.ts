@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoSeconds } from '../../../src/clock.js';
 import { type Sim, startSim } from '../../../src/sim/index.js';
 import type { KubeObject } from '../../../src/sim/kube/store.js';
-import { type Clients, START, clientsFor, kubectlOk, requireKubectl132, shippedScenario, table } from './helpers.js';
+import { type Clients, START, clientsFor, describedEvents, kubectlOk, requireKubectl132, shippedScenario, table } from './helpers.js';
 
 let sim: Sim;
 let c: Clients;
@@ -58,11 +58,6 @@ afterAll(async () => {
 
 const ok = (...args: string[]): Promise<string> => kubectlOk(c, ...args);
 
-/** The rows of describe's Events section (Type, Reason, Age, From, Message), without its header. */
-function describedEvents(text: string): string[][] {
-  const section = text.slice(text.indexOf('\nEvents:'));
-  return table(section).slice(3);
-}
 
 describe('kubectl and Events against the simulator', () => {
   it('describe node: the events on the node by uid, and the kubelet\'s by name, with the count', async () => {

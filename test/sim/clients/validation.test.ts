@@ -3,13 +3,12 @@
 // wire itself for the Warning headers. Each is refused, or dry-run, with what a real
 // API server would answer.
 
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Sim, startSim } from '../../../src/sim/index.js';
 import type { StoreEvent } from '../../../src/sim/kube/store.js';
-import { type Clients, START, clientsFor, isDaemonSetPod, podsOn, requireKubectl132, shippedScenario } from './helpers.js';
+import { type Clients, START, clientsFor, isDaemonSetPod, podsOn, requireKubectl132, runPython, shippedScenario } from './helpers.js';
 
 let sim: Sim;
 let c: Clients;
@@ -139,18 +138,7 @@ describe('the wire', () => {
 });
 
 describe('the official Python client', () => {
-  /** Runs a Python script with `kubernetes` configured for the simulator; its stdout parsed as JSON. */
-  async function python(script: string): Promise<any> {
-    const kubeconfig = join(c.dir, 'kubeconfig');
-    const prelude = `import json, kubernetes\nfrom kubernetes.client.rest import ApiException\nkubernetes.config.load_kube_config(${JSON.stringify(kubeconfig)})\napps = kubernetes.client.AppsV1Api()\ncore = kubernetes.client.CoreV1Api()\n`;
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile('/usr/bin/python3', ['-c', prelude + script], { env: { PATH: '/usr/bin:/bin', HOME: c.dir }, timeout: 30_000 }, (error, out, err) => {
-        if (error) reject(new Error(`python3 failed (is python3-kubernetes installed? apt-get install python3-kubernetes): ${err || error.message}`));
-        else resolve(out);
-      });
-    });
-    return JSON.parse(stdout);
-  }
+  const python = (script: string) => runPython(c, script);
 
   const body = (replicas: unknown) => ({
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'py' },
