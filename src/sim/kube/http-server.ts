@@ -13,6 +13,7 @@ import { isWatch, listOptions, queryBool } from './list-options.js';
 import { resourceKey } from './resources.js';
 import { type ResourceRoute, route } from './routes.js';
 import type { KubeObject } from './store.js';
+import { serveOpenApi } from './openapi/serve.js';
 import { toTable, wantsTable } from './table.js';
 import { queryOptions, writeOptions } from './validation/index.js';
 import { serveWatch } from './watch.js';
@@ -51,6 +52,8 @@ export async function handleKube(deps: KubeHttpDeps, req: IncomingMessage, res: 
         return sendOr404(res, group(target.group), url.pathname);
       case 'resources':
         return sendOr404(res, resourceList(target.group, target.version), url.pathname);
+      case 'openapi':
+        return serveOpenApi(req, res, target.path, url.searchParams);
       case 'unknown':
         throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
       case 'resource':
