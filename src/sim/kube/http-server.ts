@@ -6,7 +6,7 @@ import type { SimClock } from '../sim-clock.js';
 import type { Faults } from '../faults.js';
 import type { Recorder } from '../recorder.js';
 import { ApiError, methodNotAllowed } from './api-error.js';
-import type { KubeApi } from './api.js';
+import { type KubeApi, isApplyPatch } from './api.js';
 import { SERVER_VERSION, coreVersions, group, groupList, resourceList } from './discovery.js';
 import type { DeleteOptions } from './pods.js';
 import { isWatch, listOptions, queryBool } from './list-options.js';
@@ -140,16 +140,22 @@ function apply(deps: KubeHttpDeps, verb: Exclude<Verb, 'watch'>, target: Resourc
       }];
     }
     case 'create': {
-      const options = queryOptions('CreateOptions', query);
+      const options = { ...queryOptions('CreateOptions', query), userAgent: req.headers['user-agent'] };
       const object = parse();
       // The eviction handler copies the request's dryRun into the eviction's deleteOptions.
       const dryRun = options.dryRun || (target.subresource === 'eviction' && deleteOptions(object.deleteOptions ?? {}, new URLSearchParams()).dryRun !== undefined);
       return [201, api.create(target, object, client, { ...options, dryRun, warnings })];
     }
     case 'update':
-      return [200, api.update(target, parse(), client, { ...queryOptions('UpdateOptions', query), warnings })];
-    case 'patch':
-      return [200, api.patch(target, req.headers['content-type'] ?? '', parse(), client, { ...queryOptions('PatchOptions', query), warnings })];
+      return [200, api.update(target, parse(), client, { ...queryOptions('UpdateOptions', query), warnings, userAgent: req.headers['user-agent'] })];
+    case 'patch': {
+      const options = { ...queryOptions('PatchOptions', query), warnings, userAgent: req.headers['user-agent'] };
+      if (isApplyPatch(req.headers['content-type'])) {
+        const { object, created } = api.apply(target, body, client, options);
+        return [created ? 201 : 200, object];
+      }
+      return [200, api.patch(target, req.headers['content-type'] ?? '', parse(), client, options)];
+    }
     case 'delete': {
       const object = api.delete(target, deleteOptions(parse(), query), client);
       // A pod that is still terminating comes back as the object (202 in the real server when graceful); a gone one as 200.
