@@ -239,7 +239,11 @@ export function applyConfig(request: ApplyRequest): KubeObject {
   const applied = subresource === 'status'
     ? { apiVersion: config.apiVersion, kind: config.kind, metadata: { name: config.metadata?.name, ...(config.metadata?.namespace ? { namespace: config.metadata.namespace } : {}) }, ...(config.status === undefined ? {} : { status: config.status }) }
     : part(config, undefined, hasStatus);
-  const configSet = toFieldSet(part(applied, subresource, hasStatus), schema).difference(STRIPPED);
+  // The configuration's fields; its name, apiVersion and kind are nobody's once recorded,
+  // but they hold the metadata against pruning, as in structured-merge-diff (the API server
+  // strips them from the managers after the merge).
+  const appliedSet = toFieldSet(part(applied, subresource, hasStatus), schema);
+  const configSet = appliedSet.difference(STRIPPED);
   let merged = merge(liveObject, applied, schema) as Loose;
 
   const self: Manager = { manager, operation: 'Apply', apiVersion: liveObject.apiVersion, ...(subresource ? { subresource } : {}), set: configSet };
@@ -250,7 +254,7 @@ export function applyConfig(request: ApplyRequest): KubeObject {
 
   // Prune: what this manager applied last time and no longer does, and no manager owns.
   if (last && !last.set.empty) {
-    let owned = new FieldSet();
+    let owned = appliedSet;
     for (const m of managed.values()) owned = owned.union(m.set);
     const mergedSet = ensureNamedFieldsAreMembers(toFieldSet(part(merged, subresource, hasStatus), schema).difference(STRIPPED), schema);
     const remove = mergedSet.intersection(ensureNamedFieldsAreMembers(last.set, schema)).difference(ensureNamedFieldsAreMembers(owned, schema));
