@@ -36,7 +36,8 @@ export function writeOptions(kind: OptionsKind, dryRun: readonly string[], field
     dryRun: dryRun.length > 0,
     fieldValidation: (fieldValidation || 'Warn') as FieldValidation,
     ...(fieldManager ? { fieldManager } : {}),
-    ...(force !== null && kind === 'PatchOptions' ? { force: force === 'true' || force === '1' } : {}),
+    // strconv.ParseBool's spellings (the Python client sends True and False).
+    ...(force !== null && kind === 'PatchOptions' ? { force: ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(force) } : {}),
   };
 }
 
