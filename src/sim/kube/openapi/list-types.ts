@@ -8,7 +8,9 @@
 // read them: one table, so the two cannot disagree.
 //
 // A list field of a served type that is missing here is atomic (replaced whole), as an
-// unmarked list is upstream.
+// unmarked list is upstream. Upstream, a list with a patch strategy of merge and no list
+// type is associative by its merge key for server-side apply too (kube-openapi's
+// schemaconv falls back on the patch strategy): such lists are written here as maps.
 
 export type ListType = {
   /** x-kubernetes-list-type: atomic (replaced whole), set (scalars, union), map (items keyed). */
@@ -33,8 +35,8 @@ const container: Record<string, ListType> = {
   envFrom: atomic,
   ports: { listType: 'map', keys: ['containerPort', 'protocol'], patchStrategy: 'merge', mergeKey: 'containerPort' },
   resizePolicy: atomic,
-  volumeDevices: { listType: 'atomic', patchStrategy: 'merge', mergeKey: 'devicePath' },
-  volumeMounts: { listType: 'atomic', patchStrategy: 'merge', mergeKey: 'mountPath' },
+  volumeDevices: byKey('devicePath'),
+  volumeMounts: byKey('mountPath'),
 };
 
 /** By definition name, then field name. */
