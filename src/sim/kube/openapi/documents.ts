@@ -90,7 +90,7 @@ function closure(roots: Iterable<string>): string[] {
 
 // ---- paths -------------------------------------------------------------------------
 
-type Operation = { method: 'get' | 'put' | 'post' | 'patch' | 'delete'; action: string; id: string; description: string; body?: string; bodyIsPatch?: boolean; response: string; query: string[]; gvk: { group: string; version: string; kind: string } };
+type Operation = { method: 'get' | 'put' | 'post' | 'patch' | 'delete'; action: string; id: string; description: string; body?: string; bodyIsPatch?: boolean; response: string; query: string[]; gvk: { group: string; kind: string; version: string } };
 type PathSpec = { path: string; namespaced: boolean; named: boolean; operations: Operation[] };
 
 const QUERY: Record<string, { description: string; type: string }> = {
@@ -140,7 +140,7 @@ function pathsOf(type: ResourceType): PathSpec[] {
   const gv = gvPart(type);
   const definition = definitionOf(type.group, type.version, type.kind);
   const list = definitionOf(type.group, type.version, `${type.kind}List`);
-  const gvk = { group: type.group, version: type.version, kind: type.kind };
+  const gvk = { group: type.group, kind: type.kind, version: type.version };
   const { kind } = type;
   const paths: PathSpec[] = [
     {
@@ -172,7 +172,7 @@ function pathsOf(type: ResourceType): PathSpec[] {
     const Sub = pascal(sub.name);
     if (sub.name === 'status' || sub.name === 'scale') {
       const body = sub.name === 'scale' ? SCALE : definition;
-      const subGvk = sub.name === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : gvk;
+      const subGvk = sub.name === 'scale' ? { group: 'autoscaling', kind: 'Scale', version: 'v1' } : gvk;
       paths.push({
         path, namespaced: type.namespaced, named: true,
         operations: [
@@ -184,7 +184,7 @@ function pathsOf(type: ResourceType): PathSpec[] {
     } else if (sub.name === 'eviction') {
       paths.push({
         path, namespaced: type.namespaced, named: true,
-        operations: [{ method: 'post', action: 'post', id: `create${gv}${ns}${kind}Eviction`, description: `create eviction of ${article(kind)} ${kind}`, body: EVICTION, response: EVICTION, query: WRITE_QUERY, gvk: { group: 'policy', version: 'v1', kind: 'Eviction' } }],
+        operations: [{ method: 'post', action: 'post', id: `create${gv}${ns}${kind}Eviction`, description: `create eviction of ${article(kind)} ${kind}`, body: EVICTION, response: EVICTION, query: WRITE_QUERY, gvk: { group: 'policy', kind: 'Eviction', version: 'v1' } }],
       });
     } else if (sub.name === 'log') {
       paths.push({
