@@ -196,6 +196,24 @@ describe('kubectl create <kind> sends protobuf, decoded into the JSON kubectl wr
   });
 });
 
+describe('kubectl create service', () => {
+  it('clusterip --tcp=80:8080: a port and an IntOrString targetPort as sent', async () => {
+    const args = ['service', 'clusterip', 'front', '--tcp=80:8080', '--tcp=443:https', '-n', 'shop'];
+    const expected = await clientJson(...args);
+    expect(expected.spec.ports).toEqual([
+      { name: '80-8080', protocol: 'TCP', port: 80, targetPort: 8080 },
+      { name: '443-https', protocol: 'TCP', port: 443, targetPort: 'https' },
+    ]);
+    expect(await ok('create', ...args)).toBe('service/front created\n');
+    const sent = posted('services');
+    expect(sent.contentType).toBe(PROTOBUF);
+    expect(decodeProtobufObject(sent.body, { group: '', version: 'v1', kind: 'Service' })).toEqual(expected);
+    const stored = await readBack('service', 'front', '-n', 'shop');
+    expect(stored.spec.ports).toEqual(expected.spec.ports);
+    expect(stored.spec.selector).toEqual(expected.spec.selector);
+  });
+});
+
 describe('kubectl create <kind> --dry-run=server: answered, nothing stored', () => {
   it.each([
     [['configmap', 'dry', '--from-literal=a=b', '-n', 'shop'], 'configmap/dry created (server dry run)\n', ['configmap', 'dry', '-n', 'shop']],
