@@ -137,8 +137,9 @@ export function decodeProtobufObject(body: Buffer, expected: ExpectedKind): Plai
 }
 
 /**
- * DeleteOptions in a protobuf DELETE body. The delete handler answers whatever does not decode
- * with the decoder's own error, which is no API status: a 500 with no reason.
+ * DeleteOptions in a protobuf DELETE body. The v1.32 delete handler answers whatever does not
+ * decode with the decoder's own error, which is no API status: a 500 with no reason (v1.35
+ * makes it a 400, kubernetes/kubernetes#133358).
  */
 export function decodeProtobufDeleteOptions(body: Buffer): Plain {
   try {
