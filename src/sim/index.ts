@@ -108,7 +108,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   // Ready, pods Running, with no start-up delays.
   nodes.seeding = true;
   controllers.events.muted = true;
-  seedObjects(store, scenario);
+  seedObjects(store, scenario, clock.now());
   for (const group of scenario.nodeGroups) {
     aws.addGroup({
       name: group.asg ?? group.name,

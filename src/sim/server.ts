@@ -37,11 +37,12 @@ export async function listen(server: Server, port: number, host = '127.0.0.1'): 
   return `http://${host}:${address.port}`;
 }
 
-async function dispatch(deps: SimServerDeps, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+/** `body` as sent: the Kubernetes API takes protobuf as well as JSON, so only the others get it as text. */
+async function dispatch(deps: SimServerDeps, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
   const contentType = req.headers['content-type'] ?? '';
-  if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) return deps.aws(req, res, body);
+  if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) return deps.aws(req, res, body.toString('utf8'));
   const path = (req.url ?? '/').split('?')[0]!;
-  if (path.startsWith('/sim/')) return admin(deps, req, res, path, body);
+  if (path.startsWith('/sim/')) return admin(deps, req, res, path, body.toString('utf8'));
   return handleKube(deps, req, res, body);
 }
 
@@ -70,7 +71,7 @@ function admin(deps: SimServerDeps, req: IncomingMessage, res: ServerResponse, p
   sendError(res, new ApiError(404, 'NotFound', `no simulator endpoint ${req.method} ${path}`));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -83,7 +84,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

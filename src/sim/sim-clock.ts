@@ -15,7 +15,24 @@ export type SimClockOptions = {
   readonly start?: number;
   /** Time moves only through advance() (default false). */
   readonly manual?: boolean;
+  /**
+   * Simulated time stands still while this process cannot run (default: when accelerated,
+   * speed > 1). See STALL_BEAT_MS.
+   */
+  readonly pauseWhenStalled?: boolean;
 };
+
+/**
+ * How often an accelerated clock checks that its process is running. At speed 20 a timer
+ * that fires 100 ms late on a loaded machine would be 2 simulated seconds late: a lease
+ * renewal missed, a bound broken, though nothing simulated was slow. So a heartbeat timer
+ * measures how late the event loop runs it, and the time beyond STALL_BEAT_MS +
+ * STALL_TOLERANCE_MS is taken out of the clock; between beats the clock does not run past
+ * the next beat's due time plus the tolerance. The process's own work (a long synchronous
+ * plan) stops the clock too, as its starvation does: the simulated cluster waits for it.
+ */
+const STALL_BEAT_MS = 10;
+const STALL_TOLERANCE_MS = 5;
 
 export class SimClock implements Clock {
   readonly speed: number;
@@ -28,6 +45,11 @@ export class SimClock implements Clock {
   #seq = 0;
   #realTimer: NodeJS.Timeout | undefined;
   #stopped = false;
+  /** Real ms taken out of the clock because the process stalled (pauseWhenStalled). */
+  #stalledMs = 0;
+  /** performance.now() at the last heartbeat; undefined without pauseWhenStalled. */
+  #lastBeat: number | undefined;
+  #beatTimer: NodeJS.Timeout | undefined;
 
   constructor(options: SimClockOptions = {}) {
     this.speed = options.speed ?? 1;
@@ -35,11 +57,40 @@ export class SimClock implements Clock {
     this.manual = options.manual ?? false;
     this.#start = options.start ?? Date.now();
     this.#manualNow = this.#start;
+    if (!this.manual && (options.pauseWhenStalled ?? this.speed > 1)) {
+      this.#lastBeat = performance.now();
+      this.#beat();
+    }
   }
 
   now(): number {
     if (this.manual) return this.#manualNow;
-    return Math.floor(this.#start + (performance.now() - this.#realStart) * this.speed);
+    return Math.floor(this.#start + this.#runningMs() * this.speed);
+  }
+
+  /** Real ms this clock has run: since it started, less the stalls. */
+  #runningMs(): number {
+    const real = performance.now();
+    if (this.#lastBeat === undefined) return real - this.#realStart;
+    // A beat that is overdue means the loop has not come round: time stops at its due time.
+    const running = Math.min(real, this.#lastBeat + STALL_BEAT_MS + STALL_TOLERANCE_MS);
+    return running - this.#realStart - this.#stalledMs;
+  }
+
+  #beat(): void {
+    this.#beatTimer = setTimeout(() => {
+      const real = performance.now();
+      const late = real - this.#lastBeat! - STALL_BEAT_MS - STALL_TOLERANCE_MS;
+      if (late > 0) this.#stalledMs += late;
+      this.#lastBeat = real;
+      if (!this.#stopped) this.#beat();
+    }, STALL_BEAT_MS);
+    this.#beatTimer.unref();
+  }
+
+  /** Real ms the clock stood still while the process could not run (pauseWhenStalled). */
+  get stalledMs(): number {
+    return this.#stalledMs;
   }
 
   /** Runs fn once `delayMs` of simulated time has passed. */
@@ -89,6 +140,7 @@ export class SimClock implements Clock {
   stop(): void {
     this.#stopped = true;
     if (this.#realTimer) clearTimeout(this.#realTimer);
+    if (this.#beatTimer) clearTimeout(this.#beatTimer);
     this.#heap.clear();
   }
 

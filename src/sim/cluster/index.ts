@@ -9,6 +9,7 @@ import type { Store, StoreEvent } from '../kube/store.js';
 import type { Recorder } from '../recorder.js';
 import type { SimClock } from '../sim-clock.js';
 import { type ClusterDeps, type ClusterTimings, type Controller, DEFAULT_CLUSTER_TIMINGS, type PodProcesses } from './controller.js';
+import { createControlPlaneLeases } from './control-plane-leases.js';
 import { createDaemonSetController } from './daemonset.js';
 import { createDeploymentController } from './deployment.js';
 import { createEventExpiry } from './event-ttl.js';
@@ -65,6 +66,7 @@ export function startControllers(deps: ControllerDeps): RunningControllers {
     createScheduler(cluster),
     createKubelet(cluster),
     createNodeLeaseController(cluster),
+    createControlPlaneLeases(cluster),
     createReplicaSetController(cluster),
     createDeploymentController(cluster),
     createStatefulSetController(cluster),

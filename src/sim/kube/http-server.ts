@@ -1,5 +1,6 @@
-// The simulated Kubernetes API over HTTP: routing, content negotiation (JSON, Tables for
-// kubectl), watch streams, injected faults and request accounting.
+// The simulated Kubernetes API over HTTP: routing, content negotiation (JSON or protobuf
+// bodies in, JSON and Tables for kubectl out), watch streams, injected faults and request
+// accounting.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimClock } from '../sim-clock.js';
@@ -10,6 +11,8 @@ import { type KubeApi, isApplyPatch } from './api.js';
 import { SERVER_VERSION, coreVersions, group, groupList, resourceList } from './discovery.js';
 import type { DeleteOptions } from './pods.js';
 import { isWatch, listOptions, queryBool } from './list-options.js';
+import { decodeProtobufDeleteOptions, decodeProtobufObject, isProtobuf, type ExpectedKind } from './protobuf/decode.js';
+import { checkPatchType } from './patch.js';
 import { resourceKey } from './resources.js';
 import { type ResourceRoute, route } from './routes.js';
 import type { KubeObject } from './store.js';
@@ -37,7 +40,8 @@ export function clientOf(req: IncomingMessage): string {
   return req.headers['user-agent']?.split(' ')[0] ?? 'unknown';
 }
 
-export async function handleKube(deps: KubeHttpDeps, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+/** `body` is the request's bytes: JSON, or (for a create, update or delete) application/vnd.kubernetes.protobuf. */
+export async function handleKube(deps: KubeHttpDeps, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://sim');
   const target = route(url.pathname);
   try {
@@ -82,7 +86,7 @@ function verbOf(method: string | undefined, target: ResourceRoute, query: URLSea
   }
 }
 
-async function handleResource(deps: KubeHttpDeps, target: ResourceRoute, url: URL, req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+async function handleResource(deps: KubeHttpDeps, target: ResourceRoute, url: URL, req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
   const query = url.searchParams;
   const verb = verbOf(req.method, target, query);
   const operation = `${verb} ${target.type.resource}${target.subresource ? `/${target.subresource}` : ''}`;
@@ -91,10 +95,6 @@ async function handleResource(deps: KubeHttpDeps, target: ResourceRoute, url: UR
   if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
   if (decision.error !== undefined) return injectError(res, decision.error);
 
-  if ((verb === 'create' || verb === 'update') && req.headers['content-type']?.startsWith('application/vnd.kubernetes.protobuf')) {
-    // kubectl's generators (kubectl create configmap …) send protobuf; the simulator is JSON only.
-    throw new ApiError(415, 'UnsupportedMediaType', 'the simulated API server accepts JSON only, not application/vnd.kubernetes.protobuf: use kubectl apply -f (with --validate=false) instead of kubectl create <kind>');
-  }
   if (verb === 'watch') {
     const options = listOptions(query);
     return serveWatch({ store: deps.api.store, clock: deps.clock, ...(deps.bookmarkIntervalMs ? { bookmarkIntervalMs: deps.bookmarkIntervalMs } : {}) }, target, query, options, req, res);
@@ -116,16 +116,23 @@ function warningHeaders(warnings: readonly string[]): Record<string, string[]> {
 }
 
 /** Carries out a request other than a watch or a log: the answer's status and body, or an ApiError thrown. */
-function apply(deps: KubeHttpDeps, verb: Exclude<Verb, 'watch'>, target: ResourceRoute, query: URLSearchParams, req: IncomingMessage, body: string, warnings: string[]): [number, unknown] {
+function apply(deps: KubeHttpDeps, verb: Exclude<Verb, 'watch'>, target: ResourceRoute, query: URLSearchParams, req: IncomingMessage, body: Buffer, warnings: string[]): [number, unknown] {
   const client = clientOf(req);
   const { api } = deps;
+  const protobuf = isProtobuf(req.headers['content-type']);
   const parse = (): Record<string, any> => {
     try {
-      return body ? (JSON.parse(body) as Record<string, any>) : {};
+      return body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, any>) : {};
     } catch {
       throw new ApiError(400, 'BadRequest', 'the object provided is unrecognized (must be of type JSON)');
     }
   };
+  // A create's or an update's object: kubectl create <kind> sends protobuf (Content-Type
+  // application/vnd.kubernetes.protobuf, as `kubectl -v=8` shows), decoded into the JSON a
+  // JSON client would have sent, so both take the same path from here.
+  const object = (): Record<string, any> => (protobuf ? decodeProtobufObject(body, expectedKind(target)) : parse());
+  // DeleteOptions: kubectl sends them as JSON; a typed client-go client set to protobuf would not.
+  const deleteBody = (): Record<string, any> => (protobuf && body.length > 0 ? decodeProtobufDeleteOptions(body) : parse());
   switch (verb) {
     case 'get':
       return [200, objectAnswer(deps, req, target, api.get(target))];
@@ -140,34 +147,43 @@ function apply(deps: KubeHttpDeps, verb: Exclude<Verb, 'watch'>, target: Resourc
       }];
     }
     case 'create': {
-      const options = { ...queryOptions('CreateOptions', query), userAgent: req.headers['user-agent'] };
-      const object = parse();
+      const createOptions = { ...queryOptions('CreateOptions', query), userAgent: req.headers['user-agent'] };
+      const created = object();
       // The eviction handler copies the request's dryRun into the eviction's deleteOptions.
-      const dryRun = options.dryRun || (target.subresource === 'eviction' && deleteOptions(object.deleteOptions ?? {}, new URLSearchParams()).dryRun !== undefined);
-      return [201, api.create(target, object, client, { ...options, dryRun, warnings })];
+      const dryRun = createOptions.dryRun || (target.subresource === 'eviction' && deleteOptions(created.deleteOptions ?? {}, new URLSearchParams()).dryRun !== undefined);
+      return [201, api.create(target, created, client, { ...createOptions, dryRun, warnings })];
     }
     case 'update':
-      return [200, api.update(target, parse(), client, { ...queryOptions('UpdateOptions', query), warnings, userAgent: req.headers['user-agent'] })];
+      return [200, api.update(target, object(), client, { ...queryOptions('UpdateOptions', query), warnings, userAgent: req.headers['user-agent'] })];
     case 'patch': {
+      // The patch type is checked before the body is read (a protobuf body is no patch: 415).
+      const contentType = req.headers['content-type'] ?? '';
+      checkPatchType(contentType);
       const options = { ...queryOptions('PatchOptions', query), warnings, userAgent: req.headers['user-agent'] };
-      if (isApplyPatch(req.headers['content-type'])) {
-        const { object, created } = api.apply(target, body, client, options);
-        return [created ? 201 : 200, object];
+      if (isApplyPatch(contentType)) {
+        const { object: applied, created } = api.apply(target, body.toString('utf8'), client, options);
+        return [created ? 201 : 200, applied];
       }
-      return [200, api.patch(target, req.headers['content-type'] ?? '', parse(), client, options)];
+      return [200, api.patch(target, contentType, parse(), client, options)];
     }
     case 'delete': {
-      const object = api.delete(target, deleteOptions(parse(), query), client);
+      const deleted = api.delete(target, deleteOptions(deleteBody(), query), client);
       // A pod that is still terminating comes back as the object (202 in the real server when graceful); a gone one as 200.
-      return [object.metadata.deletionTimestamp ? 202 : 200, object];
+      return [deleted.metadata.deletionTimestamp ? 202 : 200, deleted];
     }
     case 'deletecollection': {
-      const options = deleteOptions(parse(), query);
+      const options = deleteOptions(deleteBody(), query);
       const { items } = api.list(target, query);
       for (const item of items) api.delete({ ...target, name: item.metadata.name, namespace: item.metadata.namespace }, options, client);
       return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' }];
     }
   }
+}
+
+/** The kind a request's body is decoded into: the resource's, or its subresource's (pods/eviction: policy/v1 Eviction). */
+function expectedKind(target: ResourceRoute): ExpectedKind {
+  const sub = target.subresource === undefined ? undefined : target.type.subresources?.find((s) => s.name === target.subresource);
+  return { group: sub?.group ?? target.type.group, version: sub?.version ?? target.type.version, kind: sub?.kind ?? target.type.kind };
 }
 
 /** DeleteOptions from the body and the query (the query wins), dryRun checked: only All, or none. */

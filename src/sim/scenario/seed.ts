@@ -2,6 +2,7 @@
 // namespaces, workloads with their PodDisruptionBudgets and autoscalers, DaemonSets,
 // bare pods, and the control plane's leases.
 
+import { CONTROL_PLANE_LEASES, controlPlaneLease } from '../cluster/control-plane-leases.js';
 import { applyDefaults } from '../kube/defaults.js';
 import type { NewObject, Store } from '../kube/store.js';
 import type { Requests, Scenario, ScenarioWorkload } from './types.js';
@@ -11,7 +12,8 @@ const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-l
 /** Annotations the simulated kubelet reads (see src/sim/cluster). */
 export const IGNORE_SIGTERM_ANNOTATION = 'sim.scalerd.io/ignore-sigterm';
 
-export function seedObjects(store: Store, scenario: Scenario): void {
+/** `now`: the simulated time the control plane's Leases were taken at. */
+export function seedObjects(store: Store, scenario: Scenario, now: number): void {
   const create = (resource: string, object: NewObject) => store.create(resource, applyDefaults(resource, object as never));
   const namespaces = new Set([
     ...SYSTEM_NAMESPACES,
@@ -23,14 +25,7 @@ export function seedObjects(store: Store, scenario: Scenario): void {
   for (const name of namespaces) {
     create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } });
   }
-  for (const holder of ['kube-controller-manager', 'kube-scheduler']) {
-    create('leases.coordination.k8s.io', {
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: { name: holder, namespace: 'kube-system' },
-      spec: { holderIdentity: `control-plane-1_${holder}`, leaseDurationSeconds: 15, leaseTransitions: 0 },
-    });
-  }
+  for (const component of CONTROL_PLANE_LEASES) create('leases.coordination.k8s.io', controlPlaneLease(component, now));
   for (const workload of scenario.workloads ?? []) {
     const kind = workload.kind;
     create(kind === 'Deployment' ? 'deployments.apps' : 'statefulsets.apps', {

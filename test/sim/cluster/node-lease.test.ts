@@ -59,9 +59,11 @@ describe('node Leases', () => {
   });
 
   it('leaves other Leases as they were written, MicroTimes included', () => {
-    const scheduler = sim.store.get(LEASES, 'kube-system', 'kube-scheduler')!;
-    expect(scheduler.metadata.resourceVersion).toBe(sim.store.get(LEASES, 'kube-system', 'kube-scheduler')!.metadata.resourceVersion);
+    const other = sim.store.create(LEASES, {
+      apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'an-app', namespace: 'default' },
+      spec: { holderIdentity: 'an-app-0', leaseDurationSeconds: 30, acquireTime: '2026-03-02T08:00:00.123456Z', renewTime: '2026-03-02T08:59:00.654321Z' },
+    });
     sim.clock.advance(30_000);
-    expect(sim.store.get(LEASES, 'kube-system', 'kube-scheduler')).toBe(scheduler);
+    expect(sim.store.get(LEASES, 'default', 'an-app')).toBe(other);
   });
 });
