@@ -8,7 +8,11 @@ import type { Recorder } from '../recorder.js';
 import { ApiError, badRequest, conflict, methodNotAllowed, notFound } from './api-error.js';
 import { applyDefaults } from './defaults.js';
 import { checkMicroTimes } from './micro-time.js';
-import { applyPatch } from './patch.js';
+import yaml from 'js-yaml';
+import { isoSeconds } from '../../clock.js';
+import { applyConfig, managerOf, recordScale, recordUpdate } from './managed-fields/index.js';
+import { KeyMissing } from './managed-fields/typed.js';
+import { PATCH_TYPES, applyPatch } from './patch.js';
 import { type DeleteOptions, checkPreconditions, deletePod, evictPod, isDryRun } from './pods.js';
 import { apiVersionOf, resourceKey } from './resources.js';
 import type { ResourceRoute } from './routes.js';
@@ -17,7 +21,7 @@ import { type ListResult, listObjects } from './list.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { KubeObject, Store } from './store.js';
 import { type Decoded, type FieldValidation, decode, refuseInvalid } from './validation/index.js';
-import { invalidError, invalidValue } from './validation/field-error.js';
+import { forbidden, invalidError, invalidValue, required } from './validation/field-error.js';
 
 type Loose = Record<string, any>;
 
@@ -30,7 +34,16 @@ export type ApiDeps = { store: Store; clock: Clock; faults: Faults; recorder: Re
  * recorded), fieldValidation (default Warn, as the API server's), and where the warnings
  * for the Warning headers go.
  */
-export type WriteRequest = { readonly dryRun?: boolean; readonly fieldValidation?: FieldValidation; readonly warnings?: string[] };
+export type WriteRequest = {
+  readonly dryRun?: boolean;
+  readonly fieldValidation?: FieldValidation;
+  readonly warnings?: string[];
+  /** The fieldManager parameter; without it the manager is the User-Agent's first part, as the API server derives it. */
+  readonly fieldManager?: string;
+  /** The force parameter of an apply patch (refused on any other patch). */
+  readonly force?: boolean;
+  readonly userAgent?: string;
+};
 
 export class KubeApi {
   constructor(readonly deps: ApiDeps) {}
@@ -81,7 +94,8 @@ export class KubeApi {
       metadata: { ...decodedObject.metadata, namespace: route.namespace },
     } as KubeObject);
     refuseInvalid(route.type, object, decoded.fieldErrors);
-    const created = this.store.create(key, object, dryRun);
+    const managed = recordUpdate({ type: route.type, live: undefined, next: object, manager: managerOf(request.fieldManager, request.userAgent), now: this.#now() });
+    const created = this.store.create(key, managed, dryRun);
     if (!dryRun) this.#recordMutation(client, 'create', route, created.metadata.name);
     return created;
   }
@@ -98,6 +112,8 @@ export class KubeApi {
   }
 
   patch(route: ResourceRoute, contentType: string, patch: unknown, client: string, request: WriteRequest = {}): KubeObject {
+    // ValidatePatchOptions: force is for apply patches only.
+    if (request.force !== undefined) throw invalidError('PatchOptions', 'meta.k8s.io', '', [forbidden('force', 'may not be specified for non-apply patch')]);
     const key = resourceKey(route.type);
     const current = this.store.mustGet(key, route.namespace, route.name!);
     if (route.subresource === 'scale') return this.#setScale(route, current, applyPatch(contentType, toScale(current), patch) as Loose, client, request);
@@ -113,12 +129,64 @@ export class KubeApi {
     // A resourceVersion in the body (or the patch) is a precondition.
     const expected = checkedResourceVersion(decoded.object.metadata?.resourceVersion);
     // Defaulted as on create, so a body that leaves out what defaulting fills in is the stored object again (a no-op).
-    const next = applyDefaults(key, checkMicroTimes(key, this.#merge(route, current, decoded.object)));
-    refuseInvalid(route.type, next, decoded.fieldErrors, current);
+    const defaulted = applyDefaults(key, checkMicroTimes(key, this.#merge(route, current, decoded.object)));
+    refuseInvalid(route.type, defaulted, decoded.fieldErrors, current);
+    const next = recordUpdate({ type: route.type, live: current, next: defaulted, manager: managerOf(request.fieldManager, request.userAgent), ...(route.subresource ? { subresource: route.subresource } : {}), now: this.#now() });
     const dryRun = request.dryRun ?? false;
     const updated = this.store.update(key, next, expected, dryRun);
     if (!dryRun) this.#afterWrite(client, verb, route, current, updated);
     return updated;
+  }
+
+  /**
+   * PATCH with application/apply-patch+yaml (server-side apply): `body` is the applied
+   * configuration, YAML or JSON. Creates the object when there is none (201).
+   */
+  apply(route: ResourceRoute, body: string, client: string, request: WriteRequest = {}): { object: KubeObject; created: boolean } {
+    if (!request.fieldManager) throw invalidError('PatchOptions', 'meta.k8s.io', '', [required('fieldManager', 'is required for apply patch')]);
+    if (route.subresource === 'scale') throw new ApiError(415, 'UnsupportedMediaType', 'the simulated API server does not model server-side apply of the scale subresource: apply the workload, or use a merge patch');
+    const key = resourceKey(route.type);
+    const config = parseApplyPatch(body);
+    const apiVersion = apiVersionOf(route.type);
+    if (config.apiVersion !== apiVersion) throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${config.apiVersion ?? ''}, expected: ${apiVersion}`);
+    if (config.kind !== route.type.kind) throw badRequest(`Incorrect kind specified in apply patch. Specified patch kind: ${config.kind ?? ''}, expected: ${route.type.kind}`);
+    const meta = (config.metadata ?? {}) as Loose;
+    if (meta.managedFields !== undefined && meta.managedFields !== null) throw badRequest('metadata.managedFields must be nil');
+    if (meta.name !== undefined && meta.name !== route.name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${route.name})`);
+    if (route.type.namespaced) this.#requireNamespaceOf(config, route.namespace!);
+    const decoded = this.#decode(config, request.fieldValidation, request.warnings).object;
+    const current = this.store.get(key, route.namespace, route.name!);
+    if (!current && route.subresource !== undefined) throw notFound(route.type.resource, route.type.group, route.name!);
+    if (!current && route.type.namespaced) this.#requireActiveNamespace(route.namespace!);
+    const expected = checkedResourceVersion(meta.resourceVersion);
+    const manager = request.fieldManager;
+    let merged: KubeObject;
+    try {
+      merged = applyConfig({
+        type: route.type, live: current, config: { ...decoded, metadata: { ...decoded.metadata, name: route.name } },
+        manager, force: request.force ?? false, ...(route.subresource ? { subresource: route.subresource } : {}), now: this.#now(),
+      });
+    } catch (error) {
+      if (error instanceof KeyMissing) throw badRequest(`failed to create typed patch object (${apiVersion}, Kind=${route.type.kind}): ${error.message}`);
+      throw error;
+    }
+    const dryRun = request.dryRun ?? false;
+    const metadata = { ...merged.metadata, name: route.name!, ...(route.type.namespaced ? { namespace: route.namespace } : {}) };
+    const next = applyDefaults(key, checkMicroTimes(key, { ...merged, metadata } as KubeObject));
+    // Validation sees the merged object: the configuration alone may leave out required fields the live object has.
+    refuseInvalid(route.type, next, decode(next, 'Ignore').fieldErrors, current);
+    if (!current) {
+      const created = this.store.create(key, next, dryRun);
+      if (!dryRun) this.#recordMutation(client, 'patch', route, created.metadata.name);
+      return { object: created, created: true };
+    }
+    const updated = this.store.update(key, next, expected, dryRun);
+    if (!dryRun) this.#afterWrite(client, 'patch', route, current, updated);
+    return { object: updated, created: false };
+  }
+
+  #now(): string {
+    return isoSeconds(this.deps.clock.now());
   }
 
   delete(route: ResourceRoute, options: DeleteOptions, client: string): KubeObject {
@@ -189,8 +257,11 @@ export class KubeApi {
       throw conflict(route.type.resource, route.type.group, route.name!, 'the object has been modified; please apply your changes to the latest version and try again');
     }
     const dryRun = request.dryRun ?? false;
+    const manager = managerOf(request.fieldManager, request.userAgent);
     const updated = this.store.mutate(resourceKey(route.type), route.namespace, route.name!, (o) => {
+      const before = (o.spec as Loose).replicas;
       (o.spec as Loose).replicas = replicas ?? 0;
+      if (before !== (o.spec as Loose).replicas) o.metadata = recordScale(o, manager, this.#now()).metadata;
     }, dryRun);
     if (!dryRun) this.#recordMutation(client, 'update', route, route.name!);
     return toScale(updated);
@@ -212,6 +283,20 @@ export class KubeApi {
     this.deps.recorder.record({ kind: 'mutation', at: this.deps.clock.now(), client, api: 'kube', operation, target });
   }
 }
+
+/** An apply patch's body: YAML (JSON is YAML too), one object. */
+function parseApplyPatch(body: string): Loose {
+  let parsed: unknown;
+  try {
+    parsed = yaml.load(body, { schema: yaml.JSON_SCHEMA });
+  } catch (error) {
+    throw badRequest(`error decoding YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest(`error decoding YAML: the apply patch is not an object: ${JSON.stringify(parsed)}`);
+  return parsed as Loose;
+}
+
+export const isApplyPatch = (contentType: string | undefined): boolean => (contentType ?? '').split(';')[0]!.trim() === PATCH_TYPES.apply;
 
 /**
  * A resourceVersion given as a precondition, which etcd's versioner must parse as an

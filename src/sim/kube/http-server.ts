@@ -7,7 +7,7 @@ import type { SimClock } from '../sim-clock.js';
 import type { Faults } from '../faults.js';
 import type { Recorder } from '../recorder.js';
 import { ApiError, methodNotAllowed } from './api-error.js';
-import type { KubeApi } from './api.js';
+import { type KubeApi, isApplyPatch } from './api.js';
 import { SERVER_VERSION, coreVersions, group, groupList, resourceList } from './discovery.js';
 import type { DeleteOptions } from './pods.js';
 import { isWatch, listOptions, queryBool } from './list-options.js';
@@ -16,6 +16,7 @@ import { checkPatchType } from './patch.js';
 import { resourceKey } from './resources.js';
 import { type ResourceRoute, route } from './routes.js';
 import type { KubeObject } from './store.js';
+import { serveOpenApi } from './openapi/serve.js';
 import { toTable, wantsTable } from './table.js';
 import { queryOptions, writeOptions } from './validation/index.js';
 import { serveWatch } from './watch.js';
@@ -55,6 +56,8 @@ export async function handleKube(deps: KubeHttpDeps, req: IncomingMessage, res: 
         return sendOr404(res, group(target.group), url.pathname);
       case 'resources':
         return sendOr404(res, resourceList(target.group, target.version), url.pathname);
+      case 'openapi':
+        return serveOpenApi(req, res, target.path, url.searchParams);
       case 'unknown':
         throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
       case 'resource':
@@ -144,19 +147,24 @@ function apply(deps: KubeHttpDeps, verb: Exclude<Verb, 'watch'>, target: Resourc
       }];
     }
     case 'create': {
-      const createOptions = queryOptions('CreateOptions', query);
+      const createOptions = { ...queryOptions('CreateOptions', query), userAgent: req.headers['user-agent'] };
       const created = object();
       // The eviction handler copies the request's dryRun into the eviction's deleteOptions.
       const dryRun = createOptions.dryRun || (target.subresource === 'eviction' && deleteOptions(created.deleteOptions ?? {}, new URLSearchParams()).dryRun !== undefined);
       return [201, api.create(target, created, client, { ...createOptions, dryRun, warnings })];
     }
     case 'update':
-      return [200, api.update(target, object(), client, { ...queryOptions('UpdateOptions', query), warnings })];
+      return [200, api.update(target, object(), client, { ...queryOptions('UpdateOptions', query), warnings, userAgent: req.headers['user-agent'] })];
     case 'patch': {
       // The patch type is checked before the body is read (a protobuf body is no patch: 415).
       const contentType = req.headers['content-type'] ?? '';
       checkPatchType(contentType);
-      return [200, api.patch(target, contentType, parse(), client, { ...queryOptions('PatchOptions', query), warnings })];
+      const options = { ...queryOptions('PatchOptions', query), warnings, userAgent: req.headers['user-agent'] };
+      if (isApplyPatch(contentType)) {
+        const { object: applied, created } = api.apply(target, body.toString('utf8'), client, options);
+        return [created ? 201 : 200, applied];
+      }
+      return [200, api.patch(target, contentType, parse(), client, options)];
     }
     case 'delete': {
       const deleted = api.delete(target, deleteOptions(deleteBody(), query), client);

@@ -16,14 +16,18 @@ export const PATCH_TYPES = {
   apply: 'application/apply-patch+yaml',
 } as const;
 
+/** The patch types in the order the API server's patch handler lists them (server-side apply's last). */
+const SUPPORTED = [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic, PATCH_TYPES.apply] as const;
+
 /** The patch handler's first check, before it reads the body: a Content-Type that is no patch type is a 415. */
 export function checkPatchType(contentType: string): void {
   const type = contentType.split(';')[0]!.trim();
-  if (!(Object.values(PATCH_TYPES) as string[]).slice(0, 3).includes(type)) {
-    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${Object.values(PATCH_TYPES).slice(0, 3).join(', ')}`);
+  if (!(SUPPORTED as readonly string[]).includes(type)) {
+    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${SUPPORTED.join(', ')}`);
   }
 }
 
+/** A merge, strategic merge or JSON patch applied; server-side apply is KubeApi.apply's (managed-fields/). */
 export function applyPatch(contentType: string, target: unknown, patch: unknown): unknown {
   checkPatchType(contentType);
   const type = contentType.split(';')[0]!.trim();
@@ -32,6 +36,8 @@ export function applyPatch(contentType: string, target: unknown, patch: unknown)
       return mergePatch(target as Json, patch as Json);
     case PATCH_TYPES.strategic:
       return strategicMerge(target as Json, patch as Json, '');
+    case PATCH_TYPES.apply:
+      throw new Error('an apply patch is applied by KubeApi.apply, not applyPatch');
     default:
       return jsonPatch(target as Json, patch);
   }

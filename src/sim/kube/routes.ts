@@ -17,11 +17,14 @@ export type Route =
   | { readonly kind: 'groups' }
   | { readonly kind: 'group'; readonly group: string }
   | { readonly kind: 'resources'; readonly group: string; readonly version: string }
+  /** /openapi/v2, /openapi/v3[/…]: `path` after /openapi/. */
+  | { readonly kind: 'openapi'; readonly path: string }
   | { readonly kind: 'unknown' };
 
 export function route(pathname: string): Route {
   const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (segments[0] === 'version' && segments.length === 1) return { kind: 'version' };
+  if (segments[0] === 'openapi' && segments.length >= 2) return { kind: 'openapi', path: segments.slice(1).join('/') };
   let group: string;
   let version: string | undefined;
   let rest: string[];

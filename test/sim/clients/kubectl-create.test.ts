@@ -162,7 +162,7 @@ describe('kubectl create <kind> sends protobuf, decoded into the JSON kubectl wr
     await ok('create', 'namespace', 'twin');
     const file = join(c.dir, 'web.json');
     await writeFile(file, JSON.stringify({ ...expected, metadata: { ...expected.metadata, namespace: 'twin' } }));
-    expect(await ok('create', '-f', file, '--validate=false')).toBe('deployment.apps/web created\n');
+    expect(await ok('create', '-f', file)).toBe('deployment.apps/web created\n');
     expect(proxy.exchanges.filter((e) => e.method === 'POST' && e.path.includes('/namespaces/twin/deployments')).map((e) => e.contentType)).toEqual(['application/json']);
     const fromProtobuf = await readBack('deployment', 'web', '-n', 'team');
     const fromJson = await readBack('deployment', 'web', '-n', 'twin');
@@ -247,8 +247,7 @@ describe('refused as the JSON path refuses it', () => {
 
     const file = join(c.dir, 'bad.json');
     await writeFile(file, JSON.stringify(await clientJson('deployment', 'Bad_Name', '--image=x', '-n', 'shop')));
-    // --validate=false: the simulator serves no OpenAPI document for kubectl's own check.
-    const json = await c.kubectl('create', '-f', file, '--validate=false');
+    const json = await c.kubectl('create', '-f', file);
     expect(json.code).toBe(1);
     const sentJson = proxy.exchanges.filter((e) => e.method === 'POST' && e.contentType === 'application/json');
     expect(sentJson).toHaveLength(1);

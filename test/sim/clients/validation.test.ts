@@ -77,19 +77,19 @@ describe('kubectl', () => {
 
   it('create --dry-run=server answers "created (server dry run)" and stores nothing', async () => {
     const path = await file('d.yaml', deploymentYaml('dry', '2'));
-    expect(await c.kubectl('create', '-f', path, '--dry-run=server', '--validate=false')).toEqual({ code: 0, stdout: 'deployment.apps/dry created (server dry run)\n', stderr: '' });
+    expect(await c.kubectl('create', '-f', path, '--dry-run=server')).toEqual({ code: 0, stdout: 'deployment.apps/dry created (server dry run)\n', stderr: '' });
     expect(sim.store.get('deployments.apps', 'shop', 'dry')).toBeUndefined();
     expect(events).toEqual([]);
   });
 
   it('apply of an object that does not decode, or breaks a rule, is refused with the API server\'s words', async () => {
     const three = await file('three.yaml', deploymentYaml('bad', '"three"'));
-    expect(await c.kubectl('apply', '-f', three, '--validate=false')).toEqual({
+    expect(await c.kubectl('apply', '-f', three)).toEqual({
       code: 1, stdout: '',
       stderr: `Error from server (BadRequest): error when creating "${three}": Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32\n`,
     });
     const negative = await file('negative.yaml', deploymentYaml('bad', '-1'));
-    expect(await c.kubectl('apply', '-f', negative, '--validate=false')).toEqual({
+    expect(await c.kubectl('apply', '-f', negative)).toEqual({
       code: 1, stdout: '',
       stderr: `The Deployment "bad" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n`,
     });
@@ -97,7 +97,7 @@ describe('kubectl', () => {
 
     // The scenario's web Deployment, moved to another selector: immutable.
     const moved = await file('moved.yaml', deploymentYaml('web', '2', 'moved'));
-    const out = await c.kubectl('apply', '-f', moved, '--validate=false');
+    const out = await c.kubectl('apply', '-f', moved);
     expect(out.code).toBe(1);
     expect(out.stderr).toContain('The Deployment "web" is invalid: spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"moved"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable');
     expect((sim.store.get('deployments.apps', 'shop', 'web')!.spec as { selector: unknown }).selector).toEqual({ matchLabels: { app: 'web' } });

@@ -76,7 +76,7 @@ describe('kubectl against process pods', () => {
       metadata: { name: 'web-2', namespace: NS, labels: { app: 'web' } },
       spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 8080, targetPort: 'http' }] },
     }));
-    expect(await ok('apply', '--validate=false', '-f', file)).toBe('service/web-2 created\n');
+    expect(await ok('apply', '-f', file)).toBe('service/web-2 created\n');
     const [header, row] = table(await ok('get', 'service', 'web-2', '-n', NS));
     expect(header?.[0]).toBe('NAME');
     expect(row?.[0]).toBe('web-2');
