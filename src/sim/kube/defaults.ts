@@ -44,8 +44,12 @@ export function applyDefaults(resource: string, object: KubeObject): KubeObject 
       o.status ??= { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
       break;
     case 'namespaces':
-      o.spec ??= { finalizers: ['kubernetes'] };
-      o.status ??= { phase: 'Active' };
+      // As the namespace strategy and defaulter do, whatever the client sent (kubectl create
+      // namespace sends empty spec and status): the kubernetes finalizer, phase Active, and the
+      // immutable kubernetes.io/metadata.name label.
+      o.spec = { ...o.spec, finalizers: [...new Set([...((o.spec?.finalizers as string[] | undefined) ?? []), 'kubernetes'])] };
+      o.status = { phase: 'Active' };
+      o.metadata.labels = { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name };
       break;
     case 'services':
       o.spec ??= {};

@@ -164,7 +164,8 @@ export class Store {
         uid: randomUUID(),
         ...(rv === undefined ? {} : { resourceVersion: String(rv) }),
         creationTimestamp: isoSeconds(this.#clock.now()),
-        ...('spec' in input ? { generation: 1 } : {}),
+        // Namespaces have a spec but no generation: their strategy never sets one.
+        ...('spec' in input && resource !== 'namespaces' ? { generation: 1 } : {}),
       },
     } as KubeObject;
     if (!type.namespaced) delete object.metadata.namespace;

@@ -147,7 +147,11 @@ describe('kubectl create <kind> sends protobuf, decoded into the JSON kubectl wr
     const sentNamespace = await clientJson('namespace', 'team');
     expect(decodeProtobufObject(ns.body, { group: '', version: 'v1', kind: 'Namespace' })).toEqual(sentNamespace);
     // Read back: what kubectl sent (and whatever the server adds).
-    expect(await readBack('namespace', 'team')).toMatchObject(withoutTimestamp(sentNamespace));
+    const team = await readBack('namespace', 'team');
+    expect(team).toMatchObject(withoutTimestamp(sentNamespace));
+    // ...and what the namespace strategy adds, as on a real server: no generation.
+    expect(team).toMatchObject({ metadata: { labels: { 'kubernetes.io/metadata.name': 'team' } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    expect(sim.store.get('namespaces', undefined, 'team')!.metadata).not.toHaveProperty('generation');
 
     const args = ['deployment', 'web', '--image=nginx', '--replicas=3', '-n', 'team'];
     const expected = await clientJson(...args);
