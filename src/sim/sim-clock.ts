@@ -32,7 +32,9 @@ export type SimClockOptions = {
  * plan) stops the clock too, as its starvation does: the simulated cluster waits for it.
  */
 const STALL_BEAT_MS = 10;
-const STALL_TOLERANCE_MS = 5;
+// Small: a process that shares its core with busy neighbours is not stopped for long
+// stretches but runs in slices; each gap that delays a beat by more than this counts.
+const STALL_TOLERANCE_MS = 2;
 
 export class SimClock implements Clock {
   readonly speed: number;

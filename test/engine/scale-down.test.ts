@@ -65,9 +65,12 @@ describe('scale-down of a group whose AZRebalance runs', () => {
       const cordon = cordons.find((c) => c.node === node.node)!;
       expect(terminate.at).toBeGreaterThanOrEqual(cordon.at + OPTIONS.settleMs!);
       const lastEviction = Math.max(...evictions.filter((e) => e.node === node.node).map((e) => e.at));
-      const deleted = mutations.find((m) => m.operation === 'delete nodes' && m.target === node.node)!;
       expect(terminate.at).toBeGreaterThanOrEqual(lastEviction);
-      expect(deleted.at).toBeGreaterThanOrEqual(terminate.at);
+      // Deleted by scalerd after the termination, or, where the simulated cloud node
+      // lifecycle got there first (its removal delay passed on a slow machine), gone all the same.
+      const deleted = mutations.find((m) => m.operation === 'delete nodes' && m.target === node.node);
+      if (deleted) expect(deleted.at).toBeGreaterThanOrEqual(terminate.at);
+      expect(bed.sim.store.get('nodes', undefined, node.node)).toBeUndefined();
     }
     expect(invariants(bed.sim)).toEqual({ pdbViolations: 0, podsKilled: 0, terminatedWithPods: 0, terminated: 2 });
   });
