@@ -1,18 +1,39 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests that hold real processes to real time: the deployer's (real etcd and haproxy, zero
+ * failed requests under constant load), the hostile-schedule one (/healthz within 100 ms),
+ * and the speed check (it runs two CPU burners). They run last, one at a time.
+ */
+const REAL_TIME = ['test/deployer/**/*.test.ts', 'test/daemon/hostile-schedule.test.ts', 'test/cli/speed-leadership.test.ts'];
+
+/** What both projects share. Not by `extends: true`: each project would run the global setup again. */
+const common = {
+  testTimeout: 30_000,
+  // The AWS SDK's notice that Node 20 support ends (README, Set-up): once per process,
+  // eight lines, in every test file and every CLI the tests start; it buried CI's output.
+  env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+};
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // The CLI tests run the built binary, as users do; build it once for the run.
+    // The CLI tests run the built binary, as users do; build it once for the run (the root
+    // project's global setup runs once, whichever projects have files in the run).
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
-    // Most test files wait on simulated clocks, child processes and loopback servers, not
-    // the CPU: three at a time on two cores took the suite from about 16 minutes (vitest's
-    // default here, cores − 1 = one file at a time) to 9 on an idle machine. Their bounds
-    // are in simulated time, which stands still while a process cannot run (SimClock).
-    maxWorkers: 3,
-    // The AWS SDK's notice that Node 20 support ends (README, Set-up): once per process,
-    // eight lines, in every test file and every CLI the tests start; it buried CI's output.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      {
+        // Most test files wait on simulated clocks, child processes and loopback servers, not
+        // the CPU: three at a time on two cores took the suite from about 16 minutes (vitest's
+        // default here, cores − 1 = one file at a time) to 9 on an idle machine. Their bounds
+        // are in simulated time, which stands still while a process cannot run (SimClock).
+        test: { ...common, name: 'simulated-time', include: ['test/**/*.test.ts'], exclude: REAL_TIME, maxWorkers: 3, sequence: { groupOrder: 0 } },
+      },
+      {
+        // Beside two other files and two busy loops, haproxy's health checks (every 250 ms,
+        // down after two misses) failed on starved app processes: 503s, which no product
+        // change would avoid on a machine that starved.
+        test: { ...common, name: 'real-time', include: REAL_TIME, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
