@@ -5,7 +5,7 @@
 
 import * as crypto from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import { createDeployerApi, sameSecret } from '../../../src/deployer/api/index.js';
+import { createDeployerApi } from '../../../src/deployer/api/index.js';
 import { createLogger } from '../../../src/daemon/log.js';
 import { FakeDeployer } from './fake-deployer.js';
 import { SECRET, TOKEN, startApi } from './helpers.js';
@@ -37,6 +37,11 @@ describe('the bearer token', () => {
   });
 
   it('compares in constant time: same length and other lengths both through timingSafeEqual on equal-length buffers', async () => {
+    // Test files share their workers (vitest.config.ts): the API may have been loaded with
+    // the real node:crypto by an earlier file; this loads it again, with the mock above.
+    vi.resetModules();
+    const { startApi } = await import('./helpers.js');
+    const { sameSecret } = await import('../../../src/deployer/api/index.js');
     const api = await startApi();
     const compare = vi.mocked(crypto.timingSafeEqual);
     for (const token of [TOKEN.replace(/^./, 'X'), `${TOKEN}-longer`, 'short-but-16-chars!', 'x']) {
