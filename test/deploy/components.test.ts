@@ -42,7 +42,7 @@ const envOf = (container: Container): Record<string, string> => Object.fromEntri
 
 /** The SCALERD_* variables a command reads, from its --help (commander lists each flag's). */
 async function variablesOf(command: string): Promise<Set<string>> {
-  const help = await run(['--import', 'tsx', 'src/cli/main.ts', command, '--help']);
+  const help = await run(['dist/cli/main.js', command, '--help']);
   return new Set([...help.replace(/\s+/g, '').matchAll(/env:(SCALERD_[A-Z_]+)/g)].map((m) => m[1]!));
 }
 

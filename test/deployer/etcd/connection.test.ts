@@ -166,7 +166,7 @@ describe('etcd with password auth, the user held to /scalerd/ (real etcd)', () =
       contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
     }));
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'deployer', '--etcd', etcd.url, '--etcd-user', user.username,
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'deployer', '--etcd', etcd.url, '--etcd-user', user.username,
       '--etcd-password-file', passwordFile, '--kubeconfig', kubeconfig, '--lb-url', 'http://127.0.0.1:9', '--listen', `127.0.0.1:${port}`, '--log-format', 'json'], {
       cwd: ROOT, env: { ...process.env, SCALERD_DEPLOYER_TOKEN: 'api-token-of-the-test' }, stdio: ['ignore', 'pipe', 'pipe'],
     });

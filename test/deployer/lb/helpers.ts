@@ -154,9 +154,9 @@ export async function switchTo(client: Etcd3, host: string, backend: string): Pr
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
-/** `scalerd lb-sync` as a process (from source, through tsx), its JSON log lines parsed as they come. */
+/** `scalerd lb-sync` as a process (the built binary, as users run it), its JSON log lines parsed as they come. */
 export function spawnLbSync(args: readonly string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'lb-sync', ...args], {
+  const child = spawn(process.execPath, ['dist/cli/main.js', 'lb-sync', ...args], {
     cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: LogLine[] = [];
