@@ -16,6 +16,7 @@ import { createCluster, loadKubeConfig } from '../../src/kube/index.js';
 import type { Cluster } from '../../src/ports/index.js';
 import { startSim, type Sim, type SimOptions } from '../../src/sim/index.js';
 import { loadScenarioFile } from '../../src/sim/scenario/load.js';
+import type { Scenario } from '../../src/sim/scenario/types.js';
 import { kubeconfigFile, tempDir } from '../kube/helpers.js';
 
 export const SPEED = 100;
@@ -24,10 +25,11 @@ export const SPEED = 100;
 const DAEMON_KEY = { accessKeyId: 'AKIDDAEMONTEST', secretAccessKey: 'test' } as const;
 
 /** The demo cluster of the example schedule (12 workers of shop-prod-workers, scalerd's namespace), on a clock of the caller's choice. */
-export async function startDemoSim(clock: Omit<SimOptions, 'scenario' | 'nodes' | 'podsPerNode'>): Promise<Sim> {
+/** The demo scenario, changed by `edit` when given. */
+export async function startDemoSim(clock: Omit<SimOptions, 'scenario' | 'nodes' | 'podsPerNode'>, edit: (scenario: Scenario) => Scenario = (s) => s): Promise<Sim> {
   const scenario = await loadScenarioFile('scenarios/demo.json');
   if (!scenario.ok) throw new Error('scenarios/demo.json does not load');
-  return startSim({ ...clock, scenario: scenario.scenario });
+  return startSim({ ...clock, scenario: edit(scenario.scenario) });
 }
 
 export type DaemonBed = {

@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Sim } from '../../src/sim/index.js';
+import type { Scenario } from '../../src/sim/scenario/types.js';
 import { hostileSchedules } from '../fixtures/hostile/make.js';
 import { kubeconfigFile, tempDir } from '../kube/helpers.js';
 import { spawnDaemon, type DaemonProcess } from './daemon-process.js';
@@ -97,7 +98,12 @@ describe('a leading daemon whose schedule turns hostile', () => {
     // Real time for the daemon (a process of its own, as in a cluster), so the simulator runs
     // at speed 1 from the real now. The budgets refuse every eviction until the files have
     // all been tried: the scale-down stays under way, waiting on them, the whole time.
-    sim = await startDemoSim({ speed: 1, awsCredentials: [{ accessKeyId: 'AKIDHOSTILE', secretAccessKey: 'test' }] });
+    // The demo's payments/api ignores SIGTERM for 45 s, which at speed 1 held every drain
+    // for that long after the budgets opened: 5 s is enough for a drain still under way.
+    const shortGrace = (scenario: Scenario): Scenario => ({
+      ...scenario, workloads: scenario.workloads?.map((w) => (w.terminationGracePeriodSeconds === undefined ? w : { ...w, terminationGracePeriodSeconds: 5 })),
+    });
+    sim = await startDemoSim({ speed: 1, awsCredentials: [{ accessKeyId: 'AKIDHOSTILE', secretAccessKey: 'test' }] }, shortGrace);
     const s = sim;
     s.faults.setBehaviour({ pdbsNeverAllow: true });
     const holders = new Set<string>();
