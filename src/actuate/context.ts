@@ -12,7 +12,8 @@ import { backoffMs, type ExecuteOptions } from './options.js';
 import type { Action, ExecuteDeps, NodeReport, ProgressEvent } from './types.js';
 import { createWorld, type World } from './world.js';
 
-type Emitted = ProgressEvent extends infer E ? (E extends ProgressEvent ? Omit<E, 'at'> : never) : never;
+/** An event as a step tells it: `at` when the step read the clock for what it says ("62 s so far"), otherwise now. */
+type Emitted = ProgressEvent extends infer E ? (E extends ProgressEvent ? Omit<E, 'at'> & { readonly at?: number } : never) : never;
 
 export type ExecContext = {
   readonly owner: string;
@@ -63,7 +64,7 @@ export function createContext(owner: string, deps: ExecuteDeps, options: Execute
     if (!deps.onProgress) return;
     try {
       const said = deps.dryRun && event.kind !== 'action' ? { ...event, message: would(event.message) } : event;
-      deps.onProgress({ ...said, at: deps.clock.now() } as ProgressEvent);
+      deps.onProgress({ ...said, at: event.at ?? deps.clock.now() } as ProgressEvent);
     } catch {
       // A listener's bug must not stop a drain half-way; the report still tells all.
     }

@@ -103,7 +103,7 @@ function runOne(ctx: ExecContext, index: number, step: Step): Promise<StepOutcom
     case 'scale-up':
       return scaleUp(ctx, step);
     case 'await-nodes':
-      return awaitNodes(ctx, step, (message) => ctx.emit({ kind: 'step', index, step: step.kind, status: 'waiting', message }));
+      return awaitNodes(ctx, step, (message, at) => ctx.emit({ kind: 'step', index, step: step.kind, status: 'waiting', message, at }));
     case 'complete':
       return Promise.resolve({ status: 'done', message: step.reason });
     case 'drain-node':

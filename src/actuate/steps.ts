@@ -78,7 +78,7 @@ export async function scaleUp(ctx: ExecContext, step: ScaleUpStep): Promise<Step
 const STILL_WAITING_EVERY_MS = 60_000;
 
 /** Polls groups and nodes until each group has `want` serving nodes, or the deadline. */
-export async function awaitNodes(ctx: ExecContext, step: AwaitNodesStep, note: (message: string) => void): Promise<StepOutcome> {
+export async function awaitNodes(ctx: ExecContext, step: AwaitNodesStep, note: (message: string, at: number) => void): Promise<StepOutcome> {
   const want = step.groups.map((g) => `${g.group} ${g.want}`).join(', ');
   // Nothing was launched in a dry run: there is nothing to wait for.
   if (ctx.dryRun) return { status: 'done', message: `would wait until Ready: ${want}` };
@@ -95,7 +95,7 @@ export async function awaitNodes(ctx: ExecContext, step: AwaitNodesStep, note: (
     // not, so whoever watches (a terminal, a CI log) knows it is still waiting and for what.
     const now = ctx.clock.now();
     if (text !== last || now - lastNoted >= STILL_WAITING_EVERY_MS) {
-      note(text === last ? `still waiting, ${Math.round((now - started) / 1000)} s so far: Ready ${text}` : `Ready: ${text}`);
+      note(text === last ? `still waiting, ${Math.round((now - started) / 1000)} s so far: Ready ${text}` : `Ready: ${text}`, now);
       lastNoted = now;
     }
     last = text;
