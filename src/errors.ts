@@ -57,6 +57,7 @@ export const CODES = {
   SCALERD_ERR_DESCRIPTOR_DUPLICATE_NAME: 'two containers of a descriptor have the same name',
   SCALERD_ERR_DESCRIPTOR_ENV: 'a descriptor sets a variable the deployer sets (APP_NAME, APP_VERSION, POD_NAME, POD_NAMESPACE)',
   SCALERD_ERR_DESCRIPTOR_HEALTH_CHECK: "a health check's deadline is too short for its successes and interval",
+  SCALERD_ERR_DESCRIPTOR_HEALTH_PATH: 'a health check path holds a character the load balancer cannot carry (quotes, spaces, backslash, $, #), or is longer than 1024 characters',
   SCALERD_ERR_DESCRIPTOR_WEBHOOK: 'a webhook URL cannot be parsed',
   SCALERD_ERR_DESCRIPTOR_VERSION: 'version "auto" would go past the largest version, 999999999',
   SCALERD_WARN_DESCRIPTOR_PORT_UNDECLARED: 'the health check port is a number that no container declares',
