@@ -59,6 +59,7 @@ export const CODES = {
   SCALERD_ERR_DESCRIPTOR_HEALTH_CHECK: "a health check's deadline is too short for its successes and interval",
   SCALERD_ERR_DESCRIPTOR_HEALTH_PATH: 'a health check path holds a character the load balancer cannot carry (quotes, spaces, backslash, $, #), or is longer than 1024 characters',
   SCALERD_ERR_DESCRIPTOR_WEBHOOK: 'a webhook URL cannot be parsed',
+  SCALERD_ERR_DESCRIPTOR_POLICY: "a descriptor breaks the deployer's policy (namespaces, Pod Security Standards level, webhook targets); the message names the rule",
   SCALERD_ERR_DESCRIPTOR_VERSION: 'version "auto" would go past the largest version, 999999999',
   SCALERD_WARN_DESCRIPTOR_PORT_UNDECLARED: 'the health check port is a number that no container declares',
   SCALERD_ERR_LB_ETCD: 'lb-sync cannot read or write /scalerd/lb/ in etcd; it retries',
