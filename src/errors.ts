@@ -70,6 +70,7 @@ export const CODES = {
   SCALERD_ERR_API_TOKEN: 'the deployer API token is missing, too short, or its file cannot be read',
   SCALERD_ERR_API_UNAUTHORIZED: 'a deployer API request has no bearer token, or a wrong one',
   SCALERD_ERR_API_WEBHOOK_SECRET: 'a registry webhook call has no X-Scalerd-Webhook-Secret header, or a wrong one',
+  SCALERD_ERR_API_WEBHOOK_SIGNATURE: 'a registry webhook call has an X-Scalerd-Signature that is malformed, outside the tolerance window or wrong, or none where only signed calls are taken',
   SCALERD_ERR_API_BODY_TOO_LARGE: 'a request body is larger than the deployer API accepts',
   SCALERD_ERR_API_JSON: 'a request body is not valid JSON; the details say where',
   SCALERD_ERR_API_REQUEST: 'a request is malformed: a body of the wrong shape, a path and body that disagree, a bad name or query parameter',
@@ -79,6 +80,7 @@ export const CODES = {
   SCALERD_ERR_API_CONFLICT: 'the descriptor exists already, or the app has a deployment under way (details.running names it)',
   SCALERD_ERR_API_PRECONDITION: 'the deployer cannot act now (etcd or the cluster cannot be reached, the hostnames disagree); nothing was changed',
   SCALERD_ERR_API_INVALID: 'the descriptor is invalid; details.diagnostics says where and why',
+  SCALERD_ERR_API_POLICY: "the descriptor breaks the deployer's policy; details.rule names the first rule broken, details.violations every one",
   SCALERD_ERR_API_INTERNAL: 'the deployer failed unexpectedly; its log says why',
   SCALERD_ERR_API_CALL: 'a call to the deployer API failed: it cannot be reached, or it answered with an error',
 } as const;
