@@ -15,6 +15,11 @@ describe('credentials in webhook URLs', () => {
     expect(redactUrl(`https://bot:${SECRET_WORD}@hooks.example.com/x?channel=ops&api_key=${SECRET_WORD}`)).toBe('https://***:***@hooks.example.com/x?channel=ops&api_key=***');
     expect(redactUrl('https://hooks.example.com/x')).toBe('https://hooks.example.com/x');
     expect(redactUrlsIn(`expected an http:// or https:// URL, got "ftp://bot:${SECRET_WORD}@files.example.com/"`)).not.toContain(SECRET_WORD);
+    // A value a message cut short, before its '@': the authority goes whole.
+    expect(redactUrlsIn(`got "https://bot:${SECRET_WORD}..."`)).toBe('got "https://***"');
+    // Nothing to hide: the text stays exactly as written.
+    expect(redactUrlsIn('"https://hooks[1].example.com/deploys" is not a URL')).toBe('"https://hooks[1].example.com/deploys" is not a URL');
+    expect(redactUrl('https://hooks.example.com')).toBe('https://hooks.example.com');
   });
 
   it('a URL the schema refuses is not quoted back with its password', async () => {

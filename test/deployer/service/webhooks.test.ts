@@ -60,7 +60,7 @@ describe('descriptors\' webhooks, as called', () => {
     await notify([hook], 'succeeded', record, o);
     expect(reader.reads).toEqual(['shop/hooks/signing']);
     expect(heard).toHaveLength(1);
-    const [{ signature, body }] = heard as [{ signature: string; body: string }];
+    const { signature, body } = heard[0]!;
     const t = NOW / 1000;
     expect(signature).toBe(`t=${t},v1=${createHmac('sha256', SIGNING).update(`${t}.${body}`).digest('hex')}`);
     expect(JSON.parse(body)).toMatchObject({ event: 'succeeded', deployment: { id: 'd1' } });

@@ -6,22 +6,25 @@
 
 import { BlockList, isIP } from 'node:net';
 
-const INTERNAL = new BlockList();
+// Two lists: node's BlockList checks an IPv4 address against IPv6 rules as ::ffff:a.b.c.d,
+// so one list holding ::ffff:0:0/96 would call every IPv4 address internal.
+const INTERNAL_V4 = new BlockList();
 for (const [network, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) INTERNAL.addSubnet(network, prefix, 'ipv4');
+] as const) INTERNAL_V4.addSubnet(network, prefix, 'ipv4');
 // IPv6: unspecified, loopback and IPv4-compatible (::/96), IPv4-mapped (::ffff:0:0/96: the
 // URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1, so the whole block is refused rather
 // than decoded), unique local, link-local, multicast, NAT64.
-for (const [network, prefix] of [['::', 96], ['::ffff:0:0', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) INTERNAL.addSubnet(network, prefix, 'ipv6');
+const INTERNAL_V6 = new BlockList();
+for (const [network, prefix] of [['::', 96], ['::ffff:0:0', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) INTERNAL_V6.addSubnet(network, prefix, 'ipv6');
 
 /** Loopback, link-local, private, shared (CGNAT), unspecified, multicast or reserved. */
 export function isInternalAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '');
   const family = isIP(bare);
-  if (family === 4) return INTERNAL.check(bare, 'ipv4');
-  return family === 6 && INTERNAL.check(bare, 'ipv6');
+  if (family === 4) return INTERNAL_V4.check(bare, 'ipv4');
+  return family === 6 && INTERNAL_V6.check(bare, 'ipv6');
 }
 
 // Names that only resolve inside a network: a cluster's Services, mDNS, private zones.

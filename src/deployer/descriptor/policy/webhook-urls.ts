@@ -12,13 +12,25 @@ const CREDENTIAL_PARAMS = new Set(['token', 'accesstoken', 'apikey', 'key', 'sec
 
 const isCredentialParam = (name: string): boolean => CREDENTIAL_PARAMS.has(name.toLowerCase().replace(/[-_]/g, ''));
 
-/** The URL without what a credential could be: user and password, and credential-like query values. */
+// An authority with a ':' or '@' may hold a user and password; in text that does not parse
+// (a value cut short by a message, say) it is masked whole.
+const AUTHORITY_WITH_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*[:@][^/?#\s]*/i;
+const QUERY_PARAM = /([?&])([^=&#\s]+)=([^&#\s]*)/g;
+
+/**
+ * The URL without what a credential could be: user and password, and credential-like query
+ * values, each as `***`. A URL with none is returned exactly as written (what GET gives,
+ * PUT takes); one that does not parse is masked by pattern (its authority whole, when it has
+ * a ':' or '@').
+ */
 export function redactUrl(raw: string): string {
-  if (!URL.canParse(raw)) return '(not a URL)';
+  if (!URL.canParse(raw)) return raw.replace(AUTHORITY_WITH_USERINFO, '$1***').replace(QUERY_PARAM, (all, sep: string, name: string) => (isCredentialParam(name) ? `${sep}${name}=***` : all));
   const url = new URL(raw);
+  const params = [...url.searchParams.keys()].filter(isCredentialParam);
+  if (url.username === '' && url.password === '' && params.length === 0) return raw;
   if (url.username !== '') url.username = '***';
   if (url.password !== '') url.password = '***';
-  for (const name of [...url.searchParams.keys()]) if (isCredentialParam(name)) url.searchParams.set(name, '***');
+  for (const name of params) url.searchParams.set(name, '***');
   return url.href;
 }
 
