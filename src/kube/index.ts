@@ -10,3 +10,4 @@ export { DEFAULT_RETRY, type RetryPolicy } from './call.js';
 export { CLUSTER_OPERATIONS, DEPLOYER_OPERATIONS, type KubeOperation } from './operations.js';
 export { type Sleep, TokenBucket } from './rate-limiter.js';
 export { type DeployerDeps, createDeployerCluster } from './deployer.js';
+export { createSecretReader } from './secrets.js';

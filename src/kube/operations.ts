@@ -15,11 +15,11 @@ export const CLUSTER_OPERATIONS = [
   'create events', 'get events', 'patch events',
 ] as const;
 
-/** Behind the DeployerCluster port (deployer.ts). */
+/** Behind the DeployerCluster port (deployer.ts) and the SecretReader (secrets.ts). */
 export const DEPLOYER_OPERATIONS = [
   'get deployments', 'create deployments', 'delete deployments', 'list deployments',
   'get services', 'create services', 'delete services', 'list services',
-  'list pods',
+  'list pods', 'get secrets',
 ] as const;
 
 export type KubeOperation = (typeof CLUSTER_OPERATIONS)[number] | (typeof DEPLOYER_OPERATIONS)[number];

@@ -59,12 +59,15 @@ describe('deploy/components/deployer, lb and lb-tls (kubectl kustomize)', () => 
   it('render objects that fit the Kubernetes API types, in scalerd\'s namespace, on the released images', () => {
     const added = objects.filter((o) => /^scalerd-(deployer|lb)$/.test(o.metadata.name)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(added).toEqual([
-      'ClusterRole/scalerd-deployer', 'ClusterRoleBinding/scalerd-deployer', 'Deployment/scalerd-deployer', 'Deployment/scalerd-lb',
+      'Deployment/scalerd-deployer', 'Deployment/scalerd-lb', 'Role/scalerd-deployer', 'RoleBinding/scalerd-deployer',
       'Service/scalerd-deployer', 'Service/scalerd-lb', 'ServiceAccount/scalerd-deployer',
     ]);
+    // The deployer's Role and RoleBinding live in the namespaces it deploys to (rbac.test.ts).
+    const deploysTo = envOf(deployment('scalerd-deployer').spec.template.spec.containers[0]!).SCALERD_DEPLOYER_NAMESPACES!.split(',');
     for (const object of objects) {
       expect(validate(object, modelOf(object.apiVersion, object.kind)), `${object.kind}/${object.metadata.name}`).toEqual([]);
-      if (!/^(Namespace|ClusterRole|ClusterRoleBinding)$/.test(object.kind)) expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe('scalerd');
+      if (/^(Role|RoleBinding)$/.test(object.kind) && object.metadata.name === 'scalerd-deployer') expect(deploysTo, `${object.kind}/${object.metadata.name}`).toContain(object.metadata.namespace);
+      else if (!/^(Namespace|ClusterRole|ClusterRoleBinding)$/.test(object.kind)) expect(object.metadata.namespace, `${object.kind}/${object.metadata.name}`).toBe('scalerd');
     }
     const daemonImage = deployment('scalerd').spec.template.spec.containers[0]!.image;
     expect(daemonImage).toMatch(/^ghcr\.io\/scalerd\/scalerd:\d+\.\d+\.\d+$/);

@@ -2,13 +2,16 @@
 // calling every method of every port it implements against the simulator (which counts
 // requests as RBAC sees them: verb, resource, subresource), must be exactly what
 // CALLS lists, and deploy/'s ClusterRole and Role must grant exactly CALLS — no rule the
-// code does not use, no call without a rule.
+// code does not use, no call without a rule. The deployer's component grants Roles only,
+// one in each namespace it is configured to deploy to.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_CONFIG_MAP } from '../../src/daemon/history.js';
 import { LEASE_NAME } from '../../src/daemon/leader.js';
 import { versionManifests } from '../../src/deployer/manifests/index.js';
-import { clusterOver, createDeployerCluster, createKubeDeps, loadKubeConfig } from '../../src/kube/index.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { clusterOver, createDeployerCluster, createKubeDeps, createSecretReader, loadKubeConfig } from '../../src/kube/index.js';
 import { createConfigMaps } from '../../src/kube/config-maps.js';
 import { createEventSink } from '../../src/kube/events.js';
 import { createLeaseStore } from '../../src/kube/leases.js';
@@ -43,11 +46,12 @@ const CALLS = {
     ['coordination.k8s.io', 'leases', ['get', 'create', 'update']],
     ['', 'configmaps', ['get', 'list', 'watch', 'create', 'update']],
   ],
-  /** The blue/green deployer's own ClusterRole (deploy/components/deployer). */
+  /** The blue/green deployer's Role in each namespace it deploys to (deploy/components/deployer). */
   deployer: [
     ['apps', 'deployments', ['create', 'get', 'list', 'delete']],
     ['', 'services', ['create', 'get', 'list', 'delete']],
     ['', 'pods', ['list']],
+    ['', 'secrets', ['get']],
   ],
 } as const;
 
@@ -153,6 +157,35 @@ beforeAll(async () => {
   for (const call of Object.values(run)) await call();
   expect(Object.keys(run).sort()).toEqual(Object.keys(deployer).sort());
   deployerRequests = { ...sim.recorder.requests() };
+
+  // The SecretReader: the simulator serves no Secrets, so the adapter talks to a server that
+  // records each request as RBAC sees it (verb and resource, from the method and the path)
+  // and answers one Secret, through the same kubeconfig but for the server's address.
+  const recorded: Record<string, number> = {};
+  const secretServer = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname.split('/');
+    const named = path.length % 2 === 1 && path.length > 4;
+    const verb = req.method === 'GET' ? (named ? 'get' : 'list') : (req.method ?? '').toLowerCase();
+    const resource = path[named ? path.length - 2 : path.length - 1];
+    recorded[`${verb} ${resource}`] = (recorded[`${verb} ${resource}`] ?? 0) + 1;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hooks', namespace: 'default' }, data: { signing: Buffer.from('s3cret').toString('base64') } }));
+  });
+  await new Promise<void>((resolve) => secretServer.listen(0, '127.0.0.1', resolve));
+  try {
+    const server = `http://127.0.0.1:${(secretServer.address() as AddressInfo).port}`;
+    const kubeconfig = sim.kubeconfig.replace(/server: \S+/g, `server: ${server}`);
+    const secretDeps = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(sim, kubeconfig) }), clientId: 'rbac-test' });
+    const reader = createSecretReader(secretDeps);
+    const readers: Record<keyof typeof reader, () => Promise<unknown>> = {
+      readSecretKey: async () => expect(await reader.readSecretKey('default', 'hooks', 'signing')).toBe('s3cret'),
+    };
+    for (const call of Object.values(readers)) await call();
+    expect(Object.keys(readers).sort()).toEqual(Object.keys(reader).sort());
+  } finally {
+    await new Promise((resolve) => secretServer.close(resolve));
+  }
+  for (const [request, count] of Object.entries(recorded)) deployerRequests[request] = (deployerRequests[request] ?? 0) + count;
 }, 60_000);
 
 afterAll(async () => sim?.stop());
@@ -196,15 +229,26 @@ describe('RBAC: deploy/components/deployer grants exactly the calls the deployer
     expect(Object.keys(deployerRequests).sort()).toEqual(listed);
   });
 
-  it('its ClusterRole grants exactly those, to its own service account', async () => {
+  it('its Roles grant exactly those, in each namespace it deploys to and nowhere else, to its own service account', async () => {
     const objects = await renderWith(['deployer']);
-    const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'scalerd-deployer') as KubeObject & { rules: Rule[] };
-    expect(granted(role.rules)).toEqual(expand(CALLS.deployer));
-    const binding = objects.find((o) => o.kind === 'ClusterRoleBinding' && o.metadata.name === 'scalerd-deployer') as KubeObject & { roleRef: { name: string }; subjects: unknown[] };
-    expect(binding.roleRef.name).toBe('scalerd-deployer');
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'scalerd-deployer', namespace: NAMESPACE }]);
-    const pod = (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'scalerd-deployer') as KubeObject & { spec: { template: { spec: { serviceAccountName: string } } } }).spec.template.spec;
+    // No cluster-wide grant: a deployer token reaches the namespaces it is configured for only.
+    expect(objects.filter((o) => /^ClusterRole/.test(o.kind) && o.metadata.name === 'scalerd-deployer')).toEqual([]);
+    const pod = (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'scalerd-deployer') as KubeObject & { spec: { template: { spec: { serviceAccountName: string; containers: { env: { name: string; value: string }[] }[] } } } }).spec.template.spec;
     expect(pod.serviceAccountName).toBe('scalerd-deployer');
+    const namespaces = pod.containers[0]!.env.find((e) => e.name === 'SCALERD_DEPLOYER_NAMESPACES')!.value.split(',').map((n) => n.trim());
+    expect(namespaces.length).toBeGreaterThan(0);
+    const roles = objects.filter((o) => o.kind === 'Role' && o.metadata.name === 'scalerd-deployer') as (KubeObject & { rules: Rule[] })[];
+    const bindings = objects.filter((o) => o.kind === 'RoleBinding' && o.metadata.name === 'scalerd-deployer') as (KubeObject & { roleRef: { kind: string; name: string }; subjects: unknown[] })[];
+    expect(roles.map((r) => r.metadata.namespace).sort()).toEqual([...namespaces].sort());
+    expect(bindings.map((b) => b.metadata.namespace).sort()).toEqual([...namespaces].sort());
+    for (const role of roles) {
+      expect(granted(role.rules)).toEqual(expand(CALLS.deployer));
+      expect(role.rules.every((r) => r.resourceNames === undefined)).toBe(true);
+    }
+    for (const binding of bindings) {
+      expect(binding.roleRef).toMatchObject({ kind: 'Role', name: 'scalerd-deployer' });
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'scalerd-deployer', namespace: NAMESPACE }]);
+    }
     // The daemon's roles are not widened by the component.
     const daemonRole = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'scalerd') as KubeObject & { rules: Rule[] };
     expect(granted(daemonRole.rules)).toEqual(expand(CALLS.cluster));

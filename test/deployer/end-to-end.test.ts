@@ -122,6 +122,8 @@ describe('scalerd deployer (the built command, in a process of its own)', () => 
     expect(await refused([...good, '--listen', 'foo'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--listen foo: expected [host]:port') });
     expect(await refused([...good, '--history', 'abc'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/option '--(history|lock-ttl) <\w+>' argument '(abc|0)' is invalid. expected a whole number from 1 to /) });
     expect(await refused([...good, '--lock-ttl', '0'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/option '--(history|lock-ttl) <\w+>' argument '(abc|0)' is invalid. expected a whole number from 1 to /) });
+    expect(await refused([...good, '--namespaces', 'Kube_System'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--namespaces: "Kube_System" is not a namespace') });
+    expect(await refused([...good, '--pod-security', 'privileged'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--pod-security privileged: expected baseline or restricted') });
     // A guessable token ends it at once too (it would otherwise only fail once connected).
     expect(await refused(good, 'short')).toMatchObject({ code: expect.any(Number), stderr: expect.stringContaining('the API token must be at least 16 characters (it is 5)') });
   }, 30_000);

@@ -4,9 +4,12 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { systemClock } from '../../clock.js';
 import { listen as listenOn } from '../../daemon/http.js';
+import { type DeployerPolicy, OPEN_NAMESPACES_POLICY } from '../descriptor/policy/index.js';
 import type { Deployer } from '../service/types.js';
-import { checkSecret, requireToken, requireWebhookSecret } from './auth.js';
+import { DEFAULT_TOLERANCE_SECONDS } from '../signing/index.js';
+import { type BodyCheck, checkSecret, requireToken, requireWebhookAuth, type WebhookAuth } from './auth.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.js';
 import { deploymentRoutes } from './deployments.js';
 import { descriptorRoutes } from './descriptors.js';
@@ -18,8 +21,16 @@ export type DeployerApiOptions = {
   readonly deployer: Deployer;
   /** The bearer token every route but /healthz needs; at least 16 characters. */
   readonly token: string;
-  /** The registry webhook's secret (X-Scalerd-Webhook-Secret); without one the webhook route is off (404). */
+  /** The registry webhook's static secret (X-Scalerd-Webhook-Secret), for registries that cannot sign. */
   readonly webhookSecret?: string;
+  /** The secret registry webhooks are signed with (X-Scalerd-Signature). Without either secret the webhook route is off (404). */
+  readonly webhookSigningSecret?: string;
+  /** How far a signature's timestamp may be from now, in seconds (default 300). */
+  readonly webhookToleranceSeconds?: number;
+  /** What descriptors may ask for (default: PSS baseline, https webhooks to public hosts, any namespace). */
+  readonly policy?: DeployerPolicy;
+  /** Milliseconds since the epoch (default: the system clock); signatures are checked against it. */
+  readonly now?: () => number;
   /** The largest request body, in bytes (default 1 MiB); a larger one is refused with 413. */
   readonly maxBodyBytes?: number;
   /** Between keep-alive comments on a log stream (default 15 s; 0: none). */
@@ -44,34 +55,57 @@ export type ListeningApi = {
 
 /** Validates the options eagerly: a short token, a bad limit, fail here rather than at the first request. */
 export function createDeployerApi(options: DeployerApiOptions): DeployerApi {
-  const { deployer, token, webhookSecret, log } = options;
+  const { deployer, token, webhookSecret, webhookSigningSecret, log } = options;
+  const policy = options.policy ?? OPEN_NAMESPACES_POLICY;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const toleranceSeconds = options.webhookToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   checkSecret(token, 'API token');
   if (webhookSecret !== undefined) checkSecret(webhookSecret, 'webhook secret');
+  if (webhookSigningSecret !== undefined) checkSecret(webhookSigningSecret, 'webhook signing secret');
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) throw new RangeError(`maxBodyBytes must be a whole number of bytes above 0, not ${maxBodyBytes}`);
+  if (!Number.isSafeInteger(toleranceSeconds) || toleranceSeconds < 1) throw new RangeError(`webhookToleranceSeconds must be a whole number of seconds above 0, not ${toleranceSeconds}`);
+  const webhookAuth: WebhookAuth = {
+    ...(webhookSecret === undefined ? {} : { secret: webhookSecret }),
+    ...(webhookSigningSecret === undefined ? {} : { signingSecret: webhookSigningSecret }),
+    toleranceSeconds, now: options.now ?? (() => systemClock.now()),
+  };
   const closing = new AbortController();
   const routes: readonly Route[] = [
     { path: '/healthz', auth: 'none', methods: { GET: async () => ({ status: 200, body: { ok: true } }) } },
-    ...descriptorRoutes(deployer),
-    ...deploymentRoutes({ deployer, log, heartbeatMs: options.heartbeatMs ?? 15_000, closing: closing.signal }),
-    ...webhookRoutes(deployer, log),
+    ...descriptorRoutes(deployer, policy),
+    ...deploymentRoutes({ deployer, log, heartbeatMs: options.heartbeatMs ?? 15_000, closing: closing.signal, policy }),
+    ...webhookRoutes({ deployer, log, policy }),
   ];
 
-  const authorize = (route: Route | undefined, req: IncomingMessage): void => {
-    if (route?.auth === 'none') return;
-    if (route?.auth !== 'webhook') return requireToken(req, token);
-    if (webhookSecret === undefined) throw new ApiError(404, 'SCALERD_ERR_API_ROUTE', 'the registry webhook is off: the deployer runs without a webhook secret');
-    requireWebhookSecret(req, webhookSecret);
+  /** Throws when the caller may not; a BodyCheck when the body must be checked too (a signed webhook). */
+  const authorize = (route: Route | undefined, req: IncomingMessage): BodyCheck | undefined => {
+    if (route?.auth === 'none') return undefined;
+    if (route?.auth !== 'webhook') {
+      requireToken(req, token);
+      return undefined;
+    }
+    if (webhookSecret === undefined && webhookSigningSecret === undefined) {
+      throw new ApiError(404, 'SCALERD_ERR_API_ROUTE', 'the registry webhook is off: the deployer runs without a webhook secret or signing secret');
+    }
+    return requireWebhookAuth(req, webhookAuth);
   };
 
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://deployer');
     const found = findRoute(routes, url.pathname);
     // IMPORTANT: authorize before anything else is told: which routes exist, or a name is bad.
-    authorize(found?.route, req);
+    const checkBody = authorize(found?.route, req);
     if (!found) throw new ApiError(404, 'SCALERD_ERR_API_ROUTE', `no route ${url.pathname}: see docs/deployer-api.md`);
     const handler = handlerFor(found.route, req.method);
-    const reply = await handler({ req, res, params: checkParams(found.raw), query: url.searchParams, text: () => readBody(req, maxBodyBytes) });
+    // IMPORTANT: a signed body is checked before its handler runs, so no handler ever acts on
+    // (or parses) a body whose signature has not been verified.
+    let text = (): Promise<string> => readBody(req, maxBodyBytes);
+    if (checkBody) {
+      const body = await readBody(req, maxBodyBytes);
+      checkBody(body);
+      text = () => Promise.resolve(body);
+    }
+    const reply = await handler({ req, res, params: checkParams(found.raw), query: url.searchParams, text });
     if (reply !== 'streamed') send(res, reply);
   };
 

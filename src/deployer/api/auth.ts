@@ -1,29 +1,21 @@
-// Who may call: a bearer token on every route but /healthz, and the registry webhook's own
-// secret on /webhooks/registry. Both compared in constant time.
+// Who may call: a bearer token on every route but /healthz, and on /webhooks/registry the
+// registry's own credentials instead: a static secret header, or an HMAC signature of the
+// body (signing/signature.ts). Every comparison takes constant time (sameSecret).
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ScalerdError } from '../../errors.js';
+import { checkSignature, checkTimestamp, parseSignatureHeader, sameSecret, SIGNATURE_HEADER } from '../signing/index.js';
 import { ApiError } from './reply.js';
 
+export { sameSecret } from '../signing/index.js';
+
 export const WEBHOOK_SECRET_HEADER = 'x-scalerd-webhook-secret';
+export const WEBHOOK_SIGNATURE_HEADER = SIGNATURE_HEADER;
 
 /** A token or secret shorter than this is refused at start-up. */
 export const MIN_SECRET_LENGTH = 16;
 
 const REALM = 'Bearer realm="scalerd-deployer"';
-
-/**
- * Whether `given` equals `expected`, in time that depends on neither. Both are hashed first,
- * so timingSafeEqual always compares two 32-byte digests: a given value of another length is
- * a mismatch found by the same comparison, not by an early return.
- */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  // Both operands are evaluated: no short circuit on the length.
-  return timingSafeEqual(a, b) && given.length === expected.length;
-}
 
 /** Refuses a secret a caller could guess, at start-up. */
 export function checkSecret(value: string, what: string): void {
@@ -43,9 +35,46 @@ export function requireToken(req: IncomingMessage, token: string): void {
   }
 }
 
-export function requireWebhookSecret(req: IncomingMessage, secret: string): void {
-  const given = req.headers[WEBHOOK_SECRET_HEADER];
-  if (typeof given !== 'string' || !sameSecret(given, secret)) {
-    throw new ApiError(401, 'SCALERD_ERR_API_WEBHOOK_SECRET', `the registry webhook needs the right ${WEBHOOK_SECRET_HEADER} header`);
+/** The registry webhook's two modes; at least one is on, or the route is off (404). */
+export type WebhookAuth = {
+  /** Static mode: X-Scalerd-Webhook-Secret must equal it. */
+  readonly secret?: string;
+  /** Signed mode: X-Scalerd-Signature must sign the body with it. */
+  readonly signingSecret?: string;
+  /** How far a signature's timestamp may be from now. */
+  readonly toleranceSeconds: number;
+  readonly now: () => number;
+};
+
+/** Checks the body once it is read (signed mode); nothing to check in static mode. */
+export type BodyCheck = (body: string) => void;
+
+const signatureRefused = (message: string): ApiError => new ApiError(401, 'SCALERD_ERR_API_WEBHOOK_SIGNATURE', `the registry webhook's ${WEBHOOK_SIGNATURE_HEADER} header ${message}`);
+
+/**
+ * Authenticates a registry webhook call as far as the headers allow: a static secret in
+ * full, a signature's format and timestamp (so a stale or unsigned request is refused
+ * before its body is read). The signature itself is checked on the body: the BodyCheck.
+ */
+export function requireWebhookAuth(req: IncomingMessage, auth: WebhookAuth): BodyCheck | undefined {
+  const signature = req.headers[WEBHOOK_SIGNATURE_HEADER];
+  if (typeof signature === 'string') {
+    const { signingSecret } = auth;
+    if (signingSecret === undefined) throw signatureRefused('is not accepted: the deployer runs without a webhook signing secret; send X-Scalerd-Webhook-Secret, or configure --webhook-signing-secret-file');
+    const parsed = parseSignatureHeader(signature);
+    if (!parsed) throw signatureRefused('is malformed: expected t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">');
+    const stale = checkTimestamp(parsed.timestamp, auth.now(), auth.toleranceSeconds);
+    if (stale && !stale.ok) throw signatureRefused(`is refused: ${stale.message}`);
+    return (body) => {
+      const checked = checkSignature(signature, body, signingSecret, auth.now(), auth.toleranceSeconds);
+      if (!checked.ok) throw signatureRefused(`is refused: ${checked.message}`);
+    };
   }
+  const given = req.headers[WEBHOOK_SECRET_HEADER];
+  if (auth.secret !== undefined && typeof given === 'string' && sameSecret(given, auth.secret)) return undefined;
+  if (auth.secret === undefined) {
+    throw signatureRefused('is missing: the deployer takes only signed registry webhooks (t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">)');
+  }
+  const also = auth.signingSecret === undefined ? '' : `, or a ${WEBHOOK_SIGNATURE_HEADER} signature`;
+  throw new ApiError(401, 'SCALERD_ERR_API_WEBHOOK_SECRET', `the registry webhook needs the right ${WEBHOOK_SECRET_HEADER} header${also}`);
 }

@@ -4,10 +4,14 @@
 // and rollback. Refusals come from the deployer as DeployerErrors (conflict 409 with
 // details.running, precondition 412) and are mapped in reply.ts.
 
-import { parseDescriptor } from './body.js';
+import type { Descriptor } from '../descriptor/index.js';
+import { type DeployerPolicy, namespaceViolations } from '../descriptor/policy/index.js';
+import { parseDescriptor, policyRefusal } from './body.js';
+import { shown } from './descriptors.js';
 import { ApiError, started, summary } from './reply.js';
 import { queryName, type Params, type Route } from './router.js';
 import { streamLogs, type StreamOptions } from './stream.js';
+import type { DeploymentRecord } from '../state/records.js';
 
 async function existing(o: StreamOptions, { ns, app, id }: Params) {
   const record = await o.deployer.get(ns, app, id);
@@ -15,8 +19,16 @@ async function existing(o: StreamOptions, { ns, app, id }: Params) {
   return record;
 }
 
-export function deploymentRoutes(o: StreamOptions): Route[] {
-  const { deployer } = o;
+export type DeploymentRoutesOptions = StreamOptions & { readonly policy: DeployerPolicy };
+
+/** A record with its descriptor as GET /descriptors shows one (webhook URLs redacted): every answer that carries a descriptor. */
+function withShownDescriptor(record: DeploymentRecord): DeploymentRecord {
+  const descriptor = record.descriptor as Descriptor | undefined;
+  return descriptor?.healthCheck === undefined ? record : { ...record, descriptor: shown(descriptor) };
+}
+
+export function deploymentRoutes(o: DeploymentRoutesOptions): Route[] {
+  const { deployer, policy } = o;
   return [
     {
       path: '/deployments', auth: 'token', methods: {
@@ -26,7 +38,7 @@ export function deploymentRoutes(o: StreamOptions): Route[] {
           if (app !== undefined && namespace === undefined) throw new ApiError(400, 'SCALERD_ERR_API_REQUEST', 'app= needs namespace= too');
           return { status: 200, body: (await deployer.list(namespace, app)).map(summary) };
         },
-        POST: async ({ text }) => started(await deployer.deploy(parseDescriptor(await text()).descriptor)),
+        POST: async ({ text }) => started(withShownDescriptor(await deployer.deploy(parseDescriptor(await text(), policy).descriptor))),
       },
     },
     {
@@ -36,7 +48,7 @@ export function deploymentRoutes(o: StreamOptions): Route[] {
     },
     {
       path: '/deployments/{ns}/{app}/{id}', auth: 'token', methods: {
-        GET: async ({ params }) => ({ status: 200, body: await existing(o, params) }),
+        GET: async ({ params }) => ({ status: 200, body: withShownDescriptor(await existing(o, params)) }),
       },
     },
     {
@@ -57,12 +69,18 @@ export function deploymentRoutes(o: StreamOptions): Route[] {
     },
     {
       path: '/apps/{ns}/{app}/undeploy', auth: 'token', methods: {
-        POST: async ({ params }) => started(await deployer.undeploy(params.ns, params.app)),
+        POST: async ({ params }) => started(withShownDescriptor(await deployer.undeploy(params.ns, params.app))),
       },
     },
     {
       path: '/apps/{ns}/{app}/rollback', auth: 'token', methods: {
-        POST: async ({ params }) => started(await deployer.rollback(params.ns, params.app)),
+        POST: async ({ params }) => {
+          // The descriptor rolled back to passed the policy when it was deployed; its
+          // namespace must still be one the operator allows.
+          const refused = namespaceViolations(params.ns, policy);
+          if (refused.length > 0) throw policyRefusal(refused);
+          return started(withShownDescriptor(await deployer.rollback(params.ns, params.app)));
+        },
       },
     },
   ];

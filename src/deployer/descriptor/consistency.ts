@@ -4,6 +4,7 @@
 
 import type { Problem } from '../../json/document.js';
 import { closest } from '../../json/schema-check.js';
+import { healthPathProblem } from '../lb/health-path.js';
 import { declaredPorts, findPort, trafficPort } from './ports.js';
 import { DEFAULTS, type DescriptorDocument, RESERVED_ENV } from './types.js';
 
@@ -65,6 +66,15 @@ function checkPorts({ podSpec }: DescriptorDocument, report: Report): void {
 }
 
 function checkHealthCheck({ podSpec, healthCheck }: DescriptorDocument, report: Report): void {
+  // lb-sync's own rule: a path it would refuse must not get as far as etcd.
+  const pathProblem = healthCheck?.path === undefined ? undefined : healthPathProblem(healthCheck.path);
+  if (pathProblem !== undefined) {
+    report({
+      code: 'SCALERD_ERR_DESCRIPTOR_HEALTH_PATH', pointer: '/healthCheck/path',
+      message: `the health check path ${pathProblem}`,
+      hint: 'percent-encode the character (" is %22, # is %23, a space %20), or drop it: a fragment (#…) never reaches the server anyway',
+    });
+  }
   const port = healthCheck?.port;
   if (typeof port === 'string' && findPort(podSpec, port) === undefined) {
     const known = declaredPorts(podSpec).flatMap((p) => (p.name === undefined ? [] : [p.name]));

@@ -47,7 +47,10 @@ export type HealthCheckDocument = {
   expectVersion?: boolean;
 };
 
-export type WebhookDocument = { url: string; events?: DeployEvent[] };
+/** A key of a Secret in the descriptor's namespace: what signs a webhook's calls. */
+export type SecretKeyRef = { readonly name: string; readonly key: string };
+
+export type WebhookDocument = { url: string; events?: DeployEvent[]; secretRef?: SecretKeyRef };
 
 /** The descriptor as written, after it passed the JSON Schema. */
 export type DescriptorDocument = {
@@ -84,7 +87,12 @@ export type HealthCheck = {
   readonly expectVersion: boolean;
 };
 
-export type Webhook = { readonly url: string; readonly events: readonly DeployEvent[] };
+export type Webhook = {
+  readonly url: string;
+  readonly events: readonly DeployEvent[];
+  /** Read when the webhook is called; its value signs the call (X-Scalerd-Signature). */
+  readonly secretRef?: SecretKeyRef;
+};
 
 /** A checked descriptor with every default applied. */
 export type Descriptor = {

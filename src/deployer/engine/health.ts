@@ -36,12 +36,30 @@ export function judgeHealth(status: number, body: string, expectedVersion: strin
 
 export type Probe = (url: string, timeoutMs: number, signal: AbortSignal) => Promise<HealthVerdict>;
 
-/** GET `url` with a time limit; any failure to answer in time is a failing verdict, never an exception. */
+/**
+ * The most of a health answer's body the probe reads. A health body is a few hundred bytes;
+ * a pod that sends more (a misrouted page, a hostile app) gets a failing verdict and the
+ * rest is never read, so the deployer's memory does not grow with what a pod sends.
+ */
+export const MAX_HEALTH_BODY_BYTES = 64 * 1024;
+
+/**
+ * GET `url` with a time limit (for the whole answer, body included); any failure to answer
+ * in time is a failing verdict, never an exception. Redirects are not followed: the check is
+ * of the pod itself, and a 3xx is a failing verdict naming where it pointed.
+ */
 export const httpProbe = (expectedVersion: string | undefined): Probe => async (url, timeoutMs, signal) => {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(url, { signal: AbortSignal.any([signal, timeout]), headers: { accept: 'application/health+json, application/json' } });
-    return judgeHealth(response.status, await response.text(), expectedVersion);
+    const response = await fetch(url, { signal: AbortSignal.any([signal, timeout]), redirect: 'manual', headers: { accept: 'application/health+json, application/json' } });
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel();
+      const location = response.headers.get('location');
+      return { ok: false, reason: `HTTP ${response.status}, a redirect${location ? ` to ${preview(location)}` : ''}: the health check follows none; check the path` };
+    }
+    const body = await readBounded(response, MAX_HEALTH_BODY_BYTES);
+    if (body === undefined) return { ok: false, reason: `HTTP ${response.status} with a body over ${MAX_HEALTH_BODY_BYTES} bytes; reading stopped there` };
+    return judgeHealth(response.status, body, expectedVersion);
   } catch (error) {
     if (signal.aborted) throw signal.reason;
     if (timeout.aborted) return { ok: false, reason: `no answer within ${timeoutMs} ms` };
@@ -49,6 +67,30 @@ export const httpProbe = (expectedVersion: string | undefined): Probe => async (
     return { ok: false, reason: cause?.code ?? cause?.message ?? (error as Error).message };
   }
 };
+
+/** The body as text, or undefined once it is longer than `limit` bytes (the rest is not read). */
+async function readBounded(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > limit) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 export type HealthTarget = { readonly pod: string; readonly url: string };
 export type HealthOptions = {

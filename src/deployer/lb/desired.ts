@@ -4,6 +4,7 @@
 // the other backends. `haproxy -c` stays the last line of defence, not the first.
 
 import { isIP } from 'node:net';
+import { healthPathProblem } from './health-path.js';
 import { classifyKey, isDnsName } from './layout.js';
 
 export type Entry = { readonly key: string; readonly value: string; readonly modRevision: number };
@@ -32,10 +33,6 @@ export type Desired = {
 };
 
 export const DEFAULT_HEALTH_PATH = '/health';
-
-// RFC 3986 path and query characters without the ones haproxy's parser treats specially
-// (quotes, backslash, `$`, `#`, whitespace).
-const HEALTH_PATH = /^\/[A-Za-z0-9\-._~!&()*+,;=:@/%?]{0,1023}$/;
 
 export function desiredFrom(snapshot: Snapshot): Desired {
   const backends = new Map<string, Backend>();
@@ -97,7 +94,9 @@ export function parseBackend(id: string, entry: Entry): Backend | string {
     if (!isObject(value.health)) return '"health" must be an object';
     const path = value.health.path;
     if (path !== undefined) {
-      if (typeof path !== 'string' || !HEALTH_PATH.test(path)) return '"health.path" must start with / and hold only URL path and query characters (no quotes, spaces, $ or #)';
+      if (typeof path !== 'string') return '"health.path" must be a string';
+      const problem = healthPathProblem(path);
+      if (problem !== undefined) return `"health.path" ${problem}`;
       healthPath = path;
     }
   }

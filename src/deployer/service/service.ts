@@ -9,7 +9,7 @@ import { type Descriptor, newestVersion, resolveVersion } from '../descriptor/in
 import { Deployment, type EngineDeps, removeVersion } from '../engine/engine.js';
 import { type DeployerStore, type DeploymentRecord, enter, type LogLine, newDeploymentId } from '../state/index.js';
 import { type Deployer, DeployerError } from './types.js';
-import { notify } from './webhooks.js';
+import { notify, type WebhookSenderOptions } from './webhooks.js';
 
 export type DeployerServiceOptions = {
   readonly store: DeployerStore;
@@ -20,6 +20,8 @@ export type DeployerServiceOptions = {
   readonly preflightTimeoutMs?: number;
   /** Between looks at a followed deployment's log (default 250 ms). */
   readonly followPollMs?: number;
+  /** How descriptors' webhooks are called: the Secrets that sign them, the operator's rules (default: unsigned, https to public hosts). */
+  readonly webhooks?: Omit<WebhookSenderOptions, 'log'>;
 };
 
 export class DeployerService implements Deployer {
@@ -27,6 +29,10 @@ export class DeployerService implements Deployer {
   readonly #stopping = new AbortController();
 
   constructor(private readonly o: DeployerServiceOptions) {}
+
+  get #webhooks(): WebhookSenderOptions {
+    return { ...this.o.webhooks, log: this.o.log };
+  }
 
   async deploy(descriptor: Descriptor): Promise<DeploymentRecord> {
     const { namespace, appName: app } = descriptor;
@@ -111,7 +117,7 @@ export class DeployerService implements Deployer {
       await this.o.store.deleteDescriptor(namespace, app);
       record = enter(record, 'done', now(), { status: 'SUCCESS' });
       await this.o.store.save(record);
-      if (descriptor) await notify(descriptor.webhooks, 'undeployed', record, this.o.log);
+      if (descriptor) await notify(descriptor.webhooks, 'undeployed', record, this.#webhooks);
       return record;
     } finally {
       await acquired.lock.release();
@@ -198,9 +204,9 @@ export class DeployerService implements Deployer {
   #background(record: DeploymentRecord, descriptor: Descriptor, lock: { lost: AbortSignal; release(): Promise<void> }, work: (d: Deployment, s: AbortSignal) => Promise<DeploymentRecord>): void {
     const deployment = new Deployment({ ...this.o.engine, records: this.o.store }, record, descriptor);
     const running = (async () => {
-      await notify(descriptor.webhooks, 'started', record, this.o.log);
+      await notify(descriptor.webhooks, 'started', record, this.#webhooks);
       const done = await work(deployment, AbortSignal.any([lock.lost, this.#stopping.signal]));
-      await notify(descriptor.webhooks, done.status === 'SUCCESS' ? 'succeeded' : done.switched ? 'rolled-back' : 'failed', done, this.o.log);
+      await notify(descriptor.webhooks, done.status === 'SUCCESS' ? 'succeeded' : done.switched ? 'rolled-back' : 'failed', done, this.#webhooks);
       this.o.log.info({ event: 'deploy-done', deployment: done.id, status: done.status, reason: done.reason }, `${done.namespace}/${done.app} version ${done.version}: ${done.status}${done.reason ? ` (${done.reason})` : ''}`);
     })()
       .catch((error: unknown) => this.o.log.error({ event: 'deploy-stopped', deployment: record.id, err: error }, `${record.namespace}/${record.app} ${record.id} stopped; a restarted deployer resumes it`))

@@ -1,24 +1,28 @@
 // The registry webhook: which bodies it takes, which images a repository matches, and the
 // route: every stored descriptor using the pushed repository deployed with the new tag as
-// version "auto" (202); nothing stored uses it (200); none could start (the refusal's status).
+// version "auto" (202); nothing stored uses it (200); none could start (the refusal's status);
+// a push an app already runs or is deploying starts nothing (200 with that deployment).
 
 import { describe, expect, it } from 'vitest';
-import { imageRepository, parsePushes, retag } from '../../../src/deployer/api/index.js';
+import { imageRepository, parsePushes, retag, runsPushes } from '../../../src/deployer/api/index.js';
 import type { Descriptor } from '../../../src/deployer/descriptor/index.js';
 import { DeployerError } from '../../../src/deployer/service/types.js';
 import { descriptor, SECRET, startApi, text } from './helpers.js';
+
+const DIGEST = `sha256:${'a'.repeat(64)}`;
 
 describe('registry pushes', () => {
   it('takes {repository, tag} or a registry notification envelope; refuses other shapes', () => {
     expect(parsePushes({ repository: 'scalerd/test-app', tag: '7' })).toEqual([{ repository: 'scalerd/test-app', tag: '7' }]);
     expect(parsePushes({
       events: [
-        { action: 'push', target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', repository: 'scalerd/test-app', tag: '7', digest: 'sha256:ab' } },
+        { action: 'push', target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', repository: 'scalerd/test-app', tag: '7', digest: DIGEST } },
         { action: 'push', target: { repository: 'scalerd/test-app', digest: 'sha256:cd' } },
         { action: 'pull', target: { repository: 'scalerd/test-app', tag: '6' } },
       ],
-    })).toEqual([{ repository: 'scalerd/test-app', tag: '7' }]);
-    for (const body of [[], 'x', { repository: 'Scalerd/App', tag: '1' }, { repository: 'a/b', tag: '-bad' }, { repository: 'a/b' }, { events: {} }, { events: [{ action: 'push' }] }]) {
+    })).toEqual([{ repository: 'scalerd/test-app', tag: '7', digest: DIGEST }]);
+    expect(parsePushes({ repository: 'scalerd/test-app', tag: '7', digest: DIGEST })).toEqual([{ repository: 'scalerd/test-app', tag: '7', digest: DIGEST }]);
+    for (const body of [[], 'x', { repository: 'Scalerd/App', tag: '1' }, { repository: 'a/b', tag: '-bad' }, { repository: 'a/b' }, { events: {} }, { events: [{ action: 'push' }] }, { repository: 'a/b', tag: '1', digest: 'sha256:short' }]) {
       expect(() => parsePushes(body)).toThrow(expect.objectContaining({ status: 400, code: 'SCALERD_ERR_API_REQUEST' }));
     }
   });
@@ -44,6 +48,21 @@ describe('registry pushes', () => {
     expect(next.podSpec.containers.map((c) => c.image)).toEqual(['registry:5000/scalerd/test-app:7', 'envoyproxy/envoy:v1.31']);
     expect(next.podSpec.initContainers!.map((c) => c.image)).toEqual(['registry:5000/scalerd/test-app:7']);
     expect(retag(d, [{ repository: 'other/app', tag: '7' }])).toBeUndefined();
+    // With a digest the image is pinned to it.
+    expect(retag(d, [{ repository: 'scalerd/test-app', tag: '7', digest: DIGEST }])!.podSpec.containers[0]!.image).toBe(`registry:5000/scalerd/test-app:7@${DIGEST}`);
+  });
+
+  it('tells whether a deployed descriptor runs a push already: tag, and digest when given', () => {
+    const at = (image: string) => ({ ...descriptor(), podSpec: { containers: [{ name: 'app', image }, { name: 'proxy', image: 'envoyproxy/envoy:v1.31' }] } });
+    const push = { repository: 'scalerd/test-app', tag: '7' };
+    expect(runsPushes(at('registry:5000/scalerd/test-app:7'), [push])).toBe(true);
+    expect(runsPushes(at('registry:5000/scalerd/test-app:6'), [push])).toBe(false);
+    expect(runsPushes(at(`scalerd/test-app:7@${DIGEST}`), [{ ...push, digest: DIGEST }])).toBe(true);
+    // The same tag pushed again with another digest is another image.
+    expect(runsPushes(at(`scalerd/test-app:7@${DIGEST}`), [{ ...push, digest: DIGEST.replace(/a/g, 'b') }])).toBe(false);
+    expect(runsPushes(at('scalerd/test-app:7'), [{ ...push, digest: DIGEST }])).toBe(false);
+    expect(runsPushes(at('other/app:7'), [push])).toBe(false);
+    expect(runsPushes(undefined, [push])).toBe(false);
   });
 });
 
@@ -68,7 +87,7 @@ describe('POST /webhooks/registry', () => {
 
   it('200 when no stored descriptor uses it; 400 for a body of another shape or not JSON', async () => {
     const api = await startApi();
-    expect(await hook(api, { repository: 'nobody/uses-this', tag: '1' })).toMatchObject({ status: 200, body: { started: [], message: expect.stringContaining('nobody/uses-this:1') } });
+    expect(await hook(api, { repository: 'nobody/uses-this', tag: '1' })).toMatchObject({ status: 200, body: { started: [], existing: [], message: expect.stringContaining('nobody/uses-this:1') } });
     expect((await hook(api, { repo: 'x' })).status).toBe(400);
     const bad = await api.call('POST', '/webhooks/registry', { body: '{"repository": "a/b",}', token: null, headers: { 'x-scalerd-webhook-secret': SECRET } });
     expect(bad).toMatchObject({ status: 400, body: { error: { code: 'SCALERD_ERR_API_JSON', message: expect.stringMatching(/^request body:1:\d+: /) } } });

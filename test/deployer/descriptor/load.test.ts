@@ -43,7 +43,7 @@ describe('the examples', () => {
     expect(descriptor.environment).toEqual({ LOG_LEVEL: 'info', SHOP_REGION: 'eu-west-1' });
     expect(descriptor.healthCheck).toEqual({ enabled: true, path: '/health', port: 8080, container: 'app', intervalMs: 500, timeoutMs: 1000, successes: 3, deadlineMs: 30000, expectVersion: true });
     expect(descriptor.webhooks).toEqual([
-      { url: 'https://hooks.example.com/deploys', events: [...DEPLOY_EVENTS] },
+      { url: 'https://hooks.example.com/deploys', events: [...DEPLOY_EVENTS], secretRef: { name: 'deploy-hooks', key: 'signing-secret' } },
       { url: 'https://chat.example.com/hooks/ops', events: ['failed', 'rolled-back'] },
     ]);
     // Fields the deployer does not read pass through untouched.
