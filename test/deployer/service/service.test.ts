@@ -1,5 +1,5 @@
 // The deployer service on the real bed: one deployment per app at a time, nothing changed
-// when etcd is down, and a deployer process killed in any phase, whose deployment the next
+// when etcd is down, and a deployer process killed in any of 11 phases, whose deployment the next
 // deployer completes or rolls back under constant load, with zero failed requests and
 // never a moment without a backend.
 
@@ -70,7 +70,7 @@ describe('DeployerService', () => {
 describe('a deployer process killed between phases', () => {
   const KILL_POINTS: { phase: Phase; env?: Record<string, string> }[] = [
     { phase: 'accepted' }, { phase: 'creating' }, { phase: 'waiting-ready' }, { phase: 'health-checking' }, { phase: 'registering' },
-    { phase: 'waiting-lb' }, { phase: 'switching' }, { phase: 'verifying' }, { phase: 'draining' },
+    { phase: 'waiting-lb' }, { phase: 'switching' }, { phase: 'verifying' }, { phase: 'baking' }, { phase: 'draining' },
     { phase: 'rolling-back', env: { UNHEALTHY: '1' } },
   ];
 
@@ -128,6 +128,7 @@ describe('a deployer process killed between phases', () => {
     expect(frontendWrites).not.toContain(null);
     // Killed once traffic had moved, it completes; before, it rolls back.
     expect(outcomes).toContain('verifying: SUCCESS');
+    expect(outcomes).toContain('baking: SUCCESS');
     expect(outcomes).toContain('draining: SUCCESS');
     expect(outcomes).toContain('waiting-lb: FAILURE');
     expect(outcomes).toContain('rolling-back: FAILURE');
