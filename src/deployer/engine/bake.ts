@@ -42,6 +42,8 @@ export async function watchBake(deps: BakeDeps, backend: string, thresholds: Bak
   let revisionAtEnd: number | undefined;
   let silentMs = 0;
   const endsAt = bake.startedAt + thresholds.durationMs;
+  // A watch that begins late (a resume, a step retried after etcd's return) gives lb-sync its grace from now.
+  const reportBy = Math.max(endsAt, deps.now()) + deps.reportGraceMs;
   for (;;) {
     const asked = deps.now();
     try {
@@ -61,7 +63,7 @@ export async function watchBake(deps: BakeDeps, backend: string, thresholds: Bak
     const verdict = bakeVerdict({ counts: figures, down, thresholds, elapsedMs: figures.elapsedMs, reportedSinceEnd: revisionAtEnd !== undefined && lastRevision > revisionAtEnd });
     if (verdict.kind === 'breach') return { verdict: 'breach', figures, breached: verdict.breached };
     if (verdict.kind === 'clean') return { verdict: 'clean', figures, breached: [] };
-    if (now > endsAt + deps.reportGraceMs + silentMs) {
+    if (now > reportBy + silentMs) {
       throw new DeployFailure(`lb-sync reported no traffic of ${backend} for ${deps.reportGraceMs} ms after the bake's end, so the bake cannot be judged (is lb-sync running, and as new as the deployer?)`);
     }
     await deps.wait(deps.pollMs, signal);

@@ -121,7 +121,9 @@ export class DeployerService implements Deployer {
   /** A pass in a second, for a deployment that stopped and is to be resumed once its lock is free. */
   #reconcileSoon(): void {
     if (this.#stopping.signal.aborted) return;
-    void this.o.engine.wait(1_000, this.#stopping.signal).then(() => this.reconcile()).catch(() => undefined);
+    void this.o.engine.wait(1_000, this.#stopping.signal).then(() => this.reconcile()).catch((error: unknown) => {
+      if (!this.#stopping.signal.aborted) this.o.log.error({ event: 'reconcile-failed', code: 'SCALERD_ERR_DEPLOY_RECONCILE', err: error }, `reconcile failed: ${(error as Error).message}; the next pass tries again`);
+    });
   }
 
   async rollback(namespace: string, app: string): Promise<DeploymentRecord> {
