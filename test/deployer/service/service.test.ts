@@ -86,7 +86,10 @@ describe('a deployer process killed between phases', () => {
       for (const point of KILL_POINTS) {
         const before = Number(await serving());
         const version = before + 1;
-        const child = spawn(process.execPath, [BUNDLE], {
+        // --preserve-symlinks-main: in a worktree whose node_modules is a symlink, the bundle's
+        // own URL must stay under this tree, or the descriptor schema it reads (a path relative to
+        // it) would be the other tree's.
+        const child = spawn(process.execPath, ['--preserve-symlinks-main', BUNDLE], {
           cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
           env: { ...process.env, ETCD_URL: bed.world.etcd.url, KUBECONFIG_FILE: bed.kubeconfig, LB_URL: bed.lbUrl, VERSION: String(version), APP_ENV: JSON.stringify(point.env ?? {}), LOCK_TTL: '2' },
         });
