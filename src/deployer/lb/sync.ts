@@ -74,6 +74,8 @@ export class LbSync {
   /** A config that haproxy rejected or failed to load, not retried until the next resync. */
   private failed: { readonly config: string; readonly error: string } | undefined;
   private stored = new Map<string, string>();
+  /** The traffic statuses being written, off the loop (writeTraffic). */
+  private trafficWrite: Promise<void> | undefined;
   private readonly loop: Promise<void>;
 
   private constructor(private readonly options: LbSyncOptions) {
@@ -105,6 +107,7 @@ export class LbSync {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    await this.trafficWrite;
     await this.unwatch?.();
   }
 
@@ -299,7 +302,13 @@ export class LbSync {
     const at = this.options.clock.now();
     const writes: StatusWrite[] = [...traffic].map(([key, value]) => ({ op: 'put' as const, key, value: JSON.stringify({ ...value, at }) }));
     for (const key of this.stored.keys()) if (key.startsWith(TRAFFIC_STATUS_PREFIX) && !traffic.has(key)) writes.push({ op: 'delete', key });
-    await this.write(writes);
+    // IMPORTANT: off the loop, one write at a time (a poll whose write finds one in flight
+    // skips its own; the next poll's is as fresh): etcd's fsync of these puts, four a second
+    // during a bake, must not hold up a switch waiting behind the poll.
+    if (writes.length === 0 || this.trafficWrite) return;
+    this.trafficWrite = this.write(writes)
+      .catch((error: unknown) => this.log.warn({ event: 'health-poll-failed', err: error }, `writing traffic statuses failed: ${(error as Error).message}`))
+      .finally(() => { this.trafficWrite = undefined; });
   }
 
   private async write(writes: readonly StatusWrite[]): Promise<void> {
