@@ -19,6 +19,14 @@
 // The load runs in a child process (this file, SCALERD_BLUEGREEN_LOAD set), so that it
 // shares no event loop with the deployer: the tests' open-loop load (test/deployer/load.ts)
 // at RATE requests a second.
+//
+// The bake (issue 13): BAD_DEPLOYS versions that pass their checks, take the traffic and
+// crash CRASH_AFTER_S s after they started (the test app's CRASH_AFTER_SECONDS), under the
+// same load: from the crash to the old version serving again (the switch back as the
+// deployer saw lb-sync acknowledge it), and the requests that failed during the bake and
+// after the switch back. Baseline, in the same run: the same bad version with the bake off
+// (bake.durationMs 0, the deployer as it was): the requests that failed in the
+// NO_BAKE_WINDOW_MS after its crash (it keeps the traffic; nothing switches it back).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
@@ -32,7 +40,7 @@ import pino from 'pino';
 import { DeployerService } from '../src/deployer/service/service.js';
 import { frontendKey } from '../src/deployer/lb/layout.js';
 import { TEST_APP_SERVER } from '../src/sim/process/table.js';
-import { HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../test/deployer/bed.js';
+import { HOST, helloDescriptor, startDeployerBed, watchCrash, type DeployerBed } from '../test/deployer/bed.js';
 import { freePort, httpGet, tempDir, waitFor } from '../test/deployer/infra.js';
 import { startLoad } from '../test/deployer/load.js';
 import type { BenchResult } from './run.js';
@@ -387,6 +395,63 @@ async function runSeed(etcd: Etcd3, dir: string): Promise<{ figures: MethodFigur
   }
 }
 
+
+// --- the bake: bad versions switched back, against the bake off -----------------------------
+
+const BAD_DEPLOYS = 3;
+const CRASH_AFTER_S = 6;
+const BAKE_MS = 20_000;
+const NO_BAKE_WINDOW_MS = 10_000;
+
+type BakeRun = { detectionMs: number[]; decisionMs: number[]; failedInBake: number[]; requestsInBake: number[]; failedAfterBack: number; noBakeFailed: number[]; noBakeRequests: number[] };
+
+async function runBake(bed: DeployerBed, dir: string): Promise<BakeRun> {
+  const deployer = new DeployerService({ store: bed.store({ lockTtlSeconds: 15 }), engine: bed.engine, log: pino({ level: 'silent' }) });
+  const deploy = async (env: Record<string, string>, bakeMs: number) => {
+    const record = await deployer.deploy(helloDescriptor('auto', env, { bake: { durationMs: bakeMs } }));
+    const crash = watchCrash(bed.sim, record.version, CRASH_AFTER_S);
+    await deployer.idle();
+    crash.stop();
+    return { done: (await deployer.get(record.namespace, record.app, record.id))!, crashAt: crash.crashAt() };
+  };
+  const bad = { CRASH_AFTER_SECONDS: String(CRASH_AFTER_S) };
+  const load = await startLoadChild({ url: bed.lbUrl, host: HOST, out: join(dir, 'bake-load.json'), maxDurationMs: 300_000 });
+  try {
+    await sleep(1_000);
+    const baked: { crashAt: number; decisionAt: number; switchingAt: number; backAt: number; endAt: number }[] = [];
+    for (let i = 0; i < BAD_DEPLOYS; i++) {
+      const { done, crashAt } = await deploy(bad, BAKE_MS);
+      const backAt = (await deployer.logs(done.namespace, done.app, done.id)).find((l) => /switched back to/.test(l.message))?.at;
+      if (done.status !== 'FAILURE' || crashAt === undefined || backAt === undefined) throw new Error(`bake: the bad version ${done.version} ended ${done.status}: ${done.reason}`);
+      const at = (phase: string) => done.phases.find((p) => p.phase === phase)!.at;
+      baked.push({ crashAt, decisionAt: at('rolling-back'), switchingAt: at('switching'), backAt, endAt: Date.now() });
+    }
+    const unbaked: { crashAt: number }[] = [];
+    for (let i = 0; i < BAD_DEPLOYS; i++) {
+      const { done, crashAt } = await deploy(bad, 0);
+      if (done.status !== 'SUCCESS' || crashAt === undefined) throw new Error(`bake off: the bad version ${done.version} ended ${done.status}: ${done.reason}`);
+      await sleep(Math.max(0, crashAt + NO_BAKE_WINDOW_MS - Date.now()));
+      unbaked.push({ crashAt });
+      // Not counted: a good version takes the traffic back for the next round.
+      const good = await deploy({}, 0);
+      if (good.done.status !== 'SUCCESS') throw new Error(`bake off: the good version ${good.done.version} ended ${good.done.status}: ${good.done.reason}`);
+    }
+    const { rows } = await load.stop();
+    const count = (from: number, to: number) => rows.filter((r) => r[0] >= from && r[0] < to);
+    return {
+      detectionMs: baked.map((b) => b.backAt - b.crashAt),
+      decisionMs: baked.map((b) => b.decisionAt - b.crashAt),
+      failedInBake: baked.map((b) => count(b.switchingAt, b.backAt).filter(failed).length),
+      requestsInBake: baked.map((b) => count(b.switchingAt, b.backAt).length),
+      failedAfterBack: baked.reduce((n, b) => n + count(b.backAt, b.endAt).filter(failed).length, 0),
+      noBakeFailed: unbaked.map((u) => count(u.crashAt, u.crashAt + NO_BAKE_WINDOW_MS).filter(failed).length),
+      noBakeRequests: unbaked.map((u) => count(u.crashAt, u.crashAt + NO_BAKE_WINDOW_MS).length),
+    };
+  } finally {
+    load.kill();
+  }
+}
+
 // --- the benchmark --------------------------------------------------------------------------
 
 const s = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(ms < 10_000 ? 3 : 1)} s` : 'never');
@@ -397,6 +462,7 @@ export async function run(): Promise<BenchResult> {
   try {
     bed = await startDeployerBed();
     const scalerd = await runScalerd(bed, dir);
+    const bake = await runBake(bed, dir);
     const seed = await runSeed(bed.etcd, dir);
     const a = scalerd.figures;
     const b = seed.figures;
@@ -415,6 +481,12 @@ export async function run(): Promise<BenchResult> {
       seedStartToAllNewP50Ms: b.startToAllNewP50Ms, seedStartToAllNewP50MsAt20sWait: b.startToAllNewP50Ms + SEED_DEFAULT_WAIT_MS - SEED_WAIT_MS,
       seedPollMs: POLL_MS, seedWaitMs: SEED_WAIT_MS, seedDefaultWaitAddsMs: seedWaitAddsMs, seedFailedBeforeReload: seed.failedBeforeReload, seedFailedElsewhere: b.failed - seed.failedBeforeReload, seedReloads: seed.reloads, seedReloadP50Ms: seed.reloadP50Ms, seedPollerErrors: seed.errors.length,
       targetAllNewP99Ms: TARGET_ALL_NEW_MS,
+      bakeBadDeploys: BAD_DEPLOYS, bakeCrashAfterMs: CRASH_AFTER_S * 1000, bakeDurationMs: BAKE_MS,
+      bakeCrashToSwitchBackP50Ms: percentile(bake.detectionMs, 50), bakeCrashToSwitchBackMaxMs: Math.max(...bake.detectionMs),
+      bakeCrashToBreachP50Ms: percentile(bake.decisionMs, 50),
+      bakeFailedP50: percentile(bake.failedInBake, 50), bakeFailedMax: Math.max(...bake.failedInBake), bakeRequestsP50: percentile(bake.requestsInBake, 50),
+      bakeFailedAfterSwitchBack: bake.failedAfterBack,
+      noBakeWindowMs: NO_BAKE_WINDOW_MS, noBakeFailedP50: percentile(bake.noBakeFailed, 50), noBakeRequestsP50: percentile(bake.noBakeRequests, 50),
       ...Object.fromEntries(a.deploys.flatMap((d) => [[`scalerdV${d.version}FirstNewMs`, d.firstNewMs], [`scalerdV${d.version}AllNewMs`, d.allNewMs], [`scalerdV${d.version}Failed`, d.failed]])),
       ...Object.fromEntries(b.deploys.flatMap((d) => [[`seedV${d.version}FirstNewMs`, d.firstNewMs], [`seedV${d.version}AllNewMs`, d.allNewMs], [`seedV${d.version}Failed`, d.failed]])),
     };
@@ -426,7 +498,10 @@ export async function run(): Promise<BenchResult> {
       summary: `${DEPLOYS} deploys at ${Math.round(a.ratePerS)} req/s (seed: ${Math.round(b.ratePerS)}; 1 in ${NEW_CONNECTION_EVERY} on a new connection; ≥ ${TARGET_RATE}/s ${rateMet ? 'met' : 'MISSED'}). `
         + `scalerd: ${latencies(a)}, ${failures(a)} (target p99 < 1 s to 100% new and 0 failed: ${met ? 'met' : 'MISSED'}); `
         + `seed's method (${POLL_MS / 1000} s poll + plain reload, fixed ${SEED_WAIT_MS / 1000} s wait): ${latencies(b)}, ${failures(b)}; ${seed.failedBeforeReload} of them sent between a switch and the reload that applied it (the old version already stopped), ${b.failed - seed.failedBeforeReload} elsewhere (plain reloads); ${seed.reloads} reloads; `
-        + `deploy start → 100% new p50: scalerd ${s(a.startToAllNewP50Ms)}, seed ${s(b.startToAllNewP50Ms)} (${s(b.startToAllNewP50Ms + SEED_DEFAULT_WAIT_MS - SEED_WAIT_MS)} with its default 20 s wait, +${seedWaitAddsMs / 1000} s over ${DEPLOYS} deploys)`,
+        + `deploy start → 100% new p50: scalerd ${s(a.startToAllNewP50Ms)}, seed ${s(b.startToAllNewP50Ms)} (${s(b.startToAllNewP50Ms + SEED_DEFAULT_WAIT_MS - SEED_WAIT_MS)} with its default 20 s wait, +${seedWaitAddsMs / 1000} s over ${DEPLOYS} deploys); `
+        + `bake: ${BAD_DEPLOYS} versions crashing ${CRASH_AFTER_S} s after start, crash → old version serving again p50 ${s(percentile(bake.detectionMs, 50))} / max ${s(Math.max(...bake.detectionMs))} `
+        + `(breach seen p50 ${s(percentile(bake.decisionMs, 50))}), failed during the bake p50 ${percentile(bake.failedInBake, 50)} / max ${Math.max(...bake.failedInBake)} of ~${percentile(bake.requestsInBake, 50)}, ${bake.failedAfterBack} after the switch back; `
+        + `bake off (as before): ${percentile(bake.noBakeFailed, 50)} of ${percentile(bake.noBakeRequests, 50)} failed in the ${NO_BAKE_WINDOW_MS / 1000} s after the crash, and the bad version kept the traffic`,
     };
   } finally {
     await bed?.stop();

@@ -29,7 +29,7 @@ import { policyFromFlags, type PolicyFlags } from './deployer-policy.js';
 
 type Options = LogFlags & KubeOptions & EtcdFlags & PolicyFlags & {
   lbUrl?: string; listen: string; tokenFile?: string; webhookSecretFile?: string; webhookSigningSecretFile?: string;
-  webhookTolerance: number; lockTtl: number; history: number;
+  webhookTolerance: number; lockTtl: number; history: number; reconcileEvery: number;
 };
 
 const env = envOption('SCALERD_DEPLOYER_');
@@ -49,7 +49,8 @@ export function registerDeployer(program: Command, io: CliIo, setExit: (code: Ex
     .addOption(env(new Option('--webhook-hosts <list>', 'hosts descriptors\' webhooks may call, comma-separated (name, *.domain or IP; internal ones allowed only so); default: any public host'), 'WEBHOOK_HOSTS'))
     .addOption(env(new Option('--webhook-allow-http', 'let descriptors\' webhooks use http:// (default: https only)').default(false), 'WEBHOOK_ALLOW_HTTP'))
     .addOption(env(new Option('--lock-ttl <seconds>', 'an app\'s lock outlives a dead deployer this long, 1 to 3600').default(15).argParser(wholeNumberArg(1, 3600)), 'LOCK_TTL'))
-    .addOption(env(new Option('--history <n>', 'deployments kept per app').default(20).argParser(wholeNumberArg(1, MAX_HISTORY)), 'HISTORY')), 'SCALERD_DEPLOYER_')
+    .addOption(env(new Option('--history <n>', 'deployments kept per app').default(20).argParser(wholeNumberArg(1, MAX_HISTORY)), 'HISTORY'))
+    .addOption(env(new Option('--reconcile-every <seconds>', 'between reconciles of what runs with the records (resume, remove orphans), 1 to 3600').default(60).argParser(wholeNumberArg(1, 3600)), 'RECONCILE_EVERY')), 'SCALERD_DEPLOYER_')
     .action(async (options: Options) => setExit(await runDeployer(options, io)));
 }
 
@@ -85,7 +86,10 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
   const etcd = connectEtcd(connection, { clock: io.clock });
   const now = () => io.clock.now();
   const deployer = new DeployerService({
-    store: new DeployerStore(etcd, { lockTtlSeconds: options.lockTtl, historyLimit: options.history }),
+    store: new DeployerStore(etcd, {
+      lockTtlSeconds: options.lockTtl, historyLimit: options.history, wait,
+      onLockTrouble: (event, error) => log.warn({ event: event === 'lost' ? 'lock-lost' : 'lock-keepalive-failed', err: error }, `app lock: ${error.message}`),
+    }),
     engine: { cluster: createDeployerCluster(deps), lb: etcdLoadBalancer(etcd, { now, wait }), look: lookThrough(lbUrl.href), now, wait, timings: DEFAULT_TIMINGS },
     webhooks: { secrets: createSecretReader(deps), policy: policy.webhooks, now },
     log,
@@ -111,8 +115,12 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
 
   // io.signal may have fired while starting: aborted() is read, not only listened for.
   const stopping = io.signal ?? new AbortController().signal;
+  // On start: what a previous deployer left RUNNING is resumed (waiting for its lock), then
+  // reconciles run every --reconcile-every (the first at once: orphans, stale deployments).
   const resuming = deployer.resumeAll(stopping).catch((error: unknown) => {
     if (!stopping.aborted) log.error({ event: 'resume-failed', err: error }, `resuming deployments failed: ${(error as Error).message}`);
+  }).then(() => {
+    if (!stopping.aborted) deployer.reconcileEvery(options.reconcileEvery * 1000);
   });
   await new Promise<void>((resolve) => (stopping.aborted ? resolve() : stopping.addEventListener('abort', () => resolve(), { once: true })));
   log.info({ event: 'stopping' }, 'stopping: no new requests; deployments under way stop between steps and resume in the next deployer');

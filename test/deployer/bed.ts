@@ -1,8 +1,10 @@
 // The deployer's real test bed: etcd, haproxy with lb-sync (lb/helpers.ts), the simulated
 // cluster running the test app as real processes, and the engine's dependencies over them.
 
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { timerSleep } from '../../src/actuate/types.js';
+import { systemClock } from '../../src/clock.js';
+import { connectEtcd } from '../../src/deployer/etcd/connection.js';
 import { checkDescriptorText, type Descriptor } from '../../src/deployer/descriptor/index.js';
 import { DEFAULT_TIMINGS, type EngineDeps } from '../../src/deployer/engine/engine.js';
 import { etcdLoadBalancer } from '../../src/deployer/state/etcd-lb.js';
@@ -30,6 +32,8 @@ export type DeployerBed = {
   readonly lbUrl: string;
   readonly engine: Omit<EngineDeps, 'records'>;
   store(options?: { lockTtlSeconds?: number }): DeployerStore;
+  /** A client of the bed's etcd as the product makes one (deadlines, watch back-off). */
+  connect(): Etcd3;
   stop(): Promise<void>;
 };
 
@@ -38,7 +42,9 @@ export async function startDeployerBed(options: { sync?: Partial<LbSyncOptions> 
   const world = await startWorld();
   world.startSync(options.sync);
   const sim = await startSim({ nodes: 3, podsPerNode: 0, speed: 10 });
-  const etcd = new Etcd3({ hosts: world.etcd.url });
+  // As `scalerd deployer` connects (deadlines on every call): an etcd outage shows as the product sees it.
+  const connect = () => connectEtcd({ hosts: [world.etcd.url] }, { clock: systemClock });
+  const etcd = connect();
   const lbUrl = `http://${world.haproxy.host}:${world.haproxy.port}`;
   const kubeconfig = kubeconfigFile(sim);
   const kube = createKubeDeps({ target: loadKubeConfig({ kubeconfig }), clientId: 'deployer-test' });
@@ -58,7 +64,7 @@ export async function startDeployerBed(options: { sync?: Partial<LbSyncOptions> 
     timings: TEST_TIMINGS,
   };
   return {
-    world, sim, etcd, kubeconfig, lbUrl, engine,
+    world, sim, etcd, kubeconfig, lbUrl, engine, connect,
     store: (options = {}) => new DeployerStore(etcd, { lockTtlSeconds: options.lockTtlSeconds ?? 10, historyLimit: 50 }),
     async stop() {
       etcd.close();
@@ -68,11 +74,13 @@ export async function startDeployerBed(options: { sync?: Partial<LbSyncOptions> 
   };
 }
 
-/** The test app's descriptor for `hello` at HOST, fast health checks; `env` switches the app's faults on. */
-/** The hello app's descriptor as a user writes it (what `scalerd deploy -f` reads). */
+/**
+ * The hello app's descriptor as a user writes it (what `scalerd deploy -f` reads): at HOST,
+ * fast health checks, a 1 s drain and a 1 s bake; `env` switches the app's faults on.
+ */
 export function helloDocument(version: number | 'auto', env: Record<string, string> = {}, more: object = {}): Record<string, unknown> {
   return {
-    namespace: 'default', appName: 'hello', version, replicas: 2, frontends: [HOST], drainDelayMs: 1000,
+    namespace: 'default', appName: 'hello', version, replicas: 2, frontends: [HOST], drainDelayMs: 1000, bake: { durationMs: 1000 },
     healthCheck: { intervalMs: 200, timeoutMs: 500, successes: 2, deadlineMs: 6000 },
     podSpec: { containers: [{ name: 'app', image: 'scalerd/test-app:1', ports: [{ name: 'http', containerPort: 8080 }], env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
     ...more,
@@ -83,4 +91,24 @@ export function helloDescriptor(version: number | 'auto', env: Record<string, st
   const result = checkDescriptorText(JSON.stringify(helloDocument(version, env, more)), 'inline');
   if (!result.ok) throw new Error(JSON.stringify(result.diagnostics));
   return result.descriptor;
+}
+
+/**
+ * When the pods of `version` crash with the test app's CRASH_AFTER_SECONDS: the first pod's
+ * start (the test app's first log line, read while the pods exist) plus `seconds`. Polls
+ * every 20 ms until stop().
+ */
+export function watchCrash(sim: Sim, version: number, seconds: number): { crashAt(): number | undefined; stop(): void } {
+  const started = new Map<string, number>();
+  const timer = setInterval(() => {
+    for (const p of sim.processes.list()) {
+      if (!p.pod.startsWith(`hello-${version}-`) || started.has(p.pod)) continue;
+      const line = /^(\S+) \S+ v\d+: listening/m.exec(sim.processes.logs(p.namespace, p.pod) ?? '');
+      if (line) started.set(p.pod, Date.parse(line[1]!));
+    }
+  }, 20);
+  return {
+    crashAt: () => (started.size === 0 ? undefined : Math.min(...started.values()) + seconds * 1000),
+    stop: () => clearInterval(timer),
+  };
 }

@@ -39,7 +39,7 @@ afterAll(async () => {
 function descriptorFile(version: string, env: Record<string, string> = {}): string {
   const path = join(dir, `hello-${version}-${Object.keys(env).join('-') || 'ok'}.json`);
   writeFileSync(path, JSON.stringify({
-    namespace: 'default', appName: 'hello', version: 'auto', replicas: 2, frontends: [HOST], drainDelayMs: 500,
+    namespace: 'default', appName: 'hello', version: 'auto', replicas: 2, frontends: [HOST], drainDelayMs: 500, bake: { durationMs: 500 },
     healthCheck: { intervalMs: 200, timeoutMs: 500, successes: 2, deadlineMs: 6000 },
     podSpec: { containers: [{ name: 'app', image: `scalerd/test-app:${version}`, ports: [{ name: 'http', containerPort: 8080 }], env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
   }, null, 2));

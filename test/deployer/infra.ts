@@ -72,6 +72,10 @@ export type EtcdServer = {
   stop(options?: { keepData?: boolean }): Promise<void>;
   /** Stops it keeping the data, and starts it again on the same ports and data: a new handle. */
   restart(): Promise<EtcdServer>;
+  /** SIGKILL, as a crashed etcd: no clean shutdown, the data kept; resolves once it is gone. */
+  kill(): Promise<void>;
+  /** Starts it again (after kill or stop) on the same ports and data: a new handle. */
+  start(): Promise<EtcdServer>;
 };
 
 /** etcd's server certificate; with `clientCa`, clients must present a certificate it signed (--client-cert-auth). */
@@ -109,6 +113,10 @@ export async function startEtcd(options: { port?: number; peerPort?: number; dat
       await etcd.stop({ keepData: true });
       return startEtcd({ ...options, port, peerPort: peer, dataDir });
     },
+    async kill() {
+      await stopProcess(spawned, 'SIGKILL');
+    },
+    start: () => startEtcd({ ...options, port, peerPort: peer, dataDir }),
   };
   try {
     await waitFor('etcd to answer /health', async () => {

@@ -15,6 +15,7 @@ export function withDefaults(document: DescriptorDocument): Descriptor {
     environment: { ...document.environment },
     healthCheck: healthCheckOf(document),
     drainDelayMs: document.drainDelayMs ?? DEFAULTS.drainDelayMs,
+    bake: { ...DEFAULTS.bake, ...document.bake },
     webhooks: (document.webhooks ?? []).map((w) => ({ url: w.url, events: w.events ?? [...DEPLOY_EVENTS], ...(w.secretRef ? { secretRef: { ...w.secretRef } } : {}) })),
   };
 }

@@ -52,6 +52,8 @@ export type SecretKeyRef = { readonly name: string; readonly key: string };
 
 export type WebhookDocument = { url: string; events?: DeployEvent[]; secretRef?: SecretKeyRef };
 
+export type BakeDocument = { durationMs?: number; max5xxPercent?: number; maxConnectionErrors?: number; maxServersDown?: number };
+
 /** The descriptor as written, after it passed the JSON Schema. */
 export type DescriptorDocument = {
   $schema?: string;
@@ -65,6 +67,7 @@ export type DescriptorDocument = {
   environment?: Record<string, string>;
   healthCheck?: HealthCheckDocument;
   drainDelayMs?: number;
+  bake?: BakeDocument;
   webhooks?: WebhookDocument[];
 };
 
@@ -94,6 +97,22 @@ export type Webhook = {
   readonly secretRef?: SecretKeyRef;
 };
 
+/**
+ * After the switch, the new version serves with the old one kept running for `durationMs`;
+ * haproxy's counters for the new backend (reported by lb-sync) must stay within these
+ * limits, or traffic goes back at once (docs/deployer-descriptor.md, Bake).
+ */
+export type Bake = {
+  /** 0: no bake. */
+  readonly durationMs: number;
+  /** Of the new backend's responses during the bake, in percent. */
+  readonly max5xxPercent: number;
+  /** Failed connections to its servers (haproxy's econ). */
+  readonly maxConnectionErrors: number;
+  /** Times one of its servers went DOWN in haproxy's health checks. */
+  readonly maxServersDown: number;
+};
+
 /** A checked descriptor with every default applied. */
 export type Descriptor = {
   readonly namespace: string;
@@ -106,6 +125,7 @@ export type Descriptor = {
   readonly healthCheck: HealthCheck;
   /** How long the old version keeps running after the switch. */
   readonly drainDelayMs: number;
+  readonly bake: Bake;
   readonly webhooks: readonly Webhook[];
 };
 
@@ -113,6 +133,7 @@ export type Descriptor = {
 export const DEFAULTS = {
   replicas: 1,
   drainDelayMs: 30_000,
+  bake: { durationMs: 30_000, max5xxPercent: 1, maxConnectionErrors: 0, maxServersDown: 0 },
   healthCheck: { enabled: true, path: '/health', intervalMs: 1_000, timeoutMs: 2_000, successes: 3, deadlineMs: 60_000, expectVersion: true },
 } as const;
 

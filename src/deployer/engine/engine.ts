@@ -6,15 +6,27 @@
 //
 // Failure before the switch removes the new version and never touches the old (R1).
 // Failure at or after it points the frontends back at the old version, which still runs,
-// then removes the new (R3). The old version is removed only after the new one is
-// verified, and only after the drain delay.
+// then removes the new (R3). After the switch the new version bakes (bake.ts): haproxy's
+// counters for it must stay within the descriptor's limits for the bake's duration, or
+// traffic goes back at once. The old version is removed only after a clean bake, and not
+// before the drain delay has passed since the switch.
+//
+// etcd not answering fails no step: the step waits (back-off, up to retryMaxMs apart) and
+// runs again from its start, for as long as etcd is away (every step is idempotent). A
+// write refused by the app's lock (LockLostError) stops the deployment where it is: whoever
+// holds the lock now completes or rolls it back.
 
-import { type Descriptor, trafficPort } from '../descriptor/index.js';
-import { versionManifests } from '../manifests/index.js';
+import type { Logger } from 'pino';
+import { DEFAULTS, type Bake, type Descriptor } from '../descriptor/index.js';
 import type { AppVersionRef, DeployerCluster } from '../../ports/deployer.js';
-import { type DeploymentRecord, type Phase, enter } from '../state/records.js';
-import { checkHealth, httpProbe, type Probe } from './health.js';
-import type { Awaited, BackendServer, Look, LoadBalancer, Records } from './ports.js';
+import { type DeploymentRecord, type Phase, type RecordChange, enter, enteredAt } from '../state/records.js';
+import { bakeBaseline, describeFigures, watchBake } from './bake.js';
+import { BakeBreachError, DeployFailure, isEtcdUnavailable, isLockLost } from './errors.js';
+import type { Probe } from './health.js';
+import type { Awaited, BackendServer, Fence, Look, LoadBalancer, Records } from './ports.js';
+import { createVersion, healthCheck, readyServers, type StepContext, waitReady } from './prepare.js';
+
+export { DeployFailure } from './errors.js';
 
 export type EngineTimings = {
   /** For every pod of the new version to be Ready (default 10 min, as Argo's progress deadline). */
@@ -24,11 +36,19 @@ export type EngineTimings = {
   /** Answers in a row from the new version through haproxy, per hostname (default 5). */
   readonly verifyAnswers: number;
   readonly verifyDeadlineMs: number;
-  /** Between looks at pods and at haproxy's answers. */
+  /** Between looks at pods, at haproxy's answers and at lb-sync's traffic reports. */
   readonly pollMs: number;
+  /** Waiting for etcd: the first retry after this, doubling up to retryMaxMs (defaults 250 ms and 2 s). */
+  readonly retryMinMs: number;
+  readonly retryMaxMs: number;
+  /** How long past a bake's end lb-sync may report nothing before the bake fails (default 15 s). */
+  readonly bakeReportGraceMs: number;
 };
 
-export const DEFAULT_TIMINGS: EngineTimings = { readyDeadlineMs: 600_000, lbDeadlineMs: 20_000, verifyAnswers: 5, verifyDeadlineMs: 30_000, pollMs: 250 };
+export const DEFAULT_TIMINGS: EngineTimings = {
+  readyDeadlineMs: 600_000, lbDeadlineMs: 20_000, verifyAnswers: 5, verifyDeadlineMs: 30_000, pollMs: 250,
+  retryMinMs: 250, retryMaxMs: 2_000, bakeReportGraceMs: 15_000,
+};
 
 export type EngineDeps = {
   readonly cluster: DeployerCluster;
@@ -40,17 +60,25 @@ export type EngineDeps = {
   readonly timings: EngineTimings;
   /** The health probe for a version (default: HTTP GET, httpProbe). */
   readonly probe?: (expectedVersion: string | undefined) => Probe;
+  /** The app lock's fence: every etcd write of the deployment carries it (the service sets it). */
+  readonly fence?: Fence;
+  /** Structured events beside the deployment's own log: waits for etcd, the bake's verdict. */
+  readonly logger?: Logger;
 };
 
-/** A version's every trace: its backend in the load balancer, its Service, its Deployment (and pods). */
-export async function removeVersion(deps: Pick<EngineDeps, 'lb' | 'cluster'>, ref: AppVersionRef): Promise<void> {
-  await deps.lb.unregister(deps.lb.backendId(ref.namespace, ref.app, ref.version));
+/**
+ * A version's every trace: its backend in the load balancer (and its bake), its Service,
+ * its Deployment (and pods). IMPORTANT: the backend first: with a fence, a holder that lost
+ * its lock is stopped there, before it deletes anything in Kubernetes.
+ */
+export async function removeVersion(deps: Pick<EngineDeps, 'lb' | 'cluster' | 'fence'>, ref: AppVersionRef): Promise<void> {
+  await deps.lb.unregister(deps.lb.backendId(ref.namespace, ref.app, ref.version), deps.fence);
   await deps.cluster.deleteService(ref);
   await deps.cluster.deleteDeployment(ref);
 }
 
-/** A step's failure, with why; whether traffic had moved is the record's `switched`, which decides the rollback. */
-export class DeployFailure extends Error {}
+/** The delay before the `attempt`-th retry while etcd does not answer. */
+export const retryDelay = (t: Pick<EngineTimings, 'retryMinMs' | 'retryMaxMs'>, attempt: number): number => Math.min(t.retryMinMs * 2 ** Math.max(0, attempt - 1), t.retryMaxMs);
 
 export class Deployment {
   #record: DeploymentRecord;
@@ -67,6 +95,10 @@ export class Deployment {
     return { namespace: this.#record.namespace, app: this.#record.app, version: this.#record.version };
   }
 
+  get #context(): StepContext {
+    return { deps: this.deps, descriptor: this.descriptor, record: this.#record, log: (message) => this.log(message) };
+  }
+
   #backend(version: number): string {
     return this.deps.lb.backendId(this.#record.namespace, this.#record.app, version);
   }
@@ -75,108 +107,80 @@ export class Deployment {
     await this.deps.records.log(this.#record, { at: this.deps.now(), level, message });
   }
 
-  async enter(phase: Phase, more: Partial<Pick<DeploymentRecord, 'status' | 'reason' | 'switched'>> = {}): Promise<void> {
+  async enter(phase: Phase, more: RecordChange = {}): Promise<void> {
     this.#record = enter(this.#record, phase, this.deps.now(), more);
     await this.deps.records.save(this.#record);
   }
 
+  /** The descriptor's bake, its defaults filled in for a record written before bakes existed. */
+  get #bake(): Bake {
+    return { ...DEFAULTS.bake, ...(this.descriptor.bake as Partial<Bake> | undefined) };
+  }
+
+  /**
+   * Runs `step` until it gets through: while etcd does not answer it waits (doubling from
+   * retryMinMs to retryMaxMs) and runs the step again from its start. Anything else, and a
+   * stop, goes to the caller.
+   */
+  async #persist<T>(step: () => Promise<T>, signal: AbortSignal): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await step();
+      } catch (error) {
+        if (!isEtcdUnavailable(error) || signal.aborted) throw error;
+        const retryInMs = retryDelay(this.deps.timings, attempt);
+        this.deps.logger?.warn(
+          { event: 'deploy-etcd-retry', code: error.code, deployment: this.#record.id, phase: this.#record.phase, attempt, retryInMs, err: error },
+          `${this.#record.namespace}/${this.#record.app} ${this.#record.id}: ${error.message}; trying ${this.#record.phase} again in ${retryInMs} ms`,
+        );
+        await this.deps.wait(retryInMs, signal);
+      }
+    }
+  }
+
   /** From `creating` to `done`; a failure rolls back (R1 before the switch, R3 after it). */
   async run(signal: AbortSignal, from: Phase = 'creating'): Promise<DeploymentRecord> {
-    const order: Phase[] = ['creating', 'waiting-ready', 'health-checking', 'registering', 'waiting-lb', 'switching', 'verifying', 'draining'];
+    const order: Phase[] = ['creating', 'waiting-ready', 'health-checking', 'registering', 'waiting-lb', 'switching', 'verifying', 'baking', 'draining'];
     let servers: BackendServer[] = [];
     try {
       for (const phase of order.slice(order.indexOf(from))) {
         signal.throwIfAborted();
-        // From here on a failure must switch back: recorded before the first frontend moves.
-        await this.enter(phase, phase === 'switching' ? { switched: true } : {});
-        switch (phase) {
-          case 'creating': await this.#create(); break;
-          case 'waiting-ready': servers = await this.#waitReady(signal); break;
-          case 'health-checking': await this.#healthCheck(servers, signal); break;
-          case 'registering': await this.#register(servers.length > 0 ? servers : await this.#servers()); break;
-          case 'waiting-lb': await this.#waitLb(signal); break;
-          case 'switching': await this.#switch(signal); break;
-          case 'verifying': await this.#verify(signal); break;
-          case 'draining': await this.#drain(signal); break;
-        }
+        await this.#persist(async () => {
+          // From here on a failure must switch back: recorded before the first frontend moves.
+          await this.enter(phase, phase === 'switching' ? { switched: true } : {});
+          switch (phase) {
+            case 'creating': await createVersion(this.#context); break;
+            case 'waiting-ready': servers = await waitReady(this.#context, signal); break;
+            case 'health-checking': await healthCheck(this.#context, servers, signal); break;
+            case 'registering': await this.#register(servers.length > 0 ? servers : await readyServers(this.#context)); break;
+            case 'waiting-lb': await this.#waitLb(signal); break;
+            case 'switching': await this.#switch(signal); break;
+            case 'verifying': await this.#verify(signal); break;
+            case 'baking': await this.#bakeStep(signal); break;
+            case 'draining': await this.#drain(signal); break;
+          }
+        }, signal);
       }
-      await this.enter('done', { status: 'SUCCESS' });
-      await this.log(`version ${this.#record.version} serves ${this.#record.frontends.join(', ')}`);
+      await this.#persist(async () => {
+        await this.enter('done', { status: 'SUCCESS' });
+        await this.log(`version ${this.#record.version} serves ${this.#record.frontends.join(', ')}`);
+      }, signal);
     } catch (error) {
-      if (signal.aborted) throw error; // stopped: the record says where; a resume continues
+      // Stopped, or the lock is someone else's now: the record says where; its holder continues.
+      if (signal.aborted || isLockLost(error)) throw error;
       const reason = error instanceof Error ? error.message : String(error);
-      await this.log(`failed in ${this.#record.phase}: ${reason}`, 'error');
+      await this.#persist(() => this.log(`failed in ${this.#record.phase}: ${reason}`, 'error'), signal);
       await this.rollback(reason, signal);
     }
     return this.#record;
   }
 
-  async #create(): Promise<void> {
-    const { deployment, service } = versionManifests(this.descriptor, this.#record.version);
-    for (const [kind, outcome] of [['Deployment', await this.deps.cluster.createDeployment(deployment)], ['Service', await this.deps.cluster.createService(service)]] as const) {
-      if (outcome.kind === 'conflict') throw new DeployFailure(`${kind} ${deployment.metadata.name} exists and is not this version's: ${outcome.message}`);
-      await this.log(`${kind} ${deployment.metadata.name} ${outcome.kind === 'created' ? 'created' : 'already there'}`);
-    }
-  }
-
-  /**
-   * Until every pod of the version is Ready with an IP; a crash-looping pod fails at once.
-   * The readiness probe asks the health endpoint too, so an unhealthy version never turns
-   * Ready: once every pod runs, not being Ready for longer than the health check's deadline
-   * fails with what the health endpoint says, instead of waiting out the ready deadline.
-   */
-  async #waitReady(signal: AbortSignal): Promise<BackendServer[]> {
-    const deadline = this.deps.now() + this.deps.timings.readyDeadlineMs;
-    const wanted = this.descriptor.replicas;
-    const check = this.descriptor.healthCheck;
-    let runningSince: number | undefined;
-    for (;;) {
-      const pods = (await this.deps.cluster.listVersionPods(this.#ref)).filter((p) => !p.terminating);
-      const crashing = pods.find((p) => p.waitingReason === 'CrashLoopBackOff' || p.phase === 'Failed');
-      if (crashing) throw new DeployFailure(`pod ${crashing.name} is ${crashing.waitingReason ?? crashing.phase} (restarts: ${crashing.restarts})`);
-      const ready = pods.filter((p) => p.ready && p.podIP);
-      if (ready.length >= wanted) {
-        await this.log(`${ready.length} pods Ready`);
-        return this.#serversOf(ready.slice(0, wanted));
-      }
-      const running = pods.filter((p) => p.phase === 'Running' && p.podIP);
-      runningSince = running.length >= wanted ? (runningSince ?? this.deps.now()) : undefined;
-      if (check.enabled && runningSince !== undefined && this.deps.now() - runningSince > check.deadlineMs) {
-        const probe = (this.deps.probe ?? httpProbe)(check.expectVersion ? String(this.#record.version) : undefined);
-        const said = await Promise.all(running.filter((p) => !p.ready).map(async (p) => {
-          const verdict = await probe(`http://${p.podIP}:${check.port}${check.path}`, check.timeoutMs, signal);
-          return `${p.name}: ${verdict.ok ? 'passes its health check now' : verdict.reason}`;
-        }));
-        throw new DeployFailure(`pods running but not Ready after ${check.deadlineMs} ms: ${said.join('; ')}`);
-      }
-      if (this.deps.now() > deadline) throw new DeployFailure(`${ready.length} of ${wanted} pods Ready after ${this.deps.timings.readyDeadlineMs} ms`);
-      await this.deps.wait(this.deps.timings.pollMs, signal);
-    }
-  }
-
-  async #servers(): Promise<BackendServer[]> {
-    return this.#serversOf((await this.deps.cluster.listVersionPods(this.#ref)).filter((p) => p.ready && p.podIP && !p.terminating));
-  }
-
-  /** haproxy sends traffic to the first TCP port (the Service's); health checks go to the health port. */
-  #serversOf(pods: readonly { name: string; podIP?: string }[]): BackendServer[] {
-    const port = trafficPort(this.descriptor.podSpec)?.containerPort ?? this.descriptor.healthCheck.port;
-    return pods.map((p) => ({ name: p.name, address: p.podIP!, port }));
-  }
-
-  async #healthCheck(servers: readonly BackendServer[], signal: AbortSignal): Promise<void> {
-    const check = this.descriptor.healthCheck;
-    if (!check.enabled) return this.log('health check disabled in the descriptor');
-    const targets = (servers.length > 0 ? servers : await this.#servers()).map((s) => ({ pod: s.name, url: `http://${s.address}:${check.port}${check.path}` }));
-    const probe = (this.deps.probe ?? httpProbe)(check.expectVersion ? String(this.#record.version) : undefined);
-    const result = await checkHealth(targets, check, probe, this.deps.wait, this.deps.now, signal);
-    if (!result.ok) throw new DeployFailure(result.reason);
-    await this.log(`${targets.length} pods passed ${check.successes} health checks in a row`);
-  }
-
   async #register(servers: readonly BackendServer[]): Promise<void> {
-    await this.deps.lb.register(this.#backend(this.#record.version), servers, this.descriptor.healthCheck.path);
-    await this.log(`backend ${this.#backend(this.#record.version)} registered: ${servers.map((s) => `${s.address}:${s.port}`).join(', ')}`);
+    const id = this.#backend(this.#record.version);
+    await this.deps.lb.register(id, servers, this.descriptor.healthCheck.path, this.deps.fence);
+    // lb-sync reports the backend's counters from now on, so the bake's baseline predates the switch.
+    if (this.#bake.durationMs > 0) await this.deps.lb.bake(id, true, this.deps.fence);
+    await this.log(`backend ${id} registered: ${servers.map((s) => `${s.address}:${s.port}`).join(', ')}`);
   }
 
   async #waitLb(signal: AbortSignal): Promise<void> {
@@ -186,19 +190,40 @@ export class Deployment {
 
   async #switch(signal: AbortSignal): Promise<void> {
     const target = this.#backend(this.#record.version);
+    if (this.#bake.durationMs > 0 && !this.#record.bake) {
+      // The bake counts from here: its baseline is haproxy's counters before any traffic moved.
+      this.#record = { ...this.#record, bake: { startedAt: this.deps.now(), baseline: await bakeBaseline(this.deps.lb, target) } };
+      await this.deps.records.save(this.#record);
+    }
     for (const host of this.#record.frontends) {
       signal.throwIfAborted();
       const live = await this.deps.lb.frontend(host);
-      if (live.backend === target) continue;
+      // Switched already: by an earlier run of this step, or by a write whose answer etcd lost.
+      if (live.backend === target) {
+        expectOk(await this.deps.lb.frontendApplied(host, live.revision, this.deps.timings.lbDeadlineMs, signal), `the switch of ${host}`);
+        continue;
+      }
       const expected = this.deps.lb.versionOf(this.#record.namespace, this.#record.app, live.backend);
       if (live.backend !== undefined && expected !== this.#record.previousVersion) {
         throw new DeployFailure(`${host} points at ${live.backend}, not at the version this deployment replaces (${this.#record.previousVersion ?? 'none'})`);
       }
-      const revision = await this.deps.lb.switchFrontend(host, target, live.revision);
+      const revision = await this.#cas(host, target, live.revision);
       if (revision === undefined) throw new DeployFailure(`${host} changed while switching (someone else wrote its frontend)`);
       expectOk(await this.deps.lb.frontendApplied(host, revision, this.deps.timings.lbDeadlineMs, signal), `the switch of ${host}`);
       await this.log(`${host} switched to ${target}`);
     }
+  }
+
+  /**
+   * Points `host` at `backend` if its key is still at `expected`: the new revision, or
+   * undefined when someone else moved it. A key found at `backend` already is this write's
+   * own (etcd applied it, and the client's retry then found the key moved).
+   */
+  async #cas(host: string, backend: string | undefined, expected: number): Promise<number | undefined> {
+    const revision = await this.deps.lb.switchFrontend(host, backend, expected, this.deps.fence);
+    if (revision !== undefined) return revision;
+    const now = await this.deps.lb.frontend(host);
+    return now.backend === backend ? now.revision : undefined;
   }
 
   /** Answers in a row from the new version through haproxy, for every hostname. */
@@ -224,11 +249,33 @@ export class Deployment {
     }
   }
 
+  /** Watches the new version's traffic for the bake's duration; a breach throws (R3 follows). */
+  async #bakeStep(signal: AbortSignal): Promise<void> {
+    const bake = this.#bake;
+    const id = this.#backend(this.#record.version);
+    if (bake.durationMs === 0) return this.log('no bake (bake.durationMs is 0): the old version is drained now');
+    // A record from before bakes, resumed here, has no baseline: the bake counts from now.
+    const started = this.#record.bake ?? { startedAt: this.deps.now(), baseline: await bakeBaseline(this.deps.lb, id) };
+    await this.log(`baking version ${this.#record.version} for ${bake.durationMs} ms, version ${this.#record.previousVersion ?? '(none)'} kept running: limits ${bake.max5xxPercent}% 5xx, ${bake.maxConnectionErrors} connection errors, ${bake.maxServersDown} servers DOWN`);
+    const outcome = await watchBake({ lb: this.deps.lb, now: this.deps.now, wait: this.deps.wait, pollMs: this.deps.timings.pollMs, reportGraceMs: this.deps.timings.bakeReportGraceMs }, id, bake, started, signal);
+    this.#record = { ...this.#record, bake: { ...started, verdict: outcome.verdict, figures: outcome.figures, breached: outcome.breached } };
+    this.deps.logger?.info({ event: 'deploy-bake', deployment: this.#record.id, verdict: outcome.verdict, ...outcome.figures, breached: outcome.breached }, `${this.#record.namespace}/${this.#record.app} version ${this.#record.version}: bake ${outcome.verdict}`);
+    if (outcome.verdict === 'breach') {
+      const { down: _down, ...numbers } = outcome.figures;
+      throw new BakeBreachError(`bake failed after ${(outcome.figures.elapsedMs / 1000).toFixed(1)} s: ${outcome.breached.join('; ')} (${describeFigures(outcome.figures)})`, numbers);
+    }
+    await this.deps.lb.bake(id, false, this.deps.fence);
+    await this.log(`bake clean: ${describeFigures(outcome.figures)}`);
+  }
+
+  /** The old version goes once the drain delay has passed since the switch (the bake counts towards it). */
   async #drain(signal: AbortSignal): Promise<void> {
     const previous = this.#record.previousVersion;
     if (previous === undefined) return;
-    await this.log(`keeping version ${previous} for ${this.descriptor.drainDelayMs} ms while its connections finish`);
-    await this.deps.wait(this.descriptor.drainDelayMs, signal);
+    const switchedAt = enteredAt(this.#record, 'switching') ?? this.deps.now();
+    const left = Math.max(0, switchedAt + this.descriptor.drainDelayMs - this.deps.now());
+    await this.log(`keeping version ${previous} ${left} ms more while its connections finish (drain delay ${this.descriptor.drainDelayMs} ms from the switch)`);
+    await this.deps.wait(left, signal);
     await this.#remove(previous);
   }
 
@@ -245,16 +292,16 @@ export class Deployment {
    */
   async resume(signal: AbortSignal): Promise<DeploymentRecord> {
     const { phase } = this.#record;
-    await this.log(`resumed in ${phase} after the deployer restarted`, 'warn');
+    await this.#persist(() => this.log(`resumed in ${phase} after the deployer restarted`, 'warn'), signal);
     if (phase === 'done') return this.#record;
     if (phase === 'rolling-back') {
       await this.rollback(this.#record.reason ?? 'rolled back', signal);
       return this.#record;
     }
-    if (phase === 'verifying' || phase === 'draining') return this.run(signal, phase);
+    if (phase === 'verifying' || phase === 'baking' || phase === 'draining') return this.run(signal, phase);
     if (phase === 'switching') {
       const target = this.#backend(this.#record.version);
-      const live = await Promise.all(this.#record.frontends.map((host) => this.deps.lb.frontend(host)));
+      const live = await this.#persist(() => Promise.all(this.#record.frontends.map((host) => this.deps.lb.frontend(host))), signal);
       // Some hostnames switched, some not: finishing the switch is as safe as undoing it,
       // but only a verified version may keep traffic, so finish and verify.
       if (live.some((f) => f.backend === target)) return this.run(signal, 'switching');
@@ -268,21 +315,23 @@ export class Deployment {
    * loses its backend when there was none), then the new version is removed. Idempotent.
    */
   async rollback(reason: string, signal: AbortSignal): Promise<void> {
-    await this.enter('rolling-back', { reason });
-    const target = this.#backend(this.#record.version);
-    const back = this.#record.previousVersion === undefined ? undefined : this.#backend(this.#record.previousVersion);
-    for (const host of this.#record.frontends) {
+    await this.#persist(async () => {
+      await this.enter('rolling-back', { reason });
+      const target = this.#backend(this.#record.version);
+      const back = this.#record.previousVersion === undefined ? undefined : this.#backend(this.#record.previousVersion);
+      for (const host of this.#record.frontends) {
+        signal.throwIfAborted();
+        const live = await this.deps.lb.frontend(host);
+        if (live.backend !== target) continue;
+        const revision = await this.#cas(host, back, live.revision);
+        if (revision === undefined) throw new DeployFailure(`${host} changed while switching back`);
+        if (back !== undefined) expectOk(await this.deps.lb.frontendApplied(host, revision, this.deps.timings.lbDeadlineMs, signal), `the switch back of ${host}`);
+        await this.log(`${host} switched back to ${back ?? 'no backend'}`, 'warn');
+      }
       signal.throwIfAborted();
-      const live = await this.deps.lb.frontend(host);
-      if (live.backend !== target) continue;
-      const revision = await this.deps.lb.switchFrontend(host, back, live.revision);
-      if (revision === undefined) throw new DeployFailure(`${host} changed while switching back`);
-      if (back !== undefined) expectOk(await this.deps.lb.frontendApplied(host, revision, this.deps.timings.lbDeadlineMs, signal), `the switch back of ${host}`);
-      await this.log(`${host} switched back to ${back ?? 'no backend'}`, 'warn');
-    }
-    signal.throwIfAborted();
-    await this.#remove(this.#record.version);
-    await this.enter('done', { status: 'FAILURE', reason });
+      await this.#remove(this.#record.version);
+      await this.enter('done', { status: 'FAILURE', reason });
+    }, signal);
   }
 }
 

@@ -1,7 +1,8 @@
 // How the deployer and lb-sync reach etcd: its URLs, TLS (the CA that signed etcd's
 // certificate, a client certificate for etcd's --client-cert-auth) and password auth.
-// One client construction for both, with deadlines on every unary call and a watch that
-// comes back within seconds of etcd (etcd3's own defaults: no deadline, 30 s back-off).
+// One client construction for both, with deadlines on every unary call, a watch and a
+// channel that come back within seconds of etcd (etcd3's own defaults: no deadline, 30 s
+// back-off; grpc-js's reconnection back-off grows to 120 s).
 
 import { Etcd3, type IOptions } from 'etcd3';
 import type { Clock } from '../../clock.js';
@@ -72,6 +73,10 @@ export function etcdClientOptions(connection: EtcdConnection, tuning: EtcdTuning
     dialTimeout: tuning.dialTimeoutMs ?? 3000,
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: tuning.clock.now() + callTimeoutMs }),
     faultHandling: { watchBackoff: doublingBackoff(100, tuning.maxWatchBackoffMs ?? 2000) },
+    // grpc-js waits up to 120 s between reconnection attempts (1 s, × 1.6 each): after a
+    // minute of etcd away, the client could stay away for another half minute. Deployments
+    // and lb-sync retry on their own schedule; the channel need only try again within a second.
+    grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 1000 },
     // Without credentials etcd3 uses the system's roots for https:// hosts.
     ...(tls && (connection.ca || connection.client) ? {
       credentials: {

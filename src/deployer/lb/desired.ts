@@ -27,6 +27,8 @@ export type Desired = {
   /** Backends whose entry is invalid, by id, with the reason. */
   readonly invalidBackends: ReadonlyMap<string, string>;
   readonly frontends: ReadonlyMap<string, Frontend>;
+  /** Backends whose traffic the deployer asked for (a bake is under way). */
+  readonly bakes: ReadonlySet<string>;
   readonly problems: readonly Problem[];
   /** Status values as stored (raw JSON text by key), so only changes are written. */
   readonly status: ReadonlyMap<string, string>;
@@ -38,6 +40,7 @@ export function desiredFrom(snapshot: Snapshot): Desired {
   const backends = new Map<string, Backend>();
   const invalidBackends = new Map<string, string>();
   const frontends = new Map<string, Frontend>();
+  const bakes = new Set<string>();
   const problems: Problem[] = [];
   const status = new Map<string, string>();
   for (const entry of snapshot.entries) {
@@ -54,11 +57,14 @@ export function desiredFrom(snapshot: Snapshot): Desired {
       const result = parseFrontend(kind.host, entry);
       if (typeof result === 'string') problems.push({ key: entry.key, reason: result });
       else frontends.set(kind.host, result);
+    } else if (kind.kind === 'bake') {
+      if (isDnsName(kind.id)) bakes.add(kind.id);
+      else problems.push({ key: entry.key, reason: `backend id "${kind.id}" is not lowercase DNS labels joined by dots` });
     } else {
-      problems.push({ key: entry.key, reason: 'not a key of the lb layout (backends/, frontends/, status/)' });
+      problems.push({ key: entry.key, reason: 'not a key of the lb layout (backends/, frontends/, bakes/, status/)' });
     }
   }
-  return { revision: snapshot.revision, backends, invalidBackends, frontends, problems, status };
+  return { revision: snapshot.revision, backends, invalidBackends, frontends, bakes, problems, status };
 }
 
 function parseJson(value: string): unknown {

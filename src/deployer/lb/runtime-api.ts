@@ -1,6 +1,6 @@
 // The Runtime API commands lb-sync uses on haproxy's admin socket (the current worker):
 // the host map (show/add/set/del map), server states (show stat) and the worker's pid
-// (show info). Parsing is here too, next to the command it belongs to.
+// (show info). Parsing is here too (the traffic counters' in traffic.ts), next to the command it belongs to.
 
 import type { SocketCommand } from './haproxy-socket.js';
 import type { ServerState } from './layout.js';
@@ -50,7 +50,12 @@ export class RuntimeApi {
   }
 
   async servers(): Promise<LiveServers> {
-    return parseShowStat(await this.send('show stat'));
+    return parseShowStat(await this.showStat());
+  }
+
+  /** `show stat` as haproxy answers it (CSV), for parseShowStat and parseTraffic (traffic.ts) to read once. */
+  async showStat(): Promise<string> {
+    return this.send('show stat');
   }
 
   /** `show servers state`: the text haproxy's server-state-file holds. */

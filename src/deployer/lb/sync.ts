@@ -6,7 +6,8 @@
 //
 //   backend change  → render haproxy.cfg + hosts.map → haproxy -c → rename → seamless reload
 //   frontend change → Runtime API set/add/del map → read back → hosts.map written → status
-//   every 250 ms while a server is not UP (1 s otherwise) → show stat → backend status
+//   every 250 ms while a server is not UP or a backend is baked (1 s otherwise) → show stat
+//     → backend status, and a baked backend's traffic counters (traffic.ts)
 
 import { dirname } from 'node:path';
 import { timerSleep, type Sleep } from '../../actuate/types.js';
@@ -16,12 +17,13 @@ import { isScalerdError } from '../../errors.js';
 import { desiredFrom, type Desired } from './desired.js';
 import { lbFiles, readIfExists, writeFileAtomic, type HaproxyFiles } from './files.js';
 import { HaproxySocketError, socketAt } from './haproxy-socket.js';
-import { BACKEND_STATUS_PREFIX, FRONTEND_STATUS_PREFIX } from './layout.js';
+import { BACKEND_STATUS_PREFIX, FRONTEND_STATUS_PREFIX, TRAFFIC_STATUS_PREFIX } from './layout.js';
 import { applyConfig, type ReloadDeps } from './reload.js';
 import { loadedBackends, renderConfig, serverDrift, type RenderOptions } from './render.js';
 import { CertificateSource, type RenderedTls, type TlsOptions } from './tls.js';
 import { mapChanges, mapEntries, renderMap, sameEntries } from './routes.js';
-import { RuntimeApi, type LiveServers } from './runtime-api.js';
+import { parseShowStat, RuntimeApi } from './runtime-api.js';
+import { parseTraffic, trafficStatuses } from './traffic.js';
 import { allUp, backendStatuses, configStatus, frontendStatuses, statusWrites, type StatusValue, type StatusWrite } from './status.js';
 import type { LbStore } from './store.js';
 
@@ -72,6 +74,8 @@ export class LbSync {
   /** A config that haproxy rejected or failed to load, not retried until the next resync. */
   private failed: { readonly config: string; readonly error: string } | undefined;
   private stored = new Map<string, string>();
+  /** The traffic statuses being written, off the loop (writeTraffic). */
+  private trafficWrite: Promise<void> | undefined;
   private readonly loop: Promise<void>;
 
   private constructor(private readonly options: LbSyncOptions) {
@@ -103,6 +107,7 @@ export class LbSync {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    await this.trafficWrite;
     await this.unwatch?.();
   }
 
@@ -274,13 +279,36 @@ export class LbSync {
     this.log.error({ event: result.outcome === 'rejected' ? 'config-rejected' : 'reload-failed', code, revision: desired.revision }, `${result.outcome === 'rejected' ? 'haproxy -c rejected the new config' : 'the reload did not take'}: ${result.error}; haproxy keeps the config it runs`);
   }
 
-  /** Server states → backend statuses; true when every server is UP. */
+  /**
+   * Server states → backend statuses; baked backends' counters → traffic statuses. True when
+   * every server is UP and nothing is baked: the next poll can wait longer.
+   */
   private async pollHealth(): Promise<boolean> {
     const desired = this.desired!;
-    const live: LiveServers = await this.runtime.servers();
-    const statuses = backendStatuses(desired, live, this.running, this.failed?.error);
+    const csv = await this.runtime.showStat();
+    const statuses = backendStatuses(desired, parseShowStat(csv), this.running, this.failed?.error);
     await this.write(statusWrites(this.stored, statuses, this.options.clock.now(), [BACKEND_STATUS_PREFIX]));
-    return allUp(statuses.values());
+    await this.writeTraffic(desired.bakes, csv);
+    return allUp(statuses.values()) && desired.bakes.size === 0;
+  }
+
+  /**
+   * Every baked backend's counters, written at every poll (not only on change): the deployer
+   * takes a later report (a higher mod revision) as proof that lb-sync is still watching.
+   * Traffic statuses of backends no longer baked are deleted.
+   */
+  private async writeTraffic(bakes: ReadonlySet<string>, csv: string): Promise<void> {
+    const traffic: ReadonlyMap<string, object> = bakes.size === 0 ? new Map() : trafficStatuses(bakes, parseTraffic(csv), await this.runtime.workerPid());
+    const at = this.options.clock.now();
+    const writes: StatusWrite[] = [...traffic].map(([key, value]) => ({ op: 'put' as const, key, value: JSON.stringify({ ...value, at }) }));
+    for (const key of this.stored.keys()) if (key.startsWith(TRAFFIC_STATUS_PREFIX) && !traffic.has(key)) writes.push({ op: 'delete', key });
+    // IMPORTANT: off the loop, one write at a time (a poll whose write finds one in flight
+    // skips its own; the next poll's is as fresh): etcd's fsync of these puts, four a second
+    // during a bake, must not hold up a switch waiting behind the poll.
+    if (writes.length === 0 || this.trafficWrite) return;
+    this.trafficWrite = this.write(writes)
+      .catch((error: unknown) => this.log.warn({ event: 'health-poll-failed', err: error }, `writing traffic statuses failed: ${(error as Error).message}`))
+      .finally(() => { this.trafficWrite = undefined; });
   }
 
   private async write(writes: readonly StatusWrite[]): Promise<void> {

@@ -1,13 +1,17 @@
 // The deployer as its API and CLI see it: one deployment per app at a time (the etcd lock;
 // a second gets 'conflict' naming the running one), a precondition check before anything
 // changes, the version and the version it replaces worked out from what runs, the engine
-// run in the background on the lock's lease, webhooks told the outcome, and on start the
-// deployments a dead deployer left RUNNING resumed (completed or rolled back).
+// run in the background on the lock's lease (its fence on every write), webhooks told the
+// outcome, and on start and periodically a reconcile (reconcile.ts): deployments left
+// RUNNING resumed (completed or rolled back), versions no record keeps removed.
 
 import type { Logger } from 'pino';
 import { type Descriptor, newestVersion, resolveVersion } from '../descriptor/index.js';
 import { Deployment, type EngineDeps, removeVersion } from '../engine/engine.js';
-import { type DeployerStore, type DeploymentRecord, enter, type LogLine, newDeploymentId } from '../state/index.js';
+import { isLockLost } from '../engine/errors.js';
+import type { Records } from '../engine/ports.js';
+import { type DeployerStore, type DeploymentRecord, enter, type HeldLock, type LogLine, newDeploymentId } from '../state/index.js';
+import { Reconciler, type ReconcileReport } from './reconcile.js';
 import { type Deployer, DeployerError } from './types.js';
 import { notify, type WebhookSenderOptions } from './webhooks.js';
 
@@ -27,8 +31,15 @@ export type DeployerServiceOptions = {
 export class DeployerService implements Deployer {
   readonly #running = new Set<Promise<unknown>>();
   readonly #stopping = new AbortController();
+  readonly #reconciler: Reconciler;
+  #reconciling: Promise<ReconcileReport> | undefined;
 
-  constructor(private readonly o: DeployerServiceOptions) {}
+  constructor(private readonly o: DeployerServiceOptions) {
+    this.#reconciler = new Reconciler({
+      store: o.store, engine: o.engine, log: o.log,
+      resume: (record, lock) => this.#background(record, record.descriptor as Descriptor, lock, (deployment, signal) => deployment.resume(signal)),
+    });
+  }
 
   get #webhooks(): WebhookSenderOptions {
     return { ...this.o.webhooks, log: this.o.log };
@@ -44,16 +55,23 @@ export class DeployerService implements Deployer {
     if (!acquired.ok) throw new DeployerError('conflict', `${namespace}/${app} has a deployment under way: ${acquired.holder}`, { running: acquired.holder });
     let record: DeploymentRecord;
     try {
+      // A deployment left RUNNING by a deployer that died (its lock expired) comes first: the
+      // reconcile completes or rolls it back; a new one beside it could leave a version behind.
+      const stale = (await this.o.store.list(namespace, app)).find((r) => r.status === 'RUNNING');
+      if (stale) {
+        this.#reconcileSoon();
+        throw new DeployerError('conflict', `${namespace}/${app} has a deployment under way: ${stale.id} (left by a deployer that stopped; it is being resumed)`, { running: stale.id });
+      }
       const { version, previousVersion } = await this.#versions(descriptor);
       record = {
         id, namespace, app, version, previousVersion, frontends: descriptor.frontends, phase: 'accepted', status: 'RUNNING',
         switched: false, createdAt: now, updatedAt: now, phases: [{ phase: 'accepted', at: now }], descriptor,
       };
-      await this.o.store.create(record);
+      await this.o.store.create(record, acquired.lock.fence);
       await this.o.store.saveDescriptor(namespace, app, descriptor);
-      await this.o.store.log(record, { at: now, level: 'info', message: `deploying ${namespace}/${app} version ${version}${previousVersion === undefined ? '' : ` to replace version ${previousVersion}`}` });
+      await this.o.store.log(record, { at: now, level: 'info', message: `deploying ${namespace}/${app} version ${version}${previousVersion === undefined ? '' : ` to replace version ${previousVersion}`}` }, acquired.lock.fence);
     } catch (error) {
-      await acquired.lock.release();
+      await acquired.lock.release().catch((e: unknown) => this.o.log.warn({ event: 'lock-release-failed', deployment: id, err: e }, `releasing the lock of ${id} failed; it expires with its lease`));
       throw error;
     }
     this.#background(record, descriptor, acquired.lock, (deployment, signal) => deployment.run(signal));
@@ -67,8 +85,14 @@ export class DeployerService implements Deployer {
         signal.throwIfAborted();
         const acquired = await this.o.store.acquire(record.namespace, record.app, record.id);
         if (acquired.ok) {
-          this.o.log.warn({ event: 'deploy-resume', deployment: record.id, phase: record.phase }, `resuming ${record.namespace}/${record.app} ${record.id} from ${record.phase}`);
-          this.#background(record, record.descriptor as Descriptor, acquired.lock, (deployment, s) => deployment.resume(s));
+          // Read again under the lock: a reconcile may have resumed and finished it meanwhile.
+          const now = await this.o.store.get(record.namespace, record.app, record.id);
+          if (now?.status !== 'RUNNING') {
+            await acquired.lock.release();
+            break;
+          }
+          this.o.log.warn({ event: 'deploy-resume', deployment: now.id, phase: now.phase }, `resuming ${now.namespace}/${now.app} ${now.id} from ${now.phase}`);
+          this.#background(now, now.descriptor as Descriptor, acquired.lock, (deployment, s) => deployment.resume(s));
           break;
         }
         if (acquired.holder === record.id || (await this.o.store.get(record.namespace, record.app, acquired.holder))?.status !== 'RUNNING') {
@@ -81,9 +105,36 @@ export class DeployerService implements Deployer {
     }
   }
 
+  /** One reconcile pass now (reconcile.ts), or the one under way. */
+  reconcile(): Promise<ReconcileReport> {
+    this.#reconciling ??= this.#reconciler.pass().finally(() => { this.#reconciling = undefined; });
+    return this.#reconciling;
+  }
+
+  /** A reconcile pass every `everyMs` until stop(); a pass that fails is logged and the next one tries again. */
+  reconcileEvery(everyMs: number): void {
+    const signal = this.#stopping.signal;
+    const loop = (async () => {
+      while (!signal.aborted) {
+        await this.reconcile().catch((error: unknown) => this.o.log.error({ event: 'reconcile-failed', code: 'SCALERD_ERR_DEPLOY_RECONCILE', err: error }, `reconcile failed: ${(error as Error).message}`));
+        await this.o.engine.wait(everyMs, signal).catch(() => undefined);
+      }
+    })();
+    this.#running.add(loop);
+    void loop.finally(() => this.#running.delete(loop));
+  }
+
+  /** A pass in a second, for a deployment that stopped and is to be resumed once its lock is free. */
+  #reconcileSoon(): void {
+    if (this.#stopping.signal.aborted) return;
+    void this.o.engine.wait(1_000, this.#stopping.signal).then(() => this.reconcile()).catch((error: unknown) => {
+      if (!this.#stopping.signal.aborted) this.o.log.error({ event: 'reconcile-failed', code: 'SCALERD_ERR_DEPLOY_RECONCILE', err: error }, `reconcile failed: ${(error as Error).message}; the next pass tries again`);
+    });
+  }
+
   async rollback(namespace: string, app: string): Promise<DeploymentRecord> {
     const done = (await this.o.store.list(namespace, app))
-      .filter((r) => r.status === 'SUCCESS' && r.phases.some((p) => p.phase === 'switching'))
+      .filter((r) => r.status === 'SUCCESS' && r.kind === undefined && r.phases.some((p) => p.phase === 'switching'))
       .sort((a, b) => a.createdAt - b.createdAt);
     const previous = done.at(-2);
     if (!previous) throw new DeployerError('not-found', `${namespace}/${app} has no earlier successful deployment to return to`);
@@ -101,22 +152,23 @@ export class DeployerService implements Deployer {
     if (!acquired.ok) throw new DeployerError('conflict', `${namespace}/${app} has a deployment under way: ${acquired.holder}`, { running: acquired.holder });
     try {
       const frontends = descriptor?.frontends ?? [];
+      const fence = acquired.lock.fence;
       let record: DeploymentRecord = {
-        id, namespace, app, version: newestVersion(versions.map((v) => v.version)) ?? 0, previousVersion: undefined, frontends, phase: 'rolling-back',
+        id, kind: 'undeploy', namespace, app, version: newestVersion(versions.map((v) => v.version)) ?? 0, previousVersion: undefined, frontends, phase: 'rolling-back',
         status: 'RUNNING', reason: 'undeploy', switched: false, createdAt: now(), updatedAt: now(), phases: [{ phase: 'rolling-back', at: now() }], descriptor,
       };
-      await this.o.store.create(record);
+      await this.o.store.create(record, fence);
       for (const host of frontends) {
         const live = await lb.frontend(host);
-        if (lb.versionOf(namespace, app, live.backend) !== undefined) await lb.switchFrontend(host, undefined, live.revision);
+        if (lb.versionOf(namespace, app, live.backend) !== undefined) await lb.switchFrontend(host, undefined, live.revision, fence);
       }
       for (const { version } of versions) {
-        await removeVersion(this.o.engine, { namespace, app, version });
-        await this.o.store.log(record, { at: now(), level: 'info', message: `version ${version} removed` });
+        await removeVersion({ ...this.o.engine, fence }, { namespace, app, version });
+        await this.o.store.log(record, { at: now(), level: 'info', message: `version ${version} removed` }, fence);
       }
       await this.o.store.deleteDescriptor(namespace, app);
       record = enter(record, 'done', now(), { status: 'SUCCESS' });
-      await this.o.store.save(record);
+      await this.o.store.save(record, fence);
       if (descriptor) await notify(descriptor.webhooks, 'undeployed', record, this.#webhooks);
       return record;
     } finally {
@@ -201,16 +253,29 @@ export class DeployerService implements Deployer {
     return { version, previousVersion };
   }
 
-  #background(record: DeploymentRecord, descriptor: Descriptor, lock: { lost: AbortSignal; release(): Promise<void> }, work: (d: Deployment, s: AbortSignal) => Promise<DeploymentRecord>): void {
-    const deployment = new Deployment({ ...this.o.engine, records: this.o.store }, record, descriptor);
+  #background(record: DeploymentRecord, descriptor: Descriptor, lock: HeldLock, work: (d: Deployment, s: AbortSignal) => Promise<DeploymentRecord>): void {
+    // Every write of the deployment carries the lock's fence: once the lock is lost, nothing it writes lands.
+    const records: Records = { save: (r) => this.o.store.save(r, lock.fence), log: (r, line) => this.o.store.log(r, line, lock.fence) };
+    const deployment = new Deployment({ ...this.o.engine, records, fence: lock.fence, logger: this.o.log }, record, descriptor);
     const running = (async () => {
       await notify(descriptor.webhooks, 'started', record, this.#webhooks);
       const done = await work(deployment, AbortSignal.any([lock.lost, this.#stopping.signal]));
       await notify(descriptor.webhooks, done.status === 'SUCCESS' ? 'succeeded' : done.switched ? 'rolled-back' : 'failed', done, this.#webhooks);
-      this.o.log.info({ event: 'deploy-done', deployment: done.id, status: done.status, reason: done.reason }, `${done.namespace}/${done.app} version ${done.version}: ${done.status}${done.reason ? ` (${done.reason})` : ''}`);
+      this.o.log.info(
+        { event: 'deploy-done', deployment: done.id, status: done.status, reason: done.reason, ...(done.bake?.figures ? { bake: { verdict: done.bake.verdict, ...done.bake.figures } } : {}) },
+        `${done.namespace}/${done.app} version ${done.version}: ${done.status}${done.reason ? ` (${done.reason})` : ''}`,
+      );
     })()
-      .catch((error: unknown) => this.o.log.error({ event: 'deploy-stopped', deployment: record.id, err: error }, `${record.namespace}/${record.app} ${record.id} stopped; a restarted deployer resumes it`))
-      .finally(() => lock.release().catch(() => undefined));
+      .catch((error: unknown) => {
+        if (isLockLost(error) || lock.lost.aborted) {
+          // IMPORTANT: no rollback here: the lock's next holder (a reconcile, here or in another deployer) decides.
+          this.o.log.warn({ event: 'deploy-lock-lost', code: 'SCALERD_ERR_DEPLOY_FENCED', deployment: record.id, phase: deployment.record.phase, err: error }, `${record.namespace}/${record.app} ${record.id} lost its lock in ${deployment.record.phase}; it stops here and is resumed by the lock's next holder`);
+          this.#reconcileSoon();
+          return;
+        }
+        this.o.log.error({ event: 'deploy-stopped', deployment: record.id, phase: deployment.record.phase, err: error }, `${record.namespace}/${record.app} ${record.id} stopped in ${deployment.record.phase}; a reconcile (here, or in a restarted deployer) resumes it`);
+      })
+      .finally(() => lock.release().catch((error: unknown) => this.o.log.warn({ event: 'lock-release-failed', deployment: record.id, err: error }, `releasing the lock of ${record.id} failed; it expires with its lease`)));
     this.#running.add(running);
     void running.finally(() => this.#running.delete(running));
   }

@@ -16,7 +16,7 @@ export type DeploymentStatus = 'RUNNING' | 'SUCCESS' | 'FAILURE';
 /** Where a deployment is; the engine resumes from here after a crash. */
 export type Phase =
   | 'accepted' | 'creating' | 'waiting-ready' | 'health-checking' | 'registering' | 'waiting-lb'
-  | 'switching' | 'verifying' | 'draining' | 'rolling-back' | 'done';
+  | 'switching' | 'verifying' | 'baking' | 'draining' | 'rolling-back' | 'done';
 
 export type DeploymentRecord = {
   readonly id: string;
@@ -38,6 +38,44 @@ export type DeploymentRecord = {
   readonly phases: readonly { readonly phase: Phase; readonly at: number }[];
   /** The descriptor as deployed (JSON), so a resume needs nothing else. */
   readonly descriptor: unknown;
+  /** What the record is of: a deployment (absent), an undeploy, or a reconcile that removed versions no record kept. */
+  readonly kind?: 'undeploy' | 'reconcile';
+  /** The bake after the switch: its baseline (so a resumed bake counts from the same start) and, once judged, its figures. */
+  readonly bake?: BakeRecord;
+};
+
+/** haproxy's counters for one backend, cumulative since its worker started (lb/layout.ts, TrafficStatus). */
+export type TrafficCounters = {
+  /** The haproxy worker's pid: counters start again from 0 in a new worker. */
+  readonly worker: number;
+  readonly responses: number;
+  readonly http5xx: number;
+  readonly connectionErrors: number;
+  readonly responseErrors: number;
+  readonly serverDowns: number;
+};
+
+/** What the bake saw: counted from `baseline` (the counters when it began) to the last report. */
+export type BakeFigures = {
+  readonly responses: number;
+  readonly http5xx: number;
+  /** Failed connections to its servers (econ). */
+  readonly connectionErrors: number;
+  /** Broken responses (eresp): reported, not judged. */
+  readonly responseErrors: number;
+  readonly serverDowns: number;
+  /** Servers DOWN in the last report. */
+  readonly down: readonly string[];
+  readonly elapsedMs: number;
+};
+
+export type BakeRecord = {
+  readonly startedAt: number;
+  readonly baseline?: TrafficCounters;
+  readonly verdict?: 'clean' | 'breach';
+  readonly figures?: BakeFigures;
+  /** The limits that were exceeded, in words. */
+  readonly breached?: readonly string[];
 };
 
 export const deploymentKey = (ns: string, app: string, id: string) => `${ROOT}/deployments/${ns}/${app}/${id}`;
@@ -60,7 +98,15 @@ export function newDeploymentId(now: number, random: () => number = Math.random)
   return `${stamp}-${Math.floor(random() * 0x10000).toString(16).padStart(4, '0')}`;
 }
 
-/** The record after entering `phase` at `now`. */
-export function enter(record: DeploymentRecord, phase: Phase, now: number, more: Partial<Pick<DeploymentRecord, 'status' | 'reason' | 'switched'>> = {}): DeploymentRecord {
+export type RecordChange = Partial<Pick<DeploymentRecord, 'status' | 'reason' | 'switched' | 'bake'>>;
+
+/** The record after entering `phase` at `now`; entering the phase it is in again (a retried step) adds no phase. */
+export function enter(record: DeploymentRecord, phase: Phase, now: number, more: RecordChange = {}): DeploymentRecord {
+  if (record.phase === phase && record.phases.at(-1)?.phase === phase) return { ...record, ...more, updatedAt: now };
   return { ...record, ...more, phase, updatedAt: now, phases: [...record.phases, { phase, at: now }] };
+}
+
+/** When the record last entered `phase`, if it did. */
+export function enteredAt(record: Pick<DeploymentRecord, 'phases'>, phase: Phase): number | undefined {
+  return [...record.phases].reverse().find((p) => p.phase === phase)?.at;
 }

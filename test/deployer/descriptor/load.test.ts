@@ -30,6 +30,7 @@ describe('the examples', () => {
       environment: {},
       healthCheck: { enabled: true, path: '/health', port: 8080, container: 'app', intervalMs: 1000, timeoutMs: 2000, successes: 3, deadlineMs: 60000, expectVersion: true },
       drainDelayMs: 30000,
+      bake: { durationMs: 30000, max5xxPercent: 1, maxConnectionErrors: 0, maxServersDown: 0 },
       webhooks: [],
     });
   });
@@ -68,13 +69,29 @@ describe('the examples', () => {
 describe('the schema and the code agree', () => {
   const schema = JSON.parse(readFileSync(DESCRIPTOR_SCHEMA_URL, 'utf8')) as {
     properties: Record<string, { default?: unknown }>;
-    $defs: { healthCheck: { properties: Record<string, { default?: unknown }> }; webhook: { properties: { events: { items: { enum: string[] } } } } };
+    $defs: { healthCheck: { properties: Record<string, { default?: unknown }> }; bake: { properties: Record<string, { default?: unknown }> }; webhook: { properties: { events: { items: { enum: string[] } } } } };
   };
 
   it('on the defaults', () => {
     expect({ replicas: schema.properties.replicas!.default, drainDelayMs: schema.properties.drainDelayMs!.default }).toEqual({ replicas: DEFAULTS.replicas, drainDelayMs: DEFAULTS.drainDelayMs });
     const healthDefaults = Object.fromEntries(Object.entries(schema.$defs.healthCheck.properties).filter(([, p]) => 'default' in p).map(([k, p]) => [k, p.default]));
     expect(healthDefaults).toEqual(DEFAULTS.healthCheck);
+    const bakeDefaults = Object.fromEntries(Object.entries(schema.$defs.bake.properties).map(([k, p]) => [k, p.default]));
+    expect(bakeDefaults).toEqual(DEFAULTS.bake);
+  });
+
+  it('fills in the bake a descriptor leaves out, field by field', () => {
+    const result = checkDescriptorText(JSON.stringify({
+      namespace: 'shop', appName: 'web', version: 1, frontends: ['shop.example.com'], bake: { durationMs: 5000, maxServersDown: 1 },
+      podSpec: { containers: [{ name: 'app', image: 'scalerd/test-app:1', ports: [{ containerPort: 8080 }] }] },
+    }), 'inline');
+    expect(result.ok && result.descriptor.bake).toEqual({ durationMs: 5000, max5xxPercent: 1, maxConnectionErrors: 0, maxServersDown: 1 });
+    const refused = checkDescriptorText(JSON.stringify({
+      namespace: 'shop', appName: 'web', version: 1, frontends: ['shop.example.com'], bake: { durationMs: -1, max5xxPercent: 101 },
+      podSpec: { containers: [{ name: 'app', image: 'scalerd/test-app:1', ports: [{ containerPort: 8080 }] }] },
+    }), 'inline');
+    expect(refused.ok).toBe(false);
+    expect(refused.diagnostics.map((d) => d.pointer)).toEqual(expect.arrayContaining(['/bake/durationMs', '/bake/max5xxPercent']));
   });
 
   it('on the events', () => {

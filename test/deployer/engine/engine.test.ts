@@ -7,19 +7,23 @@ const HOSTS = ['shop.example.com', 'www.shop.example.com'];
 const signal = () => new AbortController().signal;
 
 describe('a blue/green deployment, phase by phase', () => {
-  it('v1 → v2: health first, then the switch of every hostname, then v1 removed after the drain delay', async () => {
+  it('v1 → v2: health first, then the switch of every hostname, a clean bake, then v1 removed no sooner than the drain delay after the switch', async () => {
     const world = createWorld();
     await world.serving(1, HOSTS);
     const d = descriptor();
     const done = await new Deployment(world.deps, newRecord(2, 1, d), d).run(signal());
     expect(done).toMatchObject({ status: 'SUCCESS', phase: 'done', switched: true });
-    expect(done.phases.map((p) => p.phase)).toEqual(['creating', 'waiting-ready', 'health-checking', 'registering', 'waiting-lb', 'switching', 'verifying', 'draining', 'done']);
+    expect(done.phases.map((p) => p.phase)).toEqual(['creating', 'waiting-ready', 'health-checking', 'registering', 'waiting-lb', 'switching', 'verifying', 'baking', 'draining', 'done']);
     for (const host of HOSTS) expect(world.history.get(host)).toEqual(['shop.web.2']);
     expect([...world.versions.keys()]).toEqual([2]);
     expect([...world.backends.keys()]).toEqual(['shop.web.2']);
-    // The old version went only after the drain delay that followed the switch.
-    const drained = done.phases.find((p) => p.phase === 'draining')!.at;
-    expect(done.phases.at(-1)!.at - drained).toBeGreaterThanOrEqual(d.drainDelayMs);
+    // The old version went only after a clean bake of its full duration, and the drain delay since the switch.
+    const switched = done.phases.find((p) => p.phase === 'switching')!.at;
+    const baked = done.phases.find((p) => p.phase === 'draining')!.at;
+    expect(baked - switched).toBeGreaterThanOrEqual(d.bake.durationMs);
+    expect(done.phases.at(-1)!.at - switched).toBeGreaterThanOrEqual(d.drainDelayMs);
+    expect(done.bake).toMatchObject({ verdict: 'clean', figures: { http5xx: 0, connectionErrors: 0, serverDowns: 0 } });
+    expect(world.bakes.size).toBe(0);
   });
 
   it('an unhealthy v2 is removed and v1 never touched (R1): FAILURE with the reason', async () => {
@@ -57,7 +61,7 @@ describe('a blue/green deployment, phase by phase', () => {
 });
 
 describe('a deployer restarted in any phase', () => {
-  const PHASES: Phase[] = ['creating', 'waiting-ready', 'health-checking', 'registering', 'waiting-lb', 'switching', 'verifying', 'draining', 'rolling-back'];
+  const PHASES: Phase[] = ['creating', 'waiting-ready', 'health-checking', 'registering', 'waiting-lb', 'switching', 'verifying', 'baking', 'draining', 'rolling-back'];
 
   for (const stoppedIn of PHASES) {
     it(`stopped in ${stoppedIn}: completes or rolls back, and no hostname is ever left without a backend`, async () => {
@@ -77,7 +81,7 @@ describe('a deployer restarted in any phase', () => {
       const completed = done.status === 'SUCCESS';
       // Once traffic moved it completes; before that (stopped as the switch began, before
       // any hostname moved, included) it rolls back.
-      expect(completed).toBe(['verifying', 'draining'].includes(stoppedIn));
+      expect(completed).toBe(['verifying', 'baking', 'draining'].includes(stoppedIn));
       expect([...world.versions.keys()]).toEqual([completed ? 2 : 1]);
       for (const host of HOSTS) {
         expect((await world.deps.lb.frontend(host)).backend).toBe(completed ? 'shop.web.2' : 'shop.web.1');

@@ -4,7 +4,7 @@
 // answer being whichever version the frontend points at. Time is counted, not waited.
 
 import { checkDescriptorText, type Descriptor } from '../../../src/deployer/descriptor/index.js';
-import type { LoadBalancer, Look, Records } from '../../../src/deployer/engine/ports.js';
+import type { LoadBalancer, Look, Records, TrafficReport } from '../../../src/deployer/engine/ports.js';
 import type { EngineDeps } from '../../../src/deployer/engine/engine.js';
 import { DEFAULT_TIMINGS } from '../../../src/deployer/engine/engine.js';
 import type { DeployerCluster, VersionPod } from '../../../src/ports/deployer.js';
@@ -12,7 +12,7 @@ import type { DeploymentRecord, LogLine } from '../../../src/deployer/state/reco
 
 export function descriptor(more: object = {}): Descriptor {
   const result = checkDescriptorText(JSON.stringify({
-    namespace: 'shop', appName: 'web', version: 'auto', replicas: 2, frontends: ['shop.example.com', 'www.shop.example.com'], drainDelayMs: 1000,
+    namespace: 'shop', appName: 'web', version: 'auto', replicas: 2, frontends: ['shop.example.com', 'www.shop.example.com'], drainDelayMs: 1000, bake: { durationMs: 2000 },
     healthCheck: { intervalMs: 100, successes: 2, deadlineMs: 1000 },
     podSpec: { containers: [{ name: 'app', image: 'scalerd/test-app:1', ports: [{ name: 'http', containerPort: 8080 }] }] },
     ...more,
@@ -23,7 +23,11 @@ export function descriptor(more: object = {}): Descriptor {
 
 export type World = ReturnType<typeof createWorld>;
 
-export function createWorld(options: { healthy?: (version: number) => boolean; answering?: (version: number) => string } = {}) {
+/**
+ * `traffic(id, now)`: lb-sync's report of a baked backend at a (simulated) time, as haproxy
+ * would count it; by default a steady clean one. Every read is a new report (a new revision).
+ */
+export function createWorld(options: { healthy?: (version: number) => boolean; answering?: (version: number) => string; traffic?: (id: string, now: number) => Omit<TrafficReport, 'revision' | 'at'> | undefined } = {}) {
   let time = 0;
   const versions = new Map<number, { pods: VersionPod[] }>();
   const backends = new Map<string, readonly string[]>();
@@ -31,6 +35,7 @@ export function createWorld(options: { healthy?: (version: number) => boolean; a
   /** Every value each hostname's frontend had, in order. */
   const history = new Map<string, (string | undefined)[]>();
   let revision = 1;
+  const bakes = new Set<string>();
   const saved: DeploymentRecord[] = [];
   const logs: string[] = [];
 
@@ -52,8 +57,15 @@ export function createWorld(options: { healthy?: (version: number) => boolean; a
     backendId: (ns, app, version) => `${ns}.${app}.${version}`,
     versionOf: (ns, app, backend) => (backend?.startsWith(`${ns}.${app}.`) ? Number(backend.split('.').pop()) : undefined),
     async register(id, servers) { backends.set(id, servers.map((s) => s.name)); },
-    async unregister(id) { backends.delete(id); },
+    async unregister(id) { backends.delete(id); bakes.delete(id); },
+    async backends() { return [...backends.keys()]; },
     async frontend(host) { return frontends.get(host) ?? { backend: undefined, revision: 0 }; },
+    async bake(id, on) { if (on) bakes.add(id); else bakes.delete(id); },
+    async traffic(id) {
+      if (!bakes.has(id)) return undefined;
+      const report = options.traffic ? options.traffic(id, time) : { worker: 1, responses: time, http5xx: 0, connectionErrors: 0, responseErrors: 0, serverDowns: 0, down: [] };
+      return report && { ...report, at: time, revision: ++revision };
+    },
     async switchFrontend(host, backend, expected) {
       if ((frontends.get(host)?.revision ?? 0) !== expected) return undefined;
       frontends.set(host, { backend, revision: ++revision });
@@ -95,7 +107,7 @@ export function createWorld(options: { healthy?: (version: number) => boolean; a
     history.clear();
   }
 
-  return { deps, versions, backends, frontends, history, saved, logs, serving, now: () => time };
+  return { deps, versions, backends, frontends, history, bakes, saved, logs, serving, now: () => time };
 }
 
 export function newRecord(version: number, previousVersion: number | undefined, d: Descriptor): DeploymentRecord {

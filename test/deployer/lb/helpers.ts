@@ -29,6 +29,9 @@ export type LbWorld = {
   readonly etcd: EtcdServer;
   /** Stops etcd and starts it again, same ports and data. */
   restartEtcd(): Promise<void>;
+  /** SIGKILLs etcd (data kept); startEtcdAgain brings it back on the same ports and data. */
+  killEtcd(): Promise<void>;
+  startEtcdAgain(): Promise<void>;
   readonly haproxy: Haproxy;
   readonly client: Etcd3;
   /** lb-sync against this world's etcd and haproxy; stopped by stop() if still running. */
@@ -50,6 +53,12 @@ export async function startWorld(): Promise<LbWorld> {
     },
     async restartEtcd() {
       etcd = await etcd.restart();
+    },
+    async killEtcd() {
+      await etcd.kill();
+    },
+    async startEtcdAgain() {
+      etcd = await etcd.start();
     },
     haproxy, client,
     async startApp(n, version) {

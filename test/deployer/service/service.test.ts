@@ -1,5 +1,5 @@
 // The deployer service on the real bed: one deployment per app at a time, nothing changed
-// when etcd is down, and a deployer process killed in any phase, whose deployment the next
+// when etcd is down, and a deployer process killed in any of 11 phases, whose deployment the next
 // deployer completes or rolls back under constant load, with zero failed requests and
 // never a moment without a backend.
 
@@ -70,7 +70,7 @@ describe('DeployerService', () => {
 describe('a deployer process killed between phases', () => {
   const KILL_POINTS: { phase: Phase; env?: Record<string, string> }[] = [
     { phase: 'accepted' }, { phase: 'creating' }, { phase: 'waiting-ready' }, { phase: 'health-checking' }, { phase: 'registering' },
-    { phase: 'waiting-lb' }, { phase: 'switching' }, { phase: 'verifying' }, { phase: 'draining' },
+    { phase: 'waiting-lb' }, { phase: 'switching' }, { phase: 'verifying' }, { phase: 'baking' }, { phase: 'draining' },
     { phase: 'rolling-back', env: { UNHEALTHY: '1' } },
   ];
 
@@ -86,7 +86,10 @@ describe('a deployer process killed between phases', () => {
       for (const point of KILL_POINTS) {
         const before = Number(await serving());
         const version = before + 1;
-        const child = spawn(process.execPath, [BUNDLE], {
+        // --preserve-symlinks-main: in a worktree whose node_modules is a symlink, the bundle's
+        // own URL must stay under this tree, or the descriptor schema it reads (a path relative to
+        // it) would be the other tree's.
+        const child = spawn(process.execPath, ['--preserve-symlinks-main', BUNDLE], {
           cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
           env: { ...process.env, ETCD_URL: bed.world.etcd.url, KUBECONFIG_FILE: bed.kubeconfig, LB_URL: bed.lbUrl, VERSION: String(version), APP_ENV: JSON.stringify(point.env ?? {}), LOCK_TTL: '2' },
         });
@@ -128,6 +131,7 @@ describe('a deployer process killed between phases', () => {
     expect(frontendWrites).not.toContain(null);
     // Killed once traffic had moved, it completes; before, it rolls back.
     expect(outcomes).toContain('verifying: SUCCESS');
+    expect(outcomes).toContain('baking: SUCCESS');
     expect(outcomes).toContain('draining: SUCCESS');
     expect(outcomes).toContain('waiting-lb: FAILURE');
     expect(outcomes).toContain('rolling-back: FAILURE');

@@ -4,6 +4,7 @@
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendStatusKey, frontendStatusKey } from '../../../src/deployer/lb/layout.js';
+import { LockLostError } from '../../../src/deployer/engine/errors.js';
 import { etcdLoadBalancer } from '../../../src/deployer/state/etcd-lb.js';
 import { DeployerStore } from '../../../src/deployer/state/etcd-store.js';
 import { type DeploymentRecord, newDeploymentId } from '../../../src/deployer/state/records.js';
@@ -16,6 +17,14 @@ beforeAll(async () => {
   server = await startEtcd();
   etcd = new Etcd3({ hosts: server.url });
 }, 30_000);
+
+const until = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 15_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
 
 afterAll(async () => {
   etcd?.close();
@@ -58,6 +67,50 @@ describe('DeployerStore', () => {
     }
     expect(result.ok).toBe(true);
     if (result.ok) await result.lock.release();
+  });
+
+  it('keeps its lock through an etcd outage longer than twice its TTL (etcd3\'s own keep-alive would give it up)', async () => {
+    // TTL 6 s: after etcd's return the lease has its TTL again, and the client's circuit
+    // breaker lets the next keep-alive through within 5 s.
+    const store = new DeployerStore(etcd, { lockTtlSeconds: 6, historyLimit: 10 });
+    const held = await store.acquire('shop', 'outage', 'deploy-o');
+    if (!held.ok) throw new Error('not acquired');
+    await server.kill();
+    await new Promise((r) => setTimeout(r, 13_000));
+    server = await server.start();
+    // Outlives a TTL after the return: kept alive, not merely not yet expired.
+    await new Promise((r) => setTimeout(r, 8_000));
+    expect(held.lock.lost.aborted).toBe(false);
+    await until('etcd to answer the client again', async () => (await store.lockHolder('shop', 'outage').catch(() => 'unanswered')) !== 'unanswered');
+    expect(await store.lockHolder('shop', 'outage')).toBe('deploy-o');
+    await held.lock.release();
+    expect(await store.lockHolder('shop', 'outage')).toBeUndefined();
+  }, 60_000);
+
+  it('fences a holder that lost its lock: its record writes and switches are refused, the new holder\'s go through', async () => {
+    const store = new DeployerStore(etcd, { lockTtlSeconds: 5, historyLimit: 10 });
+    const stale = await store.acquire('shop', 'fenced', 'deploy-a');
+    if (!stale.ok) throw new Error('not acquired');
+    await store.save(record('deploy-a', 'fenced'), stale.lock.fence);
+    // Its lease revoked behind its back (as it expires when a holder is partitioned from etcd).
+    await etcd.leaseClient.leaseRevoke({ ID: stale.lock.fence.lease });
+    await until('the holder to learn its lease is gone', () => stale.lock.lost.aborted);
+    expect(stale.lock.lost.reason).toBeInstanceOf(LockLostError);
+    const fresh = await store.acquire('shop', 'fenced', 'deploy-b');
+    if (!fresh.ok) throw new Error('not acquired');
+    await expect(store.save({ ...record('deploy-a', 'fenced'), phase: 'switching' }, stale.lock.fence)).rejects.toBeInstanceOf(LockLostError);
+    await expect(store.log(record('deploy-a', 'fenced'), { at: 1, level: 'info', message: 'stale' }, stale.lock.fence)).rejects.toBeInstanceOf(LockLostError);
+    expect((await store.get('shop', 'fenced', 'deploy-a'))?.phase).toBe('accepted');
+    const balancer = etcdLoadBalancer(etcd, { now: Date.now, wait: (ms) => new Promise((r) => setTimeout(r, ms)) });
+    await expect(balancer.switchFrontend('fenced.example.com', 'shop.fenced.2', 0, stale.lock.fence)).rejects.toBeInstanceOf(LockLostError);
+    await expect(balancer.register('shop.fenced.2', [], '/health', stale.lock.fence)).rejects.toBeInstanceOf(LockLostError);
+    expect(await balancer.frontend('fenced.example.com')).toEqual({ backend: undefined, revision: 0 });
+    // The holder's own: a moved key is a moved key (undefined), not a lost lock.
+    const revision = await balancer.switchFrontend('fenced.example.com', 'shop.fenced.2', 0, fresh.lock.fence);
+    expect(revision).toBeGreaterThan(0);
+    expect(await balancer.switchFrontend('fenced.example.com', 'shop.fenced.3', 0, fresh.lock.fence)).toBeUndefined();
+    await store.save(record('deploy-b', 'fenced'), fresh.lock.fence);
+    await fresh.lock.release();
   });
 
   it('keeps the newest records per app, and their logs line by line in order', async () => {
@@ -115,5 +168,18 @@ describe('etcdLoadBalancer', () => {
     expect(await balancer.frontendApplied('ack.example.com', revision!, 1000, signal)).toEqual({ ok: true });
     await balancer.unregister('shop.web.3');
     expect((await etcd.get('/scalerd/lb/backends/shop.web.3').exec()).kvs).toEqual([]);
+  });
+
+  it('asks lb-sync for a backend\'s traffic with a bake key, and reads its reports with their revision', async () => {
+    const balancer = lb();
+    await balancer.bake('shop.web.4', true);
+    expect(await etcd.get('/scalerd/lb/bakes/shop.web.4').string()).toMatch(/^\{"since":\d+\}$/);
+    expect(await balancer.traffic('shop.web.4')).toBeUndefined();
+    const report = { worker: 9, responses: 10, http5xx: 1, connectionErrors: 2, responseErrors: 0, serverDowns: 1, down: ['web-4-a'], at: 5 };
+    const put = await etcd.put('/scalerd/lb/status/traffic/shop.web.4').value(JSON.stringify(report)).exec();
+    expect(await balancer.traffic('shop.web.4')).toEqual({ ...report, revision: Number(put.header.revision) });
+    await balancer.unregister('shop.web.4');
+    expect(await etcd.get('/scalerd/lb/bakes/shop.web.4').string()).toBeNull();
+    expect(await balancer.backends()).not.toContain('shop.web.4');
   });
 });
