@@ -42,7 +42,9 @@ afterAll(async () => {
 
 describe('the bake', () => {
   it(`a version that crashes ${CRASH_AFTER_SECONDS} s after it started, after the switch: switched back within ${DETECTION_MS} ms, FAILURE with the numbers, removed, webhook told`, async () => {
-    const s = new DeployerService({ store: bed.store({ lockTtlSeconds: 15 }), engine: bed.engine, log: pino({ level: 'silent' }) });
+    // The receiver is on loopback over http: allowed explicitly, as an operator would have to.
+    const webhookPolicy = { allowHttp: true, allowedHosts: ['127.0.0.1'] };
+    const s = new DeployerService({ store: bed.store({ lockTtlSeconds: 15 }), engine: bed.engine, log: pino({ level: 'silent' }), webhooks: { policy: webhookPolicy } });
     const first = await s.deploy(helloDescriptor('auto'));
     await s.idle();
     expect(await s.get('default', 'hello', first.id)).toMatchObject({ status: 'SUCCESS' });
