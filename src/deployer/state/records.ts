@@ -9,6 +9,7 @@
 // Ids sort by time (`20261126T061502123Z-3f9a`), so a prefix read lists an app's history in
 // order; at most `historyLimit` records per app are kept, the oldest pruned with their logs.
 
+import type { TrafficStatus } from '../lb/layout.js';
 export const ROOT = '/scalerd/deployer';
 
 export type DeploymentStatus = 'RUNNING' | 'SUCCESS' | 'FAILURE';
@@ -44,16 +45,8 @@ export type DeploymentRecord = {
   readonly bake?: BakeRecord;
 };
 
-/** haproxy's counters for one backend, cumulative since its worker started (lb/layout.ts, TrafficStatus). */
-export type TrafficCounters = {
-  /** The haproxy worker's pid: counters start again from 0 in a new worker. */
-  readonly worker: number;
-  readonly responses: number;
-  readonly http5xx: number;
-  readonly connectionErrors: number;
-  readonly responseErrors: number;
-  readonly serverDowns: number;
-};
+/** haproxy's counters for one backend, cumulative since its worker started: lb-sync's report without its moment. */
+export type TrafficCounters = Omit<TrafficStatus, 'down' | 'at'>;
 
 /** What the bake saw: counted from `baseline` (the counters when it began) to the last report. */
 export type BakeFigures = {
