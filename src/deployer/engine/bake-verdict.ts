@@ -12,11 +12,10 @@
 // over, so a reload during the bake neither hides errors nor invents them.
 
 import type { Bake } from '../descriptor/index.js';
-import type { BakeFigures, TrafficCounters } from '../state/records.js';
+import type { TrafficCounters } from '../state/records.js';
 
-export type Counts = Pick<BakeFigures, 'responses' | 'http5xx' | 'connectionErrors' | 'responseErrors' | 'serverDowns'>;
+export type Counts = Omit<TrafficCounters, 'worker'>;
 
-export const NO_COUNTS: Counts = { responses: 0, http5xx: 0, connectionErrors: 0, responseErrors: 0, serverDowns: 0 };
 
 /** Where the counting stands: the worker's counters at its start (`base`), the last report, and what earlier workers counted. */
 export type Tally = { readonly base: TrafficCounters; readonly last: TrafficCounters; readonly carried: Counts };
@@ -26,27 +25,20 @@ const KEYS = ['responses', 'http5xx', 'connectionErrors', 'responseErrors', 'ser
 /** From the counters at the bake's start. */
 export const startTally = (baseline: TrafficCounters): Tally => ({ base: baseline, last: baseline, carried: NO_COUNTS });
 
-/** What one worker counted between two of its reports. */
-function between(from: TrafficCounters, to: TrafficCounters): Counts {
-  return {
-    responses: to.responses - from.responses,
-    http5xx: to.http5xx - from.http5xx,
-    connectionErrors: to.connectionErrors - from.connectionErrors,
-    responseErrors: to.responseErrors - from.responseErrors,
-    serverDowns: to.serverDowns - from.serverDowns,
-  };
-}
+const each = (f: (key: (typeof KEYS)[number]) => number): Counts => Object.fromEntries(KEYS.map((k) => [k, f(k)])) as Record<(typeof KEYS)[number], number>;
 
-const add = (a: Counts, b: Counts): Counts => ({
-  responses: a.responses + b.responses, http5xx: a.http5xx + b.http5xx,
-  connectionErrors: a.connectionErrors + b.connectionErrors, responseErrors: a.responseErrors + b.responseErrors, serverDowns: a.serverDowns + b.serverDowns,
-});
+/** What one worker counted between two of its reports. */
+const between = (from: TrafficCounters, to: TrafficCounters): Counts => each((k) => to[k] - from[k]);
+
+const add = (a: Counts, b: Counts): Counts => each((k) => a[k] + b[k]);
+
+export const NO_COUNTS: Counts = each(() => 0);
 
 /** The tally after a new report; another worker (or counters that went back) starts a new segment from 0. */
 export function advance(tally: Tally, report: TrafficCounters): Tally {
   const restarted = report.worker !== tally.last.worker || KEYS.some((k) => report[k] < tally.last[k]);
   if (!restarted) return { ...tally, last: report };
-  const zero: TrafficCounters = { worker: report.worker, responses: 0, http5xx: 0, connectionErrors: 0, responseErrors: 0, serverDowns: 0 };
+  const zero: TrafficCounters = { worker: report.worker, ...NO_COUNTS };
   return { base: zero, last: report, carried: add(tally.carried, between(tally.base, tally.last)) };
 }
 

@@ -48,15 +48,8 @@ export type DeploymentRecord = {
 /** haproxy's counters for one backend, cumulative since its worker started: lb-sync's report without its moment. */
 export type TrafficCounters = Omit<TrafficStatus, 'down' | 'at'>;
 
-/** What the bake saw: counted from `baseline` (the counters when it began) to the last report. */
-export type BakeFigures = {
-  readonly responses: number;
-  readonly http5xx: number;
-  /** Failed connections to its servers (econ). */
-  readonly connectionErrors: number;
-  /** Broken responses (eresp): reported, not judged. */
-  readonly responseErrors: number;
-  readonly serverDowns: number;
+/** What the bake saw: the counters' growth from `baseline` (the counters when it began) to the last report. */
+export type BakeFigures = Omit<TrafficCounters, 'worker'> & {
   /** Servers DOWN in the last report. */
   readonly down: readonly string[];
   readonly elapsedMs: number;
