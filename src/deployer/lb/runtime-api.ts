@@ -72,19 +72,26 @@ export class RuntimeApi {
   }
 }
 
-/** Parses `show stat` CSV: server rows only (not FRONTEND/BACKEND). */
-export function parseShowStat(csv: string): Map<string, Map<string, LiveServer>> {
+/** `show stat` CSV as rows of cells, and each named column's index (an error naming a column haproxy did not send). */
+export function readStatTable(csv: string): { rows: string[][]; column(name: string): number } {
   const lines = csv.split('\n');
   const header = lines[0]?.replace(/^# /, '').split(',') ?? [];
-  const col = (name: string): number => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new RuntimeApiError('show stat', `no column ${name} in: ${lines[0] ?? ''}`);
-    return i;
+  return {
+    rows: lines.slice(1).map((line) => line.split(',')),
+    column(name) {
+      const i = header.indexOf(name);
+      if (i < 0) throw new RuntimeApiError('show stat', `no column ${name} in: ${lines[0] ?? ''}`);
+      return i;
+    },
   };
-  const [px, sv, status, check] = [col('pxname'), col('svname'), col('status'), col('check_status')];
+}
+
+/** Parses `show stat` CSV: server rows only (not FRONTEND/BACKEND). */
+export function parseShowStat(csv: string): Map<string, Map<string, LiveServer>> {
+  const table = readStatTable(csv);
+  const [px, sv, status, check] = [table.column('pxname'), table.column('svname'), table.column('status'), table.column('check_status')];
   const result = new Map<string, Map<string, LiveServer>>();
-  for (const line of lines.slice(1)) {
-    const cells = line.split(',');
+  for (const cells of table.rows) {
     const backend = cells[px];
     const server = cells[sv];
     if (!backend || !server || server === 'FRONTEND' || server === 'BACKEND') continue;

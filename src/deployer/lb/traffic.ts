@@ -6,7 +6,7 @@
 // every backend's at every poll would grow etcd's history without end.
 
 import { haproxyBackendName, trafficStatusKey, type TrafficStatus } from './layout.js';
-import { RuntimeApiError } from './runtime-api.js';
+import { readStatTable } from './runtime-api.js';
 
 export type BackendTraffic = Omit<TrafficStatus, 'worker' | 'at'>;
 
@@ -14,23 +14,16 @@ const COUNTERS = ['hrsp_1xx', 'hrsp_2xx', 'hrsp_3xx', 'hrsp_4xx', 'hrsp_5xx', 'h
 
 /** haproxy backend name → its counters: the BACKEND row's responses and errors, its servers' DOWN transitions and states. */
 export function parseTraffic(csv: string): Map<string, BackendTraffic> {
-  const lines = csv.split('\n');
-  const header = lines[0]?.replace(/^# /, '').split(',') ?? [];
-  const index = (name: string): number => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new RuntimeApiError('show stat', `no column ${name} in: ${lines[0] ?? ''}`);
-    return i;
-  };
-  const [px, sv] = [index('pxname'), index('svname')];
-  const col = Object.fromEntries(COUNTERS.map((name) => [name, index(name)])) as Record<(typeof COUNTERS)[number], number>;
+  const table = readStatTable(csv);
+  const [px, sv] = [table.column('pxname'), table.column('svname')];
+  const col = Object.fromEntries(COUNTERS.map((name) => [name, table.column(name)])) as Record<(typeof COUNTERS)[number], number>;
   const result = new Map<string, { responses: number; http5xx: number; connectionErrors: number; responseErrors: number; serverDowns: number; down: string[] }>();
   const entry = (backend: string) => {
     let found = result.get(backend);
     if (!found) result.set(backend, (found = { responses: 0, http5xx: 0, connectionErrors: 0, responseErrors: 0, serverDowns: 0, down: [] }));
     return found;
   };
-  for (const line of lines.slice(1)) {
-    const cells = line.split(',');
+  for (const cells of table.rows) {
     const backend = cells[px];
     const server = cells[sv];
     if (!backend || !server || server === 'FRONTEND') continue;
