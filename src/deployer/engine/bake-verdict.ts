@@ -73,7 +73,7 @@ export function bakeVerdict(input: BakeInput): BakeVerdict {
   if (counts.http5xx > 0 && share > t.max5xxPercent) breached.push(`${counts.http5xx} of ${counts.responses} responses were 5xx (${round(share)}%, limit ${t.max5xxPercent}%)`);
   if (counts.connectionErrors > t.maxConnectionErrors) breached.push(`${counts.connectionErrors} failed connections to its servers (limit ${t.maxConnectionErrors})`);
   const downs = Math.max(counts.serverDowns, input.down.length);
-  if (downs > t.maxServersDown) breached.push(`servers went DOWN ${downs} times${input.down.length > 0 ? ` (DOWN now: ${input.down.join(', ')})` : ''} (limit ${t.maxServersDown})`);
+  if (downs > t.maxServersDown) breached.push(`servers went DOWN ${downs === 1 ? 'once' : `${downs} times`}${input.down.length > 0 ? ` (DOWN now: ${input.down.join(', ')})` : ''} (limit ${t.maxServersDown})`);
   if (breached.length > 0) return { kind: 'breach', breached };
   return input.elapsedMs >= t.durationMs && input.reportedSinceEnd ? { kind: 'clean' } : { kind: 'watching' };
 }

@@ -55,6 +55,7 @@ describe('the bake verdict', () => {
       kind: 'breach',
       breached: ['4 failed connections to its servers (limit 0)', 'servers went DOWN 2 times (DOWN now: hello-2-a) (limit 0)'],
     });
+    expect(verdict({ responses: 10, serverDowns: 1 })).toEqual({ kind: 'breach', breached: ['servers went DOWN once (limit 0)'] });
     expect(verdict({ responses: 10 }, { down: ['hello-2-a'] })).toMatchObject({ kind: 'breach' });
     expect(verdict({ responses: 10, connectionErrors: 4 }, { thresholds: { ...limits, maxConnectionErrors: 4 } })).toEqual({ kind: 'watching' });
   });
