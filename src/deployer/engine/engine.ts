@@ -1,7 +1,7 @@
 // The blue/green engine: one deployment of one app version, phase by phase, each phase
 // recorded before it acts so that a deployer restarted at any point resumes or rolls back
 // (Deployment.resume). Traffic moves only after every new pod is Ready, passed the deployer's own
-// health check, and is UP in haproxy; the switch is a compare-and-swap of each frontend
+// health check, and is UP in haproxy; the switch (switch.ts) is a compare-and-swap of each frontend
 // key, acknowledged by lb-sync once haproxy serves it, then verified through haproxy.
 //
 // Failure before the switch removes the new version and never touches the old (R1).
@@ -21,10 +21,11 @@ import { DEFAULTS, type Bake, type Descriptor } from '../descriptor/index.js';
 import type { AppVersionRef, DeployerCluster } from '../../ports/deployer.js';
 import { type DeploymentRecord, type Phase, type RecordChange, enter, enteredAt } from '../state/records.js';
 import { bakeBaseline, describeFigures, watchBake } from './bake.js';
-import { BakeBreachError, DeployFailure, isEtcdUnavailable, isLockLost } from './errors.js';
+import { BakeBreachError, isEtcdUnavailable, isLockLost } from './errors.js';
 import type { Probe } from './health.js';
-import type { Awaited, BackendServer, Fence, Look, LoadBalancer, Records } from './ports.js';
+import type { BackendServer, Fence, Look, LoadBalancer, Records } from './ports.js';
 import { createVersion, healthCheck, readyServers, type StepContext, waitReady } from './prepare.js';
+import { expectOk, switchBack, switchToNew, verifyThroughLb } from './switch.js';
 
 export { DeployFailure } from './errors.js';
 
@@ -96,7 +97,7 @@ export class Deployment {
   }
 
   get #context(): StepContext {
-    return { deps: this.deps, descriptor: this.descriptor, record: this.#record, log: (message) => this.log(message) };
+    return { deps: this.deps, descriptor: this.descriptor, record: this.#record, log: (message, level) => this.log(message, level) };
   }
 
   #backend(version: number): string {
@@ -155,7 +156,7 @@ export class Deployment {
             case 'registering': await this.#register(servers.length > 0 ? servers : await readyServers(this.#context)); break;
             case 'waiting-lb': await this.#waitLb(signal); break;
             case 'switching': await this.#switch(signal); break;
-            case 'verifying': await this.#verify(signal); break;
+            case 'verifying': await verifyThroughLb(this.#context, signal); break;
             case 'baking': await this.#bakeStep(signal); break;
             case 'draining': await this.#drain(signal); break;
           }
@@ -195,58 +196,7 @@ export class Deployment {
       this.#record = { ...this.#record, bake: { startedAt: this.deps.now(), baseline: await bakeBaseline(this.deps.lb, target) } };
       await this.deps.records.save(this.#record);
     }
-    for (const host of this.#record.frontends) {
-      signal.throwIfAborted();
-      const live = await this.deps.lb.frontend(host);
-      // Switched already: by an earlier run of this step, or by a write whose answer etcd lost.
-      if (live.backend === target) {
-        expectOk(await this.deps.lb.frontendApplied(host, live.revision, this.deps.timings.lbDeadlineMs, signal), `the switch of ${host}`);
-        continue;
-      }
-      const expected = this.deps.lb.versionOf(this.#record.namespace, this.#record.app, live.backend);
-      if (live.backend !== undefined && expected !== this.#record.previousVersion) {
-        throw new DeployFailure(`${host} points at ${live.backend}, not at the version this deployment replaces (${this.#record.previousVersion ?? 'none'})`);
-      }
-      const revision = await this.#cas(host, target, live.revision);
-      if (revision === undefined) throw new DeployFailure(`${host} changed while switching (someone else wrote its frontend)`);
-      expectOk(await this.deps.lb.frontendApplied(host, revision, this.deps.timings.lbDeadlineMs, signal), `the switch of ${host}`);
-      await this.log(`${host} switched to ${target}`);
-    }
-  }
-
-  /**
-   * Points `host` at `backend` if its key is still at `expected`: the new revision, or
-   * undefined when someone else moved it. A key found at `backend` already is this write's
-   * own (etcd applied it, and the client's retry then found the key moved).
-   */
-  async #cas(host: string, backend: string | undefined, expected: number): Promise<number | undefined> {
-    const revision = await this.deps.lb.switchFrontend(host, backend, expected, this.deps.fence);
-    if (revision !== undefined) return revision;
-    const now = await this.deps.lb.frontend(host);
-    return now.backend === backend ? now.revision : undefined;
-  }
-
-  /** Answers in a row from the new version through haproxy, for every hostname. */
-  async #verify(signal: AbortSignal): Promise<void> {
-    const want = String(this.#record.version);
-    for (const host of this.#record.frontends) {
-      const deadline = this.deps.now() + this.deps.timings.verifyDeadlineMs;
-      let streak = 0;
-      let last = '';
-      while (streak < this.deps.timings.verifyAnswers) {
-        const answer = await this.deps.look(host, signal);
-        if ('version' in answer && answer.version === want) streak++;
-        else {
-          streak = 0;
-          last = 'version' in answer ? `version ${answer.version} answered` : answer.error;
-        }
-        if (streak === 0) {
-          if (this.deps.now() > deadline) throw new DeployFailure(`through haproxy, ${host} did not answer from version ${want} ${this.deps.timings.verifyAnswers} times in a row: ${last}`);
-          await this.deps.wait(this.deps.timings.pollMs, signal);
-        }
-      }
-      await this.log(`${host} answers from version ${want} through haproxy`);
-    }
+    await switchToNew(this.#context, signal);
   }
 
   /** Watches the new version's traffic for the bake's duration; a breach throws (R3 follows). */
@@ -317,24 +267,10 @@ export class Deployment {
   async rollback(reason: string, signal: AbortSignal): Promise<void> {
     await this.#persist(async () => {
       await this.enter('rolling-back', { reason });
-      const target = this.#backend(this.#record.version);
-      const back = this.#record.previousVersion === undefined ? undefined : this.#backend(this.#record.previousVersion);
-      for (const host of this.#record.frontends) {
-        signal.throwIfAborted();
-        const live = await this.deps.lb.frontend(host);
-        if (live.backend !== target) continue;
-        const revision = await this.#cas(host, back, live.revision);
-        if (revision === undefined) throw new DeployFailure(`${host} changed while switching back`);
-        if (back !== undefined) expectOk(await this.deps.lb.frontendApplied(host, revision, this.deps.timings.lbDeadlineMs, signal), `the switch back of ${host}`);
-        await this.log(`${host} switched back to ${back ?? 'no backend'}`, 'warn');
-      }
+      await switchBack(this.#context, signal);
       signal.throwIfAborted();
       await this.#remove(this.#record.version);
       await this.enter('done', { status: 'FAILURE', reason });
     }, signal);
   }
-}
-
-function expectOk(result: Awaited, what: string): void {
-  if (!result.ok) throw new DeployFailure(`${what}: ${result.reason}`);
 }

@@ -16,7 +16,7 @@ export type StepContext = {
   readonly deps: EngineDeps;
   readonly descriptor: Descriptor;
   readonly record: DeploymentRecord;
-  log(message: string): Promise<void>;
+  log(message: string, level?: 'info' | 'warn' | 'error'): Promise<void>;
 };
 
 const ref = (c: StepContext): AppVersionRef => ({ namespace: c.record.namespace, app: c.record.app, version: c.record.version });
