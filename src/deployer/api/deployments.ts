@@ -5,7 +5,7 @@
 // details.running, precondition 412) and are mapped in reply.ts.
 
 import type { Descriptor } from '../descriptor/index.js';
-import { type DeployerPolicy, namespaceViolations } from '../descriptor/policy/index.js';
+import { type DeployerPolicy, namespaceViolations, policyViolations } from '../descriptor/policy/index.js';
 import { parseDescriptor, policyRefusal } from './body.js';
 import { shown } from './descriptors.js';
 import { ApiError, started, summary } from './reply.js';
@@ -75,11 +75,15 @@ export function deploymentRoutes(o: DeploymentRoutesOptions): Route[] {
     {
       path: '/apps/{ns}/{app}/rollback', auth: 'token', methods: {
         POST: async ({ params }) => {
-          // The descriptor rolled back to passed the policy when it was deployed; its
-          // namespace must still be one the operator allows.
+          // The descriptor rolled back to passed the policy when it was deployed; the
+          // operator may have narrowed the policy since, so it passes today's again.
           const refused = namespaceViolations(params.ns, policy);
           if (refused.length > 0) throw policyRefusal(refused);
-          return started(withShownDescriptor(await deployer.rollback(params.ns, params.app)));
+          const admit = (descriptor: Descriptor) => {
+            const broken = policyViolations(descriptor, policy);
+            if (broken.length > 0) throw policyRefusal(broken);
+          };
+          return started(withShownDescriptor(await deployer.rollback(params.ns, params.app, admit)));
         },
       },
     },

@@ -132,12 +132,13 @@ export class DeployerService implements Deployer {
     });
   }
 
-  async rollback(namespace: string, app: string): Promise<DeploymentRecord> {
+  async rollback(namespace: string, app: string, admit?: (descriptor: Descriptor) => void): Promise<DeploymentRecord> {
     const done = (await this.o.store.list(namespace, app))
       .filter((r) => r.status === 'SUCCESS' && r.kind === undefined && r.phases.some((p) => p.phase === 'switching'))
       .sort((a, b) => a.createdAt - b.createdAt);
     const previous = done.at(-2);
     if (!previous) throw new DeployerError('not-found', `${namespace}/${app} has no earlier successful deployment to return to`);
+    admit?.(previous.descriptor as Descriptor);
     return this.deploy({ ...(previous.descriptor as Descriptor), version: 'auto' });
   }
 

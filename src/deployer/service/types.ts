@@ -24,8 +24,12 @@ export interface Deployer {
    * or the hostnames point at different backends.
    */
   deploy(descriptor: Descriptor): Promise<DeploymentRecord>;
-  /** Deploys the descriptor of the app's last successful deployment before the current one, as a new version. */
-  rollback(namespace: string, app: string): Promise<DeploymentRecord>;
+  /**
+   * Deploys the descriptor of the app's last successful deployment before the current one, as
+   * a new version. `admit` sees that descriptor first and throws to refuse it (the operator's
+   * policy may have changed since it was deployed).
+   */
+  rollback(namespace: string, app: string, admit?: (descriptor: Descriptor) => void): Promise<DeploymentRecord>;
   /** Removes every version of the app and its frontends ('not-found' when there is none). */
   undeploy(namespace: string, app: string): Promise<DeploymentRecord>;
   get(namespace: string, app: string, id: string): Promise<DeploymentRecord | undefined>;

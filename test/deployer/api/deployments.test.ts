@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { SseParser } from '../../../src/deployer/api/sse.js';
 import { DeployerError } from '../../../src/deployer/service/types.js';
+import { checkDescriptorText } from '../../../src/deployer/descriptor/index.js';
 import { descriptor, startApi, text, TOKEN } from './helpers.js';
 
 describe('/deployments', () => {
@@ -95,6 +96,21 @@ describe('/apps', () => {
     api.deployer.finish(rollback.body.id, 'SUCCESS');
     expect(await api.call('POST', '/apps/default/hello/undeploy')).toMatchObject({ status: 200, body: { status: 'SUCCESS' } });
     expect((await api.call('GET', '/apps/default/hello/undeploy')).headers.get('allow')).toBe('POST');
+  });
+
+  it('rollback to a descriptor today\'s policy refuses: 422 naming the rule, nothing deployed', async () => {
+    // Deployed before the operator's policy refused privileged pods (straight to the deployer, past the API).
+    const api = await startApi();
+    const privileged = descriptor({ podSpec: { containers: [{ name: 'app', image: 'scalerd/test-app:1', ports: [{ containerPort: 8080 }], securityContext: { privileged: true } }] } });
+    for (const document of [privileged, descriptor()]) {
+      const checked = checkDescriptorText(text(document), 'inline');
+      if (!checked.ok) throw new Error(JSON.stringify(checked.diagnostics));
+      api.deployer.finish((await api.deployer.deploy(checked.descriptor)).id, 'SUCCESS');
+    }
+    const before = api.deployer.calls.length;
+    const refused = await api.call('POST', '/apps/default/hello/rollback');
+    expect(refused).toMatchObject({ status: 422, body: { error: { code: 'SCALERD_ERR_API_POLICY', details: { rule: 'baseline/privileged' } } } });
+    expect(api.deployer.calls.slice(before)).toEqual(['rollback default/hello']);
   });
 });
 

@@ -42,12 +42,13 @@ export class FakeDeployer implements Deployer {
     return this.#start(descriptor.namespace, descriptor.appName, version, previous?.version, descriptor);
   }
 
-  async rollback(namespace: string, app: string): Promise<DeploymentRecord> {
+  async rollback(namespace: string, app: string, admit?: (descriptor: Descriptor) => void): Promise<DeploymentRecord> {
     this.calls.push(`rollback ${namespace}/${app}`);
     this.#refusal();
     const done = (await this.list(namespace, app)).filter((r) => r.status === 'SUCCESS');
     const previous = done.at(-2);
     if (!previous) throw new DeployerError('not-found', `${namespace}/${app} has no earlier successful deployment to return to`);
+    admit?.(previous.descriptor as Descriptor);
     return this.deploy({ ...(previous.descriptor as Descriptor), version: 'auto' });
   }
 
