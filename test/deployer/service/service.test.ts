@@ -4,6 +4,8 @@
 // never a moment without a backend.
 
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -68,10 +70,31 @@ describe('DeployerService', () => {
 });
 
 describe('a deployer process killed between phases', () => {
-  const KILL_POINTS: { phase: Phase; env?: Record<string, string> }[] = [
+  /** A deployer process, loaded and waiting on stdin for what to deploy. */
+  const startDeployerProcess = async () => {
+    // --preserve-symlinks-main: in a worktree whose node_modules is a symlink, the bundle's
+    // own URL must stay under this tree, or the descriptor schema it reads (a path relative to
+    // it) would be the other tree's.
+    const child = spawn(process.execPath, ['--preserve-symlinks-main', BUNDLE], {
+      cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ETCD_URL: bed.world.etcd.url, KUBECONFIG_FILE: bed.kubeconfig, LB_URL: bed.lbUrl, LOCK_TTL: '2' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const exited = new Promise((resolve) => child.once('close', resolve));
+    const ready = once(createInterface({ input: child.stdout }), 'line') as Promise<[string]>;
+    const first = await Promise.race([ready, exited.then(() => undefined)]);
+    if (first === undefined) throw new Error(`the deployer process exited before it was ready: ${stderr}`);
+    expect(JSON.parse(first[0])).toEqual({ ready: true });
+    return { child, exited, stderr: () => stderr };
+  };
+  let nextChild: ReturnType<typeof startDeployerProcess> | undefined;
+  // The unhealthy version fails its health check's deadline; 2 s instead of the bed's 6 is enough to fail.
+  const failFast = { healthCheck: { intervalMs: 200, timeoutMs: 500, successes: 2, deadlineMs: 2000 } };
+  const KILL_POINTS: { phase: Phase; env?: Record<string, string>; more?: object }[] = [
     { phase: 'accepted' }, { phase: 'creating' }, { phase: 'waiting-ready' }, { phase: 'health-checking' }, { phase: 'registering' },
     { phase: 'waiting-lb' }, { phase: 'switching' }, { phase: 'verifying' }, { phase: 'baking' }, { phase: 'draining' },
-    { phase: 'rolling-back', env: { UNHEALTHY: '1' } },
+    { phase: 'rolling-back', env: { UNHEALTHY: '1' }, more: failFast },
   ];
 
   it(`at ${KILL_POINTS.length} points: the next deployer completes or rolls back; zero failed requests, never without a backend`, async () => {
@@ -86,20 +109,13 @@ describe('a deployer process killed between phases', () => {
       for (const point of KILL_POINTS) {
         const before = Number(await serving());
         const version = before + 1;
-        // --preserve-symlinks-main: in a worktree whose node_modules is a symlink, the bundle's
-        // own URL must stay under this tree, or the descriptor schema it reads (a path relative to
-        // it) would be the other tree's.
-        const child = spawn(process.execPath, ['--preserve-symlinks-main', BUNDLE], {
-          cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, ETCD_URL: bed.world.etcd.url, KUBECONFIG_FILE: bed.kubeconfig, LB_URL: bed.lbUrl, VERSION: String(version), APP_ENV: JSON.stringify(point.env ?? {}), LOCK_TTL: '2' },
-        });
-        let stderr = '';
-        child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-        const exited = new Promise((resolve) => child.once('close', resolve));
+        const { child, exited, stderr } = await (nextChild ?? startDeployerProcess());
+        nextChild = undefined;
+        child.stdin.end(`${JSON.stringify({ version, env: point.env ?? {}, more: point.more ?? {} })}\n`);
         // Every write of the record comes through the watch (a poll could miss a short phase):
         // killed the moment the phase is recorded.
         const killed = await new Promise<DeploymentRecord>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`the deployment of v${version} did not reach ${point.phase}; deployer stderr: ${stderr}`)), 40_000);
+          const timer = setTimeout(() => reject(new Error(`the deployment of v${version} did not reach ${point.phase}; deployer stderr: ${stderr()}`)), 40_000);
           records.on('put', (kv) => {
             const written = JSON.parse(kv.value.toString()) as DeploymentRecord;
             if (written.version !== version || written.phase !== point.phase) return;
@@ -110,6 +126,8 @@ describe('a deployer process killed between phases', () => {
         });
         records.removeAllListeners('put');
         await exited;
+        // The next point's deployer loads while this one's deployment is resumed.
+        if (point !== KILL_POINTS.at(-1)) nextChild = startDeployerProcess();
 
         const next = service();
         await next.resumeAll(new AbortController().signal);
@@ -122,6 +140,7 @@ describe('a deployer process killed between phases', () => {
         expect((await bed.engine.cluster.listVersions('default', 'hello')).filter((v) => !v.terminating).map((v) => v.version)).toEqual([Number(now)]);
       }
     } finally {
+      await nextChild?.then(({ child }) => child.kill('SIGKILL'), () => undefined);
       watcher.removeAllListeners();
       await watcher.cancel();
       await records.cancel();
