@@ -93,6 +93,9 @@ export function helloDescriptor(version: number | 'auto', env: Record<string, st
   return result.descriptor;
 }
 
+/** helloDescriptor's `more` for a version a test expects to fail its health check: 2 s to fail it, not the 6 s a healthy one may take. */
+export const FAILS_HEALTH_FAST = { healthCheck: { intervalMs: 200, timeoutMs: 500, successes: 2, deadlineMs: 2000 } } as const;
+
 /**
  * When the pods of `version` crash with the test app's CRASH_AFTER_SECONDS: the first pod's
  * start (the test app's first log line, read while the pods exist) plus `seconds`. Polls

@@ -14,7 +14,7 @@ import { runCli } from '../../src/cli/program.js';
 import { createDeployerApi, type ListeningApi } from '../../src/deployer/api/index.js';
 import { lookThrough } from '../../src/deployer/engine/look.js';
 import { DeployerService } from '../../src/deployer/service/service.js';
-import { HOST, startDeployerBed, type DeployerBed } from './bed.js';
+import { FAILS_HEALTH_FAST, HOST, startDeployerBed, type DeployerBed } from './bed.js';
 import { startLoad } from './load.js';
 
 const TOKEN = 'end-to-end-token-0123456789';
@@ -36,12 +36,13 @@ afterAll(async () => {
   await bed?.stop();
 });
 
-function descriptorFile(version: string, env: Record<string, string> = {}): string {
+function descriptorFile(version: string, env: Record<string, string> = {}, more: object = {}): string {
   const path = join(dir, `hello-${version}-${Object.keys(env).join('-') || 'ok'}.json`);
   writeFileSync(path, JSON.stringify({
     namespace: 'default', appName: 'hello', version: 'auto', replicas: 2, frontends: [HOST], drainDelayMs: 500, bake: { durationMs: 500 },
     healthCheck: { intervalMs: 200, timeoutMs: 500, successes: 2, deadlineMs: 6000 },
     podSpec: { containers: [{ name: 'app', image: `scalerd/test-app:${version}`, ports: [{ name: 'http', containerPort: 8080 }], env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
+    ...more,
   }, null, 2));
   return path;
 }
@@ -63,7 +64,7 @@ describe('scalerd deploy --follow against the deployer', () => {
 
     const load = startLoad({ url: bed.lbUrl, host: HOST, maxDurationMs: 120_000 });
     const second = await deploy(descriptorFile('2'));
-    const bad = await deploy(descriptorFile('3', { UNHEALTHY: '1' }));
+    const bad = await deploy(descriptorFile('3', { UNHEALTHY: '1' }, FAILS_HEALTH_FAST));
     const report = await load.stop();
 
     expect(second.code, second.err).toBe(0);

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Deployment, type EngineDeps } from '../../../src/deployer/engine/engine.js';
 import { type DeploymentRecord, newDeploymentId } from '../../../src/deployer/state/records.js';
-import { HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../bed.js';
+import { FAILS_HEALTH_FAST, HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../bed.js';
 import { httpGet } from '../infra.js';
 import { startLoad } from '../load.js';
 
@@ -22,8 +22,8 @@ beforeAll(async () => {
 
 afterAll(async () => bed?.stop());
 
-async function deploy(version: number, env: Record<string, string> = {}): Promise<DeploymentRecord> {
-  const d = helloDescriptor(version, env);
+async function deploy(version: number, env: Record<string, string> = {}, more: object = {}): Promise<DeploymentRecord> {
+  const d = helloDescriptor(version, env, more);
   const live = await deps.lb.frontend(HOST);
   const now = Date.now();
   const record: DeploymentRecord = {
@@ -55,12 +55,12 @@ describe('blue/green through haproxy, under load', () => {
   }, 90_000);
 
   for (const [what, env, reason] of [
-    ['unhealthy', { UNHEALTHY: '1' }, /not Ready after 6000 ms: hello-3-\S+: HTTP 503, healthy: false/],
-    ['health endpoint hangs', { HEALTH_HANGS: '1' }, /not Ready after 6000 ms: hello-3-\S+: no answer within 500 ms/],
+    ['unhealthy', { UNHEALTHY: '1' }, /not Ready after 2000 ms: hello-3-\S+: HTTP 503, healthy: false/],
+    ['health endpoint hangs', { HEALTH_HANGS: '1' }, /not Ready after 2000 ms: hello-3-\S+: no answer within 500 ms/],
   ] as const) {
     it(`v3 ${what}: zero failed requests, all from v2, v3 removed, FAILURE with the reason`, async () => {
       const load = startLoad({ url: lbUrl, host: HOST, maxDurationMs: 60_000 });
-      const done = await deploy(3, env);
+      const done = await deploy(3, env, FAILS_HEALTH_FAST);
       const report = await load.stop();
       expect(done).toMatchObject({ status: 'FAILURE', switched: false });
       expect(done.reason).toMatch(reason);

@@ -15,7 +15,7 @@ import { frontendKey } from '../../../src/deployer/lb/layout.js';
 import { DeployerService } from '../../../src/deployer/service/service.js';
 import { DeployerError } from '../../../src/deployer/service/types.js';
 import { type DeploymentRecord, type Phase, deploymentsPrefix } from '../../../src/deployer/state/records.js';
-import { HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../bed.js';
+import { FAILS_HEALTH_FAST, HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../bed.js';
 import { httpGet, waitFor } from '../infra.js';
 import { startLoad } from '../load.js';
 
@@ -89,12 +89,10 @@ describe('a deployer process killed between phases', () => {
     return { child, exited, stderr: () => stderr };
   };
   let nextChild: ReturnType<typeof startDeployerProcess> | undefined;
-  // The unhealthy version fails its health check's deadline; 2 s instead of the bed's 6 is enough to fail.
-  const failFast = { healthCheck: { intervalMs: 200, timeoutMs: 500, successes: 2, deadlineMs: 2000 } };
   const KILL_POINTS: { phase: Phase; env?: Record<string, string>; more?: object }[] = [
     { phase: 'accepted' }, { phase: 'creating' }, { phase: 'waiting-ready' }, { phase: 'health-checking' }, { phase: 'registering' },
     { phase: 'waiting-lb' }, { phase: 'switching' }, { phase: 'verifying' }, { phase: 'baking' }, { phase: 'draining' },
-    { phase: 'rolling-back', env: { UNHEALTHY: '1' }, more: failFast },
+    { phase: 'rolling-back', env: { UNHEALTHY: '1' }, more: FAILS_HEALTH_FAST },
   ];
 
   it(`at ${KILL_POINTS.length} points: the next deployer completes or rolls back; zero failed requests, never without a backend`, async () => {
