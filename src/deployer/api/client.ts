@@ -5,7 +5,7 @@
 import { ScalerdError } from '../../errors.js';
 import type { DeploymentRecord, LogLine } from '../state/records.js';
 import { deploymentPath } from './reply.js';
-import { SseParser } from './sse.js';
+import { SseParser } from '../../http/sse.js';
 
 export type RemoteError = { readonly code: string; readonly message: string; readonly details?: unknown };
 

@@ -1,32 +1,11 @@
-// What the API answers: a JSON reply, or an error as `{ "error": { "code", "message",
-// "details"? } }`. Every refusal is an ApiError (status, catalogue code, details); the
-// deployer's own refusals (DeployerError) map by kind; anything else is a 500 whose message
-// says nothing of the cause (the cause goes to the log).
+// The deployer API's replies (src/http/reply.ts has their shape): the deployer's own refusals
+// (DeployerError) map by kind; anything else is a 500 whose message says nothing of the
+// cause (the cause goes to the log).
 
-import type { ServerResponse } from 'node:http';
-import { type Code, ScalerdError } from '../../errors.js';
+import type { Code } from '../../errors.js';
+import { ApiError, type Reply } from '../../http/reply.js';
 import { DeployerError } from '../service/types.js';
 import type { DeploymentRecord } from '../state/records.js';
-
-export type Reply = {
-  readonly status: number;
-  /** Sent as JSON; none for 204. */
-  readonly body?: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-};
-
-/** A refusal the API sends as it is. */
-export class ApiError extends ScalerdError {
-  constructor(
-    readonly status: number,
-    code: Code,
-    message: string,
-    readonly details?: unknown,
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(code, message);
-  }
-}
 
 const BY_KIND = {
   conflict: [409, 'SCALERD_ERR_API_CONFLICT'],
@@ -47,23 +26,6 @@ export function asApiError(error: unknown): ApiError | undefined {
 
 export const INTERNAL = new ApiError(500, 'SCALERD_ERR_API_INTERNAL', 'the deployer failed unexpectedly; its log says why');
 
-export function errorReply(error: ApiError): Reply {
-  const body = { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
-  return { status: error.status, body: { error: body }, headers: error.headers };
-}
-
-export function send(res: ServerResponse, reply: Reply): void {
-  const headers: Record<string, string> = { 'cache-control': 'no-store', ...reply.headers };
-  if (reply.body === undefined) {
-    res.writeHead(reply.status, headers);
-    res.end();
-    return;
-  }
-  const text = `${JSON.stringify(reply.body, null, 2)}\n`;
-  res.writeHead(reply.status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });
-  res.end(text);
-}
-
 /** A record as lists and the log stream show it: without the descriptor (GET of one deployment has it). */
 export function summary(record: DeploymentRecord): Omit<DeploymentRecord, 'descriptor'> {
   const { descriptor: _descriptor, ...rest } = record;
@@ -76,3 +38,5 @@ export const deploymentPath = (record: Pick<DeploymentRecord, 'namespace' | 'app
 export function started(record: DeploymentRecord): Reply {
   return { status: record.status === 'RUNNING' ? 202 : 200, body: record, headers: { location: deploymentPath(record) } };
 }
+
+export { ApiError, errorReply, send, type Reply } from '../../http/reply.js';

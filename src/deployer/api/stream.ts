@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Deployer } from '../service/types.js';
 import { INTERNAL, summary } from './reply.js';
 import type { Call } from './router.js';
-import { formatEvent, HEARTBEAT } from './sse.js';
+import { formatEvent, HEARTBEAT } from '../../http/sse.js';
 
 export type StreamOptions = {
   readonly deployer: Deployer;

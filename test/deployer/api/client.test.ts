@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeployerClient, type FollowEvent } from '../../../src/deployer/api/index.js';
-import { formatEvent, SseParser } from '../../../src/deployer/api/sse.js';
+import { formatEvent, SseParser } from '../../../src/http/sse.js';
 
 const line = (message: string) => JSON.stringify({ at: 1, level: 'info', message });
 const ref = { namespace: 'default', app: 'hello', id: 'd1' };

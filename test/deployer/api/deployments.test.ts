@@ -5,7 +5,7 @@
 
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { SseParser } from '../../../src/deployer/api/sse.js';
+import { SseParser } from '../../../src/http/sse.js';
 import { DeployerError } from '../../../src/deployer/service/types.js';
 import { checkDescriptorText } from '../../../src/deployer/descriptor/index.js';
 import { descriptor, startApi, text, TOKEN } from './helpers.js';
