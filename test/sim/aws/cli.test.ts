@@ -58,7 +58,9 @@ const json = (run: Run): Record<string, unknown> => {
   return JSON.parse(run.stdout) as Record<string, unknown>;
 };
 
-describe('AWS CLI v2 against the simulator', () => {
+// Every test starts the AWS CLI (a Python program: 1-3 s a start on a loaded machine) a few
+// times; beside two busy loops one took 20 s of the default 30.
+describe('AWS CLI v2 against the simulator', { timeout: 90_000 }, () => {
   it('is the v2 CLI', async () => {
     const { stdout, stderr } = await aws('--version');
     expect(`${stdout}${stderr}`).toMatch(/^aws-cli\/2\./);

@@ -59,7 +59,10 @@ async function kubectlNodeStatus(name: string): Promise<string> {
   return out.code === 0 ? table(out.stdout)[1]![1]! : out.stderr.trim();
 }
 
-describe('AWS CLI v2 against the whole simulator', () => {
+// Each test starts the AWS CLI (a Python program: 1-3 s a start on a loaded machine) and
+// kubectl ten times or more; the simulated clock is moved by hand, so only these process
+// starts take real time. 30 s was not enough beside two busy loops and another test file.
+describe('AWS CLI v2 against the whole simulator', { timeout: 90_000 }, () => {
   it('autoscaling describe-auto-scaling-groups: the group, its instances InService, each the Node with that providerID', async () => {
     const group = await describeGroup();
     expect(group).toMatchObject({
