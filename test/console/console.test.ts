@@ -163,6 +163,41 @@ describe('the console', { timeout: 120_000 }, () => {
     await page.context().close();
   });
 
+  it('schedule: the changes are plan\'s, pointing at a chart names the window, and a what-if shows on the chart', async () => {
+    const { page, errors } = await open('#/schedule');
+    await page.locator('.chart canvas').first().waitFor();
+    // The table under the charts lists the changes `scalerd plan` prints for the same week.
+    const overview = await (await fetch(`${url}api/v1/overview`)).json() as { clock: { now: string } };
+    await page.getByText(/^The same as a table/).click();
+    const rows = await page.locator('.changes-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-at')));
+    const from = Date.parse(rows[0]!);
+    const plan = await cli('plan', '--schedule', 'schedules/example.json', '--from', new Date(from).toISOString().replace(/\.\d{3}Z$/, 'Z'), '--days', '7', '-o', 'json');
+    expect(plan.code, plan.err).toBe(0);
+    const transitions = (JSON.parse(plan.out) as { transitions: { at: string }[] }).transitions.map((t) => t.at);
+    expect(rows.slice(1)).toEqual(transitions);
+    expect(Date.parse(overview.clock.now) - from).toBeLessThan(60_000 * SPEED);
+    // Pointing at the middle of the workers chart: the values then and the window behind them.
+    const plot = page.locator('.chart .u-over').first();
+    const box = (await plot.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.locator('.hover').textContent()).toMatch(/workers: \d+ nodes — (default|window \w+)/);
+    expect(await page.locator('.hover').textContent()).toMatch(/UTC/);
+    // What if: a draft override on the charts, nothing stored.
+    await page.getByLabel('workers').fill('20');
+    await page.getByLabel('Duration, such as 3h or 1d12h').fill('2h');
+    await page.getByLabel('Why (required)').fill('what if');
+    await page.getByRole('button', { name: 'Preview on the charts' }).click();
+    await page.getByText(/^Draft override:/).waitFor();
+    await expect.poll(() => page.locator('.changes-table tbody tr').first().locator('td').first().textContent()).toBe('20');
+    expect((await (await fetch(`${url}api/v1/overrides`)).json() as { overrides: unknown[] }).overrides).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'schedule-1280x800');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'schedule-390x844');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('a scale-down: the nodes\' phases reach the overview as they happen', async () => {
     const { page, errors } = await open();
     const seen = new Set<string>();
@@ -178,6 +213,37 @@ describe('the console', { timeout: 120_000 }, () => {
       clearInterval(watch);
     }
     expect([...seen].every((p) => ['cordoned', 'draining', 'drained', 'terminating', 'removed'].includes(p))).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('the console after a scale-down', { timeout: 60_000 }, () => {
+  it('history: the scale-down recorded, filtered by outcome; keyboard users reach every page', async () => {
+    const { page, errors } = await open('#/history');
+    await page.locator('tr[data-entry]').first().waitFor({ timeout: 20_000 });
+    const entries = await page.locator('tr[data-entry]').count();
+    expect(entries).toBeGreaterThan(0);
+    await page.getByLabel('Outcome').selectOption('failed');
+    await expect.poll(() => page.locator('tr[data-entry]').count()).toBe(0);
+    await page.getByLabel('Outcome').selectOption('');
+    await expect.poll(() => page.locator('tr[data-entry]').count()).toBe(entries);
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'history-1280x800');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, 'history-390x844');
+    // The keyboard alone: Tab from the top reaches the skip link, then each page's link.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    const reached: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      reached.push(String(await page.evaluate('document.activeElement.textContent')));
+    }
+    expect(reached).toEqual(['Overview', 'Schedule', 'Overrides', 'History']);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('location.hash')).toBe('#/history');
     expect(errors).toEqual([]);
     await page.context().close();
   });

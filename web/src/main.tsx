@@ -6,14 +6,18 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { OverviewJson } from '../../src/console/wire.js';
 import { ApiFailure, call, follow, forgetToken, setToken, token } from './api.js';
+import { History } from './pages/history.js';
 import { Overrides } from './pages/overrides.js';
 import { Overview } from './pages/overview.js';
+import { Schedule } from './pages/schedule.js';
 import { Notice } from './widgets.js';
 import './styles.css';
 
 const PAGES = [
   { hash: '#/overview', title: 'Overview' },
+  { hash: '#/schedule', title: 'Schedule' },
   { hash: '#/overrides', title: 'Overrides' },
+  { hash: '#/history', title: 'History' },
 ] as const;
 
 type Hash = (typeof PAGES)[number]['hash'];
@@ -77,7 +81,10 @@ function App() {
           : (
             <>
               {problem && <Notice kind="warn">{problem.message}</Notice>}
-              {hash === '#/overrides' ? <Overrides overview={overview} /> : <Overview overview={overview} />}
+              {hash === '#/overrides' ? <Overrides overview={overview} />
+                : hash === '#/schedule' ? <Schedule overview={overview} />
+                : hash === '#/history' ? <History overview={overview} />
+                : <Overview overview={overview} />}
             </>
           )}
       </main>

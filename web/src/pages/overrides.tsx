@@ -4,8 +4,9 @@
 // daemon checks the form as `scalerd override set` checks its flags, and says what is wrong.
 
 import { useState } from 'preact/hooks';
-import type { OverrideJson, OverrideRequestJson, OverviewJson } from '../../../src/console/wire.js';
+import type { OverrideJson, OverviewJson } from '../../../src/console/wire.js';
 import { ApiFailure, call } from '../api.js';
+import { OverrideForm } from '../override-form.js';
 import { Notice, Section, Time } from '../widgets.js';
 
 export function Overrides({ overview }: { overview: OverviewJson }) {
@@ -44,87 +45,19 @@ export function Overrides({ overview }: { overview: OverviewJson }) {
           </div>
         )}
       </Section>
-      <NewOverride overview={overview} onStored={(o) => setMessage({ kind: 'info', text: `Override ${o.id} stored; the daemon applies it within seconds.` })} />
+      <Section title="New override" id="new-override">
+        <OverrideForm overview={overview} actions={[{
+          label: 'Store override',
+          run: async (request) => {
+            const stored = await call<OverrideJson>('POST', '/api/v1/overrides', request);
+            setMessage({ kind: 'info', text: `Override ${stored.id} stored; the daemon applies it within seconds.` });
+            return true;
+          },
+        }]} />
+      </Section>
     </div>
   );
 }
 
 const describeValues = (o: Pick<OverrideJson, 'capacity' | 'replicas'>): string =>
   [...Object.entries(o.capacity).map(([k, v]) => `${k}=${v} nodes`), ...Object.entries(o.replicas).map(([k, v]) => `${k}=${v} replicas`)].join(', ');
-
-type End = 'for' | 'until' | 'untilNextWindow';
-
-function NewOverride({ overview, onStored }: { overview: OverviewJson; onStored: (o: OverrideJson) => void }) {
-  const { groups, workloads, timezone } = overview.schedule;
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [end, setEnd] = useState<End>('for');
-  const [forText, setFor] = useState('3h');
-  const [until, setUntil] = useState('');
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
-
-  const request = (): OverrideRequestJson => {
-    const pick = (prefix: string) => Object.fromEntries(Object.entries(values).filter(([k, v]) => k.startsWith(prefix) && v.trim() !== '').map(([k, v]) => [k.slice(prefix.length), Number(v)]));
-    const capacity = pick('group:');
-    const replicas = pick('workload:');
-    return {
-      ...(Object.keys(capacity).length > 0 ? { capacity } : {}),
-      ...(Object.keys(replicas).length > 0 ? { replicas } : {}),
-      ...(end === 'for' ? { for: forText.trim() } : end === 'until' ? { until: until.trim() } : { untilNextWindow: true }),
-      reason,
-    };
-  };
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const stored = await call<OverrideJson>('POST', '/api/v1/overrides', request());
-      setValues({});
-      setReason('');
-      onStored(stored);
-    } catch (failure) {
-      setError((failure as ApiFailure).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const field = (key: string, label: string, min: number, max: number) => (
-    <div class="field" key={key}>
-      <label for={key}>{label}</label>
-      <input id={key} name={key} type="number" inputMode="numeric" min={min} max={max} placeholder={`${min}–${max}`} value={values[key] ?? ''}
-        onInput={(e) => setValues({ ...values, [key]: (e.target as HTMLInputElement).value })} />
-    </div>
-  );
-  return (
-    <Section title="New override" id="new-override">
-      <form class="override-form" onSubmit={submit}>
-        <fieldset>
-          <legend>Node groups (nodes)</legend>
-          {groups.map((g) => field(`group:${g.name}`, g.name, g.min, g.max))}
-        </fieldset>
-        {workloads.length > 0 && (
-          <fieldset>
-            <legend>Workloads (replicas)</legend>
-            {workloads.map((w) => field(`workload:${w.key}`, w.key, w.min, w.max))}
-          </fieldset>
-        )}
-        <fieldset>
-          <legend>Ends</legend>
-          <label class="choice"><input type="radio" name="end" checked={end === 'for'} onChange={() => setEnd('for')} /> after</label>
-          <input aria-label="Duration, such as 3h or 1d12h" value={forText} disabled={end !== 'for'} onInput={(e) => setFor((e.target as HTMLInputElement).value)} />
-          <label class="choice"><input type="radio" name="end" checked={end === 'until'} onChange={() => setEnd('until')} /> at</label>
-          <input aria-label={`Local time in ${timezone}, such as 2026-12-24T18:00`} placeholder="2026-12-24T18:00" value={until} disabled={end !== 'until'} onInput={(e) => setUntil((e.target as HTMLInputElement).value)} />
-          <label class="choice"><input type="radio" name="end" checked={end === 'untilNextWindow'} onChange={() => setEnd('untilNextWindow')} /> when the schedule next changes</label>
-        </fieldset>
-        <div class="field wide">
-          <label for="reason">Why (required)</label>
-          <input id="reason" value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} placeholder="Black Friday load test" />
-        </div>
-        <button type="submit" disabled={busy}>Store override</button>
-        {error && <Notice kind="error">{error}</Notice>}
-      </form>
-    </Section>
-  );
-}
