@@ -32,6 +32,7 @@ import { createHistoryStore, DEFAULT_HISTORY_LIMIT } from '../daemon/history.js'
 import { createLeaseStore } from '../kube/leases.js';
 import { createOverrideStore, type OverrideSet } from '../overrides/index.js';
 import type { ConsoleAccess } from '../console/access.js';
+import type { DeployerTarget } from '../console/deployer-proxy.js';
 import { loadConsoleAssets } from '../console/assets.js';
 import { checkSecret } from '../deployer/api/auth.js';
 import { readSecret } from './secrets.js';
@@ -50,7 +51,7 @@ type Options = LogFlags & {
   awsRegion?: string; region?: string; awsEndpoint?: string; qps?: number; burst?: number; owner: string;
   dryRun: boolean; listen: string; resync: number; leaderElect: boolean; identity?: string;
   sim?: string; speed: number; clientId: string; historyLimit: number;
-  tokenFile?: string; consoleAnonymousRead: boolean;
+  tokenFile?: string; consoleAnonymousRead: boolean; deployerUrl?: string; deployerTokenFile?: string;
 };
 
 const env = envOption('SCALERD_');
@@ -76,6 +77,8 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
     .addOption(env(new Option('--identity <id>', 'this replica\'s name in the Lease (default: hostname_pid)'), 'IDENTITY'))
     .addOption(env(new Option('--token-file <file>', 'the console\'s bearer token (or SCALERD_TOKEN); without one the console takes no changes'), 'TOKEN_FILE'))
     .addOption(env(new Option('--console-anonymous-read', 'show the console (not its changes) to anyone who reaches the port, without the token').default(false), 'CONSOLE_ANONYMOUS_READ'))
+    .addOption(new Option('--deployer-url <url>', 'the deployer whose apps and deployments the console shows too').env('SCALERD_DEPLOYER_URL'))
+    .addOption(new Option('--deployer-token-file <file>', 'that deployer\'s API token (or SCALERD_DEPLOYER_TOKEN)').env('SCALERD_DEPLOYER_TOKEN_FILE'))
     .addOption(env(new Option('--history-limit <n>', 'scale operations kept in the ConfigMap scalerd-history').default(DEFAULT_HISTORY_LIMIT).argParser(wholeNumberArg(1, MAX_HISTORY)), 'HISTORY_LIMIT'))
     .addOption(new Option('--sim <scenario>', 'start the embedded simulated cluster with this scenario and run against it (the demo)'))
     .addOption(new Option('--speed <x>', 'with --sim: simulated seconds per real second').default(1).argParser(positiveNumberArg(MAX_SPEED)))
@@ -103,8 +106,9 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
           tokenFile = await writeTempFile(join(tmpdir(), `scalerd-console-${http.port}.token`), `${token}\n`);
         }
         const access = { token, anonymousRead: options.consoleAnonymousRead };
+        const deployer = await deployerTarget(options);
         announceConsole(log, http, access, tokenFile?.path);
-        setExit(await runDaemon(options, io, log, { http, access, ...(sim && kubeconfig ? { sim: { sim, kubeconfig: kubeconfig.path } } : {}) }));
+        setExit(await runDaemon(options, io, log, { http, access, ...(deployer ? { deployer } : {}), ...(sim && kubeconfig ? { sim: { sim, kubeconfig: kubeconfig.path } } : {}) }));
       } finally {
         await http.close();
         await sim?.stop();
@@ -115,7 +119,25 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
 }
 
 /** What the action prepared: the bound port, the console's access and, with --sim, the simulator and its kubeconfig file. */
-type Prepared = { readonly http: HttpPort; readonly access: ConsoleAccess; readonly sim?: { readonly sim: Sim; readonly kubeconfig: string } };
+type Prepared = { readonly http: HttpPort; readonly access: ConsoleAccess; readonly deployer?: DeployerTarget; readonly sim?: { readonly sim: Sim; readonly kubeconfig: string } };
+
+/** --deployer-url with its token, checked before anything starts. */
+async function deployerTarget(options: Options): Promise<DeployerTarget | undefined> {
+  const token = await readSecret({ flag: '--deployer-token-file', file: options.deployerTokenFile, variable: 'SCALERD_DEPLOYER_TOKEN' });
+  if (options.deployerUrl === undefined) {
+    if (options.deployerTokenFile !== undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', '--deployer-token-file is given without --deployer-url: which deployer is it for?');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(options.deployerUrl);
+  } catch {
+    throw new UsageError('SCALERD_ERR_CLI_USAGE', `--deployer-url ${options.deployerUrl} is not a URL: give the deployer API's address, such as http://scalerd-deployer:8081`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('SCALERD_ERR_CLI_USAGE', `--deployer-url ${options.deployerUrl}: http:// or https:// only`);
+  if (token === undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', '--deployer-url needs the deployer\'s token: --deployer-token-file <file> or SCALERD_DEPLOYER_TOKEN');
+  return { url: url.toString(), token };
+}
 
 /** Where the console is, and how to get in (never the token itself: a log is not a secret store). */
 function announceConsole(log: Logger, http: HttpPort, access: ConsoleAccess, tokenFile: string | undefined): void {
@@ -211,7 +233,7 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Pre
     planOptions: { owner: options.owner },
     overrides: () => overrideSet.overrides,
     namespace: options.namespace,
-    console: { access: prepared.access, assets: await loadConsoleAssets(), scheduleFile: options.schedule!, overrides: () => overrideSet, overrideStore, speed: sim ? options.speed : 1 },
+    console: { access: prepared.access, assets: await loadConsoleAssets(), scheduleFile: options.schedule!, overrides: () => overrideSet, overrideStore, speed: sim ? options.speed : 1, ...(prepared.deployer ? { deployer: prepared.deployer } : {}) },
     // Events are stamped on the cluster's clock, as its own objects are.
     events: createEventSink({ ...deps, clock }, { instance: identity }),
     history: createHistoryStore({ configMaps, namespace: options.namespace, limit: options.historyLimit, sleep: (ms) => sleep(ms) }),

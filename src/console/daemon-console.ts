@@ -16,7 +16,10 @@ import type { OverrideSet, OverrideStore } from '../overrides/index.js';
 import type { Schedule } from '../schedule/index.js';
 import { type ConsoleAccess, requireRead, requireWrite } from './access.js';
 import type { ConsoleAssets } from './assets.js';
+import { allowed, DEPLOYER_PREFIX, passOn, type DeployerTarget } from './deployer-proxy.js';
+import { CONSOLE_LAYOUT_PATH } from './layout.js';
 import { LiveFeed } from './live.js';
+import type { ConsoleLayoutJson } from './wire.js';
 import { overrideDraft } from './overrides.js';
 import { overrideJson } from '../overrides/json.js';
 import { consoleTimeline } from './timeline.js';
@@ -37,6 +40,8 @@ export type DaemonConsoleDeps = {
   readonly clock: Clock;
   /** How fast that clock runs against real time (--speed with --sim; 1 otherwise), for the page's countdowns. */
   readonly speed?: number;
+  /** The deployer whose Deployments page this console shows too (run --deployer-url); undefined: none. */
+  readonly deployer?: DeployerTarget;
   readonly log: Logger;
 };
 
@@ -134,6 +139,24 @@ export function createDaemonConsole(deps: DaemonConsoleDeps): ConsoleHandler {
   };
 
   const handler = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
+    if (path === CONSOLE_LAYOUT_PATH && req.method === 'GET') {
+      send(res, { status: 200, body: { daemon: true, deployer: deps.deployer ? DEPLOYER_PREFIX : null } satisfies ConsoleLayoutJson });
+      return true;
+    }
+    if (path.startsWith(`${DEPLOYER_PREFIX}/`) && deps.deployer) {
+      try {
+        const rest = path.slice(DEPLOYER_PREFIX.length);
+        const may = allowed(req.method ?? 'GET', rest);
+        if (!may) throw new ApiError(404, 'SCALERD_ERR_API_ROUTE', `the console passes no ${req.method} ${rest} on to the deployer`);
+        if (may.change) requireWrite(req, deps.access);
+        else requireRead(req, deps.access);
+        await passOn(req, res, deps.deployer, (req.url ?? path).slice(DEPLOYER_PREFIX.length));
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        send(res, errorReply(error));
+      }
+      return true;
+    }
     if (!path.startsWith('/api/v1/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
       return deps.assets.serve(req, res, path);

@@ -134,5 +134,39 @@ export type HistoryEntryJson = {
   readonly completedAt?: string;
 };
 
+/** The deployer's GET /apps: one app as it is now (src/deployer/service/apps.ts). */
+export type AppStateJson = {
+  readonly namespace: string;
+  readonly app: string;
+  /** Each hostname of the app and the version it serves now (null: no backend). */
+  readonly frontends: readonly { readonly host: string; readonly version: number | null }[];
+  /** Versions with a Deployment or Service in the cluster (terminating ones marked), or a backend in the load balancer. */
+  readonly versions: readonly { readonly version: number; readonly inCluster: boolean; readonly terminating: boolean; readonly inLoadBalancer: boolean }[];
+  /** The deployment under way, if one is. */
+  readonly running: string | null;
+  /** The newest deployment, undeploy or reconcile of the app. */
+  readonly last: { readonly id: string; readonly kind: string; readonly version: number; readonly status: string; readonly phase: string; readonly reason?: string; readonly updatedAt: number } | null;
+};
+
+/** A deployment record as the deployer's API gives it: the parts the console shows (times in ms since the epoch). */
+export type DeploymentJson = {
+  readonly id: string;
+  readonly namespace: string;
+  readonly app: string;
+  readonly version: number;
+  readonly previousVersion?: number;
+  readonly phase: string;
+  readonly status: 'RUNNING' | 'SUCCESS' | 'FAILURE';
+  readonly reason?: string;
+  readonly kind?: 'undeploy' | 'reconcile';
+  readonly phases: readonly { readonly phase: string; readonly at: number }[];
+};
+
+/** A line of a deployment's log. */
+export type LogLineJson = { readonly at: number; readonly level: 'info' | 'warn' | 'error'; readonly message: string };
+
+/** GET /api/v1/console: what this console shows. `deployer`: the deployer API's base path from the page ('' at the root), or null: no deployer. */
+export type ConsoleLayoutJson = { readonly daemon: boolean; readonly deployer: string | null };
+
 /** Every refusal: `{ "error": { code, message, details? } }`. */
 export type ErrorJson = { readonly error: { readonly code: string; readonly message: string; readonly details?: unknown } };

@@ -59,7 +59,7 @@ export type DaemonOptions = {
 };
 
 /** What the console needs beyond the daemon's own state. */
-export type DaemonConsoleOptions = Pick<DaemonConsoleDeps, 'access' | 'assets' | 'scheduleFile' | 'overrides' | 'overrideStore' | 'speed'>;
+export type DaemonConsoleOptions = Pick<DaemonConsoleDeps, 'access' | 'assets' | 'scheduleFile' | 'overrides' | 'overrideStore' | 'speed' | 'deployer'>;
 
 export type Daemon = {
   readonly status: StatusBoard;

@@ -17,6 +17,10 @@ import type { ConfigMaps, StoredConfigMap } from '../../src/ports/config-maps.js
 import { SseParser } from '../../src/http/sse.js';
 import { scheduleOf, utc } from '../helpers.js';
 import { readFileSync } from 'node:fs';
+import type { DeployerTarget } from '../../src/console/deployer-proxy.js';
+import { createDeployerApi } from '../../src/deployer/api/index.js';
+import { FakeDeployer } from '../deployer/api/fake-deployer.js';
+import { checkDescriptorText } from '../../src/deployer/descriptor/index.js';
 
 const TOKEN = 'console-access-test-token';
 const NOW = utc('2026-03-04T11:00Z');
@@ -49,7 +53,7 @@ function memoryConfigMaps(): ConfigMaps {
   };
 }
 
-async function start(access: ConsoleAccess, status: () => Record<string, unknown> = () => ({ role: 'leader' })) {
+async function start(access: ConsoleAccess, status: () => Record<string, unknown> = () => ({ role: 'leader' }), deployer?: DeployerTarget) {
   const dir = await mkdtemp(join(tmpdir(), 'scalerd-console-assets-'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>t</title>');
   await writeFile(join(dir, 'app.js'), 'export {};');
@@ -60,7 +64,7 @@ async function start(access: ConsoleAccess, status: () => Record<string, unknown
   void store.watch((s) => { set = s; }, { signal: stop.signal });
   const handler = createDaemonConsole({
     access, assets: await loadConsoleAssets(`${dir}/`), status, schedule: () => example, scheduleFile: 'schedules/example.json',
-    overrides: () => set, overrideStore: store, clock: { now: () => NOW }, log: pino({ level: 'silent' }),
+    overrides: () => set, overrideStore: store, clock: { now: () => NOW }, log: pino({ level: 'silent' }), ...(deployer ? { deployer } : {}),
   });
   const server = createServer((req, res) => {
     void handler(req, res, (req.url ?? '/').split('?')[0]!).then((handled) => { if (!handled) { res.writeHead(404); res.end(); } });
@@ -179,5 +183,33 @@ describe('the console over HTTP', () => {
     role = 'leader';
     expect(await next()).toMatchObject({ event: 'overview', data: { status: { role: 'leader' } } });
     stop.abort();
+  });
+
+  it('passes the Deployments page\'s calls on to the deployer with the deployer\'s token, after checking the console\'s', async () => {
+    const fake = new FakeDeployer();
+    const checked = checkDescriptorText(JSON.stringify({ namespace: 'default', appName: 'hello', version: 'auto', frontends: ['hello.example.com'], podSpec: { containers: [{ name: 'app', image: 'scalerd/test-app:1', ports: [{ containerPort: 8080 }] }] } }), 'inline');
+    if (!checked.ok) throw new Error('descriptor');
+    fake.finish((await fake.deploy(checked.descriptor)).id, 'SUCCESS');
+    const deployerToken = 'the-deployer-token-not-the-console-one';
+    const deployer = await createDeployerApi({ deployer: fake, token: deployerToken, log: pino({ level: 'silent' }) }).listen('127.0.0.1', 0);
+    try {
+      const { call } = await start({ token: TOKEN, anonymousRead: false }, undefined, { url: deployer.url, token: deployerToken });
+      expect((await call('GET', '/api/v1/console', { token: null })).json()).toEqual({ daemon: true, deployer: '/deployer' });
+      expect((await call('GET', '/deployer/apps')).json()).toEqual([expect.objectContaining({ namespace: 'default', app: 'hello', frontends: [{ host: 'hello.example.com', version: 1 }] })]);
+      expect((await call('GET', '/deployer/apps', { token: null })).status).toBe(401);
+      // The deployer's own token is no key to the console.
+      expect((await call('GET', '/deployer/apps', { token: deployerToken })).status).toBe(401);
+      // Only what the page needs passes: not the descriptors, not a deploy.
+      expect((await call('GET', '/deployer/descriptors')).status).toBe(404);
+      expect((await call('POST', '/deployer/deployments', { body: '{}' })).status).toBe(404);
+      const rollback = await call('POST', '/deployer/apps/default/hello/rollback', { headers: { origin: 'https://evil.example' } });
+      expect(rollback.json().error.code).toBe('SCALERD_ERR_CONSOLE_ORIGIN');
+      expect(fake.calls.filter((c) => c.startsWith('rollback'))).toEqual([]);
+      const undeploy = await call('POST', '/deployer/apps/default/hello/undeploy', { headers: { 'content-type': 'application/json' } });
+      expect(undeploy.status).toBe(200);
+      expect(fake.calls.at(-1)).toBe('undeploy default/hello');
+    } finally {
+      await deployer.close();
+    }
   });
 });

@@ -33,7 +33,8 @@ export async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, b
   try {
     response = await fetch(path, {
       method,
-      headers: headers(body === undefined ? {} : { 'content-type': 'application/json' }),
+      // Every change as JSON, a body or none: the console refuses a change of any other type.
+      headers: headers(method === 'GET' ? {} : { 'content-type': 'application/json' }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       credentials: 'omit',
     });

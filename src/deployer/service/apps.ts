@@ -6,20 +6,13 @@
 
 import type { Descriptor } from '../descriptor/index.js';
 import type { EngineDeps } from '../engine/engine.js';
+import type { AppStateJson } from '../../console/wire.js';
 import type { DeployerStore, DeploymentRecord } from '../state/index.js';
 
 export type AppRef = { readonly namespace: string; readonly app: string };
 
-export type AppState = AppRef & {
-  /** Each hostname of the app and the version it serves now (null: no backend). */
-  readonly frontends: readonly { readonly host: string; readonly version: number | null }[];
-  /** Versions with a Deployment or Service in the cluster (terminating ones marked), or a backend in the load balancer. */
-  readonly versions: readonly { readonly version: number; readonly inCluster: boolean; readonly terminating: boolean; readonly inLoadBalancer: boolean }[];
-  /** The deployment under way, if one is. */
-  readonly running: string | null;
-  /** The newest deployment, undeploy or reconcile of the app. */
-  readonly last: Pick<DeploymentRecord, 'id' | 'version' | 'status' | 'phase' | 'reason' | 'updatedAt'> & { readonly kind: string } | null;
-};
+/** What GET /apps answers per app (the console's wire type). */
+export type AppState = AppStateJson;
 
 type Sources = { readonly store: Pick<DeployerStore, 'list' | 'descriptors' | 'descriptor'>; readonly engine: Pick<Omit<EngineDeps, 'records'>, 'lb' | 'cluster'> };
 
