@@ -4,6 +4,7 @@
 // shows them through terminalSafe, line by line; JSON gives them exactly.
 
 import { overrideJson } from '../overrides/json.js';
+import { newestFirst } from '../overrides/apply.js';
 import { phaseAt, type Override, type OverrideProblem } from '../overrides/types.js';
 import { formatLocal, formatUtc } from '../schedule/format.js';
 import type { Zone } from '../schedule/zone.js';
@@ -45,7 +46,7 @@ export function printList(
   problems: readonly OverrideProblem[],
 ): void {
   // Newest first, as they take precedence.
-  const sorted = [...overrides].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+  const sorted = [...overrides].sort(newestFirst);
   if (options.output === 'json') {
     io.out(JSON.stringify({ configMap: options.where, overrides: sorted.map((o) => overrideJson(o, options.now)), problems }, null, 2));
     return;

@@ -12,7 +12,7 @@ import { isoSeconds } from '../clock.js';
 import type { HistoryStore } from '../daemon/history.js';
 import { parseBody, readBody } from '../http/body.js';
 import { ApiError, errorReply, send, type Reply } from '../http/reply.js';
-import type { OverrideSet, OverrideStore } from '../overrides/index.js';
+import { newestFirst, type OverrideSet, type OverrideStore } from '../overrides/index.js';
 import type { Schedule } from '../schedule/index.js';
 import { type ConsoleAccess, requireRead, requireWrite } from './access.js';
 import type { ConsoleAssets } from './assets.js';
@@ -64,7 +64,8 @@ export function createDaemonConsole(deps: DaemonConsoleDeps): ConsoleHandler {
         groups: schedule.nodeGroups.map((g) => ({ name: g.name, asg: g.asg, min: g.min, max: g.max })),
         workloads: schedule.workloads.map((w) => ({ key: w.key, kind: w.kind ?? null, min: w.min, max: w.max })),
       },
-      overrides: set.overrides.filter((o) => o.until > now).map((o) => overrideJson(o, now)),
+      // Newest first, as they take precedence.
+      overrides: set.overrides.filter((o) => o.until > now).sort(newestFirst).map((o) => overrideJson(o, now)),
       overrideProblems: set.problems,
       writable: deps.access.token !== undefined && deps.overrideStore !== undefined,
     };
