@@ -10,7 +10,7 @@ export const REAL_TIME = [
   'test/deployer/end-to-end.test.ts', 'test/deployer/engine/bluegreen.test.ts', 'test/deployer/engine/config-refused.test.ts',
   'test/deployer/lb/backends.test.ts', 'test/deployer/lb/faults.test.ts', 'test/deployer/lb/switch.test.ts',
   'test/deployer/service/service.test.ts', 'test/deployer/service/etcd-outage.test.ts', 'test/deployer/engine/bake.test.ts',
-  'test/daemon/hostile-schedule.test.ts', 'test/cli/speed-leadership.test.ts',
+  'test/daemon/hostile-schedule.test.ts', 'test/cli/speed-leadership.test.ts', 'test/deployer/load.test.ts',
 ];
 
 /** What both projects share. Not by `extends: true`: each project would run the global setup again. */

@@ -19,8 +19,12 @@ describe('failed AWS attempts under 30% injected faults', () => {
   it('are each reported once, retried ones included, as many as the simulator injected', async () => {
     const { counts, onApiError } = tally();
     const cloud = cloudFor(s.sim, { maxAttempts: 10, onApiError });
+    // Each fault surely once (a count), then at random: alone, a rate of 0.3 over 15 calls never fires in one run in 200.
+    s.sim.faults.addRequestFault({ api: 'aws', operation: 'DescribeAutoScalingGroups', error: 'Throttling', count: 1 });
     s.sim.faults.addRequestFault({ api: 'aws', operation: 'DescribeAutoScalingGroups', error: 'Throttling', errorRate: 0.3 });
+    s.sim.faults.addRequestFault({ api: 'aws', operation: 'DescribeInstances', error: 'RequestLimitExceeded', count: 1 });
     s.sim.faults.addRequestFault({ api: 'aws', operation: 'DescribeInstances', error: 'RequestLimitExceeded', errorRate: 0.3 });
+    s.sim.faults.addRequestFault({ api: 'aws', operation: 'SetDesiredCapacity', error: 'ScalingActivityInProgress', count: 1 });
     s.sim.faults.addRequestFault({ api: 'aws', operation: 'SetDesiredCapacity', error: 'ScalingActivityInProgress', errorRate: 0.3 });
     try {
       for (let n = 0; n < 15; n++) {

@@ -7,6 +7,13 @@
 // answer) hides a stall: while haproxy holds requests its clients sit in their timeouts,
 // few failures are counted where many requests would have gone unanswered, and the load
 // thins out exactly when it matters. Here a stall shows as late or failed requests.
+//
+// A request that fails on a reused keep-alive connection before any answer began (reset,
+// closed) is sent once more, on a new connection, as browsers and HTTP clients do (RFC 9112
+// §9.3.1; Node's docs on request.reusedSocket): haproxy may close an idle connection (its
+// keep-alive timeout, an old worker after a reload) at the moment the client reuses it, and
+// no server can prevent that race. The retry is counted (`retried`) and its time is the
+// whole request's; a second failure is a failure.
 
 import { Agent, request } from 'node:http';
 
@@ -18,6 +25,8 @@ export type Sample = {
   readonly version?: string;
   readonly error?: string;
   readonly keepAlive: boolean;
+  /** Sent again after its reused connection was closed under it before any answer. */
+  readonly retried?: true;
 };
 
 export type LoadReport = {
@@ -34,6 +43,8 @@ export type LoadReport = {
   readonly durationMs: number;
   /** Requests a second over the duration. */
   readonly ratePerS: number;
+  /** Requests sent again after their reused keep-alive connection was closed before any answer. */
+  readonly retried: number;
   /** Send to answer, over all requests (nearest rank). */
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
 };
@@ -88,22 +99,31 @@ export function startLoad(options: LoadOptions): Load {
   const send = (fresh: boolean) => {
     const sentAt = Date.now();
     let ended = false;
-    const end = (status: number, version: string | undefined, error?: string) => {
+    const end = (status: number, version: string | undefined, error?: string, retried?: true) => {
       if (ended) return;
       ended = true;
-      samples.push({ sentAt, doneAt: Date.now(), status, keepAlive: !fresh, ...(version !== undefined ? { version } : {}), ...(error !== undefined ? { error } : {}) });
+      samples.push({ sentAt, doneAt: Date.now(), status, keepAlive: !fresh, ...(version !== undefined ? { version } : {}), ...(error !== undefined ? { error } : {}), ...(retried ? { retried } : {}) });
       if (--inFlight === 0) settled?.();
     };
     inFlight++;
-    const req = request(url, { agent: fresh ? false : agent, headers: { host: options.host, ...(fresh ? { connection: 'close' } : {}) }, timeout: timeoutMs }, (res) => {
-      const version = res.headers['x-version'];
-      res.on('end', () => end(res.statusCode ?? 0, typeof version === 'string' ? version : undefined))
-        .on('error', (error) => end(0, undefined, error.message))
-        .resume();
-    });
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on('error', (error: NodeJS.ErrnoException) => end(0, undefined, `${error.code ?? ''} ${error.message}`.trim()));
-    req.end();
+    const attempt = (newConnection: boolean, retried?: true) => {
+      let answered = false;
+      const req = request(url, { agent: newConnection ? false : agent, headers: { host: options.host, ...(newConnection ? { connection: 'close' } : {}) }, timeout: timeoutMs }, (res) => {
+        answered = true;
+        const version = res.headers['x-version'];
+        res.on('end', () => end(res.statusCode ?? 0, typeof version === 'string' ? version : undefined, undefined, retried))
+          .on('error', (error) => end(0, undefined, error.message, retried))
+          .resume();
+      });
+      req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        const closedUnderIt = req.reusedSocket && !answered && !retried && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+        if (closedUnderIt) attempt(true, true);
+        else end(0, undefined, `${error.code ?? ''} ${error.message}`.trim(), retried);
+      });
+      req.end();
+    };
+    attempt(fresh);
   };
 
   const started = Date.now();
@@ -148,10 +168,11 @@ export function report(samples: readonly Sample[], durationMs: number): LoadRepo
   return {
     total: samples.length, failed: failures.length, byStatus, byVersion, failures: failures.slice(0, 20), samples, durationMs,
     ratePerS: durationMs > 0 ? Math.round((samples.length * 1000) / durationMs) : 0,
+    retried: samples.filter((s) => s.retried).length,
     latencyMs: { p50: rank(latencies, 50), p99: rank(latencies, 99), max: latencies[latencies.length - 1] ?? 0 },
   };
 }
 
 /** One line for a test's or the demo's log: how much, how fast, how many failed, how late. */
 export const describeLoad = (r: LoadReport): string =>
-  `${r.total} requests in ${(r.durationMs / 1000).toFixed(1)} s (${r.ratePerS}/s), ${r.failed} failed, latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms`;
+  `${r.total} requests in ${(r.durationMs / 1000).toFixed(1)} s (${r.ratePerS}/s), ${r.failed} failed${r.retried > 0 ? ` (${r.retried} sent again after haproxy closed an idle connection under them)` : ''}, latency p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms`;

@@ -30,7 +30,10 @@ describe('failed Kubernetes calls', () => {
   it('under 30% injected 500s and 503s, each failed attempt is reported once, as many as the simulator injected', async () => {
     const { counts, onApiError } = tally();
     const cluster = observed(onApiError);
+    // Each fault surely once (a count), then at random: alone, a rate of 0.3 over 15 calls never fires in one run in 200.
+    t.sim.faults.addRequestFault({ api: 'kube', operation: 'list pods', error: 500, count: 1 });
     t.sim.faults.addRequestFault({ api: 'kube', operation: 'list pods', error: 500, errorRate: 0.3 });
+    t.sim.faults.addRequestFault({ api: 'kube', operation: 'patch nodes', error: 503, count: 1 });
     t.sim.faults.addRequestFault({ api: 'kube', operation: 'patch nodes', error: 503, errorRate: 0.3 });
     const [node] = await cluster.listNodes();
     for (let n = 0; n < 15; n++) {
