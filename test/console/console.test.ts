@@ -152,7 +152,7 @@ describe('the console', { timeout: 120_000 }, () => {
 
   it('a change without the token is refused, and the page says why', async () => {
     const { page, errors } = await open('#/overrides');
-    await page.getByLabel('workers').fill('13');
+    await page.getByLabel('workers', { exact: true }).fill('13');
     await page.getByLabel('Why (required)').fill('no token');
     await page.getByRole('button', { name: 'Store override' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('needs an Authorization: Bearer <token> header');
@@ -171,19 +171,17 @@ describe('the console', { timeout: 120_000 }, () => {
     await page.getByText(/^The same as a table/).click();
     const rows = await page.locator('.changes-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-at')));
     const from = Date.parse(rows[0]!);
-    const plan = await cli('plan', '--schedule', 'schedules/example.json', '--from', new Date(from).toISOString().replace(/\.\d{3}Z$/, 'Z'), '--days', '7', '-o', 'json');
+    const plan = await cli('plan', 'schedules/example.json', '--from', new Date(from).toISOString().replace(/\.\d{3}Z$/, 'Z'), '--days', '7', '-o', 'json');
     expect(plan.code, plan.err).toBe(0);
     const transitions = (JSON.parse(plan.out) as { transitions: { at: string }[] }).transitions.map((t) => t.at);
     expect(rows.slice(1)).toEqual(transitions);
     expect(Date.parse(overview.clock.now) - from).toBeLessThan(60_000 * SPEED);
     // Pointing at the middle of the workers chart: the values then and the window behind them.
-    const plot = page.locator('.chart .u-over').first();
-    const box = (await plot.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.locator('.chart .u-over').first().hover();
     await expect.poll(() => page.locator('.hover').textContent()).toMatch(/workers: \d+ nodes — (default|window \w+)/);
     expect(await page.locator('.hover').textContent()).toMatch(/UTC/);
     // What if: a draft override on the charts, nothing stored.
-    await page.getByLabel('workers').fill('20');
+    await page.getByLabel('workers', { exact: true }).fill('20');
     await page.getByLabel('Duration, such as 3h or 1d12h').fill('2h');
     await page.getByLabel('Why (required)').fill('what if');
     await page.getByRole('button', { name: 'Preview on the charts' }).click();

@@ -110,7 +110,7 @@ function App({ layout }: { layout: ConsoleLayoutJson }) {
           : !needsTokenFor(problem) && !askToken && <button type="button" class="link" onClick={() => setAskToken(true)}>Sign in</button>}
       </header>
       <main id="main" tabIndex={-1}>
-        {needsToken ? <SignIn why={needsTokenFor(problem) ? problem : undefined} onDone={() => { setSignedIn(true); setAskToken(false); setProblem(undefined); }} /> : page()}
+        {needsToken ? <SignIn check={layout.daemon ? '/api/v1/overview' : `${layout.deployer ?? ''}/apps`} why={needsTokenFor(problem) ? problem : undefined} onDone={() => { setSignedIn(true); setAskToken(false); setProblem(undefined); }} /> : page()}
       </main>
     </>
   );
@@ -118,14 +118,15 @@ function App({ layout }: { layout: ConsoleLayoutJson }) {
 
 const needsTokenFor = (problem: ApiFailure | undefined): boolean => problem?.status === 401;
 
-function SignIn({ why, onDone }: { why: ApiFailure | undefined; onDone: () => void }) {
+/** `check`: a read this console answers with the right token, to try the token on. */
+function SignIn({ check, why, onDone }: { check: string; why: ApiFailure | undefined; onDone: () => void }) {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | undefined>();
   const submit = async (e: Event) => {
     e.preventDefault();
     setToken(value);
     try {
-      await call('GET', '/api/v1/overview');
+      await call('GET', check);
       onDone();
     } catch (failure) {
       forgetToken();
