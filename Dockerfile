@@ -20,6 +20,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/build.mjs ./scripts/
 COPY src ./src
+# The console's page, bundled by the build into dist/console-web/.
+COPY web ./web
 RUN npm run build
 
 FROM node:${NODE_MAJOR}-bookworm-slim AS deps

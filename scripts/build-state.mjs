@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** What the build reads; a change to any of them makes the build stale. */
-const INPUTS = ['src', 'tsconfig.json', 'tsconfig.build.json'];
+const INPUTS = ['src', 'web', 'tsconfig.json', 'tsconfig.build.json'];
 /** Written by every build (tsc rewrites each output), so its time is the last build's. */
 const OUTPUT = 'dist/cli/main.js';
 

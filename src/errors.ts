@@ -46,6 +46,7 @@ export const CODES = {
   SCALERD_ERR_OVERRIDE_NO_NEXT_WINDOW: 'the schedule never changes again, so an override cannot last until the next window',
   SCALERD_ERR_OVERRIDE_NOT_FOUND: 'no override with that id is stored',
   SCALERD_ERR_OVERRIDE_CONFLICT: 'the overrides ConfigMap kept changing during a write; nothing was written',
+  SCALERD_ERR_OVERRIDE_INVALID: 'an override sent to the console is not one the schedule allows (the message says which field and why); nothing was written',
   SCALERD_WARN_OVERRIDE_CLAMPED: "an override value is outside the schedule's limits; the limit is applied",
   SCALERD_WARN_OVERRIDE_IGNORED: 'an override names a node group or workload the schedule does not declare',
   SCALERD_ERR_HISTORY_CONFLICT: 'the history ConfigMap kept changing during a write; the entry was not written',
@@ -72,7 +73,7 @@ export const CODES = {
   SCALERD_ERR_DEPLOY_BAKE: 'a new version breached its bake thresholds after the switch; traffic went back to the old version',
   SCALERD_ERR_DEPLOY_RECONCILE: "reconciling an app's running versions with its records failed; the next pass tries again",
   SCALERD_ERR_API_TOKEN: 'the deployer API token is missing, too short, or its file cannot be read',
-  SCALERD_ERR_API_UNAUTHORIZED: 'a deployer API request has no bearer token, or a wrong one',
+  SCALERD_ERR_API_UNAUTHORIZED: 'a request to the deployer API or the console has no bearer token, or a wrong one',
   SCALERD_ERR_API_WEBHOOK_SECRET: 'a registry webhook call has no X-Scalerd-Webhook-Secret header, or a wrong one',
   SCALERD_ERR_API_WEBHOOK_SIGNATURE: 'a registry webhook call has an X-Scalerd-Signature that is malformed, outside the tolerance window or wrong, or none where only signed calls are taken',
   SCALERD_ERR_API_BODY_TOO_LARGE: 'a request body is larger than the deployer API accepts',
@@ -86,6 +87,8 @@ export const CODES = {
   SCALERD_ERR_API_INVALID: 'the descriptor is invalid; details.diagnostics says where and why',
   SCALERD_ERR_API_POLICY: "the descriptor breaks the deployer's policy; details.rule names the first rule broken, details.violations every one",
   SCALERD_ERR_API_INTERNAL: 'the deployer failed unexpectedly; its log says why',
+  SCALERD_ERR_CONSOLE_READ_ONLY: 'the console takes no changes: the daemon runs without --token-file',
+  SCALERD_ERR_CONSOLE_ORIGIN: 'a change sent to the console came from a page of another origin',
   SCALERD_ERR_API_CALL: 'a call to the deployer API failed: it cannot be reached, or it answered with an error',
 } as const;
 

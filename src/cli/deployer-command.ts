@@ -4,6 +4,7 @@
 // Every flag but the cluster's can come from SCALERD_DEPLOYER_<FLAG>. SIGTERM stops taking requests; a
 // deployment under way stops between steps and the next deployer resumes it.
 
+import { loadConsoleAssets } from '../console/assets.js';
 import { type Command, Option } from 'commander';
 import { timerSleep as wait } from '../actuate/types.js';
 import { createDeployerApi } from '../deployer/api/index.js';
@@ -95,7 +96,7 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
     log,
   });
   const api = createDeployerApi({
-    deployer, token, policy, now, webhookToleranceSeconds: options.webhookTolerance, log,
+    deployer, token, policy, now, webhookToleranceSeconds: options.webhookTolerance, log, console: await loadConsoleAssets(),
     ...(webhookSecret ? { webhookSecret } : {}), ...(webhookSigningSecret ? { webhookSigningSecret } : {}),
   });
   let server: Awaited<ReturnType<typeof api.listen>>;
@@ -107,7 +108,7 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
     etcd.close();
     throw error;
   }
-  log.info({ event: 'listening', url: server.url, etcd: connection.hosts }, `deployer API on ${server.url}; etcd ${describeEtcd(connection)}`);
+  log.info({ event: 'listening', url: server.url, etcd: connection.hosts }, `deployer API and its console on ${server.url}; etcd ${describeEtcd(connection)}`);
   log.info(
     { event: 'policy', namespaces: policy.namespaces, podSecurity: policy.podSecurity, webhookHosts: policy.webhooks.allowedHosts, webhookAllowHttp: policy.webhooks.allowHttp },
     `descriptors may deploy to ${policy.namespaces === 'any' ? 'any namespace' : policy.namespaces.join(', ')}, at Pod Security level ${policy.podSecurity}`,

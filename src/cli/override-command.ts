@@ -13,7 +13,8 @@ import { formatDiagnosticForTerminal, loadScheduleFile, type Schedule } from '..
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { addKubeOptions, connectKube, type KubeOptions } from './kube-options.js';
-import { assignment, checkValues, namespaceArg, resolveEnd, whoSets, type Assignment } from './override-args.js';
+import { checkValues, resolveEnd } from '../overrides/draft.js';
+import { assignment, namespaceArg, whoSets, type Assignment } from './override-args.js';
 import { printCleared, printList, printSet } from './override-output.js';
 import { outputFormat } from './validate-command.js';
 

@@ -3,6 +3,8 @@
 // reasons and who set them come from a ConfigMap anyone with access may edit: text output
 // shows them through terminalSafe, line by line; JSON gives them exactly.
 
+import { overrideJson } from '../overrides/json.js';
+import { newestFirst } from '../overrides/apply.js';
 import { phaseAt, type Override, type OverrideProblem } from '../overrides/types.js';
 import { formatLocal, formatUtc } from '../schedule/format.js';
 import type { Zone } from '../schedule/zone.js';
@@ -20,20 +22,6 @@ export function describeInstant(instant: number, zone: Zone | undefined): string
   return zone ? `${formatLocal(zone, instant)} (${formatUtc(instant)})` : formatUtc(instant);
 }
 
-export function overrideJson(override: Override, now: number): Record<string, unknown> {
-  return {
-    id: override.id,
-    state: phaseAt(override, now),
-    capacity: override.capacity ?? {},
-    replicas: override.replicas ?? {},
-    from: new Date(override.from).toISOString(),
-    until: new Date(override.until).toISOString(),
-    untilNextWindow: override.untilNextWindow === true,
-    reason: override.reason,
-    by: override.by,
-    createdAt: new Date(override.createdAt).toISOString(),
-  };
-}
 
 export function printSet(io: CliIo, options: { output: 'text' | 'json'; zone: Zone; where: string; now: number }, override: Override, dropped: readonly Override[]): void {
   if (options.output === 'json') {
@@ -58,7 +46,7 @@ export function printList(
   problems: readonly OverrideProblem[],
 ): void {
   // Newest first, as they take precedence.
-  const sorted = [...overrides].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+  const sorted = [...overrides].sort(newestFirst);
   if (options.output === 'json') {
     io.out(JSON.stringify({ configMap: options.where, overrides: sorted.map((o) => overrideJson(o, options.now)), problems }, null, 2));
     return;

@@ -9,7 +9,7 @@ import { wholeNumberArg } from './arguments.js';
 import { terminalSafe } from '../text/terminal.js';
 import { EXIT, type CliIo, type ExitCode } from './io.js';
 import { measureTable, renderRow, renderTable } from './table.js';
-import { parseTimeArg } from './time-arg.js';
+import { parseTimeArg } from '../schedule/time-input.js';
 import { occurrencesEstimate } from '../schedule/occurrences.js';
 import { outputFormat } from './validate-command.js';
 

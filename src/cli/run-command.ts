@@ -10,6 +10,7 @@
 // a kubeconfig that cannot be used, or no AWS region.
 // Every flag can come from an environment variable (SCALERD_<FLAG>), for the container.
 
+import { randomBytes } from 'node:crypto';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -29,7 +30,12 @@ import { createConfigMaps } from '../kube/config-maps.js';
 import { createEventSink } from '../kube/events.js';
 import { createHistoryStore, DEFAULT_HISTORY_LIMIT } from '../daemon/history.js';
 import { createLeaseStore } from '../kube/leases.js';
-import { createOverrideStore, type Override } from '../overrides/index.js';
+import { createOverrideStore, type OverrideSet } from '../overrides/index.js';
+import type { ConsoleAccess } from '../console/access.js';
+import type { DeployerTarget } from '../console/deployer-proxy.js';
+import { loadConsoleAssets } from '../console/assets.js';
+import { checkSecret } from '../deployer/api/auth.js';
+import { readSecret } from './secrets.js';
 // The simulator is loaded only with --sim: a daemon in a real cluster never needs it.
 import type { Sim } from '../sim/index.js';
 import { DURATION_RANGES, MAX_BURST, MAX_HISTORY, MAX_QPS, MAX_SPEED, durationArg, positiveNumberArg, wholeNumberArg } from './arguments.js';
@@ -45,6 +51,7 @@ type Options = LogFlags & {
   awsRegion?: string; region?: string; awsEndpoint?: string; qps?: number; burst?: number; owner: string;
   dryRun: boolean; listen: string; resync: number; leaderElect: boolean; identity?: string;
   sim?: string; speed: number; clientId: string; historyLimit: number;
+  tokenFile?: string; consoleAnonymousRead: boolean; deployerUrl?: string; deployerTokenFile?: string;
 };
 
 const env = envOption('SCALERD_');
@@ -68,6 +75,10 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
     .addOption(env(new Option('--resync <duration>', 'reconcile at least this often, such as 60s or 5m (1s to 1d)').default(60_000, '60s').argParser(durationArg(DURATION_RANGES.resync)), 'RESYNC'))
     .addOption(env(new Option('--no-leader-elect', 'act without a Lease (only ever one replica!)'), 'NO_LEADER_ELECT'))
     .addOption(env(new Option('--identity <id>', 'this replica\'s name in the Lease (default: hostname_pid)'), 'IDENTITY'))
+    .addOption(env(new Option('--token-file <file>', 'the console\'s bearer token (or SCALERD_TOKEN); without one the console takes no changes'), 'TOKEN_FILE'))
+    .addOption(env(new Option('--console-anonymous-read', 'show the console (not its changes) to anyone who reaches the port, without the token').default(false), 'CONSOLE_ANONYMOUS_READ'))
+    .addOption(new Option('--deployer-url <url>', 'the deployer whose apps and deployments the console shows too').env('SCALERD_DEPLOYER_URL'))
+    .addOption(new Option('--deployer-token-file <file>', 'that deployer\'s API token (or SCALERD_DEPLOYER_TOKEN)').env('SCALERD_DEPLOYER_TOKEN_FILE'))
     .addOption(env(new Option('--history-limit <n>', 'scale operations kept in the ConfigMap scalerd-history').default(DEFAULT_HISTORY_LIMIT).argParser(wholeNumberArg(1, MAX_HISTORY)), 'HISTORY_LIMIT'))
     .addOption(new Option('--sim <scenario>', 'start the embedded simulated cluster with this scenario and run against it (the demo)'))
     .addOption(new Option('--speed <x>', 'with --sim: simulated seconds per real second').default(1).argParser(positiveNumberArg(MAX_SPEED)))
@@ -82,21 +93,62 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: ExitCod
       const log = loggerFrom(options);
       let sim: Sim | undefined;
       let kubeconfig: TempFile | undefined;
+      let tokenFile: TempFile | undefined;
       try {
+        let token = await readSecret({ flag: '--token-file', file: options.tokenFile, variable: 'SCALERD_TOKEN' });
+        if (token !== undefined) checkSecret(token, 'console token (--token-file)');
         sim = options.sim === undefined ? undefined : await startDemoSim(options.sim, options.speed, options.namespace, io, log);
         if (options.sim !== undefined && !sim) return setExit(EXIT.failed);
         if (sim) kubeconfig = await writeTempFile(simKubeconfigPath(sim), sim.kubeconfig);
-        setExit(await runDaemon(options, io, log, { http, ...(sim && kubeconfig ? { sim: { sim, kubeconfig: kubeconfig.path } } : {}) }));
+        if (sim && token === undefined) {
+          // The demo's console: a token of its own, in a file the banner names.
+          token = randomBytes(24).toString('base64url');
+          tokenFile = await writeTempFile(join(tmpdir(), `scalerd-console-${http.port}.token`), `${token}\n`);
+        }
+        const access = { token, anonymousRead: options.consoleAnonymousRead };
+        const deployer = await deployerTarget(options);
+        announceConsole(log, http, access, tokenFile?.path);
+        setExit(await runDaemon(options, io, log, { http, access, ...(deployer ? { deployer } : {}), ...(sim && kubeconfig ? { sim: { sim, kubeconfig: kubeconfig.path } } : {}) }));
       } finally {
         await http.close();
         await sim?.stop();
         await kubeconfig?.remove();
+        await tokenFile?.remove();
       }
     });
 }
 
-/** What the action prepared: the bound port and, with --sim, the simulator and its kubeconfig file. */
-type Prepared = { readonly http: HttpPort; readonly sim?: { readonly sim: Sim; readonly kubeconfig: string } };
+/** What the action prepared: the bound port, the console's access and, with --sim, the simulator and its kubeconfig file. */
+type Prepared = { readonly http: HttpPort; readonly access: ConsoleAccess; readonly deployer?: DeployerTarget; readonly sim?: { readonly sim: Sim; readonly kubeconfig: string } };
+
+/** --deployer-url with its token, checked before anything starts. */
+async function deployerTarget(options: Options): Promise<DeployerTarget | undefined> {
+  const token = await readSecret({ flag: '--deployer-token-file', file: options.deployerTokenFile, variable: 'SCALERD_DEPLOYER_TOKEN' });
+  if (options.deployerUrl === undefined) {
+    if (options.deployerTokenFile !== undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', '--deployer-token-file is given without --deployer-url: which deployer is it for?');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(options.deployerUrl);
+  } catch {
+    throw new UsageError('SCALERD_ERR_CLI_USAGE', `--deployer-url ${options.deployerUrl} is not a URL: give the deployer API's address, such as http://scalerd-deployer:8081`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('SCALERD_ERR_CLI_USAGE', `--deployer-url ${options.deployerUrl}: http:// or https:// only`);
+  if (token === undefined) throw new UsageError('SCALERD_ERR_CLI_USAGE', '--deployer-url needs the deployer\'s token: --deployer-token-file <file> or SCALERD_DEPLOYER_TOKEN');
+  return { url: url.toString(), token };
+}
+
+/** Where the console is, and how to get in (never the token itself: a log is not a secret store). */
+function announceConsole(log: Logger, http: HttpPort, access: ConsoleAccess, tokenFile: string | undefined): void {
+  const url = `http://${http.host.includes(':') ? `[${http.host}]` : http.host}:${http.port}/`;
+  if (access.token === undefined && !access.anonymousRead) {
+    log.warn({ event: 'console-locked', url }, `the console at ${url} needs a token and none is configured: give --token-file (or --console-anonymous-read to show it without changes)`);
+  } else {
+    const how = tokenFile ? `; its token is in ${tokenFile}` : access.token === undefined ? ' (read-only: no --token-file)' : '';
+    log.info({ event: 'console', url, anonymousRead: access.anonymousRead, writable: access.token !== undefined }, `console at ${url}${how}`);
+  }
+}
 
 async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Prepared): Promise<ExitCode> {
   const sim = prepared.sim?.sim;
@@ -158,11 +210,11 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Pre
   const leadership: Leadership | undefined = elector ? { isLeader: () => elector.isLeader(), leader: () => elector.leader(), identity } : undefined;
 
   // Overrides: the ConfigMap watched, the set as last seen handed to every reconcile.
-  let overrides: readonly Override[] = [];
+  let overrideSet: OverrideSet = { overrides: [], problems: [] };
   const configMaps = createConfigMaps(deps);
   const overrideStore = createOverrideStore({ configMaps, namespace: options.namespace, clock, sleep });
   const watching = overrideStore.watch((set) => {
-    overrides = set.overrides;
+    overrideSet = set;
     for (const problem of set.problems) log.warn({ event: 'override-skipped', code: problem.code, key: problem.key }, problem.message);
     log.info({ event: 'overrides', ids: set.overrides.map((o) => o.id) }, `overrides: ${set.overrides.length === 0 ? 'none' : set.overrides.map((o) => o.id).join(', ')}`);
     poke('overrides changed');
@@ -179,8 +231,9 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Pre
     source: opened.source, cloud, cluster: clusterOver(deps), clock, sleep, log, metrics,
     http: prepared.http, resyncMs: options.resync, dryRun: options.dryRun,
     planOptions: { owner: options.owner },
-    overrides: () => overrides,
+    overrides: () => overrideSet.overrides,
     namespace: options.namespace,
+    console: { access: prepared.access, assets: await loadConsoleAssets(), scheduleFile: options.schedule!, overrides: () => overrideSet, overrideStore, speed: sim ? options.speed : 1, ...(prepared.deployer ? { deployer: prepared.deployer } : {}) },
     // Events are stamped on the cluster's clock, as its own objects are.
     events: createEventSink({ ...deps, clock }, { instance: identity }),
     history: createHistoryStore({ configMaps, namespace: options.namespace, limit: options.historyLimit, sleep: (ms) => sleep(ms) }),

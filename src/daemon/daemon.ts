@@ -22,6 +22,7 @@ import { Reconciler } from './reconciler.js';
 import type { ScheduleSource } from './schedule-source.js';
 import { nextChange, StatusBoard } from './status.js';
 import { realTimers, type Timers } from './triggers.js';
+import { createDaemonConsole, type DaemonConsoleDeps } from '../console/daemon-console.js';
 
 /** Who may act: the leader elector, or (election off) always this process. */
 export type Leadership = { isLeader(): boolean; leader(): string | undefined; readonly identity: string };
@@ -53,7 +54,12 @@ export type DaemonOptions = {
   readonly history?: HistoryStore;
   /** scalerd's namespace, where its ConfigMaps are (default "scalerd"). */
   readonly namespace?: string;
+  /** The console on the HTTP port; undefined: none is served. */
+  readonly console?: DaemonConsoleOptions;
 };
+
+/** What the console needs beyond the daemon's own state. */
+export type DaemonConsoleOptions = Pick<DaemonConsoleDeps, 'access' | 'assets' | 'scheduleFile' | 'overrides' | 'overrideStore' | 'speed' | 'deployer'>;
 
 export type Daemon = {
   readonly status: StatusBoard;
@@ -187,12 +193,16 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
   };
 
   const address: Daemon['address'] = http ? { host: http.host, port: http.port } : undefined;
+  const consoleHandler = http && o.console
+    ? createDaemonConsole({ ...o.console, status: document, schedule: () => source.current(), clock, log, ...(o.history ? { history: o.history } : {}) })
+    : undefined;
   if (http) {
     http.serve({
       registry: metrics.registry, readiness, status: document,
       onError: (error) => log.error({ event: 'http-error', err: error }, 'HTTP handler failed'),
+      ...(consoleHandler ? { console: consoleHandler } : {}),
     });
-    log.info({ event: 'listening', host: http.host, port: http.port }, `HTTP on ${http.host}:${http.port}: /healthz /readyz /metrics /status`);
+    log.info({ event: 'listening', host: http.host, port: http.port }, `HTTP on ${http.host}:${http.port}: /healthz /readyz /metrics /status${consoleHandler ? ', the console at /' : ''}`);
   }
 
   loop.trigger('start');
@@ -208,6 +218,7 @@ export async function startDaemon(o: DaemonOptions): Promise<Daemon> {
       await events?.flush();
       cancelBoundary?.();
       await source.close();
+      consoleHandler?.close();
       await http?.close();
     },
   };

@@ -1,6 +1,7 @@
 // The daemon's one HTTP port: /healthz (the process answers), /readyz (it can do its
 // job: schedule loaded, cluster and AWS reachable), /metrics (Prometheus text) and
-// /status (JSON). Read-only: nothing here changes anything, so nothing needs a token.
+// /status (JSON), read-only and open as probes and scrapers need them; and the console
+// (src/console/: the page at /, its JSON under /api/v1/), which has its own access rules.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,8 @@ export type HttpDeps = {
   readonly status: () => Record<string, unknown>;
   /** Failures while answering (a metric collector threw): logged by the caller. */
   readonly onError: (error: unknown) => void;
+  /** The console's pages and API; false from it: not one of its paths. */
+  readonly console?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 };
 
 /**
@@ -57,7 +60,8 @@ export async function openHttpPort(listenOn: string): Promise<HttpPort> {
 }
 
 async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  if (deps.console && await deps.console(req, res, path)) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method-not-allowed', message: 'GET only' });
   switch (path) {
     case '/healthz':
@@ -73,7 +77,7 @@ async function route(deps: HttpDeps, req: IncomingMessage, res: ServerResponse):
     case '/status':
       return json(res, 200, deps.status());
     default:
-      return json(res, 404, { error: 'not-found', message: `no ${path}: try /healthz, /readyz, /metrics or /status` });
+      return json(res, 404, { error: 'not-found', message: `no ${path}: try /healthz, /readyz, /metrics or /status${deps.console ? ', or the console at /' : ''}` });
   }
 }
 

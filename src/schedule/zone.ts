@@ -112,6 +112,15 @@ export class Zone {
     return offset;
   }
 
+  /** The offset changes in (from, to]: DST starting or ending, a zone's rule changing; each with the offset after it. */
+  offsetChanges(from: number, to: number): { readonly at: number; readonly offset: number }[] {
+    const changes: { at: number; offset: number }[] = [];
+    for (let year = new Date(from).getUTCFullYear(); year <= new Date(to).getUTCFullYear(); year++) {
+      changes.push(...this.#yearOffsets(year).changes.filter((c) => c.at > from && c.at <= to));
+    }
+    return changes;
+  }
+
   /** The offsets of the UTC year of `instant`: the last one asked for is kept at hand. */
   #yearOf(instant: number): YearOffsets {
     const last = this.#lastYear;

@@ -93,7 +93,7 @@ describe('Dockerfile', () => {
     // Everything is ignored first; only the build's inputs are let back in.
     expect(lines[0]).toBe('*');
     const allowed = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, ''));
-    expect(allowed.sort()).toEqual(['deployer', 'package-lock.json', 'package.json', 'schedules', 'scripts/build.mjs', 'src', 'tsconfig.build.json', 'tsconfig.json']);
+    expect(allowed.sort()).toEqual(['deployer', 'package-lock.json', 'package.json', 'schedules', 'scripts/build.mjs', 'src', 'tsconfig.build.json', 'tsconfig.json', 'web']);
     for (const copy of stages.flatMap((s) => s.instructions).filter((i) => i.keyword === 'COPY' && !i.args.includes('--from='))) {
       for (const source of copy.args.split(/\s+/).slice(0, -1)) expect(allowed, `COPY ${copy.args} needs ${source} in the context`).toContain(source.replace(/\/$/, ''));
     }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { applyOverrides, parseEntry } from '../../src/overrides/index.js';
 import { plan } from '../../src/plan/index.js';
 import { checkScheduleText, desiredAt, timeline } from '../../src/schedule/index.js';
-import { checkValues } from '../../src/cli/override-args.js';
+import { checkValues } from '../../src/overrides/draft.js';
 import { doc, scheduleOf, utc } from '../helpers.js';
 
 /** Every name Object.prototype answers, and __proto__, which an assignment would not store. */

@@ -16,6 +16,9 @@ import { descriptorRoutes } from './descriptors.js';
 import { asApiError, ApiError, errorReply, INTERNAL, send } from './reply.js';
 import { checkParams, findRoute, handlerFor, type Route } from './router.js';
 import { webhookRoutes } from './webhook.js';
+import type { ConsoleAssets } from '../../console/assets.js';
+import { CONSOLE_LAYOUT_PATH } from '../../console/layout.js';
+import type { ConsoleLayoutJson } from '../../console/wire.js';
 
 export type DeployerApiOptions = {
   readonly deployer: Deployer;
@@ -35,6 +38,8 @@ export type DeployerApiOptions = {
   readonly maxBodyBytes?: number;
   /** Between keep-alive comments on a log stream (default 15 s; 0: none). */
   readonly heartbeatMs?: number;
+  /** The console's page (docs/console.md), served at / beside the API; its Deployments page calls the API with the token. */
+  readonly console?: ConsoleAssets;
   readonly log: Logger;
 };
 
@@ -92,6 +97,11 @@ export function createDeployerApi(options: DeployerApiOptions): DeployerApi {
 
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://deployer');
+    // The console's page holds no data (the API behind it takes the token): it is served to anyone.
+    if (options.console && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (url.pathname === CONSOLE_LAYOUT_PATH) return send(res, { status: 200, body: { daemon: false, deployer: '' } satisfies ConsoleLayoutJson });
+      if (options.console.serve(req, res, url.pathname)) return;
+    }
     const found = findRoute(routes, url.pathname);
     // IMPORTANT: authorize before anything else is told: which routes exist, or a name is bad.
     const checkBody = authorize(found?.route, req);

@@ -5,6 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ScalerdError } from '../../errors.js';
 import { checkSignature, checkTimestamp, parseSignatureHeader, sameSecret, SIGNATURE_HEADER } from '../signing/index.js';
+import { requireBearer } from '../../http/bearer.js';
 import { ApiError } from './reply.js';
 
 export { sameSecret } from '../signing/index.js';
@@ -15,7 +16,7 @@ export const WEBHOOK_SIGNATURE_HEADER = SIGNATURE_HEADER;
 /** A token or secret shorter than this is refused at start-up. */
 export const MIN_SECRET_LENGTH = 16;
 
-const REALM = 'Bearer realm="scalerd-deployer"';
+const REALM = 'scalerd-deployer';
 
 /** Refuses a secret a caller could guess, at start-up. */
 export function checkSecret(value: string, what: string): void {
@@ -25,14 +26,7 @@ export function checkSecret(value: string, what: string): void {
 }
 
 export function requireToken(req: IncomingMessage, token: string): void {
-  const header = req.headers.authorization;
-  const given = header === undefined ? undefined : /^Bearer[ ]+(\S+)\s*$/i.exec(header)?.[1];
-  if (given === undefined) {
-    throw new ApiError(401, 'SCALERD_ERR_API_UNAUTHORIZED', 'this route needs an Authorization: Bearer <token> header', undefined, { 'www-authenticate': REALM });
-  }
-  if (!sameSecret(given, token)) {
-    throw new ApiError(401, 'SCALERD_ERR_API_UNAUTHORIZED', 'the bearer token is wrong', undefined, { 'www-authenticate': `${REALM}, error="invalid_token"` });
-  }
+  requireBearer(req, token, REALM);
 }
 
 /** The registry webhook's two modes; at least one is on, or the route is off (404). */

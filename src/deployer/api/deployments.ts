@@ -68,6 +68,11 @@ export function deploymentRoutes(o: DeploymentRoutesOptions): Route[] {
       },
     },
     {
+      path: '/apps', auth: 'token', methods: {
+        GET: async () => ({ status: 200, body: await deployer.apps() }),
+      },
+    },
+    {
       path: '/apps/{ns}/{app}/undeploy', auth: 'token', methods: {
         POST: async ({ params }) => started(withShownDescriptor(await deployer.undeploy(params.ns, params.app))),
       },

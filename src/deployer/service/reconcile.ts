@@ -17,6 +17,7 @@ import { DEFAULTS, type Descriptor } from '../descriptor/index.js';
 import { removeVersion, type EngineDeps } from '../engine/engine.js';
 import type { HeldLock } from '../state/lock.js';
 import { type DeployerStore, type DeploymentRecord, newDeploymentId } from '../state/index.js';
+import { type AppRef, findApps, hostsOf } from './apps.js';
 import { orphanSince, orphanVersions } from './keeps.js';
 
 export type ReconcileReport = {
@@ -35,7 +36,7 @@ export type ReconcileDeps = {
   readonly resume: (record: DeploymentRecord, lock: HeldLock) => void;
 };
 
-type App = { readonly namespace: string; readonly app: string };
+type App = AppRef;
 
 export class Reconciler {
   /** `<ns>/<app>` → orphan version → when first seen as one. */
@@ -46,14 +47,7 @@ export class Reconciler {
   async pass(): Promise<ReconcileReport> {
     const { store, engine } = this.d;
     const records = await store.list();
-    const apps = new Map<string, App>();
-    const add = (namespace: string, app: string) => apps.set(`${namespace}/${app}`, { namespace, app });
-    for (const r of records) add(r.namespace, r.app);
-    for (const d of (await store.descriptors()) as Descriptor[]) add(d.namespace, d.appName);
-    for (const id of await engine.lb.backends()) {
-      const [namespace, app, version] = id.split('.');
-      if (namespace && app && version && engine.lb.versionOf(namespace, app, id) !== undefined) add(namespace, app);
-    }
+    const apps = new Map((await findApps({ store, engine }, records)).map((app) => [`${app.namespace}/${app.app}`, app]));
     const report = { resumed: [] as string[], removed: [] as ReconcileReport['removed'][number][], waiting: [] as ReconcileReport['waiting'][number][], failed: [] as ReconcileReport['failed'][number][] };
     for (const [key, app] of apps) {
       const mine = records.filter((r) => r.namespace === app.namespace && r.app === app.app);
@@ -98,7 +92,7 @@ export class Reconciler {
   async #survey(key: string, app: App, records: readonly DeploymentRecord[]) {
     const { engine, store } = this.d;
     const descriptor = ((await store.descriptor(app.namespace, app.app)) ?? records.at(-1)?.descriptor) as Partial<Descriptor> | undefined;
-    const hosts = [...new Set([...records.flatMap((r) => r.frontends), ...(descriptor?.frontends ?? [])])];
+    const hosts = hostsOf(records, descriptor);
     const serving = (await Promise.all(hosts.map((h) => engine.lb.frontend(h))))
       .map((f) => engine.lb.versionOf(app.namespace, app.app, f.backend)).filter((v): v is number => v !== undefined);
     const inCluster = (await engine.cluster.listVersions(app.namespace, app.app)).filter((v) => !v.terminating).map((v) => v.version);

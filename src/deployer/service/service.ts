@@ -11,6 +11,7 @@ import { Deployment, type EngineDeps, removeVersion } from '../engine/engine.js'
 import { isLockLost } from '../engine/errors.js';
 import type { Records } from '../engine/ports.js';
 import { type DeployerStore, type DeploymentRecord, enter, type HeldLock, type LogLine, newDeploymentId } from '../state/index.js';
+import { appStates, type AppState } from './apps.js';
 import { Reconciler, type ReconcileReport } from './reconcile.js';
 import { type Deployer, DeployerError } from './types.js';
 import { notify, type WebhookSenderOptions } from './webhooks.js';
@@ -183,6 +184,10 @@ export class DeployerService implements Deployer {
 
   list(namespace?: string, app?: string): Promise<DeploymentRecord[]> {
     return this.o.store.list(namespace, app);
+  }
+
+  apps(): Promise<AppState[]> {
+    return appStates({ store: this.o.store, engine: this.o.engine });
   }
 
   logs(namespace: string, app: string, id: string): Promise<LogLine[]> {

@@ -1,6 +1,7 @@
 // What the REST API and the CLI ask of the deployer: the operations, their outcomes as
 // values, and the errors they can name. Implemented by DeployerService (service.ts).
 
+import type { AppState } from './apps.js';
 import type { Descriptor } from '../descriptor/index.js';
 import type { DeploymentRecord, LogLine } from '../state/records.js';
 
@@ -33,6 +34,8 @@ export interface Deployer {
   /** Removes every version of the app and its frontends ('not-found' when there is none). */
   undeploy(namespace: string, app: string): Promise<DeploymentRecord>;
   get(namespace: string, app: string, id: string): Promise<DeploymentRecord | undefined>;
+  /** Every app the deployer knows, with the version each hostname serves now and the versions present. */
+  apps(): Promise<AppState[]>;
   /** Oldest first; all apps, a namespace's, or one app's. */
   list(namespace?: string, app?: string): Promise<DeploymentRecord[]>;
   logs(namespace: string, app: string, id: string): Promise<LogLine[]>;

@@ -8,7 +8,7 @@
 // refuses a timestamp outside its tolerance window. Pure: time is an argument.
 
 import { createHmac } from 'node:crypto';
-import { sameSecret } from './same-secret.js';
+import { sameSecret } from '../../http/same-secret.js';
 
 export const SIGNATURE_HEADER = 'x-scalerd-signature';
 

@@ -98,6 +98,16 @@ describe('/apps', () => {
     expect((await api.call('GET', '/apps/default/hello/undeploy')).headers.get('allow')).toBe('POST');
   });
 
+  it('GET /apps: each app with what serves each hostname, the versions present and the deployment under way', async () => {
+    const api = await startApi();
+    expect((await api.call('GET', '/apps')).body).toEqual([]);
+    const started = await api.call('POST', '/deployments', { body: text(descriptor()) });
+    expect((await api.call('GET', '/apps')).body).toEqual([expect.objectContaining({ namespace: 'default', app: 'hello', running: started.body.id, frontends: [{ host: 'hello.example.com', version: null }] })]);
+    api.deployer.finish(started.body.id, 'SUCCESS');
+    expect((await api.call('GET', '/apps')).body).toEqual([expect.objectContaining({ running: null, frontends: [{ host: 'hello.example.com', version: 1 }], last: expect.objectContaining({ status: 'SUCCESS', version: 1 }) })]);
+    expect((await api.call('GET', '/apps', { token: null })).status).toBe(401);
+  });
+
   it('rollback to a descriptor today\'s policy refuses: 422 naming the rule, nothing deployed', async () => {
     // Deployed before the operator's policy refused privileged pods (straight to the deployer, past the API).
     const api = await startApi();

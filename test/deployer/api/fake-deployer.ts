@@ -4,6 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import type { Descriptor } from '../../../src/deployer/descriptor/index.js';
+import type { AppState } from '../../../src/deployer/service/apps.js';
 import { type Deployer, DeployerError } from '../../../src/deployer/service/types.js';
 import type { DeploymentRecord, DeploymentStatus, LogLine } from '../../../src/deployer/state/records.js';
 
@@ -28,6 +29,25 @@ export class FakeDeployer implements Deployer {
   now(): number {
     this.#now += 1_000;
     return this.#now;
+  }
+
+  /** What serves: the newest successful deployment's version on its hostnames (an undeploy: nothing). */
+  async apps(): Promise<AppState[]> {
+    const all = [...this.records.values()];
+    const keys = [...new Set(all.map((r) => `${r.namespace}/${r.app}`))].sort();
+    return keys.map((key) => {
+      const mine = all.filter((r) => `${r.namespace}/${r.app}` === key);
+      const serving = mine.filter((r) => r.status === 'SUCCESS').at(-1);
+      const version = serving && serving.kind !== 'undeploy' ? serving.version : null;
+      const last = mine.at(-1)!;
+      return {
+        namespace: last.namespace, app: last.app,
+        frontends: last.frontends.map((host) => ({ host, version })),
+        versions: version === null ? [] : [{ version, inCluster: true, terminating: false, inLoadBalancer: true }],
+        running: mine.find((r) => r.status === 'RUNNING')?.id ?? null,
+        last: { id: last.id, kind: last.kind ?? 'deploy', version: last.version, status: last.status, phase: last.phase, reason: last.reason, updatedAt: last.updatedAt },
+      };
+    });
   }
 
   async deploy(descriptor: Descriptor): Promise<DeploymentRecord> {

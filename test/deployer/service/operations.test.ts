@@ -46,6 +46,11 @@ describe('rollback and undeploy', () => {
     // Version 1's spec, under a new number.
     expect(done.descriptor).toMatchObject({ podSpec: first.podSpec, replicas: 1 });
     expect((await httpGet(bed.lbUrl, HOST)).version).toBe('3');
+    // What serves, read from etcd and the cluster: version 3 on the hostname; 2 may still be draining.
+    const [app] = await s.apps();
+    expect(app).toMatchObject({ namespace: 'default', app: 'hello', frontends: [{ host: HOST, version: 3 }], running: null, last: { id: back.id, status: 'SUCCESS', version: 3 } });
+    expect(app!.versions.filter((v) => !v.terminating).map((v) => v.version)).toEqual([3]);
+    expect(app!.versions.find((v) => v.version === 3)).toEqual({ version: 3, inCluster: true, terminating: false, inLoadBalancer: true });
 
     const removed = await s.undeploy('default', 'hello');
     expect(removed).toMatchObject({ status: 'SUCCESS', reason: 'undeploy', phase: 'done' });
@@ -53,6 +58,7 @@ describe('rollback and undeploy', () => {
     expect((await bed.engine.cluster.listVersions('default', 'hello')).filter((v) => !v.terminating)).toEqual([]);
     expect(await s.getDescriptor('default', 'hello')).toBeUndefined();
     await expect(s.undeploy('default', 'hello')).rejects.toMatchObject({ kind: 'not-found' });
+    expect(await s.apps()).toEqual([expect.objectContaining({ app: 'hello', frontends: [{ host: HOST, version: null }], last: expect.objectContaining({ kind: 'undeploy' }) })]);
     expect(heard).toEqual(['started 1', 'succeeded 1', 'started 2', 'succeeded 2', 'started 3', 'succeeded 3', 'undeployed 3']);
     receiver.close();
   }, 90_000);

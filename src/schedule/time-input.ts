@@ -1,10 +1,10 @@
-// Times on the command line: "now", an instant with an offset ("2026-11-27T06:00Z",
+// Times as people type them (the CLI, the console): "now", an instant with an offset ("2026-11-27T06:00Z",
 // "2026-11-27T06:00+01:00"), or a local date or date-time in the schedule's zone
 // ("2026-11-27", "2026-11-27T06:00"), resolved by the same DST policy as the schedule.
 
 import { UsageError } from '../errors.js';
-import { parseDate, parseLocalDateTime, fromEpochDay } from '../schedule/calendar.js';
-import type { Zone } from '../schedule/zone.js';
+import { parseDate, parseLocalDateTime, fromEpochDay } from './calendar.js';
+import type { Zone } from './zone.js';
 
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
