@@ -12,6 +12,7 @@ import { isoSeconds } from '../clock.js';
 import type { HistoryStore } from '../daemon/history.js';
 import { parseBody, readBody } from '../http/body.js';
 import { ApiError, errorReply, send, type Reply } from '../http/reply.js';
+import { wholeNumberArg } from '../cli/arguments.js';
 import { newestFirst, type OverrideSet, type OverrideStore } from '../overrides/index.js';
 import type { Schedule } from '../schedule/index.js';
 import { type ConsoleAccess, requireRead, requireWrite } from './access.js';
@@ -186,10 +187,13 @@ export function createDaemonConsole(deps: DaemonConsoleDeps): ConsoleHandler {
   return Object.assign(handler, { close: () => feed.close() });
 }
 
+/** A query parameter by the CLI's grammar for whole numbers (wholeNumberArg); 400 naming it when it is not one. */
 function wholeParam(query: URLSearchParams, key: string, fallback: number, min: number, max: number): number {
   const text = query.get(key);
   if (text === null || text === '') return fallback;
-  const n = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(n >= min && n <= max)) throw new ApiError(400, 'SCALERD_ERR_API_REQUEST', `${key}=${text}: expected a whole number from ${min} to ${max}`);
-  return n;
+  try {
+    return wholeNumberArg(min, max)(text);
+  } catch (error) {
+    throw new ApiError(400, 'SCALERD_ERR_API_REQUEST', `${key}=${text}: ${(error as Error).message}`);
+  }
 }
