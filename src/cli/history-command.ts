@@ -39,13 +39,14 @@ export function registerHistory(program: Command, io: CliIo, setExit: (code: Exi
     }
     if (shown.length === 0) io.out(`no scale operations recorded in configmap ${where}`);
     else {
-      io.out(renderTable(['START (UTC)', 'DURATION', 'DIRECTION', 'OUTCOME', 'GROUPS', 'NODES -/+', 'REASON'], shown.map((e) => [
+      io.out(renderTable(['START (UTC)', 'DURATION', 'DIRECTION', 'OUTCOME', 'GROUPS', 'NODES -/+', 'EVICTED', 'REASON'], shown.map((e) => [
         e.start.replace(/\.\d{3}Z$/, 'Z'),
         formatDuration(Date.parse(e.end) - Date.parse(e.start)),
         e.direction,
         e.outcome,
         Object.entries(e.groups).map(([g, c]) => `${g} ${c.from}→${c.to}`).join(', ') || '-',
         nodes(e),
+        evicted(e),
         e.reason,
       ])));
       if (entries.length > shown.length) io.out(`${entries.length - shown.length} older not shown (-n ${entries.length} shows all)`);
@@ -53,6 +54,14 @@ export function registerHistory(program: Command, io: CliIo, setExit: (code: Exi
     for (const key of unreadable) io.out(terminalSafe(`entry ${key} of configmap ${where} cannot be read; skipped`));
     setExit(EXIT.ok);
   });
+}
+
+/** Pods evicted from the operation's nodes; "-" for nodes whose entry does not say (written before they were counted). */
+function evicted(e: HistoryEntry): string {
+  // A hand-edited entry may hold anything: only counts are added up.
+  const counts = e.nodes.map((n) => n.evicted).filter((n): n is number => Number.isSafeInteger(n) && n! >= 0);
+  if (e.nodes.length === 0) return '0';
+  return counts.length === 0 ? '-' : String(counts.reduce((a, b) => a + b, 0));
 }
 
 /** "-6/+0": nodes removed, instances added. */

@@ -127,7 +127,8 @@ export type HistoryEntryJson = {
   readonly message: string;
   readonly groups: Readonly<Record<string, { readonly from: number; readonly to: number }>>;
   readonly added: number;
-  readonly nodes: readonly { readonly node: string; readonly group: string | undefined; readonly result: string; readonly reason: string }[];
+  /** evicted/refused/forced: absent in entries written before they were counted. */
+  readonly nodes: readonly { readonly node: string; readonly group: string | undefined; readonly result: string; readonly reason: string; readonly evicted?: number; readonly refused?: number; readonly forced?: number }[];
   readonly workloads: Readonly<Record<string, { readonly from: number; readonly to: number }>>;
   readonly reason: string;
   readonly by: string;

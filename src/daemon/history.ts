@@ -43,7 +43,7 @@ export type HistoryEntry = {
   readonly groups: Readonly<Record<string, Change>>;
   /** Instances the scale-ups asked for. */
   readonly added: number;
-  readonly nodes: readonly { readonly node: string; readonly group: string | undefined; readonly result: string; readonly reason: string }[];
+  readonly nodes: readonly HistoryNode[];
   /** `namespace/name` → replicas. */
   readonly workloads: Readonly<Record<string, Change>>;
   /** The windows and overrides behind the change. */
@@ -56,6 +56,21 @@ export type HistoryEntry = {
   readonly completedAt?: string;
   /** What a dry run would have recorded (never stored: a dry run changes nothing; /status shows it). */
   readonly dryRun?: true;
+};
+
+export type HistoryNode = {
+  readonly node: string;
+  readonly group: string | undefined;
+  readonly result: string;
+  readonly reason: string;
+  /**
+   * Pods evicted from the node, evictions a budget refused (each retried) and pods deleted
+   * past the deadline under policy force, over every reconcile of the operation. Absent in
+   * entries written before they were recorded.
+   */
+  readonly evicted?: number;
+  readonly refused?: number;
+  readonly forced?: number;
 };
 
 export interface HistoryStore {
@@ -160,8 +175,11 @@ function merge(newest: HistoryEntry, entry: HistoryEntry): HistoryEntry {
     Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, { from: (a[k] ?? b[k])!.from, to: (b[k] ?? a[k])!.to }]));
   const nodes = new Map(newest.nodes.map((n) => [n.node, n]));
   for (const n of entry.nodes) {
+    const before = nodes.get(n.node);
     nodes.delete(n.node);
-    nodes.set(n.node, n);
+    // Each reconcile counts its own evictions: the operation's are their sum.
+    const sum = (field: 'evicted' | 'refused' | 'forced') => (before?.[field] ?? 0) + (n[field] ?? 0);
+    nodes.set(n.node, before ? { ...n, evicted: sum('evicted'), refused: sum('refused'), forced: sum('forced') } : n);
   }
   return {
     ...entry,
@@ -236,7 +254,7 @@ export function summarize(result: ReconcileResult, desired: DesiredView, at: { i
     message: report.message,
     groups,
     added,
-    nodes: report.nodes.map((n) => ({ node: n.node, group: n.group, result: n.result, reason: n.reason })),
+    nodes: report.nodes.map((n) => ({ node: n.node, group: n.group, result: n.result, reason: n.reason, evicted: n.evicted, refused: n.refused, forced: n.forced })),
     workloads,
     reason: reasons.size > 0 ? [...reasons].join('; ') : 'nodes left over from an earlier operation',
     by: at.by,

@@ -15,8 +15,8 @@ const down: HistoryEntry = {
   id: '2026-03-04T220001.000Z-abcd', start: '2026-03-04T22:00:01.000Z', end: '2026-03-04T22:03:15.000Z',
   direction: 'down', outcome: 'done', message: '2 steps done', groups: { workers: { from: 12, to: 6 } }, added: 0,
   nodes: [
-    { node: 'n1', group: 'workers', result: 'removed', reason: 'removed: 2 pods evicted' },
-    { node: 'n2', group: 'workers', result: 'rolled-back', reason: 'a budget' },
+    { node: 'n1', group: 'workers', result: 'removed', reason: 'removed: 2 pods evicted', evicted: 2, refused: 1, forced: 0 },
+    { node: 'n2', group: 'workers', result: 'rolled-back', reason: 'a budget', evicted: 1, refused: 3, forced: 0 },
   ],
   workloads: { 'shop/web': { from: 6, to: 3 } }, reason: 'window weeknights', by: 'scalerd-0_1',
 };
@@ -24,6 +24,12 @@ const up: HistoryEntry = {
   ...down, id: '2026-03-05T060000.000Z-efgh', start: '2026-03-05T06:00:00.000Z', end: '2026-03-05T06:04:30.000Z',
   direction: 'up', outcome: 'complete', message: 'scale-up complete: 12 nodes Ready, 2 workloads available',
   groups: { workers: { from: 6, to: 12 } }, added: 6, nodes: [], workloads: { 'shop/web': { from: 3, to: 6 } }, reason: 'default', completedAt: '2026-03-05T06:06:00.000Z',
+};
+
+/** Written before evictions were counted: its nodes do not say. */
+const older: HistoryEntry = {
+  ...down, id: '2026-03-03T220001.000Z-ijkm', start: '2026-03-03T22:00:01.000Z', end: '2026-03-03T22:03:15.000Z',
+  nodes: [{ node: 'n0', group: 'workers', result: 'removed', reason: 'removed' }],
 };
 
 let sim: Sim;
@@ -50,14 +56,16 @@ async function run(...argv: string[]) {
 
 describe('scalerd history', () => {
   it('lists the operations newest first, as a table', async () => {
-    seed([down, up]);
+    seed([older, down, up]);
     const { code, out, err } = await run('history', ...kube);
     expect({ code, err }).toEqual({ code: 0, err: '' });
     const lines = out.split('\n');
-    expect(lines[0]).toMatch(/^START \(UTC\)\s+DURATION\s+DIRECTION\s+OUTCOME\s+GROUPS\s+NODES -\/\+\s+REASON$/);
-    expect(lines[1]).toMatch(/^2026-03-05T06:00:00Z\s+4m30s\s+up\s+complete\s+workers 6→12\s+-0\/\+6\s+default$/);
-    expect(lines[2]).toMatch(/^2026-03-04T22:00:01Z\s+3m14s\s+down\s+done\s+workers 12→6\s+-1\/\+0\s+window weeknights$/);
-    expect(lines[3]).toBe('entry garbage of configmap scalerd/scalerd-history cannot be read; skipped');
+    expect(lines[0]).toMatch(/^START \(UTC\)\s+DURATION\s+DIRECTION\s+OUTCOME\s+GROUPS\s+NODES -\/\+\s+EVICTED\s+REASON$/);
+    // No node, no eviction; the scale-down's pods evicted from both its nodes.
+    expect(lines[1]).toMatch(/^2026-03-05T06:00:00Z\s+4m30s\s+up\s+complete\s+workers 6→12\s+-0\/\+6\s+0\s+default$/);
+    expect(lines[2]).toMatch(/^2026-03-04T22:00:01Z\s+3m14s\s+down\s+done\s+workers 12→6\s+-1\/\+0\s+3\s+window weeknights$/);
+    expect(lines[3]).toMatch(/^2026-03-03T22:00:01Z\s+3m14s\s+down\s+done\s+workers 12→6\s+-1\/\+0\s+-\s+window weeknights$/);
+    expect(lines[4]).toBe('entry garbage of configmap scalerd/scalerd-history cannot be read; skipped');
   });
 
   it('-n limits, -o json gives the entries', async () => {

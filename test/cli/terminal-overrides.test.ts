@@ -147,8 +147,8 @@ describe('history on a terminal', () => {
     expect(text.code, text.err).toBe(0);
     expectNothingRaw(text);
     const lines = text.out.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^START \(UTC\)\s+DURATION\s+DIRECTION\s+OUTCOME\s+GROUPS\s+NODES -\/\+\s+REASON$/);
-    expect(lines[1]).toBe(`2026-03-02T20:00:00Z  3m00s     down       done     gp\\x1b[8mu 3→2  -0/+0      ${HAND_REASON_SHOWN}`);
+    expect(lines[0]).toMatch(/^START \(UTC\)\s+DURATION\s+DIRECTION\s+OUTCOME\s+GROUPS\s+NODES -\/\+\s+EVICTED\s+REASON$/);
+    expect(lines[1]).toBe(`2026-03-02T20:00:00Z  3m00s     down       done     gp\\x1b[8mu 3→2  -0/+0            0  ${HAND_REASON_SHOWN}`);
     expect(lines[2]).toBe(`entry ${HAND_KEY_SHOWN} of configmap scalerd/scalerd-history cannot be read; skipped`);
 
     const json = JSON.parse((await run('history', ...bed.kube, '-o', 'json')).out) as { entries: { reason: string }[]; unreadable: string[] };

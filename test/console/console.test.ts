@@ -114,6 +114,7 @@ describe('the console', { timeout: 120_000 }, () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'overview-1280x800');
     await page.setViewportSize({ width: 390, height: 844 });
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'overview-390x844');
     expect(errors).toEqual([]);
     await page.context().close();
@@ -140,6 +141,7 @@ describe('the console', { timeout: 120_000 }, () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'overrides-1280x800');
     await page.setViewportSize({ width: 390, height: 844 });
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'overrides-390x844');
 
     const cleared = await cli('override', 'clear', id, '--kubeconfig', kubeconfigFile(sim));
@@ -191,6 +193,7 @@ describe('the console', { timeout: 120_000 }, () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'schedule-1280x800');
     await page.setViewportSize({ width: 390, height: 844 });
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'schedule-390x844');
     expect(errors).toEqual([]);
     await page.context().close();
@@ -222,6 +225,12 @@ describe('the console after a scale-down', { timeout: 60_000 }, () => {
     await page.locator('tr[data-entry]').first().waitFor({ timeout: 20_000 });
     const entries = await page.locator('tr[data-entry]').count();
     expect(entries).toBeGreaterThan(0);
+    // The scale-down's evictions, as the history ConfigMap (kubectl) has them.
+    const history = JSON.parse(await kubectlOk(clients, 'get', 'configmap', '-n', 'scalerd', 'scalerd-history', '-o', 'json')) as { data: Record<string, string> };
+    const down = Object.values(history.data).map((v) => JSON.parse(v) as { id: string; nodes: { evicted?: number }[] }).find((e) => e.nodes.length > 0)!;
+    const evicted = down.nodes.reduce((sum, n) => sum + n.evicted!, 0);
+    expect(evicted).toBeGreaterThan(0);
+    expect(await page.locator(`tr[data-entry="${down.id}"] td[data-field="evictions"]`).textContent()).toMatch(new RegExp(`^${evicted} evicted( \\(|$)`));
     await page.getByLabel('Outcome').selectOption('failed');
     await expect.poll(() => page.locator('tr[data-entry]').count()).toBe(0);
     await page.getByLabel('Outcome').selectOption('');
@@ -229,6 +238,7 @@ describe('the console after a scale-down', { timeout: 60_000 }, () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'history-1280x800');
     await page.setViewportSize({ width: 390, height: 844 });
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'history-390x844');
     // The keyboard alone: Tab from the top reaches the skip link, then each page's link.
     await page.setViewportSize({ width: 1280, height: 800 });

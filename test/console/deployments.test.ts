@@ -59,6 +59,7 @@ describe('the Deployments page', { timeout: 120_000 }, () => {
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'deployments-1280x800');
     await page.setViewportSize({ width: 390, height: 844 });
+    expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'deployments-390x844');
     // The 401 before the sign-in is the one error the browser reports.
     expect(errors.filter((e) => !e.includes('401'))).toEqual([]);

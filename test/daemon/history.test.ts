@@ -50,6 +50,17 @@ describe('daemon history', () => {
     // continues the same operation (same desired state) in the same entry.
     expect(entry.nodes.filter((n) => n.result === 'removed')).toHaveLength(6);
     for (const n of entry.nodes) expect(n).toMatchObject({ result: expect.stringMatching(/^(removed|rolled-back)$/), group: 'workers' });
+    // Each node's evictions over both reconciles: what the simulator accepted and refused, node by node.
+    const evictions = b.sim.recorder.facts('eviction');
+    for (const n of entry.nodes) {
+      expect({ node: n.node, evicted: n.evicted, refused: n.refused, forced: n.forced }).toEqual({
+        node: n.node,
+        evicted: evictions.filter((f) => f.node === n.node && f.result === 'accepted').length,
+        refused: evictions.filter((f) => f.node === n.node && f.result === 'refused').length,
+        forced: 0,
+      });
+    }
+    expect(entry.nodes.reduce((sum, n) => sum + n.evicted!, 0)).toBeGreaterThan(0);
     expect(entry.target).toEqual({ capacity: { workers: 6 }, replicas: { 'shop/web': 3, 'shop/search': 2 } });
     expect(Date.parse(entry.end)).toBeGreaterThan(Date.parse(entry.start));
     const cm = b.sim.store.get('configmaps', 'scalerd', 'scalerd-history') as { metadata: { labels?: Record<string, string> } };

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AppStateJson as AppState, DeploymentJson as DeploymentRecord, LogLineJson as LogLine } from '../../../src/console/wire.js';
 import { ApiFailure, call, follow } from '../api.js';
-import { Notice, Section } from '../widgets.js';
+import { Notice, Section, Table } from '../widgets.js';
 
 type Props = { readonly base: string; readonly onFailure: (failure: ApiFailure) => void };
 
@@ -36,25 +36,20 @@ export function Deployments({ base, onFailure }: Props) {
     <div class="page">
       <Section title="Apps" id="apps">
         {!apps ? <p class="quiet">Loading…</p> : apps.length === 0 ? <p class="quiet">The deployer has deployed nothing yet.</p> : (
-          <div class="scroll">
-            <table>
-              <thead><tr><th scope="col">App</th><th scope="col">Serves</th><th scope="col">Versions present</th><th scope="col">Under way</th><th scope="col">Last</th></tr></thead>
-              <tbody>
-                {apps.map((a) => {
-                  const key = `${a.namespace}/${a.app}`;
-                  return (
-                    <tr key={key} data-app={key} class={app === a ? "selected" : undefined}>
-                      <th scope="row"><button type="button" class="link" onClick={() => setSelected(key)}>{key}</button></th>
-                      <td data-field="serves">{a.frontends.map((f) => `${f.host} → ${f.version === null ? 'nothing' : `v${f.version}`}`).join(', ') || '–'}</td>
-                      <td>{a.versions.map((v) => `v${v.version}${v.terminating ? ' (terminating)' : ''}${v.inLoadBalancer ? '' : ' (not in haproxy)'}`).join(', ') || '–'}</td>
-                      <td>{a.running ?? ''}</td>
-                      <td>{a.last ? `${a.last.kind} v${a.last.version}: ${a.last.status}` : ''}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Apps" head={['App', 'Serves', 'Versions present', 'Under way', 'Last']}>
+            {apps.map((a) => {
+              const key = `${a.namespace}/${a.app}`;
+              return (
+                <tr key={key} data-app={key} class={app === a ? "selected" : undefined}>
+                  <th scope="row"><button type="button" class="link" onClick={() => setSelected(key)}>{key}</button></th>
+                  <td data-field="serves">{a.frontends.map((f) => `${f.host} → ${f.version === null ? 'nothing' : `v${f.version}`}`).join(', ') || '–'}</td>
+                  <td>{a.versions.map((v) => `v${v.version}${v.terminating ? ' (terminating)' : ''}${v.inLoadBalancer ? '' : ' (not in haproxy)'}`).join(', ') || '–'}</td>
+                  <td>{a.running ?? ''}</td>
+                  <td>{a.last ? `${a.last.kind} v${a.last.version}: ${a.last.status}` : ''}</td>
+                </tr>
+              );
+            })}
+          </Table>
         )}
       </Section>
       {app && <AppHistory key={`${app.namespace}/${app.app}`} base={base} app={app} onFailure={onFailure} />}
@@ -89,22 +84,17 @@ function AppHistory({ base, app, onFailure }: { base: string; app: AppState; onF
       </div>
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
       {!records ? <p class="quiet">Loading…</p> : (
-        <div class="scroll">
-          <table>
-            <thead><tr><th scope="col">Deployment</th><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Phases</th><th scope="col">Reason</th></tr></thead>
-            <tbody>
-              {newestFirst.map((r) => (
-                <tr key={r.id} data-deployment={r.id}>
-                  <th scope="row"><button type="button" class="link" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? undefined : r.id)}>{r.id}</button>{r.kind ? <span class="sub"> ({r.kind})</span> : null}</th>
-                  <td>v{r.version}{r.previousVersion !== undefined ? ` (after v${r.previousVersion})` : ''}</td>
-                  <td data-field="status"><span class={`outcome ${r.status === 'FAILURE' ? 'failed' : ''}`}>{r.status}{r.status === 'RUNNING' ? ` — ${r.phase}` : ''}</span></td>
-                  <td class="sub">{r.phases.map((p) => p.phase).join(' → ')}</td>
-                  <td>{r.reason ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Deployments" head={['Deployment', 'Version', 'Status', 'Phases', 'Reason']}>
+          {newestFirst.map((r) => (
+            <tr key={r.id} data-deployment={r.id}>
+              <th scope="row"><button type="button" class="link" aria-expanded={open === r.id} onClick={() => setOpen(open === r.id ? undefined : r.id)}>{r.id}</button>{r.kind ? <span class="sub"> ({r.kind})</span> : null}</th>
+              <td>v{r.version}{r.previousVersion !== undefined ? ` (after v${r.previousVersion})` : ''}</td>
+              <td data-field="status"><span class={`outcome ${r.status === 'FAILURE' ? 'failed' : ''}`}>{r.status}{r.status === 'RUNNING' ? ` — ${r.phase}` : ''}</span></td>
+              <td class="sub">{r.phases.map((p) => p.phase).join(' → ')}</td>
+              <td>{r.reason ?? ''}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       {open && <Log key={open} base={base} app={app} id={open} running={records?.find((r) => r.id === open)?.status === 'RUNNING'} onFailure={onFailure} />}
     </Section>

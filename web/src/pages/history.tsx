@@ -1,11 +1,11 @@
 // History: the scale operations the daemon recorded (the ConfigMap scalerd-history, as
-// `scalerd history` reads it), newest first, with outcome, duration, nodes and workloads;
+// `scalerd history` reads it), newest first, with outcome, duration, nodes, evictions and workloads;
 // filtered by node group and outcome. Fetched again when the overview says a reconcile ended.
 
 import { useEffect, useState } from 'preact/hooks';
 import type { HistoryEntryJson, OverviewJson } from '../../../src/console/wire.js';
 import { ApiFailure, call } from '../api.js';
-import { Notice, Section, Time } from '../widgets.js';
+import { Notice, Section, Table, Time } from '../widgets.js';
 
 const OUTCOMES = ['done', 'complete', 'failed', 'stopped'] as const;
 
@@ -13,6 +13,15 @@ const duration = (from: string, to: string): string => {
   const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
   return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 };
+
+/** "41 evicted (3 refused by budgets, retried)"; empty for an entry written before evictions were counted. */
+function evictions(e: HistoryEntryJson): string {
+  const counted = e.nodes.filter((n) => typeof n.evicted === 'number');
+  if (counted.length === 0) return e.nodes.length === 0 ? '0' : '';
+  const sum = (field: 'evicted' | 'refused' | 'forced') => counted.reduce((total, n) => total + (n[field] ?? 0), 0);
+  const more = [sum('refused') > 0 ? `${sum('refused')} refused by budgets, retried` : '', sum('forced') > 0 ? `${sum('forced')} deleted by force` : ''].filter(Boolean);
+  return `${sum('evicted')} evicted${more.length > 0 ? ` (${more.join(', ')})` : ''}`;
+}
 
 export function History({ overview }: { overview: OverviewJson }) {
   const [group, setGroup] = useState('');
@@ -48,27 +57,23 @@ export function History({ overview }: { overview: OverviewJson }) {
         {error && <Notice kind="error">{error}</Notice>}
         {unreadable.length > 0 && <Notice kind="warn">Entries that cannot be read are skipped: {unreadable.join(', ')}</Notice>}
         {!entries ? <p class="quiet">Loading…</p> : entries.length === 0 ? <p class="quiet">No scale operation recorded{group || outcome ? ' that matches' : ''}.</p> : (
-          <div class="scroll">
-            <table>
-              <thead><tr><th scope="col">Started</th><th scope="col">Took</th><th scope="col">Direction</th><th scope="col">Outcome</th><th scope="col">Groups</th><th scope="col">Nodes</th><th scope="col">Workloads</th><th scope="col">Why</th></tr></thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr key={e.id} data-entry={e.id}>
-                    <th scope="row"><Time iso={e.start} zone={zone} /></th>
-                    <td>{duration(e.start, e.end)}</td>
-                    <td>{e.direction}</td>
-                    <td data-field="outcome"><span class={`outcome ${e.outcome}`}>{e.outcome}</span></td>
-                    <td>{Object.entries(e.groups).map(([g, c]) => `${g} ${c.from} → ${c.to}`).join(', ')}</td>
-                    <td>{e.nodes.length === 0 ? (e.added > 0 ? `${e.added} added` : '') : (
-                      <details><summary>{e.nodes.length} removed or touched</summary><ul>{e.nodes.map((n) => <li key={n.node}>{n.node}: {n.result}{n.reason ? ` (${n.reason})` : ''}</li>)}</ul></details>
-                    )}</td>
-                    <td>{Object.entries(e.workloads).map(([w, c]) => `${w} ${c.from} → ${c.to}`).join(', ')}</td>
-                    <td>{e.reason}<div class="sub">{e.message}</div></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Scale operations" head={['Started', 'Took', 'Direction', 'Outcome', 'Groups', 'Nodes', 'Evictions', 'Workloads', 'Why']}>
+            {entries.map((e) => (
+              <tr key={e.id} data-entry={e.id}>
+                <th scope="row"><Time iso={e.start} zone={zone} /></th>
+                <td>{duration(e.start, e.end)}</td>
+                <td>{e.direction}</td>
+                <td data-field="outcome"><span class={`outcome ${e.outcome}`}>{e.outcome}</span></td>
+                <td>{Object.entries(e.groups).map(([g, c]) => `${g} ${c.from} → ${c.to}`).join(', ')}</td>
+                <td>{e.nodes.length === 0 ? (e.added > 0 ? `${e.added} added` : '') : (
+                  <details><summary>{e.nodes.length} removed or touched</summary><ul>{e.nodes.map((n) => <li key={n.node}>{n.node}: {n.result}{n.reason ? ` (${n.reason})` : ''}</li>)}</ul></details>
+                )}</td>
+                <td data-field="evictions">{evictions(e)}</td>
+                <td>{Object.entries(e.workloads).map(([w, c]) => `${w} ${c.from} → ${c.to}`).join(', ')}</td>
+                <td>{e.reason}<div class="sub">{e.message}</div></td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Section>
     </div>

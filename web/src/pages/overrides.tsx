@@ -7,7 +7,7 @@ import { useState } from 'preact/hooks';
 import type { OverrideJson, OverviewJson } from '../../../src/console/wire.js';
 import { ApiFailure, call } from '../api.js';
 import { OverrideForm } from '../override-form.js';
-import { Notice, Section, Time } from '../widgets.js';
+import { Notice, Section, Table, Time } from '../widgets.js';
 
 export function Overrides({ overview }: { overview: OverviewJson }) {
   const zone = overview.schedule.timezone;
@@ -26,23 +26,18 @@ export function Overrides({ overview }: { overview: OverviewJson }) {
       {!overview.writable && <Notice kind="info">This console is read-only: the daemon runs without a token for changes (--token-file). Use <code>scalerd override</code>.</Notice>}
       <Section title="Overrides" id="overrides">
         {overview.overrides.length === 0 ? <p class="quiet">No override is in force or waiting.</p> : (
-          <div class="scroll">
-            <table>
-              <thead><tr><th scope="col">Id</th><th scope="col">Sets</th><th scope="col">From</th><th scope="col">Until</th><th scope="col">Why, by whom</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-              <tbody>
-                {overview.overrides.map((o) => (
-                  <tr key={o.id} data-override={o.id}>
-                    <th scope="row">{o.id}{o.state === 'pending' && <span class="sub"> (waiting)</span>}</th>
-                    <td>{describeValues(o)}</td>
-                    <td><Time iso={o.from} zone={zone} /></td>
-                    <td><Time iso={o.until} zone={zone} />{o.untilNextWindow ? ' (next window)' : ''}</td>
-                    <td>“{o.reason}” — {o.by}</td>
-                    <td><button type="button" onClick={() => void clear(o.id)} aria-label={`Clear override ${o.id}`}>Clear</button></td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table label="Overrides" head={['Id', 'Sets', 'From', 'Until', 'Why, by whom', { hidden: 'Actions' }]}>
+            {overview.overrides.map((o) => (
+              <tr key={o.id} data-override={o.id}>
+                <th scope="row">{o.id}{o.state === 'pending' && <span class="sub"> (waiting)</span>}</th>
+                <td>{describeValues(o)}</td>
+                <td><Time iso={o.from} zone={zone} /></td>
+                <td><Time iso={o.until} zone={zone} />{o.untilNextWindow ? ' (next window)' : ''}</td>
+                <td>“{o.reason}” — {o.by}</td>
+                <td><button type="button" onClick={() => void clear(o.id)} aria-label={`Clear override ${o.id}`}>Clear</button></td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Section>
       <Section title="New override" id="new-override">

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { NodeProgressJson, OverviewJson } from '../../../src/console/wire.js';
 import { relative } from '../time.js';
-import { Notice, Section, Time } from '../widgets.js';
+import { Notice, Section, Table, Time } from '../widgets.js';
 import { Why } from '../why.js';
 
 export function Overview({ overview }: { overview: OverviewJson }) {
@@ -31,52 +31,42 @@ export function Overview({ overview }: { overview: OverviewJson }) {
         </Section>
       )}
       <Section title="Node groups" id="groups">
-        <div class="scroll">
-          <table>
-            <thead><tr><th scope="col">Group</th><th scope="col">Wanted</th><th scope="col">ASG desired</th><th scope="col">InService</th><th scope="col">Ready</th><th scope="col">Limits</th><th scope="col">Why</th></tr></thead>
-            <tbody>
-              {schedule.groups.map((g) => {
-                const wanted = status.desired?.capacity[g.name];
-                const seen = status.observed?.groups[g.name];
-                const short = wanted !== undefined && seen?.readyNodes !== undefined && seen.readyNodes < wanted.value;
-                return (
-                  <tr key={g.name} data-group={g.name}>
-                    <th scope="row">{g.name}{g.asg !== g.name && <span class="sub"> ({g.asg})</span>}</th>
-                    <td class="num" data-field="wanted">{wanted?.value ?? '–'}</td>
-                    <td class="num" data-field="asg-desired">{seen?.found === false ? 'not found' : seen?.desiredCapacity ?? '–'}</td>
-                    <td class="num" data-field="in-service">{seen?.inService ?? '–'}</td>
-                    <td class={`num${short ? ' short' : ''}`} data-field="ready">{seen?.readyNodes ?? '–'}</td>
-                    <td class="num">{g.min}–{g.max}</td>
-                    <td><Why source={wanted?.source} zone={zone} /></td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Node groups" head={['Group', 'Wanted', 'ASG desired', 'InService', 'Ready', 'Limits', 'Why']}>
+          {schedule.groups.map((g) => {
+            const wanted = status.desired?.capacity[g.name];
+            const seen = status.observed?.groups[g.name];
+            const short = wanted !== undefined && seen?.readyNodes !== undefined && seen.readyNodes < wanted.value;
+            return (
+              <tr key={g.name} data-group={g.name}>
+                <th scope="row">{g.name}{g.asg !== g.name && <span class="sub"> ({g.asg})</span>}</th>
+                <td class="num" data-field="wanted">{wanted?.value ?? '–'}</td>
+                <td class="num" data-field="asg-desired">{seen?.found === false ? 'not found' : seen?.desiredCapacity ?? '–'}</td>
+                <td class="num" data-field="in-service">{seen?.inService ?? '–'}</td>
+                <td class={`num${short ? ' short' : ''}`} data-field="ready">{seen?.readyNodes ?? '–'}</td>
+                <td class="num">{g.min}–{g.max}</td>
+                <td><Why source={wanted?.source} zone={zone} /></td>
+              </tr>
+            );
+          })}
+        </Table>
       </Section>
       <Section title="Workloads" id="workloads">
-        <div class="scroll">
-          <table>
-            <thead><tr><th scope="col">Workload</th><th scope="col">Wanted</th><th scope="col">Replicas</th><th scope="col">Available</th><th scope="col">HPA</th><th scope="col">Why</th></tr></thead>
-            <tbody>
-              {schedule.workloads.map((w) => {
-                const wanted = status.desired?.replicas[w.key];
-                const seen = status.observed?.workloads[w.key];
-                return (
-                  <tr key={w.key} data-workload={w.key}>
-                    <th scope="row">{w.key}</th>
-                    <td class="num" data-field="wanted">{wanted?.value ?? '–'}</td>
-                    <td class="num" data-field="replicas">{seen?.replicas ?? '–'}</td>
-                    <td class="num" data-field="available">{seen?.available ?? '–'}</td>
-                    <td>{seen?.hpa ?? ''}</td>
-                    <td><Why source={wanted?.source} zone={zone} /></td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Workloads" head={['Workload', 'Wanted', 'Replicas', 'Available', 'HPA', 'Why']}>
+          {schedule.workloads.map((w) => {
+            const wanted = status.desired?.replicas[w.key];
+            const seen = status.observed?.workloads[w.key];
+            return (
+              <tr key={w.key} data-workload={w.key}>
+                <th scope="row">{w.key}</th>
+                <td class="num" data-field="wanted">{wanted?.value ?? '–'}</td>
+                <td class="num" data-field="replicas">{seen?.replicas ?? '–'}</td>
+                <td class="num" data-field="available">{seen?.available ?? '–'}</td>
+                <td>{seen?.hpa ?? ''}</td>
+                <td><Why source={wanted?.source} zone={zone} /></td>
+              </tr>
+            );
+          })}
+        </Table>
       </Section>
       <Nodes nodes={status.plan?.nodes ?? {}} inProgress={status.plan?.inProgress ?? false} zone={zone} />
     </div>
@@ -113,23 +103,18 @@ function Nodes({ nodes, inProgress, zone }: { nodes: Readonly<Record<string, Nod
   return (
     <Section title="Nodes in progress" id="nodes">
       {entries.length === 0 ? <p class="quiet">{inProgress ? 'A plan is under way; no node is being removed.' : 'No node is being removed.'}</p> : (
-        <div class="scroll">
-          <table>
-            <thead><tr><th scope="col">Node</th><th scope="col">Phase</th><th scope="col">Pods left</th><th scope="col">Evicted</th><th scope="col">Since</th><th scope="col">What</th></tr></thead>
-            <tbody>
-              {entries.map(([node, p]) => (
-                <tr key={node} data-node={node}>
-                  <th scope="row">{node}</th>
-                  <td data-field="phase"><span class={`phase ${p.phase}`}>{p.phase}</span></td>
-                  <td class="num">{p.remaining}</td>
-                  <td class="num">{p.evicted}</td>
-                  <td><Time iso={p.at} zone={zone} /></td>
-                  <td>{p.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table label="Nodes in progress" head={['Node', 'Phase', 'Pods left', 'Evicted', 'Since', 'What']}>
+          {entries.map(([node, p]) => (
+            <tr key={node} data-node={node}>
+              <th scope="row">{node}</th>
+              <td data-field="phase"><span class={`phase ${p.phase}`}>{p.phase}</span></td>
+              <td class="num">{p.remaining}</td>
+              <td class="num">{p.evicted}</td>
+              <td><Time iso={p.at} zone={zone} /></td>
+              <td>{p.message}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Section>
   );

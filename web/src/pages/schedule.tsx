@@ -11,7 +11,7 @@ import { ApiFailure, call } from '../api.js';
 import { type ChartSeries, StepChart } from '../chart.js';
 import { OverrideForm } from '../override-form.js';
 import { hoverText, local } from '../time.js';
-import { Notice, Section, Time } from '../widgets.js';
+import { Notice, Section, Table, Time } from '../widgets.js';
 
 const describe = (s: SourceJson | undefined): string =>
   !s || s.kind === 'default' ? 'default' : s.kind === 'window' ? `window ${s.window}${s.class === 'date-list' ? ' (date list)' : ''}` : `override ${s.id} (“${s.reason}”)`;
@@ -124,20 +124,15 @@ function Changes({ timeline, zone }: { timeline: TimelineJson; zone: string }) {
   return (
     <details class="changes-table">
       <summary>The same as a table ({timeline.points.length} changes)</summary>
-      <div class="scroll">
-        <table>
-          <thead><tr><th scope="col">When ({zone})</th>{keys.map(([, k]) => <th scope="col" key={k}>{k}</th>)}<th scope="col">Starts / ends</th></tr></thead>
-          <tbody>
-            {timeline.points.map((p) => (
-              <tr key={p.at} data-at={p.at}>
-                <th scope="row"><Time iso={p.at} zone={zone} /></th>
-                {keys.map(([section, k]) => <td class="num" key={k} title={describe(p.sources[section][k])}>{p.state[section][k]}</td>)}
-                <td>{[...p.started.map((n) => `${n} starts`), ...p.ended.map((n) => `${n} ends`)].join(', ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table label="Changes" stack={false} head={[`When (${zone})`, ...keys.map(([, k]) => k), 'Starts / ends']}>
+        {timeline.points.map((p) => (
+          <tr key={p.at} data-at={p.at}>
+            <th scope="row"><Time iso={p.at} zone={zone} /></th>
+            {keys.map(([section, k]) => <td class="num" key={k} title={describe(p.sources[section][k])}>{p.state[section][k]}</td>)}
+            <td>{[...p.started.map((n) => `${n} starts`), ...p.ended.map((n) => `${n} ends`)].join(', ')}</td>
+          </tr>
+        ))}
+      </Table>
     </details>
   );
 }
