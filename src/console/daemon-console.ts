@@ -20,9 +20,10 @@ import type { ConsoleAssets } from './assets.js';
 import { allowed, DEPLOYER_PREFIX, passOn, type DeployerTarget } from './deployer-proxy.js';
 import { CONSOLE_LAYOUT_PATH } from './layout.js';
 import { LiveFeed } from './live.js';
-import type { ConsoleLayoutJson } from './wire.js';
+import type { ConsoleLayoutJson, TimelineJson } from './wire.js';
 import { overrideDraft } from './overrides.js';
 import { overrideJson } from '../overrides/json.js';
+import { doneSteps } from './done.js';
 import { consoleTimeline } from './timeline.js';
 
 export type DaemonConsoleDeps = {
@@ -78,9 +79,9 @@ export function createDaemonConsole(deps: DaemonConsoleDeps): ConsoleHandler {
   const routes: Record<string, Partial<Record<string, (req: IncomingMessage, res: ServerResponse, rest: string) => Promise<Reply | 'streamed'>>>> = {
     '/api/v1/overview': { GET: async () => ({ status: 200, body: { ...overview(), ...clockNow() } }) },
     '/api/v1/events': { GET: async (_req, res) => { feed.attach(res); return 'streamed'; } },
-    '/api/v1/timeline': { GET: async (req) => ({ status: 200, body: timelineFor(req, undefined) }) },
+    '/api/v1/timeline': { GET: async (req) => ({ status: 200, body: await timelineFor(req, undefined) }) },
     '/api/v1/timeline/preview': {
-      POST: async (req) => ({ status: 200, body: timelineFor(req, { id: 'preview', ...overrideDraft(deps.schedule(), deps.scheduleFile, parseBody(await readBody(req, MAX_BODY_BYTES)), 'console (preview)', deps.clock.now()) }) }),
+      POST: async (req) => ({ status: 200, body: await timelineFor(req, { id: 'preview', ...overrideDraft(deps.schedule(), deps.scheduleFile, parseBody(await readBody(req, MAX_BODY_BYTES)), 'console (preview)', deps.clock.now()) }) }),
     },
     '/api/v1/overrides': {
       GET: async () => {
@@ -131,13 +132,15 @@ export function createDaemonConsole(deps: DaemonConsoleDeps): ConsoleHandler {
     return deps.overrideStore;
   };
 
-  /** ?days=7 (1 to 31) ahead and ?past=7 (0 to 7) behind, from now. */
-  const timelineFor = (req: IncomingMessage, draft: Parameters<typeof consoleTimeline>[4]) => {
+  /** ?days=7 (1 to 31) ahead and ?past=7 (0 to 7) behind, from now; the past with what the history says was done. */
+  const timelineFor = async (req: IncomingMessage, draft: Parameters<typeof consoleTimeline>[4]): Promise<TimelineJson> => {
     const query = new URL(req.url ?? '/', 'http://console').searchParams;
     const days = wholeParam(query, 'days', 7, 1, 31);
     const past = wholeParam(query, 'past', 0, 0, 7);
     const now = deps.clock.now();
-    return consoleTimeline(deps.schedule(), now - past * DAY, now + days * DAY, deps.overrides().overrides, draft);
+    const timeline = consoleTimeline(deps.schedule(), now - past * DAY, now + days * DAY, deps.overrides().overrides, draft);
+    if (past === 0 || !deps.history) return timeline;
+    return { ...timeline, done: doneSteps((await deps.history.list()).entries, now - past * DAY, now) };
   };
 
   const handler = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {

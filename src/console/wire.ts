@@ -103,6 +103,22 @@ export type TimelineJson = {
     /** Where a window is in force because a date list (a holiday, a closure) brought it in. */
     readonly dateLists: readonly { readonly window: string; readonly from: string; readonly until: string }[];
   };
+  /** With past days (?past=): what the history says was done then (src/console/done.ts). */
+  readonly done?: DoneJson;
+};
+
+/** Per node group its Auto Scaling group's desired capacity, per workload its replicas, as steps: each value from its `at` on. */
+export type DoneJson = {
+  readonly capacity: Readonly<Record<string, readonly DoneStepJson[]>>;
+  readonly replicas: Readonly<Record<string, readonly DoneStepJson[]>>;
+};
+
+export type DoneStepJson = {
+  readonly at: string;
+  readonly value: number;
+  /** The history entry (scale operation) the value comes from, and how it ended. */
+  readonly entry: string;
+  readonly outcome: string;
 };
 
 /** What the console's override form sends (POST /api/v1/overrides, and the preview). */

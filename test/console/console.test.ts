@@ -220,6 +220,22 @@ describe('the console', { timeout: 120_000 }, () => {
 });
 
 describe('the console after a scale-down', { timeout: 60_000 }, () => {
+  it('schedule with the past 7 days: what the history says was done, beside what was wanted', async () => {
+    const { page, errors } = await open('#/schedule');
+    await page.locator('.chart canvas').first().waitFor();
+    expect((await (await fetch(`${url}api/v1/timeline?past=0`)).json() as { done?: unknown }).done).toBeUndefined();
+    await page.getByLabel('and the past 7 days').check();
+    await page.locator('.u-legend', { hasText: 'workers (done)' }).waitFor();
+    await page.locator('.u-legend', { hasText: 'shop/search (done)' }).waitFor();
+    // The last step done is the Auto Scaling group's desired capacity now, as /status observes it.
+    const timeline = await (await fetch(`${url}api/v1/timeline?past=7`)).json() as { done: { capacity: Record<string, { value: number; outcome: string }[]> } };
+    expect(timeline.done.capacity['workers']!.at(-1)).toMatchObject({ value: (await status()).observed.groups.workers.desiredCapacity, outcome: 'done' });
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'schedule-past-1280x800');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('history: the scale-down recorded, filtered by outcome; keyboard users reach every page', async () => {
     const { page, errors } = await open('#/history');
     await page.locator('tr[data-entry]').first().waitFor({ timeout: 20_000 });

@@ -1,20 +1,24 @@
 // A step chart of scheduled values over time (uPlot: 20 KB gzipped, canvas, fast at
 // thousands of points): one line per series, held from each change to the next, with the
 // schedule's marks drawn behind — override periods and date-list stretches as bands, DST
-// changes and now as lines. The time axis is in the schedule's zone. Hovering (or tapping)
-// reports the instant under the pointer, so the page can say which window is responsible.
+// changes and now as lines; over past days, dashed, what the history says was done. The time
+// axis is in the schedule's zone. Hovering (or tapping) reports the instant under the
+// pointer, so the page can say which window is responsible.
 
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { TimelineJson, TimelinePointJson } from '../../src/console/wire.js';
+import type { DoneStepJson, TimelineJson, TimelinePointJson } from '../../src/console/wire.js';
 
 export type ChartSeries = { readonly label: string; readonly value: (p: TimelinePointJson) => number };
+/** What the history says was done (the past days) for the series labelled `of`: dashed, in its colour, up to now. */
+export type DoneSeries = { readonly of: string; readonly steps: readonly DoneStepJson[] };
 
 type Props = {
   readonly title: string;
   readonly timeline: TimelineJson;
   readonly series: readonly ChartSeries[];
+  readonly done?: readonly DoneSeries[];
   /** The cluster's time now, in ms. */
   readonly now: number;
   /** The point in force at the hovered instant, and the instant; undefined when the pointer leaves. */
@@ -38,15 +42,36 @@ export function pointAt(points: readonly TimelinePointJson[], x: number): number
   return lo;
 }
 
-export function StepChart({ title, timeline, series, now, onHover }: Props) {
+/** The value done at `x` (seconds): the last step at or before it; null before the first step and after now. */
+export function doneValueAt(steps: readonly DoneStepJson[], x: number, now: number): number | null {
+  if (steps.length === 0 || x < seconds(steps[0]!.at) || x > now) return null;
+  let value = steps[0]!.value;
+  for (const s of steps) {
+    if (seconds(s.at) > x) break;
+    value = s.value;
+  }
+  return value;
+}
+
+const NONE: readonly DoneSeries[] = [];
+
+export function StepChart({ title, timeline, series, done = NONE, now, onHover }: Props) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = box.current;
     if (!element) return undefined;
     const { points, marks } = timeline;
-    // Each value holds to the next point; the last to the end of the range.
-    const xs = [...points.map((p) => seconds(p.at)), seconds(timeline.to)];
-    const ys = series.map((s) => [...points.map(s.value), s.value(points.at(-1)!)]);
+    // Each value holds to the next point; the last to the end of the range. With what was
+    // done, the instants are the union of both, each series read at each.
+    const end = seconds(timeline.to);
+    const doneAt = done.flatMap((d) => d.steps.map((s) => seconds(s.at)));
+    const xs = doneAt.length === 0
+      ? [...points.map((p) => seconds(p.at)), end]
+      : [...new Set([...points.map((p) => seconds(p.at)), ...doneAt, Math.min(now / 1000, end), end])].sort((a, b) => a - b);
+    const ys = doneAt.length === 0
+      ? series.map((s) => [...points.map(s.value), s.value(points.at(-1)!)])
+      : series.map((s) => xs.map((x) => s.value(points[pointAt(points, x)]!)));
+    const doneYs = done.map((d) => xs.map((x) => doneValueAt(d.steps, x, now / 1000)));
     const bands: { from: number; to: number; color: string }[] = [
       ...marks.dateLists.map((d) => ({ from: seconds(d.from), to: seconds(d.until), color: 'rgba(120, 120, 120, 0.15)' })),
       ...marks.overrides.map((o) => ({ from: seconds(o.from), to: seconds(o.until), color: o.draft ? 'rgba(214, 51, 108, 0.18)' : 'rgba(230, 119, 0, 0.18)' })),
@@ -92,6 +117,7 @@ export function StepChart({ title, timeline, series, now, onHover }: Props) {
       series: [
         {},
         ...series.map((s, i) => ({ label: s.label, stroke: PALETTE[i % PALETTE.length]!, width: 2, paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false } })),
+        ...done.map((d) => ({ label: `${d.of} (done)`, stroke: PALETTE[Math.max(0, series.findIndex((s) => s.label === d.of)) % PALETTE.length]!, width: 2, dash: [6, 4], paths: uPlot.paths.stepped!({ align: 1 }), points: { show: false }, spanGaps: false })),
       ],
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
@@ -105,13 +131,13 @@ export function StepChart({ title, timeline, series, now, onHover }: Props) {
         }],
       },
     };
-    const plot = new uPlot(options, [xs, ...ys] as uPlot.AlignedData, element);
+    const plot = new uPlot(options, [xs, ...ys, ...doneYs] as uPlot.AlignedData, element);
     const resize = () => plot.setSize({ width: element.clientWidth, height: options.height });
     addEventListener('resize', resize);
     return () => {
       removeEventListener('resize', resize);
       plot.destroy();
     };
-  }, [timeline, series, title]);
+  }, [timeline, series, done, title]);
   return <div class="chart" ref={box} role="img" aria-label={`${title}: a step chart; the table below lists the same changes`} />;
 }

@@ -1,17 +1,26 @@
 // Schedule: each node group's capacity and the workloads' replicas over the next 7 or 30
-// days (and the past 7 if asked), as the daemon will want them — the schedule's timeline
-// (the engine `scalerd plan` prints) with the overrides on top. Override periods, date-list
+// days (and the past 7 if asked, with what the history says was done), as the daemon will
+// want them — the schedule's timeline (the engine `scalerd plan` prints) with the overrides
+// on top. Override periods, date-list
 // stretches (holidays, closures), DST changes and now are marked; the pointer over a chart
 // says which window or override is responsible, in the schedule's zone and in UTC. "What if":
 // an override previewed on the charts before it is stored.
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { OverviewJson, OverrideJson, OverrideRequestJson, SourceJson, TimelineJson, TimelinePointJson } from '../../../src/console/wire.js';
+import type { DoneStepJson, OverviewJson, OverrideJson, OverrideRequestJson, SourceJson, TimelineJson, TimelinePointJson } from '../../../src/console/wire.js';
 import { ApiFailure, call } from '../api.js';
-import { type ChartSeries, StepChart } from '../chart.js';
+import { type ChartSeries, doneValueAt, type DoneSeries, StepChart } from '../chart.js';
 import { OverrideForm } from '../override-form.js';
 import { hoverText, local } from '../time.js';
 import { Notice, Section, Table, Time } from '../widgets.js';
+
+const doneSeries = (steps: readonly DoneStepJson[] | undefined, of: string): DoneSeries[] => (steps && steps.length > 0 ? [{ of, steps }] : []);
+
+/** " · done: 10" where the history knows the value at `at` (ms); nothing elsewhere. */
+const doneText = (steps: readonly DoneStepJson[] | undefined, at: number, now: number): string => {
+  const value = steps ? doneValueAt(steps, at / 1000, now / 1000) : null;
+  return value === null ? '' : ` · done: ${value}`;
+};
 
 const describe = (s: SourceJson | undefined): string =>
   !s || s.kind === 'default' ? 'default' : s.kind === 'window' ? `window ${s.window}${s.class === 'date-list' ? ' (date list)' : ''}` : `override ${s.id} (“${s.reason}”)`;
@@ -37,6 +46,9 @@ export function Schedule({ overview }: { overview: OverviewJson }) {
   const shown = preview ?? timeline;
   const groupSeries = useMemo(() => (shown ? shown.groups.map((g) => [{ label: g.name, value: (p: TimelinePointJson) => p.state.capacity[g.name] ?? 0 }] as ChartSeries[]) : []), [shown]);
   const workloadSeries = useMemo(() => (shown ? shown.workloads.map((w) => ({ label: w.key, value: (p: TimelinePointJson) => p.state.replicas[w.key] ?? 0 })) : []), [shown]);
+  // Over the past days, what the history says was done, beside what was wanted.
+  const groupDone = useMemo(() => (shown ? shown.groups.map((g) => doneSeries(shown.done?.capacity[g.name], g.name)) : []), [shown]);
+  const workloadDone = useMemo(() => (shown ? shown.workloads.flatMap((w) => doneSeries(shown.done?.replicas[w.key], w.key)) : []), [shown]);
   const now = Date.parse(overview.clock.now);
   const zone = overview.schedule.timezone;
 
@@ -73,12 +85,13 @@ export function Schedule({ overview }: { overview: OverviewJson }) {
           <li><span class="swatch datelist" /> window brought in by a date list (holiday, closure)</li>
           <li><span class="swatch dst" /> DST change</li>
           <li><span class="swatch now" /> now</li>
+          {past && <li><span class="swatch done" /> done, as the history recorded it</li>}
         </ul>
         {!shown ? <p class="quiet">Loading…</p> : (
           <>
-            {shown.groups.map((g, i) => <StepChart key={`g-${g.name}`} title={`${g.name}: nodes`} timeline={shown} series={groupSeries[i]!} now={now} onHover={setHover} />)}
-            {shown.workloads.length > 0 && <StepChart key="workloads" title="Workloads: replicas" timeline={shown} series={workloadSeries} now={now} onHover={setHover} />}
-            <HoverInfo hover={hover} timeline={shown} zone={zone} />
+            {shown.groups.map((g, i) => <StepChart key={`g-${g.name}`} title={`${g.name}: nodes`} timeline={shown} series={groupSeries[i]!} done={groupDone[i]!} now={now} onHover={setHover} />)}
+            {shown.workloads.length > 0 && <StepChart key="workloads" title="Workloads: replicas" timeline={shown} series={workloadSeries} done={workloadDone} now={now} onHover={setHover} />}
+            <HoverInfo hover={hover} timeline={shown} zone={zone} now={now} />
             <Marks timeline={shown} zone={zone} />
             <Changes timeline={shown} zone={zone} />
           </>
@@ -91,7 +104,7 @@ export function Schedule({ overview }: { overview: OverviewJson }) {
   );
 }
 
-function HoverInfo({ hover, timeline, zone }: { hover: { point: TimelinePointJson; at: number } | undefined; timeline: TimelineJson; zone: string }) {
+function HoverInfo({ hover, timeline, zone, now }: { hover: { point: TimelinePointJson; at: number } | undefined; timeline: TimelineJson; zone: string; now: number }) {
   if (!hover) return <p class="hover quiet" aria-live="polite">Point at a chart to see what is wanted then, and why.</p>;
   const iso = new Date(hover.at).toISOString();
   const { point } = hover;
@@ -99,8 +112,8 @@ function HoverInfo({ hover, timeline, zone }: { hover: { point: TimelinePointJso
     <div class="hover" aria-live="polite">
       <p><b>{local(zone, iso)}</b> · {hoverText(iso)}</p>
       <ul>
-        {timeline.groups.map((g) => <li key={g.name}>{g.name}: {point.state.capacity[g.name]} nodes — {describe(point.sources.capacity[g.name])}</li>)}
-        {timeline.workloads.map((w) => <li key={w.key}>{w.key}: {point.state.replicas[w.key]} replicas — {describe(point.sources.replicas[w.key])}</li>)}
+        {timeline.groups.map((g) => <li key={g.name}>{g.name}: {point.state.capacity[g.name]} nodes — {describe(point.sources.capacity[g.name])}{doneText(timeline.done?.capacity[g.name], hover.at, now)}</li>)}
+        {timeline.workloads.map((w) => <li key={w.key}>{w.key}: {point.state.replicas[w.key]} replicas — {describe(point.sources.replicas[w.key])}{doneText(timeline.done?.replicas[w.key], hover.at, now)}</li>)}
       </ul>
     </div>
   );
