@@ -8,7 +8,7 @@ import { loadConsoleAssets } from '../console/assets.js';
 import { type Command, Option } from 'commander';
 import { timerSleep as wait } from '../actuate/types.js';
 import { createDeployerApi } from '../deployer/api/index.js';
-import { checkSecret } from '../deployer/api/auth.js';
+import { checkSecret } from '../http/bearer.js';
 import { DEFAULT_TIMINGS } from '../deployer/engine/engine.js';
 import { lookThrough } from '../deployer/engine/look.js';
 import { parseListen } from '../daemon/http.js';

@@ -34,7 +34,7 @@ import { createOverrideStore, type OverrideSet } from '../overrides/index.js';
 import type { ConsoleAccess } from '../console/access.js';
 import type { DeployerTarget } from '../console/deployer-proxy.js';
 import { loadConsoleAssets } from '../console/assets.js';
-import { checkSecret } from '../deployer/api/auth.js';
+import { checkSecret } from '../http/bearer.js';
 import { readSecret } from './secrets.js';
 // The simulator is loaded only with --sim: a daemon in a real cluster never needs it.
 import type { Sim } from '../sim/index.js';

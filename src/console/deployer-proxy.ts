@@ -13,12 +13,15 @@ export const DEPLOYER_PREFIX = '/deployer';
 
 export type DeployerTarget = { readonly url: string; readonly token: string };
 
-const NAME = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+// A path segment: whether a name is a valid namespace, app or id is the deployer's to say
+// (its router does). Here only no dot segment and no escape, so the path the deployer
+// resolves is the one allowed here: `/deployments/../descriptors` must not become `/descriptors`.
+const S = '[A-Za-z0-9][A-Za-z0-9_-]*';
 const READS = [
-  /^\/apps$/, /^\/deployments$/, new RegExp(`^/deployments/${NAME}/${NAME}$`),
-  new RegExp(`^/deployments/${NAME}/${NAME}/[A-Za-z0-9][A-Za-z0-9_-]{0,63}(/logs|/logs/stream)?$`),
+  /^\/apps$/, /^\/deployments$/, new RegExp(`^/deployments/${S}/${S}$`),
+  new RegExp(`^/deployments/${S}/${S}/${S}(/logs|/logs/stream)?$`),
 ];
-const CHANGES = [new RegExp(`^/apps/${NAME}/${NAME}/(rollback|undeploy)$`)];
+const CHANGES = [new RegExp(`^/apps/${S}/${S}/(rollback|undeploy)$`)];
 
 /** Whether the path (after /deployer) may pass, for this method; `change`: it needs the console's write access. */
 export function allowed(method: string, path: string): { readonly change: boolean } | undefined {

@@ -1,8 +1,10 @@
 // Bearer tokens, as the deployer API and the console take them: `Authorization: Bearer
-// <token>`, compared in constant time. Never from a URL or a cookie: a token in a header
-// is not sent by a page of another site, so a request that carries it is no forgery.
+// <token>`, compared in constant time, and refused at start-up when short enough to guess.
+// Never from a URL or a cookie: a token in a header is not sent by a page of another site,
+// so a request that carries it is no forgery.
 
 import type { IncomingMessage } from 'node:http';
+import { ScalerdError } from '../errors.js';
 import { ApiError } from './reply.js';
 import { sameSecret } from './same-secret.js';
 
@@ -21,5 +23,15 @@ export function requireBearer(req: IncomingMessage, token: string, realm: string
   }
   if (!sameSecret(given, token)) {
     throw new ApiError(401, 'SCALERD_ERR_API_UNAUTHORIZED', 'the bearer token is wrong', undefined, { 'www-authenticate': `${challenge}, error="invalid_token"` });
+  }
+}
+
+/** A token or secret shorter than this is refused at start-up. */
+export const MIN_SECRET_LENGTH = 16;
+
+/** Refuses a secret a caller could guess, at start-up. */
+export function checkSecret(value: string, what: string): void {
+  if (value.trim().length < MIN_SECRET_LENGTH) {
+    throw new ScalerdError('SCALERD_ERR_API_TOKEN', `the ${what} must be at least ${MIN_SECRET_LENGTH} characters (it is ${value.trim().length})`);
   }
 }

@@ -17,7 +17,7 @@ import type { ConfigMaps, StoredConfigMap } from '../../src/ports/config-maps.js
 import { SseParser } from '../../src/http/sse.js';
 import { scheduleOf, utc } from '../helpers.js';
 import { readFileSync } from 'node:fs';
-import type { DeployerTarget } from '../../src/console/deployer-proxy.js';
+import { allowed, type DeployerTarget } from '../../src/console/deployer-proxy.js';
 import { createDeployerApi } from '../../src/deployer/api/index.js';
 import { FakeDeployer } from '../deployer/api/fake-deployer.js';
 import { checkDescriptorText } from '../../src/deployer/descriptor/index.js';
@@ -199,8 +199,14 @@ describe('the console over HTTP', () => {
       expect((await call('GET', '/deployer/apps', { token: null })).status).toBe(401);
       // The deployer's own token is no key to the console.
       expect((await call('GET', '/deployer/apps', { token: deployerToken })).status).toBe(401);
-      // Only what the page needs passes: not the descriptors, not a deploy.
+      // Only what the page needs passes: not the descriptors, not a deploy, not a path that resolves elsewhere.
       expect((await call('GET', '/deployer/descriptors')).status).toBe(404);
+      for (const path of ['/deployments/../descriptors', '/deployments/%2e%2e/descriptors', '/deployments/default/hello%2F..%2F..', '/apps/./x/rollback']) {
+        expect({ path, allowed: allowed('GET', path) ?? allowed('POST', path) }).toEqual({ path, allowed: undefined });
+      }
+      expect(allowed('GET', '/deployments/default/hello/d-1/logs/stream')).toEqual({ change: false });
+      expect(allowed('POST', '/apps/default/hello/rollback')).toEqual({ change: true });
+      expect(allowed('GET', '/apps/default/hello/rollback')).toBeUndefined();
       expect((await call('POST', '/deployer/deployments', { body: '{}' })).status).toBe(404);
       const rollback = await call('POST', '/deployer/apps/default/hello/rollback', { headers: { origin: 'https://evil.example' } });
       expect(rollback.json().error.code).toBe('SCALERD_ERR_CONSOLE_ORIGIN');

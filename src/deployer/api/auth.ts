@@ -3,7 +3,6 @@
 // body (signing/signature.ts). Every comparison takes constant time (sameSecret).
 
 import type { IncomingMessage } from 'node:http';
-import { ScalerdError } from '../../errors.js';
 import { checkSignature, checkTimestamp, parseSignatureHeader, sameSecret, SIGNATURE_HEADER } from '../signing/index.js';
 import { requireBearer } from '../../http/bearer.js';
 import { ApiError } from './reply.js';
@@ -13,17 +12,7 @@ export { sameSecret } from '../signing/index.js';
 export const WEBHOOK_SECRET_HEADER = 'x-scalerd-webhook-secret';
 export const WEBHOOK_SIGNATURE_HEADER = SIGNATURE_HEADER;
 
-/** A token or secret shorter than this is refused at start-up. */
-export const MIN_SECRET_LENGTH = 16;
-
 const REALM = 'scalerd-deployer';
-
-/** Refuses a secret a caller could guess, at start-up. */
-export function checkSecret(value: string, what: string): void {
-  if (value.trim().length < MIN_SECRET_LENGTH) {
-    throw new ScalerdError('SCALERD_ERR_API_TOKEN', `the ${what} must be at least ${MIN_SECRET_LENGTH} characters (it is ${value.trim().length})`);
-  }
-}
 
 export function requireToken(req: IncomingMessage, token: string): void {
   requireBearer(req, token, REALM);
