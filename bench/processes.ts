@@ -4,16 +4,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { build } from '../scripts/build.mjs';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** `npm run build`, asynchronously: the benchmarks measure dist/, which must be the source as it is. */
+/**
+ * `npm run build` (scripts/build.mjs, the one way dist/ is built: tsc, and the console's page
+ * bundled into dist/console-web/): the benchmarks measure dist/, which must be the source as it is.
+ */
 export async function buildDist(): Promise<void> {
-  const child = spawn(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-  const code = await new Promise((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`the build failed (${String(code)})`);
+  await build();
 }
 
 export type CliUsage = { code: number | null; maxRssMb: number; cpuMs: number };
