@@ -118,13 +118,18 @@ function Marks({ timeline, zone }: { timeline: TimelineJson; zone: string }) {
   );
 }
 
-/** The charts' changes as a table: readable without a pointer or a canvas. */
+/**
+ * The charts' changes as a table: readable without a pointer or a canvas. Its rows are made
+ * when it is opened: 30 days can be thousands of changes, and a closed table made anyway held
+ * the charts back (bench/console.bench.ts: ~250 ms of 30 days' render).
+ */
 function Changes({ timeline, zone }: { timeline: TimelineJson; zone: string }) {
+  const [open, setOpen] = useState(false);
   const keys = [...timeline.groups.map((g) => ['capacity', g.name] as const), ...timeline.workloads.map((w) => ['replicas', w.key] as const)];
   return (
-    <details class="changes-table">
+    <details class="changes-table" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
       <summary>The same as a table ({timeline.points.length} changes)</summary>
-      <div class="scroll">
+      {open && <div class="scroll">
         <table>
           <thead><tr><th scope="col">When ({zone})</th>{keys.map(([, k]) => <th scope="col" key={k}>{k}</th>)}<th scope="col">Starts / ends</th></tr></thead>
           <tbody>
@@ -137,7 +142,7 @@ function Changes({ timeline, zone }: { timeline: TimelineJson; zone: string }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </div>}
     </details>
   );
 }
