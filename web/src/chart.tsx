@@ -8,6 +8,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { TimelineJson, TimelinePointJson } from '../../src/console/wire.js';
+import { zonedDate } from './time.js';
 
 export type ChartSeries = { readonly label: string; readonly value: (p: TimelinePointJson) => number };
 
@@ -86,7 +87,7 @@ export function StepChart({ title, timeline, series, now, onHover }: Props) {
       title,
       width: element.clientWidth,
       height: Math.max(180, Math.min(320, Math.round(element.clientWidth * 0.35))),
-      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), timeline.timezone),
+      tzDate: (ts) => zonedDate(timeline.timezone, ts),
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), Math.max(max + 1, 1)] } },
       axes: [axis, { ...axis, size: 40 }],
       series: [
