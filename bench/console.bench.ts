@@ -20,11 +20,17 @@
 //   every POLL_MS), where the page shows it (a MutationObserver on the phase cells, then the
 //   task after the next frame: painted), and at a plain Node client of /api/v1/events (the
 //   baseline: what the feed and the loopback alone take). One wall clock, this machine's.
+//   A change's lag is to the page showing that phase or a later one (a phase shorter than
+//   the feed's 250 ms look is overtaken); the target holds the max. Also the daemon's
+//   longest event-loop stall meanwhile, from its own metric.
 // - Charts: a 3-group, 5-workload schedule over 30 days (an hourly batch window makes it
-//   ~2,000 changes), from the timeline's last byte (Resource Timing) to the last chart's
+//   ~1,600 changes), from the timeline's last byte (Resource Timing) to the last chart's
 //   draw (the page's own User Timing marks, web/src/chart.tsx). Baseline: uPlot alone
 //   drawing the same JSON into charts of the same size and options on a bare page (no
 //   Preact, no table, no marks layer): what the library itself costs. Also the 7-day range.
+//   Measured first, before the 1,000-node cluster starts.
+//
+// bench/README.md ("console") has the details and what the figures found.
 
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -216,8 +222,8 @@ function listeningPort(lines: readonly string[]): number | undefined {
 }
 
 /** `scalerd run` on `sim` with the console read anonymously (changes need the token); ready once it led a reconcile. */
-async function startDaemon(sim: SimProcess, schedule: string, tokenFile: string, extra: readonly string[] = []): Promise<Daemon> {
-  const p = start(['dist/cli/main.js', 'run', '--schedule', schedule, '--kubeconfig', sim.kubeconfig, '--aws-region', sim.region, '--aws-endpoint', sim.server,
+async function startDaemon(sim: SimProcess, schedule: string, tokenFile: string, extra: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<Daemon> {
+  const p = start([...nodeArgs, 'dist/cli/main.js', 'run', '--schedule', schedule, '--kubeconfig', sim.kubeconfig, '--aws-region', sim.region, '--aws-endpoint', sim.server,
     '--listen', '127.0.0.1:0', '--token-file', tokenFile, '--console-anonymous-read', '--log-format', 'json', '--identity', 'bench-console', ...extra], sim.awsEnv);
   const port = await until('the daemon to listen', () => listeningPort(p.lines), 60_000, 10);
   await until('the daemon to lead a reconcile', () => ledReconcile(port), 180_000, 50);
@@ -316,6 +322,24 @@ function watchStatus(port: number, seen: Map<string, PhaseSeen>, round: () => nu
   })();
 }
 
+/**
+ * The daemon's longest event-loop stall between scrapes of /metrics every second
+ * (prom-client's monitorEventLoopDelay, reset at every scrape): what holds the feed's looks back.
+ */
+function watchStalls(port: number, stalls: { at: number; ms: number }[], signal: AbortSignal): Promise<void> {
+  return (async () => {
+    while (!signal.aborted) {
+      try {
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        stalls.push({ at: Date.now(), ms: Number(/^scalerd_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1]) * 1000 });
+      } catch {
+        // the daemon is stopping
+      }
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  })();
+}
+
 /** A plain Node client of the console's live feed: each (node, phase) first seen as its event arrives. */
 async function watchEvents(url: string, seen: Map<string, PhaseSeen>, round: () => number, signal: AbortSignal): Promise<void> {
   try {
@@ -346,6 +370,7 @@ async function watchEvents(url: string, seen: Map<string, PhaseSeen>, round: () 
 
 async function phaseLag(browser: Browser, big: SimProcess, daemon: Daemon, schedule: string) {
   const seen = new Map<string, PhaseSeen>();
+  const stalls: { at: number; ms: number }[] = [];
   let round = 0;
   const context = await browser.newContext({ viewport: VIEWPORT });
   const stopWatching = new AbortController();
@@ -355,7 +380,7 @@ async function phaseLag(browser: Browser, big: SimProcess, daemon: Daemon, sched
     const page = await context.newPage();
     await page.goto(`${daemon.url}#/overview`);
     await page.locator('.live.on').waitFor({ timeout: 30_000 });
-    watchers.push(watchStatus(daemon.port, seen, () => round, stopWatching.signal), watchEvents(daemon.url, seen, () => round, stopWatching.signal));
+    watchers.push(watchStatus(daemon.port, seen, () => round, stopWatching.signal), watchEvents(daemon.url, seen, () => round, stopWatching.signal), watchStalls(daemon.port, stalls, stopWatching.signal));
     const pageSeen = async () => (await page.evaluate('window.__phases')) as { key: string; domAt: number; paintedAt?: number }[];
     const roundMs: number[] = [];
     for (const [i, target] of ROUNDS.entries()) {
@@ -385,7 +410,7 @@ async function phaseLag(browser: Browser, big: SimProcess, daemon: Daemon, sched
       if (p.paintedAt !== undefined) entry.paintedAt = p.paintedAt;
       seen.set(p.key, entry);
     }
-    return { seen: [...seen.values()], roundMs };
+    return { seen: [...seen.values()], roundMs, stalls: stalls.slice(1) };
   } finally {
     stopWatching.abort();
     await Promise.allSettled(watchers);
@@ -446,19 +471,41 @@ export async function run(): Promise<BenchResult> {
   try {
     await mkdir(join(dir, 'big'));
     await mkdir(join(dir, 'small'));
-    const big = await startSim(join(dir, 'big'), ['--nodes', String(NODES), '--pods-per-node', String(PODS_PER_NODE)], 180_000);
-    running.push({ process: big.sim });
+    // Figure 3's cluster first; its daemon serves figure 1's 6-node overview too.
     const small = await startSim(join(dir, 'small'), ['--scenario', chartsScenario]);
     running.push({ process: small.sim });
-    await createNamespace(big, 'scalerd');
-    const daemon = await startDaemon(big, bigSchedule, tokenFile);
-    running.push(daemon);
     // A dry run: the schedule's windows want other sizes than the cluster has most of the time;
     // the charts need the schedule, not a cluster that follows it.
     const chartsDaemon = await startDaemon(small, chartsSchedule, tokenFile, ['--dry-run']);
     running.push(chartsDaemon);
     browser = await launchBrowser();
 
+    // Figure 3, with only its own small cluster running: the 1,000-node daemon's reconciles
+    // (30,000 pods every resync) would take one of this machine's two CPUs at times.
+    const charts = GROUPS.length + 1;
+    const month = await (await fetch(`${chartsDaemon.url}api/v1/timeline?days=30`)).text();
+    const points = (JSON.parse(month) as { points: unknown[] }).points.length;
+    const bareChartPages = await bareServer({
+      '/': { body: BARE_CHARTS_PAGE, type: 'text/html; charset=utf-8' },
+      '/uplot.js': { body: await readFile(join(ROOT, 'node_modules/uplot/dist/uPlot.iife.min.js')), type: 'text/javascript; charset=utf-8' },
+      '/uplot.css': { body: await readFile(join(ROOT, 'node_modules/uplot/dist/uPlot.min.css')), type: 'text/css; charset=utf-8' },
+      '/timeline.json': { body: month, type: 'application/json' },
+    });
+    servers.push(bareChartPages.server);
+    const chartRuns: { week: ChartTime; month: ChartTime; bare: ChartTime }[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const c = await consoleCharts(browser, chartsDaemon.url, charts);
+      const bare = await bareCharts(browser, bareChartPages.url, c.width, charts);
+      if (i > 0) chartRuns.push({ ...c, bare });
+    }
+
+    // Figures 1 and 2: the 1,000-node cluster.
+    const big = await startSim(join(dir, 'big'), ['--nodes', String(NODES), '--pods-per-node', String(PODS_PER_NODE)], 180_000);
+    running.push({ process: big.sim });
+    await createNamespace(big, 'scalerd');
+    // CONSOLE_PROF=<dir>: a CPU profile of the 1,000-node daemon, to see what holds its feed back.
+    const daemon = await startDaemon(big, bigSchedule, tokenFile, [], process.env.CONSOLE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.CONSOLE_PROF] : []);
+    running.push(daemon);
     const bigDoc = await daemonStatus(daemon.port);
     const ready = bigDoc?.observed?.groups?.workers?.readyNodes as number | undefined;
     if (ready !== NODES) throw new Error(`the overview should show ${NODES} Ready nodes; /status has ${ready}`);
@@ -484,24 +531,6 @@ export async function run(): Promise<BenchResult> {
       paints.bare.push(bare);
       paints.console.push(big1000);
       paints.small.push(six);
-    }
-
-    // Figure 3 (before figure 2, which leaves the big cluster busy for a while after).
-    const charts = GROUPS.length + 1;
-    const month = await (await fetch(`${chartsDaemon.url}api/v1/timeline?days=30`)).text();
-    const points = (JSON.parse(month) as { points: unknown[] }).points.length;
-    const bareChartPages = await bareServer({
-      '/': { body: BARE_CHARTS_PAGE, type: 'text/html; charset=utf-8' },
-      '/uplot.js': { body: await readFile(join(ROOT, 'node_modules/uplot/dist/uPlot.iife.min.js')), type: 'text/javascript; charset=utf-8' },
-      '/uplot.css': { body: await readFile(join(ROOT, 'node_modules/uplot/dist/uPlot.min.css')), type: 'text/css; charset=utf-8' },
-      '/timeline.json': { body: month, type: 'application/json' },
-    });
-    servers.push(bareChartPages.server);
-    const chartRuns: { week: ChartTime; month: ChartTime; bare: ChartTime }[] = [];
-    for (let i = 0; i <= RUNS; i++) {
-      const c = await consoleCharts(browser, chartsDaemon.url, charts);
-      const bare = await bareCharts(browser, bareChartPages.url, c.width, charts);
-      if (i > 0) chartRuns.push({ ...c, bare });
     }
 
     // Figure 2.
@@ -539,6 +568,7 @@ export async function run(): Promise<BenchResult> {
     const lagMs = med(pageLags);
     const lagMaxMs = max(pageLags);
     const feedLagMs = med(feedLags);
+    const stallMaxMs = max(lag.stalls.map((x) => x.ms));
 
     const monthMs = med(chartRuns.map((c) => c.month.renderMs));
     const weekMs = med(chartRuns.map((c) => c.week.renderMs));
@@ -562,7 +592,7 @@ export async function run(): Promise<BenchResult> {
         ...Object.fromEntries(paints.console.map((p, i) => [`firstPaintMs${i + 1}`, p.contentPaintMs])),
         snapshotBytes: Buffer.byteLength(snapshot),
         phaseLagMs: lagMs, phaseLagMaxMs: lagMaxMs, phaseLagDomMs: med(domLags), feedLagMs, feedLagMaxMs: max(feedLags), pageOverFeedMs: med(pageOverFeed),
-        phaseChanges: withStatus.length, phaseChangesShownAsSuch: withStatus.length - overtaken.length, phaseChangesNeverReached: neverShown, statusPollWindowMs: med(withStatus.map((x) => x.statusWindowMs!)),
+        phaseChanges: withStatus.length, phaseChangesShownAsSuch: withStatus.length - overtaken.length, phaseChangesNeverReached: neverShown, statusPollWindowMs: med(withStatus.map((x) => x.statusWindowMs!)), daemonStallMaxMs: stallMaxMs, daemonStallMedianMs: med(lag.stalls.map((x) => x.ms)),
         ...Object.fromEntries(lag.roundMs.map((ms, i) => [`scaleDownRoundMs${i + 1}`, ms])),
         chartRenderMs: monthMs, chartRenderMaxMs: max(chartRuns.map((c) => c.month.renderMs)), chartRender7DaysMs: weekMs, bareChartRenderMs: bareMonthMs,
         chartFromRequestMs: med(chartRuns.map((c) => c.month.fromRequestMs)),
@@ -574,7 +604,7 @@ export async function run(): Promise<BenchResult> {
       summary: `first paint of the ${NODES}-node overview ${s(paintMs)} (median of ${RUNS}: ${paints.console.map((p) => s(p.contentPaintMs)).join(', ')}; target < 1 s, ${met(paintOk)}; first contentful paint ${s(fcpMs)}; `
         + `the same document static from a bare server ${s(barePaintMs)}, ×${(paintMs / barePaintMs).toFixed(1)}; the console on a 6-node cluster ${s(smallPaintMs)}); `
         + `node phase change → page (that phase or a later one painted) median ${m(lagMs)}, max ${m(lagMaxMs)} over ${withStatus.length} changes of ${ROUNDS.length * 3} nodes (target < 1 s, ${met(lagOk)}${neverShown ? `; ${neverShown} never reached the page` : ''}; `
-        + `${withStatus.length - overtaken.length} shown as such, ${overtaken.length} overtaken within the feed's 250 ms look${overtaken.length ? ` (${[...new Set(overtaken)].join(', ')})` : ''}; a Node client of the feed ${m(feedLagMs)}, max ${m(max(feedLags))}; the page after the feed ${m(med(pageOverFeed))}); `
+        + `${withStatus.length - overtaken.length} shown as such, ${overtaken.length} overtaken within the feed's 250 ms look${overtaken.length ? ` (${[...new Set(overtaken)].join(', ')})` : ''}; a Node client of the feed ${m(feedLagMs)}, max ${m(max(feedLags))}; the page after the feed ${m(med(pageOverFeed))}; the daemon's event loop stalled up to ${m(stallMaxMs)}); `
         + `30-day charts (${points} changes, 3 groups, 5 workloads) ${m(monthMs)} from the timeline's arrival (median of ${RUNS}: ${list(chartRuns.map((c) => c.month.renderMs))}; target < 200 ms, ${met(chartOk)}; uPlot alone on the same JSON ${m(bareMonthMs)}, ×${(monthMs / bareMonthMs).toFixed(1)}; 7 days ${m(weekMs)}; from the request ${m(med(chartRuns.map((c) => c.month.fromRequestMs)))}, ${(chartRuns[0]!.month.bytes / 1e6).toFixed(1)} MB)`,
     };
   } finally {
