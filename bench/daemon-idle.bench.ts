@@ -9,12 +9,10 @@
 // most of its life. Baseline, same run, same way of measuring: a bare `node -e` process
 // that only listens on an HTTP port: what any Node service costs before it does anything.
 
-import { buildDist, median, ROOT, simAwsEnv } from './processes.js';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { buildDist, DECISION_EVENTS, ledReconcile, median, memory, start, startSim, stop, until, type SimProcess, type Started } from './processes.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { BenchResult } from './run.js';
 
 const STARTS = 3;
@@ -32,26 +30,6 @@ const SCHEDULE = {
   default: { capacity: { workers: 12 }, replicas: { 'shop/web': 6, 'shop/search': 3 } },
 };
 
-type Started = { child: ChildProcess; exited: Promise<number | null>; lines: string[] };
-
-function start(args: readonly string[], env: Record<string, string> = {}): Started {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines: string[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, lines };
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000, everyMs = 5): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 async function status(url: string): Promise<number | undefined> {
   try {
     return (await fetch(url)).status;
@@ -60,43 +38,21 @@ async function status(url: string): Promise<number | undefined> {
   }
 }
 
-/** VmRSS and VmHWM (peak) of a process, in bytes, from /proc. */
-async function memory(pid: number): Promise<{ rss: number; peak: number }> {
-  const text = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-}
-
-async function stop(p: Started): Promise<number | null> {
-  p.child.kill('SIGTERM');
-  return await p.exited;
-}
-
-/** `scalerd sim` on the demo scenario, in its own process; where it listens, from its banner. */
-async function startSim(dir: string): Promise<{ sim: Started; server: string; region: string; kubeconfig: string; awsEnv: Record<string, string> }> {
-  const kubeconfig = join(dir, 'kubeconfig');
-  const sim = start(['dist/cli/main.js', 'sim', '--scenario', 'scenarios/demo.json', '--port', '0', '--kubeconfig-out', kubeconfig]);
-  const server = await until('the simulator to listen', () => sim.lines.map((l) => /Kubernetes API\s+(http:\S+)/.exec(l)?.[1]).find(Boolean));
-  const region = await until('the simulator\'s region', () => sim.lines.map((l) => /region\s+(\S+)/.exec(l)?.[1]).find(Boolean));
-  const awsEnv = await until('the simulator\'s AWS key', () => simAwsEnv(sim.lines));
-  return { sim, server, region, kubeconfig, awsEnv };
-}
-
 type Run = { readyMs: number; listeningMs: number; leadingMs: number; process: Started; port: number };
 
 /** One daemon, from spawn to /readyz 200, and on to its first reconcile as leader. */
-async function startDaemon(sim: { server: string; region: string; kubeconfig: string; awsEnv: Record<string, string> }, schedule: string, nodeArgs: readonly string[] = []): Promise<Run> {
+async function startDaemon(sim: SimProcess, schedule: string, nodeArgs: readonly string[] = []): Promise<Run> {
   const at = performance.now();
   const p = start([...nodeArgs, 'dist/cli/main.js', 'run', '--schedule', schedule, '--kubeconfig', sim.kubeconfig, '--aws-region', sim.region, '--aws-endpoint', sim.server,
     '--listen', '127.0.0.1:0', '--log-format', 'json', '--identity', 'bench'], sim.awsEnv);
-  const events = () => p.lines.map((l) => JSON.parse(l) as { event?: string; port?: number; steps?: number });
+  const events = () => p.lines.map((l) => JSON.parse(l) as { event?: string; port?: number });
   const port = await until('the daemon to listen', () => events().find((e) => e.event === 'listening')?.port, 30_000, 1);
   const listeningMs = performance.now() - at;
   await until('/readyz 200', async () => ((await status(`http://127.0.0.1:${port}/readyz`)) === 200 ? true : undefined), 30_000, 5);
   const readyMs = performance.now() - at;
   // Ready may come from a reconcile as standby (before the Lease is taken); the first
   // reconcile as leader is the one that observed the cluster and found nothing to do.
-  await until('a reconcile as leader', () => (events().some((e) => e.event === 'reconciled') ? true : undefined), 30_000, 5);
+  await until('a reconcile as leader', () => ledReconcile(port), 30_000, 5);
   const leadingMs = performance.now() - at;
   return { readyMs, listeningMs, leadingMs, process: p, port };
 }
@@ -142,8 +98,9 @@ export async function run(): Promise<BenchResult> {
         const mem = await memory(daemon.process.child.pid!);
         const metrics = await (await fetch(`http://127.0.0.1:${daemon.port}/metrics`)).text();
         const metricRss = Number(/^scalerd_process_resident_memory_bytes (\S+)$/m.exec(metrics)?.[1] ?? NaN);
+        const reconciles = Number(/^scalerd_reconcile_duration_seconds_count (\S+)$/m.exec(metrics)?.[1] ?? NaN);
         const events = daemon.process.lines.map((l) => JSON.parse(l) as { event?: string });
-        idle = { ...mem, metricRss, reconciles: events.filter((e) => e.event === 'reconciled').length, decisions: events.filter((e) => e.event === 'decision').length, exit: null };
+        idle = { ...mem, metricRss, reconciles, decisions: events.filter((e) => DECISION_EVENTS.includes(e.event ?? '')).length, exit: null };
         idle.exit = await stop(daemon.process);
       } else {
         const code = await stop(daemon.process);

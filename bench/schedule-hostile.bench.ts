@@ -14,7 +14,7 @@ import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostileSchedules, mixedSchedule } from '../test/fixtures/hostile/make.js';
-import { buildDist, cliProcess, median, simAwsEnv } from './processes.js';
+import { buildDist, cliProcess, ledReconcile, median, startSim, until } from './processes.js';
 import type { BenchResult } from './run.js';
 
 const RUNS = 3;
@@ -24,15 +24,7 @@ const LAG_TARGET_MS = 100;
 
 const start = (args: readonly string[], env: Record<string, string> = {}) => cliProcess(args, { env });
 
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const waitFor = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>) => until(what, probe, 60_000, 10);
 
 /** `scalerd validate <file>`, RUNS times: median wall time, peak RSS (the highest), exit code. */
 async function validate(file: string): Promise<{ ms: number; maxRssMb: number; code: number | null }> {
@@ -51,16 +43,12 @@ async function validate(file: string): Promise<{ ms: number; maxRssMb: number; c
 
 /** The demo cluster in a process of its own, and a daemon on it whose schedule wants what it has. */
 async function startDaemon(dir: string, schedule: string) {
-  const kubeconfig = join(dir, 'kubeconfig');
-  const sim = start(['sim', '--scenario', 'scenarios/demo.json', '--port', '0', '--kubeconfig-out', kubeconfig]);
-  const server = await until('the simulator', () => sim.lines.map((l) => /Kubernetes API\s+(http:\S+)/.exec(l)?.[1]).find(Boolean));
-  const region = await until('its region', () => sim.lines.map((l) => /region\s+(\S+)/.exec(l)?.[1]).find(Boolean));
-  const awsEnv = await until('its AWS key', () => simAwsEnv(sim.lines));
+  const { sim, kubeconfig, region, server, awsEnv } = await startSim(dir);
   const daemon = start(['run', '--schedule', schedule, '--kubeconfig', kubeconfig, '--aws-region', region, '--aws-endpoint', server, '--listen', '127.0.0.1:0',
     '--log-format', 'json', '--identity', 'bench', '--resync', '1s'], awsEnv);
   const events = () => daemon.lines.map((l) => JSON.parse(l) as { event?: string; port?: number });
-  const port = await until('the daemon to listen', () => events().find((e) => e.event === 'listening')?.port);
-  await until('a reconcile as leader', () => (events().some((e) => e.event === 'reconciled') ? true : undefined));
+  const port = await waitFor('the daemon to listen', () => events().find((e) => e.event === 'listening')?.port);
+  await waitFor('a reconcile as leader', () => ledReconcile(port));
   /** The longest the event loop stood still since the last call, in ms. */
   const lagMs = async () => Number(/^scalerd_nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text())?.[1]) * 1000;
   return { sim, daemon, events, lagMs };
@@ -108,7 +96,7 @@ export async function run(): Promise<BenchResult> {
         // As an editor or git checkout writes: a new file renamed over the old.
         await writeFile(`${schedule}.new`, await readFile(file));
         await rename(`${schedule}.new`, schedule);
-        await until(`${name} taken in`, () => (taken() > before ? true : undefined));
+        await waitFor(`${name} taken in`, () => (taken() > before ? true : undefined));
         await new Promise((r) => setTimeout(r, 500)); // the reconcile it may wake
         reloads[name] = await lagMs();
       }

@@ -79,9 +79,11 @@ export function createDaemonConsole(deps: DaemonConsoleDeps): ConsoleHandler {
   const routes: Record<string, Partial<Record<string, (req: IncomingMessage, res: ServerResponse, rest: string) => Promise<Reply | 'streamed'>>>> = {
     '/api/v1/overview': { GET: async () => ({ status: 200, body: { ...overview(), ...clockNow() } }) },
     '/api/v1/events': { GET: async (_req, res) => { feed.attach(res); return 'streamed'; } },
-    '/api/v1/timeline': { GET: async (req) => ({ status: 200, body: await timelineFor(req, undefined) }) },
+    // Compact: 30 days of a busy schedule is ~1.5 MB so, twice that indented, and the page's
+    // parse of it is part of the charts' render (bench/console.bench.ts).
+    '/api/v1/timeline': { GET: async (req) => ({ status: 200, body: await timelineFor(req, undefined), compact: true }) },
     '/api/v1/timeline/preview': {
-      POST: async (req) => ({ status: 200, body: await timelineFor(req, { id: 'preview', ...overrideDraft(deps.schedule(), deps.scheduleFile, parseBody(await readBody(req, MAX_BODY_BYTES)), 'console (preview)', deps.clock.now()) }) }),
+      POST: async (req) => ({ status: 200, body: await timelineFor(req, { id: 'preview', ...overrideDraft(deps.schedule(), deps.scheduleFile, parseBody(await readBody(req, MAX_BODY_BYTES)), 'console (preview)', deps.clock.now()) }), compact: true }),
     },
     '/api/v1/overrides': {
       GET: async () => {

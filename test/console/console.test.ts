@@ -171,6 +171,8 @@ describe('the console', { timeout: 120_000 }, () => {
     // The table under the charts lists the changes `scalerd plan` prints for the same week.
     const overview = await (await fetch(`${url}api/v1/overview`)).json() as { clock: { now: string } };
     await page.getByText(/^The same as a table/).click();
+    // Its rows are made as it opens.
+    await page.locator('.changes-table tbody tr').first().waitFor();
     const rows = await page.locator('.changes-table tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-at')));
     const from = Date.parse(rows[0]!);
     const plan = await cli('plan', 'schedules/example.json', '--from', new Date(from).toISOString().replace(/\.\d{3}Z$/, 'Z'), '--days', '7', '-o', 'json');

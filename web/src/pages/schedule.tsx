@@ -131,21 +131,28 @@ function Marks({ timeline, zone }: { timeline: TimelineJson; zone: string }) {
   );
 }
 
-/** The charts' changes as a table: readable without a pointer or a canvas. */
+/**
+ * The charts' changes as a table: readable without a pointer or a canvas. Its rows are made
+ * when it is opened: 30 days can be thousands of changes, and a closed table made anyway held
+ * the charts back (bench/console.bench.ts: ~250 ms of 30 days' render).
+ */
 function Changes({ timeline, zone }: { timeline: TimelineJson; zone: string }) {
+  const [open, setOpen] = useState(false);
   const keys = [...timeline.groups.map((g) => ['capacity', g.name] as const), ...timeline.workloads.map((w) => ['replicas', w.key] as const)];
   return (
-    <details class="changes-table">
+    <details class="changes-table" open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
       <summary>The same as a table ({timeline.points.length} changes)</summary>
-      <Table label="Changes" stack={false} head={[`When (${zone})`, ...keys.map(([, k]) => k), 'Starts / ends']}>
-        {timeline.points.map((p) => (
-          <tr key={p.at} data-at={p.at}>
-            <th scope="row"><Time iso={p.at} zone={zone} /></th>
-            {keys.map(([section, k]) => <td class="num" key={k} title={describe(p.sources[section][k])}>{p.state[section][k]}</td>)}
-            <td>{[...p.started.map((n) => `${n} starts`), ...p.ended.map((n) => `${n} ends`)].join(', ')}</td>
-          </tr>
-        ))}
-      </Table>
+      {open && (
+        <Table label="Changes" stack={false} head={[`When (${zone})`, ...keys.map(([, k]) => k), 'Starts / ends']}>
+          {timeline.points.map((p) => (
+            <tr key={p.at} data-at={p.at}>
+              <th scope="row"><Time iso={p.at} zone={zone} /></th>
+              {keys.map(([section, k]) => <td class="num" key={k} title={describe(p.sources[section][k])}>{p.state[section][k]}</td>)}
+              <td>{[...p.started.map((n) => `${n} starts`), ...p.ended.map((n) => `${n} ends`)].join(', ')}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
     </details>
   );
 }
