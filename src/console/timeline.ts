@@ -16,7 +16,10 @@ export const MAX_POINTS = 5_000;
 
 /** `draft`: an override not stored yet, shown as if it were ("what if I add this"). */
 export function consoleTimeline(schedule: Schedule, from: number, to: number, overrides: readonly Override[], draft?: Override): TimelineJson {
-  const all = draft ? [...overrides, draft] : overrides;
+  // A draft is what would be stored now: newer than every stored override, so it wins where
+  // they overlap, as it would once stored (a tie in createdAt would fall to the ids' order).
+  const newest = draft && { ...draft, createdAt: Math.max(draft.createdAt, ...overrides.map((o) => o.createdAt + 1)) };
+  const all = newest ? [...overrides, newest] : overrides;
   const stream = timelineStream(schedule, from, to);
   const overrideEdges = all.flatMap((o) => [o.from, o.until]).filter((t) => t > from && t < to);
   const points: TimelinePointJson[] = [];
@@ -62,7 +65,7 @@ export function consoleTimeline(schedule: Schedule, from: number, to: number, ov
     points,
     marks: {
       dst: schedule.zone.offsetChanges(from, to).map((c) => ({ at: isoSeconds(c.at), local: formatLocal(schedule.zone, c.at), offsetMinutes: c.offset })),
-      overrides: all.filter((o) => o.until > from && o.from < to).map((o) => ({ id: o.id, from: isoSeconds(o.from), until: isoSeconds(o.until), reason: o.reason, by: o.by, draft: o === draft })),
+      overrides: all.filter((o) => o.until > from && o.from < to).map((o) => ({ id: o.id, from: isoSeconds(o.from), until: isoSeconds(o.until), reason: o.reason, by: o.by, draft: o === newest })),
       dateLists,
     },
   };

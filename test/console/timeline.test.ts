@@ -60,6 +60,17 @@ describe('the console\'s timeline', () => {
     expect(t.marks.overrides).toEqual([expect.objectContaining({ id: 'preview', draft: true })]);
   });
 
+  it('a draft wins over a stored override it overlaps, as it would once stored, even made in the same millisecond', () => {
+    const from = utc('2026-03-04T11:00Z');
+    // Same createdAt; an id that sorts after "preview", which alone would decide a tie.
+    const stored = override('zzzzzz', '2026-03-04T11:00Z', '2026-03-04T13:00Z', { workers: 14 });
+    const draft = override('preview', '2026-03-04T11:00Z', '2026-03-04T13:00Z', { workers: 20 });
+    const t = consoleTimeline(example, from, from + DAY, [stored], draft);
+    expect(t.points[0]!.state.capacity.workers).toBe(20);
+    expect(t.points[0]!.sources.capacity['workers']).toMatchObject({ kind: 'override', id: 'preview' });
+    expect(t.marks.overrides.map((o) => [o.id, o.draft])).toEqual([['zzzzzz', false], ['preview', true]]);
+  });
+
   it('marks the DST change in the range, with the offset after it', () => {
     const t = consoleTimeline(example, utc('2026-03-27T00:00Z'), utc('2026-03-31T00:00Z'), []);
     expect(t.marks.dst).toEqual([{ at: '2026-03-29T01:00:00Z', local: expect.stringContaining('2026-03-29'), offsetMinutes: 120 }]);
