@@ -5,7 +5,7 @@
 // axis is in the schedule's zone. Hovering (or tapping) reports the instant under the
 // pointer, so the page can say which window is responsible.
 
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { DoneStepJson, TimelineJson, TimelinePointJson } from '../../src/console/wire.js';
@@ -58,7 +58,10 @@ const NONE: readonly DoneSeries[] = [];
 
 export function StepChart({ title, timeline, series, done = NONE, now, onHover }: Props) {
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // A layout effect: the chart is made in the render that brings its data, not a frame after
+  // it (useEffect waits for a paint): no frame with empty boxes, and ~10 ms less of a 30-day
+  // render in bench/console.bench.ts.
+  useLayoutEffect(() => {
     const element = box.current;
     if (!element) return undefined;
     const { points, marks } = timeline;
