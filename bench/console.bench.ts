@@ -310,7 +310,7 @@ function watchStatus(port: number, seen: Map<string, PhaseSeen>, round: () => nu
         const key = `${node}|${p.phase}`;
         const entry = seen.get(key) ?? { key, round: round() };
         if (entry.statusAt === undefined) {
-          // The change happened after the daemon answered the previous poll and before it answered this one.
+          // The change came after the daemon answered the previous poll (sent at previousSent) and before it answered this one.
           entry.statusAt = (previousSent + at) / 2;
           entry.statusWindowMs = at - previousSent;
           seen.set(key, entry);
