@@ -230,18 +230,6 @@ async function startDaemon(sim: SimProcess, schedule: string, tokenFile: string,
   return { process: p, port, url: `http://127.0.0.1:${port}/` };
 }
 
-/**
- * The generated scenario has no `scalerd` namespace, where the daemon keeps its Lease and
- * the overrides: created as `kubectl create namespace` would (the simulator takes any token).
- */
-async function createNamespace(sim: SimProcess, name: string): Promise<void> {
-  const response = await fetch(`${sim.server}/api/v1/namespaces`, {
-    method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer simulator' },
-    body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }),
-  });
-  if (response.status !== 201 && response.status !== 409) throw new Error(`creating namespace ${name}: ${response.status} ${await response.text()}`);
-}
-
 /** A bare Node HTTP server of fixed bodies: the baselines' pages. */
 async function bareServer(files: Readonly<Record<string, { body: string | Buffer; type: string }>>): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
@@ -502,7 +490,6 @@ export async function run(): Promise<BenchResult> {
     // Figures 1 and 2: the 1,000-node cluster.
     const big = await startSim(join(dir, 'big'), ['--nodes', String(NODES), '--pods-per-node', String(PODS_PER_NODE)], 180_000);
     running.push({ process: big.sim });
-    await createNamespace(big, 'scalerd');
     // CONSOLE_PROF=<dir>: a CPU profile of the 1,000-node daemon, to see what holds its feed back.
     const daemon = await startDaemon(big, bigSchedule, tokenFile, [], process.env.CONSOLE_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.CONSOLE_PROF] : []);
     running.push(daemon);

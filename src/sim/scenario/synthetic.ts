@@ -40,5 +40,8 @@ export function syntheticScenario(nodes: number, podsPerNode: number): Scenario 
       tags: { 'scalerd.io/managed': 'true' },
     }],
     workloads,
+    // scalerd's own, as the demo has it: its Lease, overrides and history live there, and
+    // without it `scalerd run` against `scalerd sim --nodes N` could never lead.
+    namespaces: ['scalerd'],
   };
 }

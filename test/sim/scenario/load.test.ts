@@ -42,5 +42,7 @@ describe('scenarios', () => {
     expect(scenario.nodeGroups[0]!.desired).toBe(10);
     expect(scenario.workloads!.reduce((n, w) => n + w.replicas, 0)).toBe(450);
     expect(scenario.nodeGroups[0]!.allocatable.pods).toBeGreaterThan(45);
+    // scalerd's namespace, where its Lease is: without it a daemon against it never leads.
+    expect(scenario.namespaces).toContain('scalerd');
   });
 });
