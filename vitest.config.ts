@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Tests that hold real processes to real time: the deployer's under constant load (real etcd
@@ -14,35 +13,6 @@ export const REAL_TIME = [
   'test/daemon/hostile-schedule.test.ts', 'test/cli/speed-leadership.test.ts', 'test/deployer/load.test.ts',
 ];
 
-/**
- * The simulated-time files that took 12 s or more (a fresh clone, idle, 2026-12-07), longest
- * first. A fresh clone has no record of durations, and vitest then starts files in the order
- * it found them: differential.test.ts (30 s) started with 40 s of the project left, and the
- * three workers ended 30 s apart. Started first, the long files leave the short ones to fill
- * in at the end. (With a record, as on a developer's machine, vitest already does this.)
- */
-export const LONG_FIRST = [
-  'test/engine/chaos/scale-down.test.ts', 'test/cli/hostile.test.ts', 'test/docs/runnable-examples.test.ts',
-  'test/console/console.test.ts', 'test/schedule/reference/differential.test.ts', 'test/daemon/daemon.test.ts',
-  'test/deployer/state/etcd.test.ts', 'test/daemon/history.test.ts', 'test/sim/aws/cli.test.ts',
-  'test/console/deployments.test.ts', 'test/schedule/validate-fixtures.test.ts', 'test/sim/clients-node/budget.property.test.ts',
-  'test/daemon/two-daemons.test.ts', 'test/sim/clients/kubectl-create.test.ts', 'test/sim/clients/aws-cli.test.ts',
-  'test/cli/run-overrides.test.ts', 'test/deploy/components.test.ts', 'test/deployer/etcd/connection.test.ts',
-  'test/cli/json-times.test.ts', 'test/cli/run-metrics.test.ts',
-];
-
-class LongFirst extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
-    const rank = (f: TestSpecification) => {
-      const i = LONG_FIRST.findIndex((path) => f.moduleId.endsWith(`/${path}`));
-      return i < 0 ? LONG_FIRST.length : i;
-    };
-    // Stable: the projects' order (groupOrder) is kept, since no real-time file is listed.
-    return sorted.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
-  }
-}
-
 /** What both projects share. Not by `extends: true`: each project would run the global setup again. */
 const common = {
   testTimeout: 30_000,
@@ -56,7 +26,6 @@ export default defineConfig({
     // The CLI tests run the built binary, as users do; build it once for the run (the root
     // project's global setup runs once, whichever projects have files in the run).
     globalSetup: ['test/global-setup.ts'],
-    sequence: { sequencer: LongFirst },
     projects: [
       {
         // Most test files wait on simulated clocks, child processes and loopback servers, not

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { LONG_FIRST, REAL_TIME } from '../vitest.config.js';
+import { REAL_TIME } from '../vitest.config.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -22,9 +22,5 @@ describe('the suite layout', () => {
     expect(underLoad.length).toBeGreaterThan(0);
     expect(underLoad.filter((file) => !REAL_TIME.includes(file))).toEqual([]);
     expect(REAL_TIME.filter((file) => !existsSync(join(ROOT, file)))).toEqual([]);
-  });
-
-  it('starts first only simulated-time files that exist', () => {
-    expect(LONG_FIRST.filter((file) => !existsSync(join(ROOT, file)) || REAL_TIME.includes(file))).toEqual([]);
   });
 });
