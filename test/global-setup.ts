@@ -5,7 +5,7 @@ import { build } from '../scripts/build.mjs';
 /**
  * Once per test run: type-check everything (tests and benchmarks too, which vitest
  * itself does not, and the console's page, web/), and build dist/, since the CLI tests run the built binary as users do.
- * The two compilations are independent: they run side by side, one per core.
+ * The compilations are independent: they run side by side (the page's is short).
  */
 export default async function setup(): Promise<void> {
   const root = fileURLToPath(new URL('..', import.meta.url));
@@ -14,7 +14,7 @@ export default async function setup(): Promise<void> {
     child.on('error', reject);
     child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`tsc ${args.join(' ')} failed (${signal ?? `exit ${code}`})`))));
   });
-  const results = await Promise.allSettled([tsc('-p', 'tsconfig.json', '--noEmit').then(() => tsc('-p', 'web/tsconfig.json')), build()]);
+  const results = await Promise.allSettled([tsc('-p', 'tsconfig.json', '--noEmit'), tsc('-p', 'web/tsconfig.json'), build()]);
   const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
   if (failed.length > 0) throw new Error(failed.map((e) => e.message).join('; '));
 }
