@@ -48,3 +48,16 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   const violations = await page.evaluate(`axe.run(document, ${JSON.stringify(options)}).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`) as AxeViolation[];
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
 }
+
+/**
+ * Every page is checked the same way at both sizes the issue names: axe's serious and
+ * critical violations and a screenshot at 1280×800, then at 390×844 (where the page is left).
+ */
+export async function atBothSizes(page: Page, name: string): Promise<{ wide: string[]; phone: string[] }> {
+  const wide = await seriousViolations(page);
+  await screenshot(page, `${name}-1280x800`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  const phone = await seriousViolations(page);
+  await screenshot(page, `${name}-390x844`);
+  return { wide, phone };
+}

@@ -19,7 +19,7 @@ import { startDemoSim, until } from '../daemon/helpers.js';
 import { freePort } from '../helpers.js';
 import { kubeconfigFile, tempDir } from '../kube/helpers.js';
 import { clientsFor, kubectlOk, type Clients } from '../sim/clients/helpers.js';
-import { collectErrors, launchBrowser, screenshot, seriousViolations } from './browser.js';
+import { atBothSizes, collectErrors, launchBrowser, screenshot, seriousViolations } from './browser.js';
 
 const SPEED = 10;
 // Wednesday 2026-03-04, 12:00 in Amsterdam: office hours, the default 12 workers.
@@ -111,11 +111,7 @@ describe('the console', { timeout: 120_000 }, () => {
     await expect.poll(() => cell(page, 'data-workload="shop/web"', 'replicas').textContent(), { timeout: 10_000 }).toBe(replicas);
     expect(await page.locator('[data-field="role"]').textContent()).toBe('leader');
     await expect.poll(() => page.locator('.countdown').textContent()).toMatch(/^\(in (\d+ h )?\d+ min/);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'overview-1280x800');
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'overview-390x844');
+    expect(await atBothSizes(page, 'overview')).toEqual({ wide: [], phone: [] });
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -138,11 +134,7 @@ describe('the console', { timeout: 120_000 }, () => {
     expect((JSON.parse(listed.out) as { overrides: { id: string }[] }).overrides.map((o) => o.id)).toContain(id);
     await until('the daemon to scale the StatefulSet shop/search to 5', async () => (await kubectlOk(clients, 'get', 'statefulset', '-n', 'shop', 'search', '-o', 'jsonpath={.spec.replicas}')).trim() === '5', 30_000);
     await page.locator(`tr[data-override="${id}"]`).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'overrides-1280x800');
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'overrides-390x844');
+    expect(await atBothSizes(page, 'overrides')).toEqual({ wide: [], phone: [] });
 
     const cleared = await cli('override', 'clear', id, '--kubeconfig', kubeconfigFile(sim));
     expect(cleared.code, cleared.err).toBe(0);
@@ -192,11 +184,7 @@ describe('the console', { timeout: 120_000 }, () => {
     await page.getByText(/^Draft override:/).waitFor();
     await expect.poll(() => page.locator('.changes-table tbody tr').first().locator('td').first().textContent()).toBe('20');
     expect((await (await fetch(`${url}api/v1/overrides`)).json() as { overrides: unknown[] }).overrides).toEqual([]);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'schedule-1280x800');
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'schedule-390x844');
+    expect(await atBothSizes(page, 'schedule')).toEqual({ wide: [], phone: [] });
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -253,11 +241,7 @@ describe('the console after a scale-down', { timeout: 60_000 }, () => {
     await expect.poll(() => page.locator('tr[data-entry]').count()).toBe(0);
     await page.getByLabel('Outcome').selectOption('');
     await expect.poll(() => page.locator('tr[data-entry]').count()).toBe(entries);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'history-1280x800');
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'history-390x844');
+    expect(await atBothSizes(page, 'history')).toEqual({ wide: [], phone: [] });
     // The keyboard alone: Tab from the top reaches the skip link, then each page's link.
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.keyboard.press('Tab');

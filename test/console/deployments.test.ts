@@ -11,7 +11,7 @@ import { createDeployerApi, type ListeningApi } from '../../src/deployer/api/ind
 import { DeployerService } from '../../src/deployer/service/service.js';
 import { HOST, helloDescriptor, startDeployerBed, type DeployerBed } from '../deployer/bed.js';
 import { httpGet, waitFor } from '../deployer/infra.js';
-import { collectErrors, launchBrowser, screenshot, seriousViolations } from './browser.js';
+import { atBothSizes, collectErrors, launchBrowser } from './browser.js';
 
 const TOKEN = 'deployments-console-token-0123';
 let bed: DeployerBed;
@@ -56,11 +56,7 @@ describe('the Deployments page', { timeout: 120_000 }, () => {
     expect(await serves(page)).toBe(`${HOST} → v2`);
     expect((await httpGet(bed.lbUrl, HOST)).version).toBe('2');
     expect(await page.locator('nav a').allTextContents()).toEqual(['Deployments']);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'deployments-1280x800');
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'deployments-390x844');
+    expect(await atBothSizes(page, 'deployments')).toEqual({ wide: [], phone: [] });
     // The 401 before the sign-in is the one error the browser reports.
     expect(errors.filter((e) => !e.includes('401'))).toEqual([]);
     await page.context().close();
