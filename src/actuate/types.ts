@@ -54,7 +54,8 @@ export type NodeCode =
   | 'already-handled'
   | 'stopped';
 
-export type EvictionOutcome = 'evicted' | 'gone' | 'moved' | 'blocked' | 'multiple-budgets' | 'namespace-terminating' | 'error' | 'forced';
+export const EVICTION_OUTCOMES = ['evicted', 'gone', 'moved', 'blocked', 'multiple-budgets', 'namespace-terminating', 'error', 'forced'] as const;
+export type EvictionOutcome = (typeof EVICTION_OUTCOMES)[number];
 
 export type ProgressEvent =
   | {

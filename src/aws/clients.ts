@@ -55,14 +55,14 @@ export function createClients(o: ResolvedOptions): Clients {
   const autoscaling = autoscalingClient(retryStrategy(o), o.credentials);
   // The credentials as the first client resolved them: one chain, refreshed once.
   const autoscalingAtMostOnce = autoscalingClient(retryStrategy(o, { onlyRefusals: true }), autoscaling.config.credentials);
-  if (o.onApiError) {
-    observeFailedAttempts(autoscaling, o.onApiError);
-    observeFailedAttempts(autoscalingAtMostOnce, o.onApiError);
+  if (o.onApiCall) {
+    observeFailedAttempts(autoscaling, o.onApiCall);
+    observeFailedAttempts(autoscalingAtMostOnce, o.onApiCall);
   }
   // One strategy per client: Auto Scaling and EC2 throttle separately.
   const ec2 = createEc2Client({
     autoscaling, maxAttempts: o.maxAttempts, version: o.version, retryStrategy: retryStrategy(o), requestHandler: requestHandler(),
-    ...(o.onApiError ? { onApiError: o.onApiError } : {}),
+    ...(o.onApiCall ? { onApiCall: o.onApiCall } : {}),
   });
   return { autoscaling, autoscalingAtMostOnce, ec2 };
 }

@@ -13,7 +13,7 @@ import { HttpRequest, type HttpResponse } from '@smithy/core/protocols';
 import { v4 as invocationId } from '@smithy/core/serde';
 import { NodeHttpHandler, streamCollector } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { ApiErrorObserver } from '../ports/api-errors.js';
+import type { ApiCallObserver } from '../ports/api-errors.js';
 import { ec2Endpoint } from './ec2-endpoint.js';
 import { describeInstancesBody, readDescribeInstances, readErrorAnswer, type DescribeInstancesInput, type DescribeInstancesPage } from './ec2-query.js';
 import { reportFailedAttempt } from './failed-attempts.js';
@@ -41,7 +41,7 @@ export type Ec2ClientOptions = {
   readonly retryStrategy: RetryStrategy;
   readonly requestHandler: ConstructorParameters<typeof NodeHttpHandler>[0];
   /** Told of every failed attempt (failed-attempts.ts). */
-  readonly onApiError?: ApiErrorObserver;
+  readonly onApiCall?: ApiCallObserver;
 };
 
 /**
@@ -118,13 +118,15 @@ class Ec2QueryClient implements Ec2Client {
       },
       body,
     });
-    const { onApiError } = this.#o;
+    const { onApiCall } = this.#o;
     const { value, attempts } = await withRetries(this.#o.retryStrategy, async (n) => {
       request.headers['amz-sdk-request'] = `attempt=${n}; max=${this.#o.maxAttempts}`;
       try {
-        return await this.#attempt(request);
+        const answer = await this.#attempt(request);
+        onApiCall?.('aws', 'DescribeInstances', 'ok');
+        return answer;
       } catch (error) {
-        if (onApiError) reportFailedAttempt(onApiError, 'DescribeInstances', error);
+        if (onApiCall) reportFailedAttempt(onApiCall, 'DescribeInstances', error);
         throw error;
       }
     });

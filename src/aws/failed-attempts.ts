@@ -1,12 +1,13 @@
-// Every failed attempt of an AWS call, told to the adapter's observer (the daemon counts
-// them in scalerd_api_errors_total), the ones a retry then masks included. The retries
+// Every attempt of an AWS call and how it ended, told to the adapter's observer (the
+// daemon counts them in scalerd_api_requests_total and scalerd_api_errors_total), the failed
+// ones a retry then masks included. The retries
 // happen below the adapter, so this hooks in where each attempt is made: for Auto Scaling
 // a middleware just inside the SDK's retry middleware, for EC2 the attempt function of
 // scalerd's own retry loop (ec2-client.ts). An attempt counts as AWS answered it (an
 // InvalidInstanceID.NotFound that terminate.ts then reads as "gone" included).
 
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { ApiErrorObserver } from '../ports/api-errors.js';
+import type { ApiCallObserver } from '../ports/api-errors.js';
 import { classify } from './errors.js';
 
 /**
@@ -22,10 +23,13 @@ export const AWS_OPERATIONS = [
 export type AwsOperation = (typeof AWS_OPERATIONS)[number];
 
 /** Tells `observer` of one failed attempt; a call the caller aborted did not fail. */
-export function reportFailedAttempt(observer: ApiErrorObserver, operation: string, error: unknown): void {
+export function reportFailedAttempt(observer: ApiCallObserver, operation: string, error: unknown): void {
   if (error instanceof Error && error.name === 'AbortError') return;
   observer('aws', operation, classify(error).errorClass);
 }
+
+/** The SDK's context names the command class: "TerminateInstanceInAutoScalingGroupCommand". */
+const operationOf = (context: { readonly commandName?: string }): string => (context.commandName ?? 'unknown').replace(/Command$/, '');
 
 /**
  * Adds the observing middlewares to the client's stack. IMPORTANT: the one that counts
@@ -35,16 +39,18 @@ export function reportFailedAttempt(observer: ApiErrorObserver, operation: strin
  * credentials and the endpoint before that (serialize step): a failure there is a call
  * that never made an attempt, counted once by the outermost middleware.
  */
-export function observeFailedAttempts(client: AutoScalingClient, observer: ApiErrorObserver): void {
+export function observeFailedAttempts(client: AutoScalingClient, observer: ApiCallObserver): void {
   const counted = new WeakSet<object>();
   const observing = (record: boolean) => <A, R>(next: (args: A) => Promise<R>, context: { readonly commandName?: string }) => async (args: A): Promise<R> => {
     try {
-      return await next(args);
+      const answer = await next(args);
+      // An answer is one attempt's, told once by the attempt-level middleware.
+      if (record) observer('aws', operationOf(context), 'ok');
+      return answer;
     } catch (error) {
       const known = typeof error === 'object' && error !== null;
       if (!(known && counted.has(error))) {
-        // The SDK's context names the command class: "TerminateInstanceInAutoScalingGroupCommand".
-        reportFailedAttempt(observer, (context.commandName ?? 'unknown').replace(/Command$/, ''), error);
+        reportFailedAttempt(observer, operationOf(context), error);
         if (record && known) counted.add(error);
       }
       throw error;

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { ScalerdError } from '../errors.js';
-import type { ApiErrorObserver } from '../ports/api-errors.js';
+import type { ApiCallObserver } from '../ports/api-errors.js';
 
 /** Static credentials, or a function that returns them (refreshed when `expiration` nears). */
 export type AwsCredentials =
@@ -34,7 +34,7 @@ export type AwsOptions = {
   /** scalerd's version, sent as `scalerd/<version>` in the User-Agent. Default: package.json's. */
   readonly version?: string;
   /** Told of every failed attempt, retried or not (the daemon counts them); default: nobody. */
-  readonly onApiError?: ApiErrorObserver;
+  readonly onApiCall?: ApiCallObserver;
 };
 
 export type ResolvedOptions = {
@@ -45,7 +45,7 @@ export type ResolvedOptions = {
   readonly requestTimeoutMs: number;
   readonly retryDelayScale: number;
   readonly version: string;
-  readonly onApiError: ApiErrorObserver | undefined;
+  readonly onApiCall: ApiCallObserver | undefined;
 };
 
 export const DEFAULTS = { maxAttempts: 5, requestTimeoutMs: 30_000, retryDelayScale: 1 } as const;
@@ -64,7 +64,7 @@ export function resolveOptions(options: AwsOptions, env: NodeJS.ProcessEnv = pro
     requestTimeoutMs: integerOf('requestTimeoutMs', options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, 1, 600_000),
     retryDelayScale: scaleOf(options.retryDelayScale ?? DEFAULTS.retryDelayScale),
     version: options.version ?? packageVersion(),
-    onApiError: options.onApiError,
+    onApiCall: options.onApiCall,
   };
 }
 

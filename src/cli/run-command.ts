@@ -20,7 +20,7 @@ import type { Clock } from '../clock.js';
 import { startDaemon, type Leadership } from '../daemon/daemon.js';
 import { openHttpPort, type HttpPort } from '../daemon/http.js';
 import { LEASE_NAME, LeaderElector } from '../daemon/leader.js';
-import { apiErrorObserver, createMetrics } from '../daemon/metrics.js';
+import { apiCallObserver, createMetrics } from '../daemon/metrics.js';
 import type { Logger } from '../daemon/log.js';
 import { ScheduleSource } from '../daemon/schedule-source.js';
 import { clockTimers } from '../daemon/triggers.js';
@@ -164,7 +164,7 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Pre
   // schedule's checker starts. Metrics are made before them, so that they count
   // every failed call from the first.
   const metrics = createMetrics();
-  const onApiError = apiErrorObserver(metrics, { kube: CLUSTER_OPERATIONS, aws: AWS_OPERATIONS });
+  const onApiCall = apiCallObserver(metrics, { kube: CLUSTER_OPERATIONS, aws: AWS_OPERATIONS });
 
   const kubeconfig = prepared.sim ? prepared.sim.kubeconfig : options.kubeconfig;
   const target = loadKubeConfig({
@@ -172,13 +172,13 @@ async function runDaemon(options: Options, io: CliIo, log: Logger, prepared: Pre
     ...(options.context !== undefined ? { context: options.context } : {}),
   });
   const deps = createKubeDeps({
-    target, clientId: options.clientId, clock: realClock, sleep: realSleep, onApiError,
+    target, clientId: options.clientId, clock: realClock, sleep: realSleep, onApiCall,
     ...(options.qps !== undefined ? { qps: options.qps } : {}),
     ...(options.burst !== undefined ? { burst: options.burst } : {}),
   });
   const region = options.awsRegion ?? options.region;
   const cloud = createCloud({
-    onApiError,
+    onApiCall,
     ...(sim ? { region: sim.region, endpoint: sim.awsEndpoint, credentials: sim.credentials } : {}),
     ...(region !== undefined ? { region } : {}),
     ...(options.awsEndpoint !== undefined ? { endpoint: options.awsEndpoint } : {}),

@@ -11,7 +11,7 @@ import type { Clock } from '../clock.js';
 import { execute } from '../actuate/index.js';
 import { observe, type ReconcileResult } from '../engine/index.js';
 import { isRemoteError } from '../errors.js';
-import { plan, readMark, stepLogFields, type Plan, type PlanOptionsInput, type Step } from '../plan/index.js';
+import { plan, stepLogFields, type Plan, type PlanOptionsInput, type Step } from '../plan/index.js';
 import type { Cloud } from '../ports/cloud.js';
 import type { Cluster } from '../ports/cluster.js';
 import type { Override } from '../overrides/index.js';
@@ -20,6 +20,7 @@ import type { DaemonEvents } from './events.js';
 import { historyId, summarize, type HistoryStore } from './history.js';
 import type { Logger } from './log.js';
 import type { ErrorKind, Metrics } from './metrics.js';
+import { OperationMetrics, publishSources } from './operation-metrics.js';
 import type { ScheduleSource } from './schedule-source.js';
 import { serving, type StatusBoard } from './status.js';
 
@@ -55,11 +56,13 @@ export class Reconciler {
    * history says (a restart or another leader may have left one behind).
    */
   #upPending: boolean | 'unknown';
+  readonly #operations: OperationMetrics;
 
   constructor(deps: ReconcilerDeps) {
     // Every line of a dry run carries dryRun: true, its words say "would" (src/actuate).
     this.#deps = deps.dryRun ? { ...deps, log: deps.log.child({ dryRun: true }) } : deps;
     this.#upPending = deps.history ? 'unknown' : false;
+    this.#operations = new OperationMetrics(deps.metrics, deps.dryRun);
   }
 
   /** The desired state now, as the next reconcile would see it. */
@@ -147,6 +150,7 @@ export class Reconciler {
     const observation = await observe({ cloud: d.cloud, cluster: d.cluster, schedule, now: desired.at });
     d.status.observation = observation;
     const decided = plan({ observation, schedule, desired: desired.state, now: desired.at, ...(d.planOptions ? { options: d.planOptions } : {}) });
+    this.#operations.begin(observation, current.nodeGroups, decided.owner);
     d.status.startPlan(decided);
     this.#logPlan(decided);
     const tell = d.dryRun ? undefined : d.events?.execution(decided, desired, observation);
@@ -185,6 +189,7 @@ export class Reconciler {
         break;
       }
       case 'node':
+        this.#operations.onNode(event);
         // At debug: the step's outcome line (info) already says how the node ended.
         if (['removed', 'rolled-back', 'failed', 'stopped'].includes(event.phase)) {
           log.debug({ event: 'node', node: event.node, instanceId: event.instanceId, phase: event.phase, evicted: event.evicted }, `${event.node}: ${event.message}`);
@@ -212,6 +217,7 @@ export class Reconciler {
     const { metrics } = this.#deps;
     for (const [group, n] of Object.entries(desired.state.capacity)) metrics.desiredCapacity.set({ group }, n);
     for (const [workload, n] of Object.entries(desired.state.replicas)) metrics.desiredReplicas.set({ workload }, n);
+    publishSources(metrics, desired);
   }
 
   #record(result: ReconcileResult, reasons: readonly string[], startedAt: number): void {
@@ -225,7 +231,7 @@ export class Reconciler {
       metrics.readyNodes.set({ group: g.name }, serving(observation, asg).readyNodes);
     }
     for (const w of observation.workloads) metrics.observedReplicas.set({ workload: `${w.namespace}/${w.name}` }, w.replicas);
-    metrics.nodesDraining.set(observation.nodes.filter((n) => readMark(n, decided.owner).kind === 'ours').length);
+    this.#operations.finish(report, startedAt);
     // A dry run removed and added nothing: the real series stay where they are.
     if (!report.dryRun) {
       for (const node of report.nodes) {
@@ -277,6 +283,7 @@ export class Reconciler {
     }
     this.#upPending = false;
     if (!complete) return;
+    this.#operations.upComplete(d.clock.now());
     d.log.info({ event: 'scale-up-complete', nodesReady: only.nodesReady, workloadsAvailable: only.workloadsAvailable }, message);
     d.events?.scaleUpComplete(message);
   }

@@ -10,10 +10,11 @@
 // caller's outcome reads it as done, re-reading when it must tell its own write from
 // someone else's (nodes.ts, events.ts; the Lease by the elector, ConfigMaps by their stores).
 //
-// Every failed attempt that is not an outcome is told to the observer, if any, the ones
-// a retry then masks included: the daemon counts them in scalerd_api_errors_total.
+// Every attempt is told to the observer, if any, with how it ended: failed (an outcome is
+// an answer, not a failure), the ones a retry then masks included, or answered. The daemon
+// counts them in scalerd_api_requests_total and scalerd_api_errors_total.
 
-import type { ApiErrorObserver } from '../ports/api-errors.js';
+import type { ApiCallObserver } from '../ports/api-errors.js';
 import { type CallSite, type KubeFailure, errorClass, retryHere, toFailure, toRemoteError } from './failure.js';
 import type { Sleep } from './rate-limiter.js';
 
@@ -30,19 +31,21 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 200, maxDe
 export type Caller = <T>(site: CallSite, request: () => Promise<T>, outcome?: (failure: KubeFailure) => T | undefined) => Promise<T>;
 
 /** A caller that retries under `policy`, sleeping with `sleep`; `random` draws the jitter. */
-export function createCaller(options: { policy: RetryPolicy; sleep: Sleep; random?: () => number; onApiError?: ApiErrorObserver }): Caller {
-  const { policy, sleep, onApiError } = options;
+export function createCaller(options: { policy: RetryPolicy; sleep: Sleep; random?: () => number; onApiCall?: ApiCallObserver }): Caller {
+  const { policy, sleep, onApiCall } = options;
   const random = options.random ?? Math.random;
   return async function call<T>(site: CallSite, request: () => Promise<T>, outcome?: (failure: KubeFailure) => T | undefined): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await request();
+        const answer = await request();
+        onApiCall?.('kube', site.operation, 'ok');
+        return answer;
       } catch (error) {
         const failure = toFailure(error);
         if (!failure) throw error;
         const value = outcome?.(failure);
+        onApiCall?.('kube', site.operation, value === undefined ? errorClass(failure) : 'ok');
         if (value !== undefined) return value;
-        onApiError?.('kube', site.operation, errorClass(failure));
         // A Retry-After longer than the longest back-off is the server asking for more
         // patience than one call should have: give up now and let the caller decide.
         const asked = failure.retryAfterMs ?? 0;

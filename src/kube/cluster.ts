@@ -3,7 +3,7 @@
 // protocol outcomes as values, or a RemoteError.
 
 import { type Clock, systemClock } from '../clock.js';
-import type { ApiErrorObserver } from '../ports/api-errors.js';
+import type { ApiCallObserver } from '../ports/api-errors.js';
 import type { Cluster } from '../ports/index.js';
 import { type Caller, DEFAULT_RETRY, type RetryPolicy, createCaller } from './call.js';
 import { changeNode, deleteNode, listNodes } from './nodes.js';
@@ -34,7 +34,7 @@ export type CreateClusterOptions = {
   /** Jitter source (default Math.random). */
   readonly random?: () => number;
   /** Told of every failed attempt, retried or not (the daemon counts them); default: nobody. */
-  readonly onApiError?: ApiErrorObserver;
+  readonly onApiCall?: ApiCallObserver;
 };
 
 // A batch of ten nodes with 25 pods each is 250 evictions plus their re-reads and lists:
@@ -55,7 +55,7 @@ export type KubeDeps = {
   readonly random: () => number;
   readonly clock: Clock;
   /** For failures outside the caller's retries: a watch that breaks. */
-  readonly onApiError: ApiErrorObserver | undefined;
+  readonly onApiCall: ApiCallObserver | undefined;
 };
 
 export function createCluster(options: CreateClusterOptions): Cluster {
@@ -77,9 +77,9 @@ export function createKubeDeps(options: CreateClusterOptions): KubeDeps {
 
   const limiter = new TokenBucket({ qps: options.qps ?? DEFAULT_QPS, burst: options.burst ?? DEFAULT_BURST, clock, sleep });
   const api = createApi({ target: options.target, limiter, userAgent: options.userAgent ?? 'scalerd', clientId: options.clientId, requestTimeoutMs });
-  const { onApiError } = options;
-  const call = createCaller({ policy, sleep, random, ...(onApiError ? { onApiError } : {}) });
-  return { api, call, sleep, random, clock, onApiError };
+  const { onApiCall } = options;
+  const call = createCaller({ policy, sleep, random, ...(onApiCall ? { onApiCall } : {}) });
+  return { api, call, sleep, random, clock, onApiCall };
 }
 
 /** The Cluster port over the adapter's plumbing. */

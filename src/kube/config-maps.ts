@@ -170,14 +170,16 @@ async function watchOnce(
   const query = { fieldSelector, resourceVersion: state.resourceVersion, allowWatchBookmarks: true, timeoutSeconds };
   try {
     await deps.api.watch(resourcePath('v1', 'configmaps', { namespace: target.namespace }), query, stream.signal, onLine);
+    deps.onApiCall?.('kube', 'watch configmaps', 'ok');
     return { kind: gone ? 'gone' : 'ended' };
   } catch (error) {
+    if (gone || target.signal.aborted) deps.onApiCall?.('kube', 'watch configmaps', 'ok');
     if (gone) return { kind: 'gone' };
     if (target.signal.aborted) return { kind: 'ended' };
     const failed: unknown = stream.signal.aborted ? stream.signal.reason : error;
     // Outside the caller's retries, so counted here; a line that is no event is 'other'.
     const failure = toFailure(failed);
-    deps.onApiError?.('kube', 'watch configmaps', failure ? errorClass(failure) : 'other');
+    deps.onApiCall?.('kube', 'watch configmaps', failure ? errorClass(failure) : 'other');
     throw failed;
   } finally {
     clearTimeout(stall);

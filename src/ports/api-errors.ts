@@ -1,7 +1,7 @@
-// What the adapters tell their owner about the API calls they make: every attempt that
-// failed, including those a retry then masks, so that the daemon can count them
-// (scalerd_api_errors_total) while the adapters know nothing of Prometheus. Optional: the
-// one-shot commands pass no observer.
+// What the adapters tell their owner about the API calls they make: every attempt and
+// how it ended, the failures a retry then masks included, so that the daemon can count
+// them (scalerd_api_requests_total, scalerd_api_errors_total: an error ratio) while the
+// adapters know nothing of Prometheus. Optional: the one-shot commands pass no observer.
 //
 // A failed attempt is one that got an error answer or none (a timeout, a broken
 // connection, no credentials to send). An answer the adapter takes as the call's result is
@@ -41,11 +41,14 @@ export const API_ERROR_CLASSES = [
 
 export type ApiErrorClass = (typeof API_ERROR_CLASSES)[number];
 
+/** How one attempt ended: answered ('ok', an answer the adapter takes as the result included), or failed, by class. */
+export type ApiOutcome = 'ok' | ApiErrorClass;
+
 /**
- * Told of every failed attempt of an API call. `operation` is the simulator's and the
- * audit log's name for the call: Kubernetes "<verb> <resource>[/<subresource>]" ("patch
+ * Told of every attempt of an API call and its outcome. `operation` is the simulator's and
+ * the audit log's name for the call: Kubernetes "<verb> <resource>[/<subresource>]" ("patch
  * nodes", "create pods/eviction"), AWS the Action ("TerminateInstanceInAutoScalingGroup"):
  * never a name, an id or free text, so that it can be a metric label. Called on the
  * request path: it must be quick and must not throw.
  */
-export type ApiErrorObserver = (api: ApiName, operation: string, errorClass: ApiErrorClass) => void;
+export type ApiCallObserver = (api: ApiName, operation: string, outcome: ApiOutcome) => void;

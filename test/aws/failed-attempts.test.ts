@@ -17,8 +17,8 @@ describe('failed AWS attempts under 30% injected faults', () => {
   const s = useSimCloud();
 
   it('are each reported once, retried ones included, as many as the simulator injected', async () => {
-    const { counts, onApiError } = tally();
-    const cloud = cloudFor(s.sim, { maxAttempts: 10, onApiError });
+    const { counts, attempts, onApiCall } = tally();
+    const cloud = cloudFor(s.sim, { maxAttempts: 10, onApiCall });
     // Each fault surely once (a count), then at random: alone, a rate of 0.3 over 15 calls never fires in one run in 200.
     s.sim.faults.addRequestFault({ api: 'aws', operation: 'DescribeAutoScalingGroups', error: 'Throttling', count: 1 });
     s.sim.faults.addRequestFault({ api: 'aws', operation: 'DescribeAutoScalingGroups', error: 'Throttling', errorRate: 0.3 });
@@ -44,6 +44,12 @@ describe('failed AWS attempts under 30% injected faults', () => {
       'aws DescribeInstances throttled': fired['aws RequestLimitExceeded'],
       'aws SetDesiredCapacity conflict': fired['aws ScalingActivityInProgress'],
     });
+    // And every attempt, answered or not: the error ratio's denominator.
+    expect(attempts).toEqual({
+      'aws DescribeAutoScalingGroups': 15 + fired['aws Throttling']!,
+      'aws DescribeInstances': 15 + fired['aws RequestLimitExceeded']!,
+      'aws SetDesiredCapacity': 15 + fired['aws ScalingActivityInProgress']!,
+    });
   });
 });
 
@@ -51,8 +57,8 @@ describe('failed AWS attempts', () => {
   const s = useSimCloud();
 
   it('a call that gives up reports each of its attempts; a success reports nothing', async () => {
-    const { counts, onApiError } = tally();
-    const cloud = cloudFor(s.sim, { maxAttempts: 3, onApiError });
+    const { counts, onApiCall } = tally();
+    const cloud = cloudFor(s.sim, { maxAttempts: 3, onApiCall });
     try {
       await cloud.describeGroups([GROUP]);
       expect(counts).toEqual({});
@@ -67,8 +73,8 @@ describe('failed AWS attempts', () => {
   });
 
   it('a terminate, sent at most once, counts its one failed attempt', async () => {
-    const { counts, onApiError } = tally();
-    const cloud = cloudFor(s.sim, { onApiError });
+    const { counts, onApiCall } = tally();
+    const cloud = cloudFor(s.sim, { onApiCall });
     try {
       s.sim.faults.addRequestFault({ api: 'aws', operation: 'TerminateInstanceInAutoScalingGroup', error: 'ServiceUnavailable', count: 1 });
       const victim = s.sim.aws.group(GROUP)!.instances[0]!.instanceId;
@@ -81,8 +87,8 @@ describe('failed AWS attempts', () => {
   });
 
   it('counts what AWS answered, even when the adapter makes an outcome of it', async () => {
-    const { counts, onApiError } = tally();
-    const cloud = cloudFor(s.sim, { onApiError });
+    const { counts, onApiCall } = tally();
+    const cloud = cloudFor(s.sim, { onApiCall });
     try {
       // Neither its group nor EC2 knows it: gone, after EC2's InvalidInstanceID.NotFound.
       expect(await cloud.terminateInstance('i-0123456789abcdef0')).toEqual({ kind: 'already-terminating' });
@@ -93,11 +99,11 @@ describe('failed AWS attempts', () => {
   });
 
   it('no answer is a timeout or a connection failure; no credentials, unauthorized', async () => {
-    const { counts, onApiError } = tally();
-    const timing = cloudFor(s.sim, { maxAttempts: 1, requestTimeoutMs: 100, onApiError });
-    const refused = cloudFor(s.sim, { maxAttempts: 2, endpoint: 'http://127.0.0.1:1', onApiError });
+    const { counts, onApiCall } = tally();
+    const timing = cloudFor(s.sim, { maxAttempts: 1, requestTimeoutMs: 100, onApiCall });
+    const refused = cloudFor(s.sim, { maxAttempts: 2, endpoint: 'http://127.0.0.1:1', onApiCall });
     const unsigned = cloudFor(s.sim, {
-      onApiError,
+      onApiCall,
       credentials: () => Promise.reject(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' })),
     });
     s.sim.faults.addRequestFault({ api: 'aws', operation: 'SetDesiredCapacity', error: 'timeout', count: 1 });

@@ -31,6 +31,18 @@ describe('scalerd run', () => {
     await until('the group at 6', async () => (await capacityOf(b)) === 6, 30_000);
     expect(b.sim.recorder.facts('pdb-violation')).toEqual([]);
     expect(b.lines().some((l) => l.event === 'step-started' && l.step === 'drain-node')).toBe(true);
+
+    // What a dashboard reads of it: six removals, each drained and timed; no node left marked.
+    await until('the scale-down\'s reconcile ended', () => b.daemon.status.last?.outcome === 'done' && !b.daemon.loop.running, 30_000);
+    const metrics = await b.daemon.metrics.registry.metrics();
+    expect(metrics).toMatch(/^scalerd_scale_operations_total\{direction="down",result="removed"\} 6$/m);
+    expect(metrics).toMatch(/^scalerd_scale_operation_duration_seconds_count\{direction="down",result="removed"\} 6$/m);
+    expect(metrics).toMatch(/^scalerd_drain_duration_seconds_count 6$/m);
+    expect(Number(/^scalerd_drain_duration_seconds_sum (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics.split('\n').filter((l) => l.startsWith('scalerd_scale_down_nodes{')).sort()).toEqual(['cordoned', 'drained', 'draining', 'terminating'].map((phase) => `scalerd_scale_down_nodes{group="workers",phase="${phase}"} 0`));
+    expect(metrics).not.toMatch(/^scalerd_scale_down_node_start_timestamp_seconds\{/m);
+    expect(metrics).toMatch(/^scalerd_schedule_window_active\{group="workers",window="weeknights"\} 1$/m);
+    expect(Number(/^scalerd_evictions_total\{result="evicted"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 
   it('reconciles within 2 s of a window boundary', async () => {

@@ -56,7 +56,7 @@ describe('the daemon\'s words', () => {
     // Nothing changed, and nothing says it did.
     expect(await capacityOf(b)).toBe(12);
     expect(Object.keys(historyOf(b.sim))).toEqual([]);
-    for (const name of ['scalerd_evictions_total', 'scalerd_scale_operations_total']) {
+    for (const name of ['scalerd_evictions_total', 'scalerd_scale_operations_total', 'scalerd_scale_operation_duration_seconds', 'scalerd_drain_duration_seconds']) {
       expect((await samples(b, name)).filter((l) => !l.endsWith(' 0')), name).toEqual([]);
     }
     expect(await samples(b, 'scalerd_dry_run_actions_total')).toEqual(expect.arrayContaining([expect.stringMatching(/^scalerd_dry_run_actions_total\{action="evict-pod"\} [1-9]\d*$/)]));

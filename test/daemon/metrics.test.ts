@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { AWS_OPERATIONS } from '../../src/aws/index.js';
-import { apiErrorObserver, createMetrics, ERROR_KINDS } from '../../src/daemon/metrics.js';
+import { apiCallObserver, createMetrics, ERROR_KINDS } from '../../src/daemon/metrics.js';
 import { CLUSTER_OPERATIONS } from '../../src/kube/index.js';
 import { API_ERROR_CLASSES } from '../../src/ports/api-errors.js';
 
@@ -50,10 +50,10 @@ describe('README and the metrics registry', () => {
   });
 });
 
-describe('the error counters', () => {
-  it('have every series at 0 before anything failed, and count what the adapters report', async () => {
+describe('the API counters', () => {
+  it('have every series at 0 before anything failed, and count what the adapters report, attempts and failures', async () => {
     const metrics = createMetrics();
-    const onApiError = apiErrorObserver(metrics, { kube: CLUSTER_OPERATIONS, aws: AWS_OPERATIONS });
+    const onApiCall = apiCallObserver(metrics, { kube: CLUSTER_OPERATIONS, aws: AWS_OPERATIONS });
     const text = await metrics.registry.metrics();
     for (const kind of ERROR_KINDS) expect(text).toContain(`scalerd_errors_total{kind="${kind}"} 0\n`);
     const zeros = text.split('\n').filter((l) => l.startsWith('scalerd_api_errors_total{'));
@@ -61,11 +61,17 @@ describe('the error counters', () => {
     expect(zeros.every((l) => l.endsWith('} 0'))).toBe(true);
     expect(zeros).toContain('scalerd_api_errors_total{api="kube",operation="patch nodes",class="server"} 0');
 
-    onApiError('kube', 'patch nodes', 'server');
-    onApiError('kube', 'patch nodes', 'server');
-    onApiError('aws', 'TerminateInstanceInAutoScalingGroup', 'throttled');
+    expect(text).toContain('scalerd_api_requests_total{api="kube",operation="patch nodes"} 0\n');
+
+    onApiCall('kube', 'patch nodes', 'server');
+    onApiCall('kube', 'patch nodes', 'server');
+    onApiCall('kube', 'patch nodes', 'ok');
+    onApiCall('aws', 'TerminateInstanceInAutoScalingGroup', 'throttled');
     metrics.countError('lease');
     const after = await metrics.registry.metrics();
+    // Every attempt is a request, answered or not: the error ratio's denominator.
+    expect(after).toContain('scalerd_api_requests_total{api="kube",operation="patch nodes"} 3\n');
+    expect(after).toContain('scalerd_api_requests_total{api="aws",operation="TerminateInstanceInAutoScalingGroup"} 1\n');
     expect(after).toContain('scalerd_api_errors_total{api="kube",operation="patch nodes",class="server"} 2\n');
     expect(after).toContain('scalerd_api_errors_total{api="aws",operation="TerminateInstanceInAutoScalingGroup",class="throttled"} 1\n');
     expect(after).toContain('scalerd_errors_total{kind="lease"} 1\n');

@@ -21,15 +21,15 @@ afterAll(() => restore());
 afterEach(() => t.sim.faults.clear());
 
 
-/** An adapter that reports to `onApiError`, whose retries and limiter never wait in real time. */
-function observed(onApiError: ReturnType<typeof tally>['onApiError'], more: Parameters<typeof t.clusterWith>[0] = {}) {
-  return t.clusterWith({ qps: 1e6, burst: 1_000, sleep: recordingSleep().sleep, retry: { attempts: 10 }, onApiError, ...more });
+/** An adapter that reports to `onApiCall`, whose retries and limiter never wait in real time. */
+function observed(onApiCall: ReturnType<typeof tally>['onApiCall'], more: Parameters<typeof t.clusterWith>[0] = {}) {
+  return t.clusterWith({ qps: 1e6, burst: 1_000, sleep: recordingSleep().sleep, retry: { attempts: 10 }, onApiCall, ...more });
 }
 
 describe('failed Kubernetes calls', () => {
   it('under 30% injected 500s and 503s, each failed attempt is reported once, as many as the simulator injected', async () => {
-    const { counts, onApiError } = tally();
-    const cluster = observed(onApiError);
+    const { counts, attempts, onApiCall } = tally();
+    const cluster = observed(onApiCall);
     // Each fault surely once (a count), then at random: alone, a rate of 0.3 over 15 calls never fires in one run in 200.
     t.sim.faults.addRequestFault({ api: 'kube', operation: 'list pods', error: 500, count: 1 });
     t.sim.faults.addRequestFault({ api: 'kube', operation: 'list pods', error: 500, errorRate: 0.3 });
@@ -45,23 +45,26 @@ describe('failed Kubernetes calls', () => {
     expect(fired['kube 503']).toBeGreaterThan(0);
     // Every call succeeded in the end: what failed, the retries masked.
     expect(counts).toEqual({ 'kube list pods server': fired['kube 500'], 'kube patch nodes server': fired['kube 503'] });
+    // And every attempt, answered or not: the error ratio's denominator.
+    expect(attempts['kube list pods']).toBe(15 + fired['kube 500']!);
+    expect(attempts['kube patch nodes']).toBe(15 + fired['kube 503']!);
   });
 
   it('a call that gives up reports each attempt; a timeout and a refused connection have classes of their own', async () => {
-    const { counts, onApiError } = tally();
+    const { counts, onApiCall } = tally();
     t.sim.faults.addRequestFault({ api: 'kube', operation: 'patch deployments/scale', error: 500 });
-    await failure(observed(onApiError, { retry: { attempts: 3 } }).scaleWorkload({ kind: 'Deployment', namespace: 'shop', name: 'web' }, 5));
+    await failure(observed(onApiCall, { retry: { attempts: 3 } }).scaleWorkload({ kind: 'Deployment', namespace: 'shop', name: 'web' }, 5));
     t.sim.faults.addRequestFault({ api: 'kube', operation: 'get pods', error: 'timeout', count: 1 });
-    expect(await observed(onApiError, { requestTimeoutMs: 200 }).getPod('default', 'debug')).toMatchObject({ name: 'debug' });
+    expect(await observed(onApiCall, { requestTimeoutMs: 200 }).getPod('default', 'debug')).toMatchObject({ name: 'debug' });
     const nowhere = loadKubeConfig({ kubeconfig: kubeconfigFile(t.sim, t.sim.kubeconfig.replace(t.sim.server, 'http://127.0.0.1:1')) });
-    const deps = createKubeDeps({ target: nowhere, sleep: recordingSleep().sleep, retry: { attempts: 2 }, onApiError });
+    const deps = createKubeDeps({ target: nowhere, sleep: recordingSleep().sleep, retry: { attempts: 2 }, onApiCall });
     await failure(createConfigMaps(deps).get('scalerd', 'scalerd-overrides'));
     expect(counts).toEqual({ 'kube patch deployments/scale server': 3, 'kube get pods timeout': 1, 'kube get configmaps connection': 2 });
   });
 
   it('answers the call takes as its result are not failures: a pod gone, an eviction refused, a node already deleted', async () => {
-    const { counts, onApiError } = tally();
-    const cluster = observed(onApiError);
+    const { counts, onApiCall } = tally();
+    const cluster = observed(onApiCall);
     expect(await cluster.getPod('default', 'no-such-pod')).toBeUndefined();
     expect(await cluster.deleteNode('no-such-node')).toBe('gone');
     // The API server's answer to an eviction a budget does not allow now.
@@ -73,8 +76,8 @@ describe('failed Kubernetes calls', () => {
   });
 
   it('a watch that fails is reported, outside the caller\'s retries', async () => {
-    const { counts, onApiError } = tally();
-    const deps = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(t.sim) }), sleep: recordingSleep().sleep, onApiError });
+    const { counts, onApiCall } = tally();
+    const deps = createKubeDeps({ target: loadKubeConfig({ kubeconfig: kubeconfigFile(t.sim) }), sleep: recordingSleep().sleep, onApiCall });
     t.sim.faults.addRequestFault({ api: 'kube', operation: 'watch configmaps', error: 503, count: 1 });
     const stop = new AbortController();
     const errors: string[] = [];

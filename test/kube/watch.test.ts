@@ -62,7 +62,7 @@ async function watchWith(lists: ReturnType<typeof configMap>[], watches: Script[
   const seen: (string | undefined)[] = [];
   const errors: string[] = [];
   const failed: string[] = [];
-  const deps = createKubeDeps({ target: targetFor(server.url), sleep: async () => {}, onApiError: (api, operation, errorClass) => failed.push(`${api} ${operation} ${errorClass}`) });
+  const deps = createKubeDeps({ target: targetFor(server.url), sleep: async () => {}, onApiCall: (api, operation, outcome) => { if (outcome !== 'ok') failed.push(`${api} ${operation} ${outcome}`); } });
   void createConfigMaps(deps).watch('scalerd', NAME, (cm: StoredConfigMap | undefined) => seen.push(cm?.data.value), {
     signal: stop.signal, onError: (error) => errors.push(error.message),
   });
