@@ -8,6 +8,7 @@ import { loadConsoleAssets } from '../console/assets.js';
 import { type Command, Option } from 'commander';
 import { timerSleep as wait } from '../actuate/types.js';
 import { createDeployerApi } from '../deployer/api/index.js';
+import { createDeployerMetrics } from '../deployer/metrics.js';
 import { checkSecret } from '../http/bearer.js';
 import { DEFAULT_TIMINGS } from '../deployer/engine/engine.js';
 import { lookThrough } from '../deployer/engine/look.js';
@@ -86,6 +87,7 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
   const policy = policyFromFlags(options, target.namespace);
   const etcd = connectEtcd(connection, { clock: io.clock });
   const now = () => io.clock.now();
+  const metrics = createDeployerMetrics();
   const deployer = new DeployerService({
     store: new DeployerStore(etcd, {
       lockTtlSeconds: options.lockTtl, historyLimit: options.history, wait,
@@ -93,10 +95,10 @@ async function runDeployer(options: Options, io: CliIo): Promise<ExitCode> {
     }),
     engine: { cluster: createDeployerCluster(deps), lb: etcdLoadBalancer(etcd, { now, wait }), look: lookThrough(lbUrl.href), now, wait, timings: DEFAULT_TIMINGS },
     webhooks: { secrets: createSecretReader(deps), policy: policy.webhooks, now },
-    log,
+    log, metrics,
   });
   const api = createDeployerApi({
-    deployer, token, policy, now, webhookToleranceSeconds: options.webhookTolerance, log, console: await loadConsoleAssets(),
+    deployer, token, policy, now, webhookToleranceSeconds: options.webhookTolerance, log, console: await loadConsoleAssets(), metrics: metrics.registry,
     ...(webhookSecret ? { webhookSecret } : {}), ...(webhookSigningSecret ? { webhookSigningSecret } : {}),
   });
   let server: Awaited<ReturnType<typeof api.listen>>;

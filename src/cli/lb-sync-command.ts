@@ -17,7 +17,7 @@ import { EXIT, type CliIo, type ExitCode } from './io.js';
 
 type Options = LogFlags & EtcdFlags & {
   haproxyConfig?: string; haproxySocket?: string; haproxyMasterSocket?: string;
-  bind: string; tlsBind?: string; tlsCertDir?: string; haproxyBin: string;
+  bind: string; tlsBind?: string; tlsCertDir?: string; metricsBind?: string; haproxyBin: string;
 };
 
 const env = envOption('SCALERD_LB_');
@@ -32,6 +32,7 @@ export function registerLbSync(program: Command, io: CliIo, setExit: (code: Exit
     .addOption(env(new Option('--bind <address:port>', 'where haproxy serves HTTP').default('127.0.0.1:8000'), 'BIND'))
     .addOption(env(new Option('--tls-bind <address:port>', 'where haproxy serves HTTPS too (with --tls-cert-dir)'), 'TLS_BIND'))
     .addOption(env(new Option('--tls-cert-dir <dir>', 'certificates chosen by SNI: PEMs with their key, or <name>.crt + <name>.key (a TLS Secret); a change is loaded within the resync'), 'TLS_CERT_DIR'))
+    .addOption(env(new Option('--metrics-bind <address:port>', "where haproxy serves its Prometheus exporter at /metrics (each version's backend: requests, responses by code, servers UP); off when not given"), 'METRICS_BIND'))
     .addOption(env(new Option('--haproxy-bin <path>', 'the haproxy binary, for haproxy -c').default('haproxy'), 'HAPROXY_BIN')), 'SCALERD_LB_')
     .action(async (options: Options) => setExit(await runLbSync(options, io)));
 }
@@ -47,11 +48,12 @@ async function runLbSync(options: Options, io: CliIo): Promise<ExitCode> {
   const masterSocket = haproxyPath('--haproxy-master-socket', required(options.haproxyMasterSocket, '--haproxy-master-socket <path>', 'HAPROXY_MASTER_SOCKET'));
   const bind = parseBind(options.bind);
   const tls = await parseTls(options.tlsBind, options.tlsCertDir);
+  const metrics = options.metricsBind === undefined ? undefined : parseBind(options.metricsBind, '--metrics-bind');
   await checkConfigDir(configFile);
 
   const log = loggerFrom(options);
   const store = createEtcdStore({ connection, clock: io.clock });
-  const sync = LbSync.start({ store, configFile, adminSocket, masterSocket, bind, ...(tls ? { tls } : {}), haproxyBin: options.haproxyBin, clock: io.clock, log });
+  const sync = LbSync.start({ store, configFile, adminSocket, masterSocket, bind, ...(tls ? { tls } : {}), ...(metrics ? { metrics } : {}), haproxyBin: options.haproxyBin, clock: io.clock, log });
   log.info({ event: 'started', etcd: connection.hosts, config: configFile, bind: options.bind }, `lb-sync: etcd ${describeEtcd(connection)} → haproxy ${configFile}`);
 
   await new Promise<void>((resolve) => {

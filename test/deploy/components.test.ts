@@ -125,7 +125,7 @@ describe('deploy/components/deployer, lb and lb-tls (kubectl kustomize)', () => 
     const https = haproxy!.ports!.find((p) => p.name === 'https')!;
     expect(envOf(sync!).SCALERD_LB_TLS_BIND).toBe(`0.0.0.0:${https.containerPort}`);
     const service = only(objects, 'Service', 'scalerd-lb') as Service;
-    expect(service.spec.ports.map((p) => `${p.port}:${p.targetPort}`).sort()).toEqual(['443:https', '80:http']);
+    expect(service.spec.ports.map((p) => `${p.port}:${p.targetPort}`).sort()).toEqual(['443:https', '80:http', '8404:metrics']);
   });
 });
 
@@ -170,10 +170,10 @@ describe('the components\' pods, their command lines run on the host', () => {
     const certificate = await issueServerCertificate(pki, 'shop', 'shop.example');
     await copyFile(certificate.cert, join(dir, 'tls', 'tls.crt'));
     await copyFile(certificate.key, join(dir, 'tls', 'tls.key'));
-    const [port, tlsPort] = [await freePort(), await freePort()];
+    const [port, tlsPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
     const here = (text: string) => [...volumes].reduce((t, [from, to]) => t.split(from).join(to), text)
       // The pod listens on all its interfaces; the host must not.
-      .replace('0.0.0.0:8000', `127.0.0.1:${port}`).replace('0.0.0.0:8443', `127.0.0.1:${tlsPort}`);
+      .replace('0.0.0.0:8000', `127.0.0.1:${port}`).replace('0.0.0.0:8443', `127.0.0.1:${tlsPort}`).replace('0.0.0.0:8404', `127.0.0.1:${metricsPort}`);
 
     // haproxy first: it must wait for the config rather than fail.
     const ca = await readFile(pki.caFile);
@@ -200,6 +200,11 @@ describe('the components\' pods, their command lines run on the host', () => {
       expect(answer).toBe('v1');
       const secure = await waitFor('an HTTPS answer', () => httpsGet(tlsPort, 'shop.example', ca).catch(() => undefined), 10_000);
       expect(secure).toMatchObject({ status: 200, version: 'v1', proto: 'https' });
+      // haproxy's exporter, where the pod's metrics port says: the version's backend counted the answers.
+      expect(haproxy.ports!.find((p) => p.name === 'metrics')!.containerPort).toBe(8404);
+      const exported = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const served = /^haproxy_backend_http_responses_total\{proxy="be_shop\.web\.1",code="2xx"\} (\d+)$/m.exec(exported);
+      expect(Number(served?.[1]), exported.slice(0, 500)).toBeGreaterThanOrEqual(2);
     } catch (error) {
       throw new Error(`${(error as Error).message}\nhaproxy: ${proxy.output()}\nlb-sync: ${lbSync.output()}`);
     }
@@ -231,6 +236,8 @@ describe('the components\' pods, their command lines run on the host', () => {
       return (await fetch(`${api}/healthz`).then((r) => r.ok, () => false)) || undefined;
     }, 20_000);
     expect((await fetch(`${api}/deployments`)).status).toBe(401);
+    // Its metrics, for the ServiceMonitor on the same port: no token, as the daemon's.
+    expect(await (await fetch(`${api}/metrics`)).text()).toMatch(/^scalerd_deployer_deployments_total\{outcome="rolled-back"\} 0$/m);
     const listed = await fetch(`${api}/deployments`, { headers: { authorization: 'Bearer a-token-from-the-secret' } });
     expect(listed.status).toBe(200);
     expect(await listed.json()).toEqual([]);

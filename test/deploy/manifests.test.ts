@@ -75,13 +75,22 @@ describe('deploy/ (kubectl kustomize)', () => {
     expect(configMap.data['schedule.json']).toBe(await readFile(join(ROOT, 'schedules/example.json'), 'utf8'));
   });
 
-  it('the optional ServiceMonitor component selects the metrics Service\'s port', async () => {
-    const objects = await renderWith(['servicemonitor']);
-    const monitor = only(objects, 'ServiceMonitor') as KubeObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } };
-    const service = only(objects, 'Service') as KubeObject & { metadata: { labels: Record<string, string> }; spec: { ports: { name: string }[] } };
-    expect(monitor.metadata.namespace).toBe('scalerd');
-    for (const [key, value] of Object.entries(monitor.spec.selector.matchLabels)) expect(service.metadata.labels[key]).toBe(value);
-    expect(service.spec.ports.map((p) => p.name)).toContain(monitor.spec.endpoints[0]!.port);
-    expect(monitor.spec.endpoints[0]!.path).toBe('/metrics');
+  it('the optional ServiceMonitor component selects each Service\'s metrics port: the daemon\'s, the deployer\'s, haproxy\'s exporter', async () => {
+    type Monitor = KubeObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } };
+    type Service = KubeObject & { metadata: { labels: Record<string, string> }; spec: { ports: { name: string; targetPort: string }[] } };
+    const objects = await renderWith(['deployer', 'lb', 'servicemonitor']);
+    const monitors = objects.filter((o) => o.kind === 'ServiceMonitor') as Monitor[];
+    expect(monitors.map((m) => m.metadata.name).sort()).toEqual(['scalerd', 'scalerd-deployer', 'scalerd-lb']);
+    for (const monitor of monitors) {
+      expect(monitor.metadata.namespace).toBe('scalerd');
+      const services = (objects.filter((o) => o.kind === 'Service') as Service[])
+        .filter((s) => Object.entries(monitor.spec.selector.matchLabels).every(([key, value]) => s.metadata.labels?.[key] === value));
+      expect(services.map((s) => s.metadata.name), monitor.metadata.name).toEqual([monitor.metadata.name]);
+      const port = services[0]!.spec.ports.find((p) => p.name === monitor.spec.endpoints[0]!.port);
+      expect(port, monitor.metadata.name).toBeDefined();
+      expect(monitor.spec.endpoints[0]!.path).toBe('/metrics');
+      // Never the apps' traffic port: haproxy would route a scrape by its Host header.
+      if (monitor.metadata.name === 'scalerd-lb') expect(port!.targetPort).toBe('metrics');
+    }
   });
 });

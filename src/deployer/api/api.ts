@@ -4,6 +4,7 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { systemClock } from '../../clock.js';
 import { listen as listenOn } from '../../daemon/http.js';
 import { type DeployerPolicy, OPEN_NAMESPACES_POLICY } from '../descriptor/policy/index.js';
@@ -41,6 +42,8 @@ export type DeployerApiOptions = {
   readonly heartbeatMs?: number;
   /** The console's page (docs/console.md), served at / beside the API; its Deployments page calls the API with the token. */
   readonly console?: ConsoleAssets;
+  /** Served at /metrics in Prometheus's text format, to anyone (as the daemon's): counts and timings, no secret. */
+  readonly metrics?: Registry;
   readonly log: Logger;
 };
 
@@ -98,6 +101,12 @@ export function createDeployerApi(options: DeployerApiOptions): DeployerApi {
 
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://deployer');
+    if (options.metrics && url.pathname === '/metrics' && req.method === 'GET') {
+      const text = await options.metrics.metrics();
+      res.writeHead(200, { 'content-type': options.metrics.contentType, 'cache-control': 'no-store' });
+      res.end(text);
+      return;
+    }
     // The console's page holds no data (the API behind it takes the token): it is served to anyone.
     if (options.console && (req.method === 'GET' || req.method === 'HEAD')) {
       if (url.pathname === CONSOLE_LAYOUT_PATH) return send(res, { status: 200, body: { daemon: false, deployer: '' } satisfies ConsoleLayoutJson });

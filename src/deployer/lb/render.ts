@@ -18,6 +18,8 @@ export type RenderOptions = {
   readonly bind: { readonly host: string; readonly port: number };
   /** HTTPS on the same frontend, when given. */
   readonly tls?: RenderedTls;
+  /** haproxy's built-in Prometheus exporter at /metrics (every backend's requests and responses: each version's), when given. */
+  readonly metrics?: { readonly host: string; readonly port: number };
 };
 
 /** Health checks every 250 ms, two results to change state: a new server is UP (or a dead one DOWN) within about half a second. */
@@ -73,6 +75,15 @@ export function renderConfig(backends: Iterable<Backend>, options: RenderOptions
     `backend ${NO_ROUTE_BACKEND}`,
     '  http-request return status 503 content-type text/plain string "no route"',
     '',
+    ...(options.metrics ? [
+      // A frontend of its own: the apps' Host routing never reaches it, and its port is not the apps'.
+      'frontend fe_metrics',
+      `  bind ${hostPort(options.metrics.host, options.metrics.port)}`,
+      '  no log',
+      '  http-request use-service prometheus-exporter if { path /metrics }',
+      '  http-request return status 404 content-type text/plain string "haproxy\'s metrics are at /metrics"',
+      '',
+    ] : []),
   ].join('\n') + '\n' + sorted.map(backendSection).join('');
 }
 

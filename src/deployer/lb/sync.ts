@@ -46,10 +46,12 @@ export type LbSyncOptions = {
   readonly slowPollMs?: number;
   /** HTTPS on the frontend too; a change in the certificate directory is loaded at the next pass. */
   readonly tls?: TlsOptions;
+  /** Where haproxy serves its Prometheus exporter (/metrics), if anywhere. */
+  readonly metrics?: { readonly host: string; readonly port: number };
 };
 
-const renderOptionsOf = (options: Pick<LbSyncOptions, 'adminSocket' | 'bind'>, files: HaproxyFiles, tls: RenderedTls | undefined): RenderOptions => ({
-  adminSocket: options.adminSocket, mapFile: files.mapFile, stateFile: files.stateFile, bind: options.bind, ...(tls ? { tls } : {}),
+const renderOptionsOf = (options: Pick<LbSyncOptions, 'adminSocket' | 'bind' | 'metrics'>, files: HaproxyFiles, tls: RenderedTls | undefined): RenderOptions => ({
+  adminSocket: options.adminSocket, mapFile: files.mapFile, stateFile: files.stateFile, bind: options.bind, ...(tls ? { tls } : {}), ...(options.metrics ? { metrics: options.metrics } : {}),
 });
 
 const RETRY_MIN_MS = 250;

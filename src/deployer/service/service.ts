@@ -15,6 +15,7 @@ import { appStates, type AppState } from './apps.js';
 import { Reconciler, type ReconcileReport } from './reconcile.js';
 import { type Deployer, DeployerError } from './types.js';
 import { notify, type WebhookSenderOptions } from './webhooks.js';
+import { type DeployerMetrics, outcomeOf } from '../metrics.js';
 
 export type DeployerServiceOptions = {
   readonly store: DeployerStore;
@@ -27,6 +28,8 @@ export type DeployerServiceOptions = {
   readonly followPollMs?: number;
   /** How descriptors' webhooks are called: the Secrets that sign them, the operator's rules (default: unsigned, https to public hosts). */
   readonly webhooks?: Omit<WebhookSenderOptions, 'log'>;
+  /** Counts deployments' ends and timings (scalerd_deployer_*), if given. */
+  readonly metrics?: DeployerMetrics;
 };
 
 export class DeployerService implements Deployer {
@@ -263,10 +266,13 @@ export class DeployerService implements Deployer {
     // Every write of the deployment carries the lock's fence: once the lock is lost, nothing it writes lands.
     const records: Records = { save: (r) => this.o.store.save(r, lock.fence), log: (r, line) => this.o.store.log(r, line, lock.fence) };
     const deployment = new Deployment({ ...this.o.engine, records, fence: lock.fence, logger: this.o.log }, record, descriptor);
+    const { metrics } = this.o;
+    metrics?.inProgress.inc();
     const running = (async () => {
       await notify(descriptor.webhooks, 'started', record, this.#webhooks);
       const done = await work(deployment, AbortSignal.any([lock.lost, this.#stopping.signal]));
-      await notify(descriptor.webhooks, done.status === 'SUCCESS' ? 'succeeded' : done.switched ? 'rolled-back' : 'failed', done, this.#webhooks);
+      metrics?.ended(done);
+      await notify(descriptor.webhooks, outcomeOf(done), done, this.#webhooks);
       this.o.log.info(
         { event: 'deploy-done', deployment: done.id, status: done.status, reason: done.reason, ...(done.bake?.figures ? { bake: { verdict: done.bake.verdict, ...done.bake.figures } } : {}) },
         `${done.namespace}/${done.app} version ${done.version}: ${done.status}${done.reason ? ` (${done.reason})` : ''}`,
@@ -281,6 +287,7 @@ export class DeployerService implements Deployer {
         }
         this.o.log.error({ event: 'deploy-stopped', deployment: record.id, phase: deployment.record.phase, err: error }, `${record.namespace}/${record.app} ${record.id} stopped in ${deployment.record.phase}; a reconcile (here, or in a restarted deployer) resumes it`);
       })
+      .finally(() => metrics?.inProgress.dec())
       .finally(() => lock.release().catch((error: unknown) => this.o.log.warn({ event: 'lock-release-failed', deployment: record.id, err: error }, `releasing the lock of ${record.id} failed; it expires with its lease`)));
     this.#running.add(running);
     void running.finally(() => this.#running.delete(running));

@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeployerMetrics } from '../../../src/deployer/metrics.js';
 import { DeployerService } from '../../../src/deployer/service/service.js';
 import type { DeploymentRecord } from '../../../src/deployer/state/records.js';
 import { HOST, helloDescriptor, startDeployerBed, watchCrash, type DeployerBed } from '../bed.js';
@@ -44,7 +45,8 @@ describe('the bake', () => {
   it(`a version that crashes ${CRASH_AFTER_SECONDS} s after it started, after the switch: switched back within ${DETECTION_MS} ms, FAILURE with the numbers, removed, webhook told`, async () => {
     // The receiver is on loopback over http: allowed explicitly, as an operator would have to.
     const webhookPolicy = { allowHttp: true, allowedHosts: ['127.0.0.1'] };
-    const s = new DeployerService({ store: bed.store({ lockTtlSeconds: 15 }), engine: bed.engine, log: pino({ level: 'silent' }), webhooks: { policy: webhookPolicy } });
+    const metrics = createDeployerMetrics();
+    const s = new DeployerService({ store: bed.store({ lockTtlSeconds: 15 }), engine: bed.engine, log: pino({ level: 'silent' }), webhooks: { policy: webhookPolicy }, metrics });
     const first = await s.deploy(helloDescriptor('auto'));
     await s.idle();
     expect(await s.get('default', 'hello', first.id)).toMatchObject({ status: 'SUCCESS' });
@@ -80,5 +82,16 @@ describe('the bake', () => {
     expect((await bed.engine.cluster.listVersions('default', 'hello')).filter((v) => !v.terminating).map((v) => v.version)).toEqual([first.version]);
     expect(heard.map((h) => h.event)).toEqual(['started', 'rolled-back']);
     expect(heard[1]!.deployment).toMatchObject({ id: done.id, status: 'FAILURE', reason: done.reason, bake: { verdict: 'breach' } });
+
+    // What a dashboard reads of the two: one succeeded, one rolled back after its bake's breach.
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^scalerd_deployer_deployments_total\{outcome="succeeded"\} 1$/m);
+    expect(text).toMatch(/^scalerd_deployer_deployments_total\{outcome="rolled-back"\} 1$/m);
+    expect(text).toMatch(/^scalerd_deployer_deployments_total\{outcome="failed"\} 0$/m);
+    expect(text).toMatch(/^scalerd_deployer_switch_duration_seconds_count 2$/m);
+    expect(text).toMatch(/^scalerd_deployer_bake_duration_seconds_count\{verdict="clean"\} 1$/m);
+    expect(text).toMatch(/^scalerd_deployer_bake_duration_seconds_count\{verdict="breach"\} 1$/m);
+    expect(Number(/^scalerd_deployer_bake_duration_seconds_sum\{verdict="breach"\} (\S+)$/m.exec(text)?.[1]) * 1000).toBeCloseTo(done.bake!.figures!.elapsedMs, 0);
+    expect(text).toMatch(/^scalerd_deployer_deployments_in_progress 0$/m);
   }, 120_000);
 });

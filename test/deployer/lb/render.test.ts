@@ -105,7 +105,12 @@ describe('rendering', () => {
     const dir = await tempDir('render');
     const file = join(dir, 'haproxy.cfg');
     writeFileSync(join(dir, 'hosts.map'), '');
-    writeFileSync(file, renderConfig(desired.backends.values(), { ...OPTIONS, mapFile: join(dir, 'hosts.map'), adminSocket: join(dir, 'a.sock'), stateFile: join(dir, 'state') }));
+    // With haproxy's Prometheus exporter on: a frontend of its own (Debian's haproxy is built with it, USE_PROMEX).
+    const metrics = { host: '127.0.0.1', port: 8404 };
+    const text = renderConfig(desired.backends.values(), { ...OPTIONS, mapFile: join(dir, 'hosts.map'), adminSocket: join(dir, 'a.sock'), stateFile: join(dir, 'state'), metrics });
+    expect(text).toContain('frontend fe_metrics\n  bind 127.0.0.1:8404\n  no log\n  http-request use-service prometheus-exporter if { path /metrics }\n');
+    expect(config).not.toContain('prometheus-exporter');
+    writeFileSync(file, text);
     try {
       expect(() => execFileSync('haproxy', ['-c', '-q', '-f', file], { stdio: 'pipe' })).not.toThrow();
     } finally {
