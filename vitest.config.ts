@@ -3,14 +3,16 @@ import { defineConfig } from 'vitest/config';
 /**
  * Tests that hold real processes to real time: the deployer's under constant load (real etcd
  * and haproxy, zero failed requests: the files that start test/deployer/load.ts), the
- * hostile-schedule one (/healthz within 100 ms), and the speed check (it runs two CPU
- * burners). They run last, one at a time.
+ * hostile-schedule one (/healthz within 100 ms), the speed check (it runs two CPU
+ * burners), and the real Prometheus's (it scrapes on wall time, beside a deployer whose
+ * health checks through haproxy must pass). They run last, one at a time.
  */
 export const REAL_TIME = [
   'test/deployer/end-to-end.test.ts', 'test/deployer/engine/bluegreen.test.ts', 'test/deployer/engine/config-refused.test.ts',
   'test/deployer/lb/backends.test.ts', 'test/deployer/lb/faults.test.ts', 'test/deployer/lb/switch.test.ts',
   'test/deployer/service/service.test.ts', 'test/deployer/service/etcd-outage.test.ts', 'test/deployer/engine/bake.test.ts',
   'test/daemon/hostile-schedule.test.ts', 'test/cli/speed-leadership.test.ts', 'test/deployer/load.test.ts',
+  'test/monitoring/prometheus.test.ts',
 ];
 
 /** What both projects share. Not by `extends: true`: each project would run the global setup again. */

@@ -50,9 +50,20 @@ const OPERATION_OUTCOMES: readonly { direction: string; results: readonly string
 /** Scale operations and drains take seconds to an hour: buckets from 10 s to 2 h. */
 const OPERATION_BUCKETS = [10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200];
 
+/**
+ * prom-client's process and Node.js metrics, under `prefix`, without the three gauges it
+ * names `…_total` (nodejs_active_handles_total, _requests_total, _resources_total), which
+ * `promtool check metrics` rightly refuses: a `_total` is a counter's. Each is the sum of the
+ * gauge of the same name without `_total`, which stays (by type).
+ */
+export function collectProcessMetrics(registry: Registry, prefix: string): void {
+  collectDefaultMetrics({ register: registry, prefix });
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(`${prefix}${name}`);
+}
+
 export function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'scalerd_' });
+  collectProcessMetrics(registry, 'scalerd_');
   const registers = [registry];
   const errors = new Counter({ name: 'scalerd_errors_total', help: `Failures of scalerd's own work by kind (${ERROR_KINDS.join(', ')})`, labelNames: ['kind'], registers });
   for (const kind of ERROR_KINDS) errors.inc({ kind }, 0);

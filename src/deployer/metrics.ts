@@ -4,7 +4,8 @@
 // (haproxy_backend_* of each version's backend, docs/deployer-lb.md): the deployer counts
 // what it decides, haproxy what it serves.
 
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from '../daemon/metrics.js';
 import { type DeploymentRecord, enteredAt } from './state/records.js';
 
 /** How a deployment ended, as its webhooks say: the label values of scalerd_deployer_deployments_total. */
@@ -18,7 +19,7 @@ export type DeployerMetrics = ReturnType<typeof createDeployerMetrics>;
 
 export function createDeployerMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'scalerd_deployer_' });
+  collectProcessMetrics(registry, 'scalerd_deployer_');
   const registers = [registry];
   const deployments = new Counter({ name: 'scalerd_deployer_deployments_total', help: `Deployments that ended, by outcome (${DEPLOYMENT_OUTCOMES.join(', ')})`, labelNames: ['outcome'], registers });
   // At 0 from the first scrape: an alert's increase() sees the first failure.
