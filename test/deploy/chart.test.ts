@@ -212,6 +212,9 @@ describe('charts/scalerd: NOTES.txt', () => {
       expect(notes).toContain('http://127.0.0.1:8080/ (the console)');
       expect(notes).toContain('files/iam-policy.json');
     }
+    // The IAM policy, as a command with the policy the chart carries (iam.test.ts checks it).
+    const policy = /aws iam put-role-policy --role-name scalerd --policy-name scalerd --policy-document '(.+)'/.exec(plain)?.[1];
+    expect(JSON.parse(policy!)).toEqual(JSON.parse(await readFile(join(ROOT, 'deploy/iam-policy.json'), 'utf8')));
     expect(plain).toContain('docs/console.md');
     expect(plain).toContain('--set console.tokenSecret=scalerd-console');
     expect(plain).not.toContain('scalerd-deployer');
