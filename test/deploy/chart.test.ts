@@ -1,7 +1,7 @@
 // The Helm chart charts/scalerd, with real helm (test/deploy/helm.ts): it lints, its values
 // schema refuses typos, every object it renders fits the Kubernetes API types, and it renders
-// the same objects as kustomize — deploy/ with its defaults, deploy/ with every component
-// with every optional part on — after the few normalisations listed below. RBAC and IAM:
+// the same objects as kustomize — deploy/ for its defaults, deploy/ with every component for
+// every optional part on — after the few normalisations listed below. RBAC and IAM:
 // rbac.test.ts and iam.test.ts hold the chart to the same expectations as deploy/; applying it
 // to the simulated cluster: chart-apply.test.ts.
 
