@@ -1,7 +1,8 @@
 // Least privilege for AWS: every call the adapter makes, found by calling every method of
 // the Cloud port against the simulator (which counts requests by action), must be
 // exactly ACTIONS, and deploy/iam-policy.json must allow exactly those: reads on any
-// resource, changes only to groups tagged scalerd.io/managed=true.
+// resource, changes only to groups tagged scalerd.io/managed=true. The Helm chart carries
+// the same policy for its users (charts/scalerd/files/iam-policy.json): the same checks.
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,15 +53,17 @@ afterAll(async () => {
   await sim?.stop();
 });
 
-describe('IAM: deploy/iam-policy.json allows exactly the calls the AWS adapter makes', () => {
+describe('IAM: the AWS adapter\'s calls', () => {
   it('the adapter\'s calls are exactly ACTIONS', () => {
     const made = Object.keys(sim.recorder.requests()).filter((k) => k.startsWith('aws ')).map((k) => k.slice(4));
     const service = (action: string) => (action === 'DescribeInstances' ? 'ec2' : 'autoscaling');
     expect(made.map((a) => `${service(a)}:${a}`).sort()).toEqual([...ACTIONS.read, ...ACTIONS.change].sort());
   });
+});
 
+describe.each(['deploy/iam-policy.json', 'charts/scalerd/files/iam-policy.json'])('IAM: %s allows exactly the calls the AWS adapter makes', (file) => {
   it('reads are allowed on any resource, changes only on groups tagged scalerd.io/managed=true', async () => {
-    const policy = JSON.parse(await readFile(join(ROOT, 'deploy/iam-policy.json'), 'utf8')) as { Version: string; Statement: Statement[] };
+    const policy = JSON.parse(await readFile(join(ROOT, file), 'utf8')) as { Version: string; Statement: Statement[] };
     expect(policy.Version).toBe('2012-10-17');
     const list = (v: string | string[]) => (Array.isArray(v) ? v : [v]);
     expect(policy.Statement.every((s) => s.Effect === 'Allow')).toBe(true);

@@ -3,7 +3,8 @@
 // requests as RBAC sees them: verb, resource, subresource), must be exactly what
 // CALLS lists, and deploy/'s ClusterRole and Role must grant exactly CALLS — no rule the
 // code does not use, no call without a rule. The deployer's component grants Roles only,
-// one in each namespace it is configured to deploy to.
+// one in each namespace it is configured to deploy to. The Helm chart (charts/scalerd) is
+// held to the same: its rendered rules are checked with the same expectations.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_CONFIG_MAP } from '../../src/daemon/history.js';
@@ -21,9 +22,21 @@ import { loadScenarioFile } from '../../src/sim/scenario/load.js';
 import { kubeconfigFile } from '../kube/helpers.js';
 import type { DeployerCluster } from '../../src/ports/deployer.js';
 import { helloDescriptor } from '../deployer/bed.js';
+import { ALL_PARTS, renderChart } from './helm.js';
 import { render, renderWith, type KubeObject } from './render.js';
 
 const NAMESPACE = 'scalerd';
+
+/** The daemon's objects from kustomize and from the chart's defaults. */
+const DAEMON_SOURCES = [['deploy/', () => render()], ['charts/scalerd', () => renderChart()]] as const;
+/**
+ * With the deployer: kustomize's component as shipped, and the chart with two namespaces
+ * (deployer.namespaces drives both the variable and the Roles).
+ */
+const DEPLOYER_SOURCES = [
+  ['deploy/components/deployer', () => renderWith(['deployer'])],
+  ['charts/scalerd, deployer.enabled', () => renderChart({ deployer: { ...ALL_PARTS.deployer, namespaces: ['default', 'shop'] } })],
+] as const;
 
 /**
  * Every request, by where RBAC must allow it: cluster-wide (the ClusterRole), or only in
@@ -190,15 +203,17 @@ beforeAll(async () => {
 
 afterAll(async () => sim?.stop());
 
-describe('RBAC: deploy/ grants exactly the calls the Kubernetes adapter makes', () => {
+describe('RBAC: the Kubernetes adapter\'s calls', () => {
   it('the adapter\'s requests are exactly CALLS (every port method called)', () => {
     const made = Object.keys(daemonRequests).sort();
     const listed = [...CALLS.cluster, ...CALLS.namespace].flatMap(([, resource, verbs]) => verbs.map((verb) => `${verb} ${resource}`)).sort();
     expect(made).toEqual(listed);
   });
+});
 
+describe.each(DAEMON_SOURCES)('RBAC: %s grants exactly the calls the Kubernetes adapter makes', (_source, renderObjects) => {
   it('the ClusterRole grants exactly the cluster-wide calls, for the service account', async () => {
-    const objects = await render();
+    const objects = await renderObjects();
     const role = objects.find((o) => o.kind === 'ClusterRole') as KubeObject & { rules: Rule[] };
     expect(role.rules.every((r) => r.resourceNames === undefined)).toBe(true);
     expect(granted(role.rules)).toEqual(expand(CALLS.cluster));
@@ -208,7 +223,7 @@ describe('RBAC: deploy/ grants exactly the calls the Kubernetes adapter makes', 
   });
 
   it('the Role grants exactly the namespace calls, by name wherever RBAC can match one', async () => {
-    const objects = await render();
+    const objects = await renderObjects();
     const role = objects.find((o) => o.kind === 'Role') as KubeObject & { rules: Rule[] };
     expect(role.metadata.namespace).toBe(NAMESPACE);
     expect(granted(role.rules)).toEqual(expand(CALLS.namespace));
@@ -223,14 +238,16 @@ describe('RBAC: deploy/ grants exactly the calls the Kubernetes adapter makes', 
   });
 });
 
-describe('RBAC: deploy/components/deployer grants exactly the calls the deployer\'s adapter makes', () => {
+describe('RBAC: the deployer\'s adapter\'s calls', () => {
   it('the adapter\'s requests are exactly CALLS.deployer (every method called)', () => {
     const listed = CALLS.deployer.flatMap(([, resource, verbs]) => verbs.map((verb) => `${verb} ${resource}`)).sort();
     expect(Object.keys(deployerRequests).sort()).toEqual(listed);
   });
+});
 
+describe.each(DEPLOYER_SOURCES)('RBAC: %s grants exactly the calls the deployer\'s adapter makes', (_source, renderObjects) => {
   it('its Roles grant exactly those, in each namespace it deploys to and nowhere else, to its own service account', async () => {
-    const objects = await renderWith(['deployer']);
+    const objects = await renderObjects();
     // No cluster-wide grant: a deployer token reaches the namespaces it is configured for only.
     expect(objects.filter((o) => /^ClusterRole/.test(o.kind) && o.metadata.name === 'scalerd-deployer')).toEqual([]);
     const pod = (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'scalerd-deployer') as KubeObject & { spec: { template: { spec: { serviceAccountName: string; containers: { env: { name: string; value: string }[] }[] } } } }).spec.template.spec;
