@@ -49,7 +49,7 @@ const EVERY_VALUE = {
     extraVolumes: [{ name: 'etcd-ca', secret: { secretName: 'etcd-ca' } }], priorityClassName: 'high', nodeSelector: { a: 'b' },
     tolerations: [{ key: 'c', operator: 'Exists' }], affinity: { podAntiAffinity: {} }, tls: { enabled: true, secretName: 'shop-tls' },
   },
-  serviceMonitor: { enabled: true, interval: '1m', labels: { release: 'prometheus' } },
+  serviceMonitor: { enabled: true, interval: '1m', lbInterval: '5s', labels: { release: 'prometheus' } },
 };
 
 let defaults: KubeObject[];
@@ -140,18 +140,22 @@ describe('charts/scalerd: helm lint and the values schema', () => {
 });
 
 describe('charts/scalerd: helm template', () => {
-  it('renders objects that fit the Kubernetes API types (custom resources named and checked apart)', () => {
+  it('renders objects that fit the Kubernetes API types (custom resources named and checked apart)', async () => {
     for (const object of [...defaults, ...allParts, ...everyValue]) {
       if (CUSTOM_RESOURCES.has(`${object.apiVersion} ${object.kind}`)) continue;
       expect(validate(object, modelOf(object.apiVersion, object.kind)), key(object)).toEqual([]);
     }
-    // The one custom resource, which the validator does not know: its selector and port exist.
-    const monitor = only(allParts, 'ServiceMonitor') as KubeObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } };
-    expect(validate(monitor, modelOf(monitor.apiVersion, monitor.kind))).toEqual([': no Kubernetes type V1ServiceMonitor in client-node']);
-    const service = only(allParts, 'Service', 'scalerd') as Labelled & { spec: { ports: { name: string }[] } };
-    for (const [label, value] of Object.entries(monitor.spec.selector.matchLabels)) expect(service.metadata.labels?.[label]).toBe(value);
-    expect(service.spec.ports.map((p) => p.name)).toContain(monitor.spec.endpoints[0]!.port);
-    expect(allParts.filter((o) => CUSTOM_RESOURCES.has(`${o.apiVersion} ${o.kind}`)).map(key)).toEqual(['ServiceMonitor scalerd scalerd']);
+    // The custom resources, which the validator does not know: each monitor's Service and port exist.
+    for (const name of ['scalerd', 'scalerd-deployer', 'scalerd-lb']) {
+      const monitor = only(allParts, 'ServiceMonitor', name) as KubeObject & { spec: { selector: { matchLabels: Record<string, string> }; endpoints: { port: string; path: string }[] } };
+      expect(validate(monitor, modelOf(monitor.apiVersion, monitor.kind))).toEqual([': no Kubernetes type V1ServiceMonitor in client-node']);
+      const service = only(allParts, 'Service', name) as Labelled & { spec: { ports: { name: string }[] } };
+      for (const [label, value] of Object.entries(monitor.spec.selector.matchLabels)) expect(service.metadata.labels?.[label]).toBe(value);
+      expect(service.spec.ports.map((p) => p.name)).toContain(monitor.spec.endpoints[0]!.port);
+    }
+    expect(allParts.filter((o) => CUSTOM_RESOURCES.has(`${o.apiVersion} ${o.kind}`)).map(key).sort()).toEqual(['ServiceMonitor scalerd scalerd', 'ServiceMonitor scalerd scalerd-deployer', 'ServiceMonitor scalerd scalerd-lb']);
+    // Without the deployer and lb, only the daemon's.
+    expect((await renderChart({ serviceMonitor: { enabled: true } })).filter((o) => o.kind === 'ServiceMonitor').map(key)).toEqual(['ServiceMonitor scalerd scalerd']);
   });
 
   it('puts every value where it belongs', () => {
@@ -169,7 +173,8 @@ describe('charts/scalerd: helm template', () => {
     expect(pod('scalerd-lb').template.spec.containers.map((c) => c.image)).toEqual(['registry.example.com/scalerd-lb:0.2.0', 'registry.example.com/scalerd-lb:0.2.0']);
     expect(only(everyValue, 'Service', 'scalerd-lb')).toMatchObject({ metadata: { annotations: EVERY_VALUE.lb.service.annotations }, spec: { type: 'LoadBalancer' } });
     expect((only(everyValue, 'ServiceAccount', 'scalerd') as Labelled).metadata.annotations).toEqual({ 'example.com/owner': 'platform' });
-    expect(only(everyValue, 'ServiceMonitor')).toMatchObject({ metadata: { labels: { release: 'prometheus' } }, spec: { endpoints: [{ interval: '1m' }] } });
+    expect(only(everyValue, 'ServiceMonitor', 'scalerd')).toMatchObject({ metadata: { labels: { release: 'prometheus' } }, spec: { endpoints: [{ interval: '1m' }] } });
+    expect(only(everyValue, 'ServiceMonitor', 'scalerd-lb')).toMatchObject({ metadata: { labels: { release: 'prometheus' } }, spec: { endpoints: [{ interval: '5s' }] } });
     expect(everyValue.filter((o) => o.kind === 'Role' && o.metadata.name === 'scalerd-deployer').map((o) => o.metadata.namespace).sort()).toEqual(['default', 'shop']);
   });
 
