@@ -27,6 +27,7 @@ const NOT_SERVED = {
     'ClusterRole/scalerd', 'ClusterRoleBinding/scalerd', 'Role/scalerd in scalerd', 'RoleBinding/scalerd in scalerd', 'ServiceAccount/scalerd in scalerd',
     'Role/scalerd-deployer in default', 'RoleBinding/scalerd-deployer in default', 'ServiceAccount/scalerd-deployer in scalerd',
     'ServiceMonitor/scalerd in scalerd', 'ServiceMonitor/scalerd-deployer in scalerd', 'ServiceMonitor/scalerd-lb in scalerd',
+    'PrometheusRule/scalerd in scalerd',
   ],
 };
 

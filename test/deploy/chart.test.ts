@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHART_COPIES } from '../../scripts/sync-chart.mjs';
+import { CHART_COPIES, GENERATED } from '../../scripts/sync-deploy.mjs';
 import { ALL_PARTS, CHART, helm, renderChart, renderNotes, valuesFile } from './helm.js';
 import { modelOf, validate } from './openapi.js';
 import { ROOT, only, render, renderWith, type KubeObject } from './render.js';
@@ -21,8 +21,9 @@ type PodTemplate = { metadata: { annotations?: Record<string, string> }; spec: {
 type Deployment = KubeObject & { spec: { replicas: number; template: PodTemplate } };
 
 /** Custom resources: client-node has no type for them, so validate() cannot check them. */
-const CUSTOM_RESOURCES = new Set(['monitoring.coreos.com/v1 ServiceMonitor']);
-const COMPONENTS = ['deployer', 'lb', 'lb-tls', 'servicemonitor'];
+const CUSTOM_RESOURCES = new Set(['monitoring.coreos.com/v1 ServiceMonitor', 'monitoring.coreos.com/v1 PrometheusRule']);
+/** deploy/components/ by name, and the monitoring components beside it (deploy/grafana, deploy/prometheus). */
+const COMPONENTS = ['deployer', 'lb', 'lb-tls', 'servicemonitor', '../grafana', '../prometheus'];
 
 /** Every optional part on and every other value away from its default: where templates indent and merge values. */
 const EVERY_VALUE = {
@@ -50,6 +51,8 @@ const EVERY_VALUE = {
     tolerations: [{ key: 'c', operator: 'Exists' }], affinity: { podAntiAffinity: {} }, tls: { enabled: true, secretName: 'shop-tls' },
   },
   serviceMonitor: { enabled: true, interval: '1m', lbInterval: '5s', labels: { release: 'prometheus' } },
+  prometheusRule: { enabled: true, labels: { release: 'prometheus' } },
+  grafanaDashboard: { enabled: true, label: { name: 'grafana.example.com/dashboard', value: 'true' }, labels: { dashboards: 'yes' }, annotations: { grafana_folder: 'Kubernetes' } },
 };
 
 let defaults: KubeObject[];
@@ -90,7 +93,7 @@ function normaliseKustomize(objects: readonly KubeObject[], options: { namespace
   const copies = structuredClone(objects);
   // 2. kustomize's ConfigMap name carries a hash of its content (scalerd-schedule-<hash>):
   //    the chart's name without it, here and where the pods mount it.
-  const configMap = only(copies, 'ConfigMap');
+  const configMap = copies.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('scalerd-schedule'))!;
   const hashed = configMap.metadata.name;
   expect(hashed).toMatch(/^scalerd-schedule-[a-z0-9]{10}$/);
   configMap.metadata.name = 'scalerd-schedule';
@@ -153,7 +156,15 @@ describe('charts/scalerd: helm template', () => {
       for (const [label, value] of Object.entries(monitor.spec.selector.matchLabels)) expect(service.metadata.labels?.[label]).toBe(value);
       expect(service.spec.ports.map((p) => p.name)).toContain(monitor.spec.endpoints[0]!.port);
     }
-    expect(allParts.filter((o) => CUSTOM_RESOURCES.has(`${o.apiVersion} ${o.kind}`)).map(key).sort()).toEqual(['ServiceMonitor scalerd scalerd', 'ServiceMonitor scalerd scalerd-deployer', 'ServiceMonitor scalerd scalerd-lb']);
+    expect(allParts.filter((o) => CUSTOM_RESOURCES.has(`${o.apiVersion} ${o.kind}`)).map(key).sort()).toEqual(['PrometheusRule scalerd scalerd', 'ServiceMonitor scalerd scalerd', 'ServiceMonitor scalerd scalerd-deployer', 'ServiceMonitor scalerd scalerd-lb']);
+    // The PrometheusRule carries the rules file's groups as they are (Prometheus's {{ $labels }} untouched by helm).
+    const rule = only(allParts, 'PrometheusRule', 'scalerd') as KubeObject & { spec: unknown };
+    expect(rule.spec).toEqual(yaml.load(await readFile(join(ROOT, 'deploy/prometheus/rules.yaml'), 'utf8'), { schema: yaml.CORE_SCHEMA }));
+    expect(JSON.stringify(rule.spec)).toContain('{{ $labels.group }}');
+    // The dashboard's ConfigMap holds the dashboard, byte for byte, under the sidecar's label.
+    const board = only(allParts, 'ConfigMap', 'scalerd-dashboard') as Labelled & { data: Record<string, string> };
+    expect(board.data).toEqual({ 'scalerd.json': await readFile(join(ROOT, 'deploy/grafana/scalerd.json'), 'utf8') });
+    expect(board.metadata.labels?.grafana_dashboard).toBe('1');
     // Without the deployer and lb, only the daemon's.
     expect((await renderChart({ serviceMonitor: { enabled: true } })).filter((o) => o.kind === 'ServiceMonitor').map(key)).toEqual(['ServiceMonitor scalerd scalerd']);
   });
@@ -175,6 +186,10 @@ describe('charts/scalerd: helm template', () => {
     expect((only(everyValue, 'ServiceAccount', 'scalerd') as Labelled).metadata.annotations).toEqual({ 'example.com/owner': 'platform' });
     expect(only(everyValue, 'ServiceMonitor', 'scalerd')).toMatchObject({ metadata: { labels: { release: 'prometheus' } }, spec: { endpoints: [{ interval: '1m' }] } });
     expect(only(everyValue, 'ServiceMonitor', 'scalerd-lb')).toMatchObject({ metadata: { labels: { release: 'prometheus' } }, spec: { endpoints: [{ interval: '5s' }] } });
+    expect(only(everyValue, 'PrometheusRule', 'scalerd')).toMatchObject({ metadata: { labels: { release: 'prometheus' } } });
+    expect(only(everyValue, 'ConfigMap', 'scalerd-dashboard')).toMatchObject({ metadata: { labels: { dashboards: 'yes' }, annotations: { grafana_folder: 'Kubernetes' } } });
+    expect((only(everyValue, 'ConfigMap', 'scalerd-dashboard') as Labelled).metadata.labels?.grafana_dashboard).toBeUndefined();
+    expect((only(everyValue, 'ConfigMap', 'scalerd-dashboard') as Labelled).metadata.labels?.['grafana.example.com/dashboard']).toBe('true');
     expect(everyValue.filter((o) => o.kind === 'Role' && o.metadata.name === 'scalerd-deployer').map((o) => o.metadata.namespace).sort()).toEqual(['default', 'shop']);
   });
 
@@ -229,12 +244,16 @@ describe('charts/scalerd: NOTES.txt', () => {
   });
 });
 
-describe('charts/scalerd/files: the chart\'s copies of files kept elsewhere', () => {
-  it('are the same as their sources (else: node scripts/sync-chart.mjs)', async () => {
+describe('files made from others: the chart\'s copies, the PrometheusRule of deploy/prometheus', () => {
+  it('are the same as their sources (else: node scripts/sync-deploy.mjs)', async () => {
     expect(CHART_COPIES.length).toBeGreaterThan(0);
     for (const [source, copy] of CHART_COPIES) {
       const same = (await readFile(join(ROOT, source), 'utf8')) === (await readFile(join(ROOT, copy), 'utf8').catch(() => undefined));
-      expect(same, `${copy} differs from ${source}: run node scripts/sync-chart.mjs`).toBe(true);
+      expect(same, `${copy} differs from ${source}: run node scripts/sync-deploy.mjs`).toBe(true);
+    }
+    for (const [source, target, make] of GENERATED) {
+      const same = make(await readFile(join(ROOT, source), 'utf8')) === (await readFile(join(ROOT, target), 'utf8').catch(() => undefined));
+      expect(same, `${target} is not made from ${source}: run node scripts/sync-deploy.mjs`).toBe(true);
     }
   });
 });

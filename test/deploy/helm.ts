@@ -72,7 +72,9 @@ export async function helm(args: readonly string[]): Promise<HelmRun> {
 export const CHART = 'charts/scalerd';
 
 /** Every optional part on, as renderWith(['deployer', 'lb', 'lb-tls', 'servicemonitor']) adds them. */
-export const ALL_PARTS = { deployer: { enabled: true }, lb: { enabled: true, tls: { enabled: true } }, serviceMonitor: { enabled: true } } as const;
+export const ALL_PARTS = {
+  deployer: { enabled: true }, lb: { enabled: true, tls: { enabled: true } }, serviceMonitor: { enabled: true }, prometheusRule: { enabled: true }, grafanaDashboard: { enabled: true },
+} as const;
 
 /** A values file (JSON is YAML) for `-f`, in a temporary directory. */
 export async function valuesFile(values: object): Promise<string> {
