@@ -238,6 +238,9 @@ describe('charts/scalerd: NOTES.txt', () => {
     expect(plain).toContain('docs/console.md');
     expect(plain).toContain('--set console.tokenSecret=scalerd-console');
     expect(plain).not.toContain('scalerd-deployer');
+    expect(plain).not.toContain('Monitoring:');
+    expect(all).toContain('The alerts as the PrometheusRule scalerd; each has a runbook in docs/alerts.md.');
+    expect(all).toContain('the ConfigMap scalerd-dashboard (grafana_dashboard=1)');
     expect(all).toContain("kubectl -n scalerd get secret scalerd-console -o jsonpath='{.data.token}' | base64 -d");
     expect(all).toContain('kubectl -n scalerd port-forward svc/scalerd-deployer 8081');
     expect(all).toContain('--api http://127.0.0.1:8081');
