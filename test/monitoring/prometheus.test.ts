@@ -107,6 +107,9 @@ beforeAll(async () => {
   startedAt = Date.now();
   sim = await startDemoSim({ speed: SPEED, startAt: NIGHT, awsCredentials: [{ accessKeyId: 'AKIDPROMTEST', secretAccessKey: 'test' }] });
   stops.push(() => sim.stop());
+  // Every eviction refused (as a budget refuses one) until Prometheus has seen the marked
+  // nodes: a drain at this speed can begin and end between two scrapes of a busy machine.
+  sim.faults.addRequestFault({ api: 'kube', operation: 'create pods/eviction', error: 429 });
 
   const daemonPort = await freePort();
   daemonUrl = `http://127.0.0.1:${daemonPort}`;
@@ -177,6 +180,11 @@ describe('scalerd under a real Prometheus', () => {
   });
 
   it('the night\'s scale-down, an override\'s scale-up, a good and a failed deployment: the failure fires ScalerdDeploymentFailed', async () => {
+    await until('Prometheus to have scraped nodes on their way out, their evictions refused', async () => {
+      const { result } = await prom<{ result: unknown[] }>('/api/v1/query', { query: 'scalerd_scale_down_node_start_timestamp_seconds and on (instance) (scalerd_evictions_total{result="blocked"} > 0)' });
+      return result.length > 0;
+    }, 60_000);
+    sim.faults.clear();
     await until('the night\'s 6 workers, their reconcile done', async () => {
       const s = await status();
       return s.observed?.groups?.workers?.desiredCapacity === 6 && s.observed.groups.workers.readyNodes === 6 && s.last?.outcome === 'done';
@@ -228,7 +236,7 @@ describe('scalerd under a real Prometheus', () => {
       const result = await prom<{ result: unknown[] }>('/api/v1/query_range', { query: expr, ...range });
       if (result.result.length === 0) problems.push(`${where}: no series from ${expr}`);
     }
-    expect(problems).toEqual([]);
+    expect(problems, problems.join('\n')).toEqual([]);
     expect(queries.length).toBeGreaterThan(30);
   }, 120_000);
 
