@@ -217,8 +217,12 @@ describe('scalerd under a real Prometheus', () => {
   }, 240_000);
 
   it('every dashboard query and every alert expression returns series over the story, naming only metrics and labels Prometheus has', async () => {
-    // Past the last scrape of what the story did.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    // Every target scraped again after the story: Prometheus has all it did.
+    const storyEnd = Date.now();
+    await until('every target scraped after the story', async () => {
+      const { activeTargets } = await prom<{ activeTargets: { lastScrape: string }[] }>('/api/v1/targets');
+      return activeTargets.length === 3 && activeTargets.every((t) => Date.parse(t.lastScrape) > storyEnd);
+    }, 60_000);
     const range = { start: String(startedAt / 1000), end: String(Date.now() / 1000), step: '1' };
     const names = new Set(await prom<string[]>('/api/v1/label/__name__/values'));
     const queries = [
