@@ -26,7 +26,10 @@ export const CHART_COPIES = [
 
 /** The rules file as a PrometheusRule: its groups, indented under spec, word for word. */
 export function prometheusRule(rules) {
-  const groups = rules.slice(rules.indexOf('groups:'));
+  // From the top-level key on: the file's header comments may say "groups" too.
+  const start = rules.search(/^groups:/m);
+  if (start < 0) throw new Error('deploy/prometheus/rules.yaml has no top-level "groups:"');
+  const groups = rules.slice(start);
   return [
     '# Generated from deploy/prometheus/rules.yaml by scripts/sync-deploy.mjs: edit the rules there.',
     'apiVersion: monitoring.coreos.com/v1',

@@ -71,7 +71,7 @@ export async function helm(args: readonly string[]): Promise<HelmRun> {
 
 export const CHART = 'charts/scalerd';
 
-/** Every optional part on, as renderWith(['deployer', 'lb', 'lb-tls', 'servicemonitor']) adds them. */
+/** Every optional part on, as renderWith(['deployer', 'lb', 'lb-tls', 'servicemonitor', '../grafana', '../prometheus']) adds them. */
 export const ALL_PARTS = {
   deployer: { enabled: true }, lb: { enabled: true, tls: { enabled: true } }, serviceMonitor: { enabled: true }, prometheusRule: { enabled: true }, grafanaDashboard: { enabled: true },
 } as const;
